@@ -1,0 +1,49 @@
+# Two commands do everything on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: setup run test test-fast browser lint bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+## make run: set up, migrate, and serve the demo at http://127.0.0.1:8000 (SQLite, in-memory layer)
+run: setup
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+## make browser: Chromium for the browser tests (Playwright's own if present, else Debian's)
+browser:
+	@if ls $${PLAYWRIGHT_BROWSERS_PATH:-$$HOME/.cache/ms-playwright}/chromium-* >/dev/null 2>&1 \
+	    || command -v chromium >/dev/null 2>&1; then \
+	  echo "chromium: present"; \
+	else \
+	  echo "chromium: installing Debian's package"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; \
+	fi
+
+## make test: set up, make sure Chromium is there, lint, type-check and run the whole suite
+test: setup browser lint
+	$(BIN)/python -m pytest
+
+test-fast: setup
+	$(BIN)/python -m pytest -m "not browser"
+
+lint: setup
+	$(BIN)/ruff check liveview project tests bench
+	$(BIN)/ruff format --check liveview project tests bench
+	$(BIN)/mypy liveview
+
+bench: setup
+	$(BIN)/python bench/event_roundtrip.py
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,114 @@
+# LiveComponent: a django-components Component whose state lives on the server between events.
+# The class is the user's API; page.py drives its lifecycle, render.py its HTML.
+from __future__ import annotations
+
+import copy
+import inspect
+from typing import TYPE_CHECKING, Any, ClassVar, get_origin
+
+from django.template import Context
+from django.template.base import Template
+from django_components import Component
+
+from liveview.events import EventHandler, is_event
+
+if TYPE_CHECKING:
+    from liveview.page import Page
+
+# Names a component's own methods use; an @event may not take them.
+RESERVED = frozenset({"mount", "render", "on_render", "dispatch", "live", "template", "media"})
+
+
+class LiveComponent(Component):
+    """A component whose state stays on the server and whose @event methods the page can call.
+
+    State is every public attribute the component sets on itself (in ``mount`` or a handler);
+    annotated class attributes declare state with a default. Mount arguments must be JSON.
+    """
+
+    #: The tag of the element that wraps the component and carries its DOM id.
+    live_tag: ClassVar[str] = "div"
+    _lv_events: ClassVar[dict[str, EventHandler]] = {}
+    _lv_defaults: ClassVar[dict[str, Any]] = {}
+
+    # Set on live instances by Page; never part of the state.
+    _lv_id: str
+    _lv_name: str
+    _lv_kwargs: dict[str, Any]
+    _lv_page: Page
+    _lv_error: str | None
+    _lv_html: str | None
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        events: dict[str, EventHandler] = {}
+        defaults: dict[str, Any] = {}
+        for klass in reversed(cls.__mro__):
+            if not (isinstance(klass, type) and issubclass(klass, LiveComponent)):
+                continue
+            for name, obj in vars(klass).items():
+                if is_event(obj):
+                    if name.startswith("_") or name in RESERVED:
+                        raise TypeError(f"{klass.__qualname__}.{name} cannot be an @event")
+                    events[name] = EventHandler.build(name, obj)
+                elif name in events and not is_event(obj):
+                    del events[name]  # overridden without @event: no longer callable
+            for name, annotation in vars(klass).get("__annotations__", {}).items():
+                if name.startswith("_") or _is_classvar(annotation):
+                    continue
+                if name in vars(klass):
+                    defaults[name] = vars(klass)[name]
+        cls._lv_events = events
+        cls._lv_defaults = defaults
+
+    def mount(self, **kwargs: Any) -> None:
+        """Set up the state from the mount arguments; the default stores them as attributes."""
+        for name, value in kwargs.items():
+            if name.startswith("_"):
+                raise TypeError(f"{type(self).__name__}: mount argument {name!r} is private")
+            setattr(self, name, value)
+
+    @property
+    def live(self) -> Page:
+        """The page this component lives on: ``self.live.user``, ``self.live.connected``."""
+        return self._lv_page
+
+    # django-components renders a `{% component %}` tag through this hook.
+    def on_render(self, context: Context, template: Template | None) -> str:
+        from liveview.page import render_from_tag
+
+        return render_from_tag(self)
+
+    @classmethod
+    def new_live(cls, page: Page, name: str, cid: str, kwargs: dict[str, Any]) -> LiveComponent:
+        """A live instance: the user's class without django-components' per-render state."""
+        comp = cls.__new__(cls)
+        comp._lv_id = cid
+        comp._lv_name = name
+        comp._lv_kwargs = kwargs
+        comp._lv_page = page
+        comp._lv_error = None
+        comp._lv_html = None
+        for field, default in cls._lv_defaults.items():
+            setattr(comp, field, copy.deepcopy(default))
+        comp.mount(**kwargs)
+        return comp
+
+    def live_state(self) -> dict[str, Any]:
+        return {k: v for k, v in vars(self).items() if not k.startswith("_")}
+
+    def restore_state(self, state: dict[str, Any]) -> None:
+        for key in [k for k in vars(self) if not k.startswith("_")]:
+            delattr(self, key)
+        for key, value in state.items():
+            setattr(self, key, value)
+
+
+def _is_classvar(annotation: Any) -> bool:
+    if isinstance(annotation, str):
+        return annotation.startswith(("ClassVar", "typing.ClassVar"))
+    return get_origin(annotation) is ClassVar
+
+
+def is_live_component(obj: object) -> bool:
+    return inspect.isclass(obj) and issubclass(obj, LiveComponent)

@@ -1,0 +1,29 @@
+# Reads the LIVEVIEW_* settings with their defaults; the one place that knows them.
+# docs/settings are in the README ("Settings").
+from __future__ import annotations
+
+from typing import Literal
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+HtmxVersion = Literal[2, 4]
+
+
+def htmx_version() -> HtmxVersion:
+    version = getattr(settings, "LIVEVIEW_HTMX_VERSION", 4)
+    if version not in (2, 4):
+        raise ImproperlyConfigured(f"LIVEVIEW_HTMX_VERSION must be 2 or 4, not {version!r}")
+    return 2 if version == 2 else 4
+
+
+def websocket_path() -> str:
+    path: str = getattr(settings, "LIVEVIEW_WEBSOCKET_PATH", "/ws/liveview/")
+    if not (path.startswith("/") and path.endswith("/")):
+        raise ImproperlyConfigured("LIVEVIEW_WEBSOCKET_PATH must start and end with '/'")
+    return path
+
+
+def token_max_age() -> int:
+    """Seconds a page token stays valid (reconnects included); default one day."""
+    return int(getattr(settings, "LIVEVIEW_TOKEN_MAX_AGE", 24 * 60 * 60))

@@ -1,0 +1,120 @@
+# The one websocket of a page: verifies the token, mounts exactly the components it lists,
+# sends a full render on every (re)connect, then runs events one at a time.
+from __future__ import annotations
+
+import logging
+import weakref
+from typing import Any
+from urllib.parse import parse_qs
+
+from asgiref.sync import sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+from django.http import HttpRequest
+from django.middleware.csrf import CSRF_SESSION_KEY, get_token
+
+from liveview.page import Page, UnknownComponent
+from liveview.protocol import CloseCode, ProtocolError, parse_event
+from liveview.token import Binding, PageToken, TokenError
+
+logger = logging.getLogger("liveview")
+
+# Every open live connection of this process.
+_open: weakref.WeakSet[LiveConsumer] = weakref.WeakSet()
+
+
+class LiveConsumer(AsyncWebsocketConsumer):
+    page: Page | None = None
+
+    async def connect(self) -> None:
+        await self.accept()
+        query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
+        try:
+            token = PageToken.verify((query.get("t") or [""])[0])
+        except TokenError as exc:
+            logger.info("liveview: refused socket: %s", exc)
+            await self.close(code=CloseCode.TOKEN_INVALID)
+            return
+        csrf_secret = _csrf_secret(self.scope)
+        if not token.binding.admits(_binding(self.scope, csrf_secret)):
+            logger.info("liveview: refused socket: token bound to another session or user")
+            await self.close(code=CloseCode.TOKEN_FORBIDDEN)
+            return
+        page = Page(
+            user=self.scope.get("user"),
+            csrf_token=_masked(csrf_secret),
+            connected=True,
+        )
+        try:
+            frame = await sync_to_async(_mount_and_render)(page, token)
+        except UnknownComponent as exc:
+            logger.warning("liveview: refused socket: %s", exc)
+            await self.close(code=CloseCode.UNKNOWN_COMPONENT)
+            return
+        self.page = page
+        _open.add(self)
+        await self.send(text_data=frame)
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        page = self.page
+        if page is None:
+            return
+        if text_data is None:
+            await self.close(code=CloseCode.BAD_MESSAGE)
+            return
+        try:
+            message = parse_event(text_data)
+        except ProtocolError as exc:
+            logger.info("liveview: closing socket on a bad frame: %s", exc)
+            await self.close(code=CloseCode.BAD_MESSAGE)
+            return
+        frame = await sync_to_async(page.dispatch)(message.component, message.event, message.values)
+        if frame:
+            await self.send(text_data=frame)
+
+    async def disconnect(self, code: int) -> None:
+        _open.discard(self)
+        self.page = None
+
+
+def _mount_and_render(page: Page, token: PageToken) -> str:
+    page.mount_token(token)
+    return page.render_all()
+
+
+async def close_all(code: int = CloseCode.RESYNC) -> int:
+    """Close every live socket of this process; pages reconnect and re-render. Returns how many."""
+    consumers = list(_open)
+    for consumer in consumers:
+        await consumer.close(code=code)
+        _open.discard(consumer)
+    return len(consumers)
+
+
+def open_count() -> int:
+    return len(_open)
+
+
+def _csrf_secret(scope: dict[str, Any]) -> str | None:
+    if getattr(settings, "CSRF_USE_SESSIONS", False):
+        session = scope.get("session")
+        return session.get(CSRF_SESSION_KEY) if session is not None else None
+    cookies = scope.get("cookies") or {}
+    secret = cookies.get(settings.CSRF_COOKIE_NAME)
+    return secret if isinstance(secret, str) else None
+
+
+def _binding(scope: dict[str, Any], csrf_secret: str | None) -> Binding:
+    user = scope.get("user")
+    user_pk = user.pk if user is not None and user.is_authenticated else None
+    session = scope.get("session")
+    return Binding.of(user_pk, session.session_key if session is not None else None, csrf_secret)
+
+
+def _masked(csrf_secret: str | None) -> str | None:
+    """A CSRF token for `{% csrf_token %}` in re-renders, from the browser's own secret."""
+    if not csrf_secret:
+        return None
+    request = HttpRequest()
+    request.META["CSRF_COOKIE"] = csrf_secret
+    return get_token(request)

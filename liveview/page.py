@@ -1,0 +1,233 @@
+# A page's live components: mounted on the HTTP render (where the token is made) and again
+# on every socket connect (from the token), then driven event by event.
+from __future__ import annotations
+
+import copy
+import logging
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ImproperlyConfigured
+from django.http import HttpRequest
+from django.middleware.csrf import get_token
+from django_components import registry
+
+from liveview.component import LiveComponent, is_live_component
+from liveview.events import EventArgumentsError
+from liveview.render import error_banner, render_inner, wrap
+from liveview.token import Binding, ComponentSpec, PageToken
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
+
+logger = logging.getLogger("liveview")
+
+_REQUEST_ATTR = "_liveview_page"
+
+
+class UnknownComponent(LookupError):
+    """A registered name that is not a LiveComponent (or not registered at all)."""
+
+
+@dataclass(slots=True)
+class Handle:
+    """What a component's template sees as ``lv``: its DOM id, and ids for its children."""
+
+    component: LiveComponent
+    _children: int = 0
+
+    @property
+    def id(self) -> str:
+        return self.component._lv_id
+
+    @property
+    def page(self) -> Page:
+        return self.component._lv_page
+
+    def next_child_id(self) -> str:
+        self._children += 1
+        return f"{self.component._lv_id}-{self._children}"
+
+
+@dataclass(eq=False)
+class Page:
+    """The live components of one page, for one HTTP render or one socket connection."""
+
+    user: User | AnonymousUser | None = None
+    csrf_token: str | None = None
+    connected: bool = False
+    components: dict[str, LiveComponent] = field(default_factory=dict)
+    mount_args: dict[str, ComponentSpec] = field(default_factory=dict)
+    sealed: bool = False
+    _top: int = 0
+
+    # -- mounting ---------------------------------------------------------------------------
+
+    def next_top_id(self) -> str:
+        self._top += 1
+        return f"lv-{self._top}"
+
+    def mount(self, name: str, cid: str, kwargs: dict[str, Any]) -> LiveComponent:
+        if self.sealed:
+            raise ImproperlyConfigured(
+                f"live component {name!r} rendered after {{% liveview_scripts %}}: "
+                "put {% liveview_scripts %} at the end of <body>, after every live component"
+            )
+        comp = component_class(name).new_live(self, name, cid, kwargs)
+        self.components[cid] = comp
+        self.mount_args[cid] = ComponentSpec(name=name, id=cid, kwargs=kwargs)
+        return comp
+
+    def child(self, name: str, cid: str, kwargs: dict[str, Any]) -> LiveComponent:
+        """The child at `cid`: kept when its parent passes the same arguments, else remounted."""
+        existing = self.components.get(cid)
+        spec = self.mount_args.get(cid)
+        if existing is not None and spec is not None and spec.name == name and spec.kwargs == kwargs:
+            return existing
+        return self.mount(name, cid, kwargs)
+
+    def mount_token(self, token: PageToken) -> None:
+        for spec in token.components:
+            try:
+                self.mount(spec.name, spec.id, dict(spec.kwargs))
+            except UnknownComponent:
+                raise
+            except Exception as exc:  # mount failed on reconnect: show it in the component
+                logger.exception("liveview: mounting %s (%s) failed", spec.name, spec.id)
+                comp = component_class(spec.name).__new__(component_class(spec.name))
+                comp._lv_id, comp._lv_name, comp._lv_kwargs = spec.id, spec.name, dict(spec.kwargs)
+                comp._lv_page, comp._lv_html = self, None
+                comp._lv_error = error_banner(f"Could not load: {_short(exc)}", exc)
+                self.components[spec.id] = comp
+                self.mount_args[spec.id] = spec
+
+    def top_level(self) -> list[LiveComponent]:
+        return [c for cid, c in self.components.items() if cid.count("-") == 1]
+
+    # -- rendering --------------------------------------------------------------------------
+
+    def render(self, comp: LiveComponent, *, oob: bool) -> str:
+        inner = (comp._lv_error or "") + render_inner(comp, Handle(comp))
+        comp._lv_html = inner
+        return wrap(comp, inner, oob=oob)
+
+    def render_all(self) -> str:
+        """Every top-level component, out of band: what a (re)connect sends."""
+        return "".join(self._render_guarded(comp) for comp in self.top_level())
+
+    def _render_guarded(self, comp: LiveComponent) -> str:
+        try:
+            return self.render(comp, oob=True)
+        except Exception as exc:
+            logger.exception("liveview: rendering %s (%s) failed", comp._lv_name, comp._lv_id)
+            comp._lv_error = error_banner(f"Could not render: {_short(exc)}", exc)
+            return wrap(comp, comp._lv_error, oob=True)
+
+    # -- events -----------------------------------------------------------------------------
+
+    def dispatch(self, cid: str, event: str, values: dict[str, Any]) -> str | None:
+        """Run one event; the frame to send, or None when the component's HTML is unchanged."""
+        comp = self.components.get(cid)
+        if comp is None:
+            logger.info("liveview: event %r for unknown component %r ignored", event[:64], cid[:64])
+            return None
+        handler = type(comp)._lv_events.get(event)
+        if handler is None:
+            return self._fail(comp, f"Unknown event {event[:64]!r}.", None)
+        try:
+            arguments = handler.coerce(values)
+        except EventArgumentsError as exc:
+            return self._fail(comp, f"Invalid arguments for {event}: {exc}", None)
+        before = copy.deepcopy(comp.live_state())
+        try:
+            handler.func(comp, **arguments)
+        except Exception as exc:
+            logger.exception("liveview: %s.%s failed", type(comp).__name__, event)
+            comp.restore_state(before)
+            return self._fail(comp, f"Something went wrong in {event}.", exc)
+        return self.rerender(comp, before)
+
+    def rerender(self, comp: LiveComponent, before: dict[str, Any] | None = None) -> str | None:
+        previous, previous_error = comp._lv_html, comp._lv_error
+        comp._lv_error = None
+        try:
+            html = self.render(comp, oob=True)
+        except Exception as exc:
+            logger.exception("liveview: rendering %s failed", type(comp).__name__)
+            if before is not None:
+                comp.restore_state(before)
+            return self._fail(comp, "Something went wrong while rendering.", exc)
+        if comp._lv_html == previous and previous_error is None:
+            return None
+        return html
+
+    def _fail(self, comp: LiveComponent, message: str, exc: BaseException | None) -> str:
+        comp._lv_error = error_banner(message, exc)
+        try:
+            return self.render(comp, oob=True)
+        except Exception:
+            logger.exception("liveview: rendering %s failed", type(comp).__name__)
+            return wrap(comp, comp._lv_error + (comp._lv_html or ""), oob=True)
+
+    # -- the token --------------------------------------------------------------------------
+
+    def token(self, binding: Binding) -> PageToken:
+        self.sealed = True
+        return PageToken.new(tuple(self.mount_args.values()), binding)
+
+
+def component_class(name: str) -> type[LiveComponent]:
+    try:
+        cls = registry.get(name)
+    except Exception:
+        raise UnknownComponent(f"no component registered as {name!r}") from None
+    if not is_live_component(cls):
+        raise UnknownComponent(f"component {name!r} is not a LiveComponent")
+    return cls  # type: ignore[return-value]
+
+
+def page_for_request(request: HttpRequest) -> Page:
+    page: Page | None = getattr(request, _REQUEST_ATTR, None)
+    if page is None:
+        page = Page(user=getattr(request, "user", None), csrf_token=get_token(request))
+        setattr(request, _REQUEST_ATTR, page)
+    return page
+
+
+def binding_for_request(request: HttpRequest) -> Binding:
+    user = getattr(request, "user", None)
+    user_pk = user.pk if user is not None and user.is_authenticated else None
+    session = getattr(request, "session", None)
+    session_key = session.session_key if session is not None else None
+    get_token(request)  # makes sure the CSRF cookie is set on the response
+    return Binding.of(user_pk, session_key, request.META.get("CSRF_COOKIE"))
+
+
+def render_from_tag(tag_instance: LiveComponent) -> str:
+    """`{% component "name" ... %}` for a LiveComponent: mount (or find) it and render it."""
+    name = tag_instance.registered_name or tag_instance.name
+    if tag_instance.raw_args:
+        raise TypeError(f"live component {name!r} takes keyword arguments only")
+    if tag_instance.raw_slots:
+        raise TypeError(f"live component {name!r} does not take slots; pass data as arguments")
+    kwargs = dict(tag_instance.raw_kwargs)
+    outer = tag_instance.outer_context
+    parent = outer.get("lv") if outer is not None else None
+    if isinstance(parent, Handle):
+        page = parent.page
+        comp = page.child(name, parent.next_child_id(), kwargs)
+    else:
+        request = tag_instance.request
+        if request is None:
+            raise ImproperlyConfigured(
+                f"live component {name!r} needs the request: render the page with "
+                "django.shortcuts.render(request, ...) or a RequestContext"
+            )
+        page = page_for_request(request)
+        comp = page.mount(name, page.next_top_id(), kwargs)
+    return page.render(comp, oob=False)
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc) or type(exc).__name__
+    return text if len(text) <= 200 else text[:199] + "…"

@@ -1,0 +1,64 @@
+# Turns a live component's state into HTML: its template, the wrapping element with its DOM id,
+# the error banner, and the out-of-band form sent over the socket.
+from __future__ import annotations
+
+import traceback
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.template import Context, Engine
+from django.template.base import Template
+from django.template.loader import get_template
+from django.utils.html import escape
+
+from liveview import conf
+
+if TYPE_CHECKING:
+    from liveview.component import LiveComponent
+
+_inline_templates: dict[type, Template] = {}
+
+
+def component_template(cls: type[LiveComponent]) -> Template:
+    name = getattr(cls, "template_name", None) or getattr(cls, "template_file", None)
+    if name:
+        backend_template: Any = get_template(name)
+        template: Template = backend_template.template
+        return template
+    source = getattr(cls, "template", None)
+    if isinstance(source, str):
+        cached = _inline_templates.get(cls)
+        if cached is None:
+            cached = _inline_templates[cls] = Engine.get_default().from_string(source)
+        return cached
+    raise TypeError(f"{cls.__qualname__} has no template_name, template_file or template")
+
+
+def render_inner(comp: LiveComponent, handle: object) -> str:
+    """The component's template rendered with its state, `lv` and the page's globals."""
+    page = comp._lv_page
+    data: dict[str, Any] = {"user": page.user, "csrf_token": page.csrf_token}
+    data.update(comp.live_state())
+    data["lv"] = handle
+    template = component_template(type(comp))
+    context = Context(data, autoescape=template.engine.autoescape)
+    # Template.render without django-components' whole-page post-processing: this is a fragment.
+    with context.render_context.push_state(template), context.bind_template(template):
+        html = template._render(context)
+    return str(html)
+
+
+def error_banner(message: str, exc: BaseException | None) -> str:
+    html = f'<p class="lv-error" role="alert">{escape(message)}</p>'
+    if exc is not None and settings.DEBUG:
+        tb = "".join(traceback.format_exception(exc))
+        html += f'<pre class="lv-traceback">{escape(tb)}</pre>'
+    return html
+
+
+def wrap(comp: LiveComponent, inner: str, *, oob: bool) -> str:
+    tag = comp.live_tag
+    swap = ""
+    if oob:
+        swap = ' hx-swap-oob="outerMorph"' if conf.htmx_version() == 4 else ' hx-swap-oob="true"'
+    return f'<{tag} id="{comp._lv_id}" data-lv="{escape(comp._lv_name)}"{swap}>{inner}</{tag}>'

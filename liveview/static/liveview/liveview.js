@@ -1,0 +1,34 @@
+// liveview glue: opens the page's one socket once htmx and its ws extension are both loaded
+// (so the page is live on every load), marks components busy while an event is in flight,
+// and stops reconnecting when the server refused the page token.
+(function () {
+  var s = document.currentScript, b = document.body, two = s.dataset.htmx === "2", fatal = 0;
+  if (two) {
+    b.setAttribute("hx-ext", ((b.getAttribute("hx-ext") || "") + ",ws").replace(/^,/, ""));
+    b.setAttribute("ws-connect", s.dataset.url);
+    if (document.readyState === "complete") htmx.process(b);
+  } else {
+    b.setAttribute("hx-ws:connect", s.dataset.url);
+    htmx.process(b);
+  }
+  function on(name, f) { b.addEventListener(name, f); }
+  on(two ? "htmx:wsAfterSend" : "htmx:after:ws:request", function (e) {
+    var c = e.target.closest && e.target.closest("[data-lv]");
+    if (c) { c.classList.add("lv-loading"); c.setAttribute("aria-busy", "true"); }
+  });
+  on(two ? "htmx:wsAfterMessage" : "htmx:after:ws:message", function () {
+    b.setAttribute("data-lv-socket", "live");
+    document.querySelectorAll(".lv-loading").forEach(function (c) {
+      c.classList.remove("lv-loading"); c.removeAttribute("aria-busy");
+    });
+  });
+  on(two ? "htmx:wsClose" : "htmx:ws:close", function (e) {
+    var code = e.detail.code || (e.detail.event && e.detail.event.code);
+    if (code >= 4400 && code < 4500) fatal = code;
+    b.setAttribute("data-lv-socket", "closed");
+  });
+  on(two ? "htmx:wsOpen" : "htmx:after:ws:connection", function () {
+    b.setAttribute("data-lv-socket", "open");
+  });
+  on("htmx:before:ws:connection", function (e) { if (fatal) e.detail.connection.cancelled = true; });
+})();

@@ -1,0 +1,110 @@
+# Template front doors: {% liveview_scripts %} for the base template, {% live %} for bindings.
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from django import template
+from django.core.exceptions import ImproperlyConfigured
+from django.template import Context
+from django.templatetags.static import static
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+from django_htmx.jinja import htmx_script
+
+from liveview import conf
+from liveview.page import Handle, binding_for_request, page_for_request
+
+register = template.Library()
+
+_EVENT_NAME = re.compile(r"[a-z][a-z0-9_.:-]*")
+_KEY_NAME = re.compile(r"[A-Za-z0-9]+")
+_INTERVAL = re.compile(r"\d+(ms|s)")
+_BINDING_OPTIONS = frozenset({"on", "debounce", "throttle", "key", "changed"})
+
+
+@register.simple_tag(takes_context=True)
+def liveview_scripts(context: Context) -> SafeString:
+    """htmx, its websocket extension and the glue; opens the page's socket when it is live.
+
+    Put it at the end of <body>: the page token lists the components rendered before it.
+    """
+    version = conf.htmx_version()
+    nonce = context.get("csp_nonce")
+    html = htmx_script(version=version, extensions="hx-ws", nonce=nonce)
+    html += format_html('<link rel="stylesheet" href="{}">', static("liveview/liveview.css"))
+    request = context.get("request")
+    if request is None:
+        raise ImproperlyConfigured(
+            "{% liveview_scripts %} needs the request in the template context: add "
+            "'django.template.context_processors.request' to the template context processors"
+        )
+    page = page_for_request(request)
+    if not page.components:
+        page.sealed = True
+        return html
+    token = page.token(binding_for_request(request)).sign()
+    url = f"{conf.websocket_path()}?t={token}"
+    nonce_attr = format_html(' nonce="{}"', nonce) if nonce else ""
+    return html + format_html(
+        '<script src="{}" data-url="{}" data-htmx="{}" defer{}></script>',
+        static("liveview/liveview.js"),
+        url,
+        version,
+        nonce_attr,
+    )
+
+
+@register.simple_tag(takes_context=True)
+def live(context: Context, event: str, **kwargs: Any) -> SafeString:
+    """Bind the element to the component's `event`: ``<button {% live "increment" by=1 %}>``.
+
+    Options: on="input" (the DOM event; default by element: submit, change or click),
+    debounce="300ms", throttle="1s", key="Enter", changed=True. Other keyword
+    arguments are sent to the handler as its arguments.
+    """
+    handle = context.get("lv")
+    if not isinstance(handle, Handle):
+        raise template.TemplateSyntaxError("{% live %} is used inside a LiveComponent's template")
+    options = {k: kwargs.pop(k) for k in list(kwargs) if k in _BINDING_OPTIONS}
+    trigger = _trigger(**options)
+    values = {"lv": handle.id, "event": event, **kwargs}
+    try:
+        vals = json.dumps(values, separators=(",", ":"), allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise template.TemplateSyntaxError(f"{{% live %}} arguments must be JSON: {exc}") from None
+    send = "hx-ws:send" if conf.htmx_version() == 4 else "ws-send"
+    html = format_html('{} hx-vals="{}"', mark_safe(send), vals)
+    if trigger:
+        html += format_html(' hx-trigger="{}"', trigger)
+    return html
+
+
+def _trigger(
+    on: str | None = None,
+    debounce: str | None = None,
+    throttle: str | None = None,
+    key: str | None = None,
+    changed: bool = False,
+) -> str:
+    if on is None and not (debounce or throttle or key or changed):
+        return ""  # the extension's default for the element: submit, change or click
+    name = on or ("keyup" if key else "input")
+    if not _EVENT_NAME.fullmatch(name):
+        raise template.TemplateSyntaxError(f"{{% live %}}: bad event name on={name!r}")
+    if key is not None:
+        if not _KEY_NAME.fullmatch(key):
+            raise template.TemplateSyntaxError(f"{{% live %}}: bad key={key!r}")
+        name += f"[key=='{key}']"
+    parts = [name]
+    if changed:
+        parts.append("changed")
+    for modifier, value in (("delay", debounce), ("throttle", throttle)):
+        if value is not None:
+            if not _INTERVAL.fullmatch(str(value)):
+                raise template.TemplateSyntaxError(
+                    f"{{% live %}}: {modifier} takes an interval like '300ms', not {value!r}"
+                )
+            parts.append(f"{modifier}:{value}")
+    return " ".join(parts)

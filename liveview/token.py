@@ -1,0 +1,122 @@
+# The signed page token: which live components a page holds and whom it was rendered for.
+# Made by the HTTP render, verified by the consumer before anything mounts.
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.core import signing
+
+from liveview import conf
+
+SALT = "liveview.page-token"
+VERSION = 1
+
+class TokenError(Exception):
+    """The token is missing, malformed, tampered with, expired or of another version."""
+
+
+class TokenBindingError(TokenError):
+    """The token is genuine but was rendered for another session or user."""
+
+
+@dataclass(frozen=True, slots=True)
+class ComponentSpec:
+    """One live component of a page: registered name, DOM id, JSON mount arguments."""
+
+    name: str
+    id: str
+    kwargs: Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Binding:
+    """Who a page was rendered for: the user, the browser's CSRF secret and the session.
+
+    Digests only, so neither secret travels in the token. A page rendered before its
+    session existed is bound to the user and the CSRF secret alone.
+    """
+
+    user: str | None
+    csrf: str
+    session: str | None
+
+    @classmethod
+    def of(cls, user_pk: object | None, session_key: str | None, csrf_secret: str | None) -> Binding:
+        return cls(
+            user=None if user_pk is None else str(user_pk),
+            csrf=_digest(csrf_secret or ""),
+            session=_digest(session_key) if session_key else None,
+        )
+
+    def admits(self, actual: Binding) -> bool:
+        """Whether a connection made as `actual` may use a token bound to this."""
+        if self.user != actual.user or not hmac.compare_digest(self.csrf, actual.csrf):
+            return False
+        return self.session is None or (
+            actual.session is not None and hmac.compare_digest(self.session, actual.session)
+        )
+
+
+def _digest(secret: str) -> str:
+    return hashlib.blake2b(secret.encode(), digest_size=16, person=b"liveview-bind").hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class PageToken:
+    components: tuple[ComponentSpec, ...]
+    binding: Binding
+    page: str
+
+    @classmethod
+    def new(cls, components: tuple[ComponentSpec, ...], binding: Binding) -> PageToken:
+        return cls(components=components, binding=binding, page=secrets.token_urlsafe(8))
+
+    def sign(self) -> str:
+        payload = {
+            "v": VERSION,
+            "p": self.page,
+            "u": self.binding.user,
+            "x": self.binding.csrf,
+            "s": self.binding.session,
+            "c": [[c.name, c.id, dict(c.kwargs)] for c in self.components],
+        }
+        try:
+            json.dumps(payload)
+        except TypeError as exc:
+            raise TypeError(f"live component mount arguments must be JSON: {exc}") from None
+        return signing.dumps(payload, salt=SALT, compress=True)
+
+    @classmethod
+    def verify(cls, signed: str | None, *, max_age: int | None = None) -> PageToken:
+        if not signed:
+            raise TokenError("no page token")
+        try:
+            payload = signing.loads(
+                signed, salt=SALT, max_age=conf.token_max_age() if max_age is None else max_age
+            )
+        except signing.SignatureExpired:
+            raise TokenError("page token expired") from None
+        except (signing.BadSignature, ValueError):
+            raise TokenError("page token invalid") from None
+        if not isinstance(payload, dict) or payload.get("v") != VERSION:
+            raise TokenError("page token of an unsupported version")
+        try:
+            components = tuple(
+                ComponentSpec(name=str(name), id=str(cid), kwargs=dict(kwargs))
+                for name, cid, kwargs in payload["c"]
+            )
+            session = payload["s"]
+            binding = Binding(
+                user=payload["u"],
+                csrf=str(payload["x"]),
+                session=None if session is None else str(session),
+            )
+            return cls(components=components, binding=binding, page=str(payload["p"]))
+        except (KeyError, TypeError, ValueError):
+            raise TokenError("page token malformed") from None

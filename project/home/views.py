@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+DEMOS = [
+    ("/counter/", "Counter", "Two independent counters; state lives on the server."),
+    ("/calculator/", "Calculator", "Evaluates an expression as you type, safely."),
+    ("/echo/", "Echo", "Sends a message over the socket and lists the echoes."),
+]
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    return render(request, "home/index.html", {"demos": DEMOS})

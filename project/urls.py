@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import path
+
+from project.calculator.views import calculator_page
+from project.counter.views import counter_page
+from project.echo.views import echo_page
+from project.home.views import index
+
+urlpatterns = [
+    path("", index, name="index"),
+    path("counter/", counter_page, name="counter"),
+    path("calculator/", calculator_page, name="calculator"),
+    path("echo/", echo_page, name="echo"),
+    path("admin/", admin.site.urls),
+]
