@@ -23,7 +23,7 @@ logger = logging.getLogger("liveview")
 _open: weakref.WeakSet[LiveConsumer] = weakref.WeakSet()
 
 
-class LiveConsumer(AsyncWebsocketConsumer):
+class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
     page: Page | None = None
 
     async def connect(self) -> None:
@@ -68,7 +68,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
             logger.info("liveview: closing socket on a bad frame: %s", exc)
             await self.close(code=CloseCode.BAD_MESSAGE)
             return
-        frame = await sync_to_async(page.dispatch)(message.component, message.event, message.values)
+        frame = await page.dispatch_async(message.component, message.event, message.values)
         if frame:
             await self.send(text_data=frame)
 

@@ -80,7 +80,7 @@ def _validator(func: Callable[..., Any]) -> Callable[[Mapping[str, Any]], dict[s
             return {}
 
         return no_arguments
-    model = pydantic.create_model(  # type: ignore[call-overload]
+    model = pydantic.create_model(
         f"{func.__qualname__}.arguments",
         __config__=pydantic.ConfigDict(
             extra="allow" if extra_allowed else "forbid",

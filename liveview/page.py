@@ -7,13 +7,14 @@ import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from asgiref.sync import sync_to_async
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django_components import registry
 
 from liveview.component import LiveComponent, is_live_component
-from liveview.events import EventArgumentsError
+from liveview.events import EventArgumentsError, EventHandler
 from liveview.render import error_banner, render_inner, wrap
 from liveview.token import Binding, ComponentSpec, PageToken
 
@@ -27,6 +28,16 @@ _REQUEST_ATTR = "_liveview_page"
 
 class UnknownComponent(LookupError):
     """A registered name that is not a LiveComponent (or not registered at all)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Call:
+    """An event ready to run: validated arguments and the state to roll back to."""
+
+    comp: LiveComponent
+    handler: EventHandler
+    arguments: dict[str, Any]
+    before: dict[str, Any]
 
 
 @dataclass(slots=True)
@@ -82,7 +93,7 @@ class Page:
         """The child at `cid`: kept when its parent passes the same arguments, else remounted."""
         existing = self.components.get(cid)
         spec = self.mount_args.get(cid)
-        if existing is not None and spec is not None and spec.name == name and spec.kwargs == kwargs:
+        if existing is not None and spec is not None and (spec.name, spec.kwargs) == (name, kwargs):
             return existing
         return self.mount(name, cid, kwargs)
 
@@ -127,6 +138,31 @@ class Page:
 
     def dispatch(self, cid: str, event: str, values: dict[str, Any]) -> str | None:
         """Run one event; the frame to send, or None when the component's HTML is unchanged."""
+        prepared = self._prepare(cid, event, values)
+        if not isinstance(prepared, _Call):
+            return prepared
+        try:
+            prepared.handler.func(prepared.comp, **prepared.arguments)
+        except Exception as exc:
+            return self._handler_failed(prepared, exc)
+        return self.rerender(prepared.comp, prepared.before)
+
+    async def dispatch_async(self, cid: str, event: str, values: dict[str, Any]) -> str | None:
+        """`dispatch` for the consumer: sync handlers and renders run in Django's sync thread."""
+        comp = self.components.get(cid)
+        handler = type(comp)._lv_events.get(event) if comp is not None else None
+        if handler is None or not handler.is_async:
+            return await sync_to_async(self.dispatch)(cid, event, values)
+        prepared = self._prepare(cid, event, values)
+        if not isinstance(prepared, _Call):
+            return prepared
+        try:
+            await prepared.handler.func(prepared.comp, **prepared.arguments)
+        except Exception as exc:
+            return await sync_to_async(self._handler_failed)(prepared, exc)
+        return await sync_to_async(self.rerender)(prepared.comp, prepared.before)
+
+    def _prepare(self, cid: str, event: str, values: dict[str, Any]) -> _Call | str | None:
         comp = self.components.get(cid)
         if comp is None:
             logger.info("liveview: event %r for unknown component %r ignored", event[:64], cid[:64])
@@ -138,14 +174,12 @@ class Page:
             arguments = handler.coerce(values)
         except EventArgumentsError as exc:
             return self._fail(comp, f"Invalid arguments for {event}: {exc}", None)
-        before = copy.deepcopy(comp.live_state())
-        try:
-            handler.func(comp, **arguments)
-        except Exception as exc:
-            logger.exception("liveview: %s.%s failed", type(comp).__name__, event)
-            comp.restore_state(before)
-            return self._fail(comp, f"Something went wrong in {event}.", exc)
-        return self.rerender(comp, before)
+        return _Call(comp, handler, arguments, copy.deepcopy(comp.live_state()))
+
+    def _handler_failed(self, call: _Call, exc: Exception) -> str:
+        logger.exception("liveview: %s.%s failed", type(call.comp).__name__, call.handler.name)
+        call.comp.restore_state(call.before)
+        return self._fail(call.comp, f"Something went wrong in {call.handler.name}.", exc)
 
     def rerender(self, comp: LiveComponent, before: dict[str, Any] | None = None) -> str | None:
         previous, previous_error = comp._lv_html, comp._lv_error
@@ -217,7 +251,7 @@ def render_from_tag(tag_instance: LiveComponent) -> str:
         page = parent.page
         comp = page.child(name, parent.next_child_id(), kwargs)
     else:
-        request = tag_instance.request
+        request = tag_instance.request or (outer.get("request") if outer is not None else None)
         if request is None:
             raise ImproperlyConfigured(
                 f"live component {name!r} needs the request: render the page with "

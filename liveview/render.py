@@ -2,6 +2,7 @@
 # the error banner, and the out-of-band form sent over the socket.
 from __future__ import annotations
 
+import re
 import traceback
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +18,10 @@ if TYPE_CHECKING:
     from liveview.component import LiveComponent
 
 _inline_templates: dict[type, Template] = {}
+
+# What django-components leaves in a nested component's output: per-render ids that would
+# make every re-render look changed. The page's first render keeps them; fragments don't.
+_DJC_MARKS = re.compile(r'<!-- _RENDERED [^>]*-->| data-djc-id-[A-Za-z0-9]+=""')
 
 
 def component_template(cls: type[LiveComponent]) -> Template:
@@ -44,8 +49,10 @@ def render_inner(comp: LiveComponent, handle: object) -> str:
     context = Context(data, autoescape=template.engine.autoescape)
     # Template.render without django-components' whole-page post-processing: this is a fragment.
     with context.render_context.push_state(template), context.bind_template(template):
-        html = template._render(context)
-    return str(html)
+        html = str(template._render(context))  # type: ignore[attr-defined]
+    if "data-djc-id-" in html or "<!-- _RENDERED" in html:
+        html = _DJC_MARKS.sub("", html)
+    return html
 
 
 def error_banner(message: str, exc: BaseException | None) -> str:

@@ -17,6 +17,7 @@ from liveview import conf
 SALT = "liveview.page-token"
 VERSION = 1
 
+
 class TokenError(Exception):
     """The token is missing, malformed, tampered with, expired or of another version."""
 
@@ -47,7 +48,9 @@ class Binding:
     session: str | None
 
     @classmethod
-    def of(cls, user_pk: object | None, session_key: str | None, csrf_secret: str | None) -> Binding:
+    def of(
+        cls, user_pk: object | None, session_key: str | None, csrf_secret: str | None
+    ) -> Binding:
         return cls(
             user=None if user_pk is None else str(user_pk),
             csrf=_digest(csrf_secret or ""),

@@ -75,7 +75,7 @@ LIVEVIEW_HTMX_VERSION = int(os.environ.get("LIVEVIEW_HTMX_VERSION", "4"))
 COMPONENTS = {"autodiscover": True, "dirs": []}
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = os.environ.get("DJANGO_STATIC_ROOT")  # set it and run collectstatic to deploy
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",

@@ -1,0 +1,87 @@
+"""Components the tests mount: small, each showing one behaviour."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django_components import register
+
+from liveview import LiveComponent, event
+
+
+@register("test_greeter")
+class Greeter(LiveComponent):
+    template = "{% load liveview %}<p>Hello {{ name }}</p><button {% live 'rename' %}>x</button>"
+    name: str = "world"
+    renames: int = 0
+
+    @event
+    def rename(self, name: str = "you", times: int = 1) -> None:
+        self.name = name
+        self.renames += times
+
+    @event
+    def same(self) -> None:
+        """Changes nothing: the reply must be empty."""
+
+    @event
+    def explode(self) -> None:
+        self.name = "half-done"
+        raise RuntimeError("secret internals")
+
+    @event
+    def collect(self, **fields: Any) -> None:
+        self.name = ",".join(f"{k}={v}" for k, v in sorted(fields.items()))
+
+    @event
+    async def shout(self, name: str) -> None:
+        self.name = name.upper()
+
+    def not_an_event(self) -> None:
+        self.name = "pwned"
+
+
+@register("test_parent")
+class Parent(LiveComponent):
+    template = (
+        "{% load liveview %}<h2>{{ title }}</h2>"
+        "{% for n in children %}{% component 'test_child' start=n / %}{% endfor %}"
+    )
+    title: str = "parent"
+    children: list[int] = [1, 2]
+
+    @event
+    def retitle(self, title: str) -> None:
+        self.title = title
+
+
+@register("test_child")
+class Child(LiveComponent):
+    template = "{% load liveview %}<b>{{ value }}</b>"
+
+    def mount(self, start: int = 0) -> None:
+        self.value = start
+
+    @event
+    def bump(self) -> None:
+        self.value += 100
+
+
+class Bomb:
+    @property
+    def boom(self) -> str:
+        raise ValueError("kaboom")
+
+
+@register("test_bomb")
+class BombHolder(LiveComponent):
+    template = "<i>{{ value.boom|default:value }}</i>"
+    value: Any = 1
+
+    @event
+    def arm(self) -> None:
+        self.value = Bomb()
+
+    @event
+    def set(self, value: int) -> None:
+        self.value = value

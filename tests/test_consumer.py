@@ -1,0 +1,152 @@
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from channels.testing import WebsocketCommunicator
+
+from liveview.consumer import close_all, open_count
+from liveview.protocol import CloseCode
+from liveview.routing import live_asgi_application
+from liveview.token import Binding, ComponentSpec, PageToken
+
+SECRET = "a" * 32
+ORIGIN = (b"origin", b"http://127.0.0.1:8000")
+application = live_asgi_application()
+
+
+def token(*specs: tuple[str, str, dict[str, Any]], secret: str = SECRET) -> str:
+    components = tuple(ComponentSpec(*s) for s in specs)
+    return PageToken.new(components, Binding.of(None, None, secret)).sign()
+
+
+def communicator(signed: str | None, cookie_secret: str = SECRET) -> WebsocketCommunicator:
+    path = "/ws/liveview/" + (f"?t={signed}" if signed is not None else "")
+    headers = [ORIGIN, (b"cookie", f"csrftoken={cookie_secret}".encode())]
+    return WebsocketCommunicator(application, path, headers=headers)
+
+
+async def connect(*specs: tuple[str, str, dict[str, Any]]) -> tuple[WebsocketCommunicator, str]:
+    comm = communicator(token(*specs))
+    connected, _ = await comm.connect()
+    assert connected
+    return comm, await comm.receive_from()
+
+
+async def closed_with(comm: WebsocketCommunicator) -> int:
+    message = await comm.receive_output(timeout=2)
+    assert message["type"] == "websocket.close"
+    code: int = message["code"]
+    return code
+
+
+async def test_connect_sends_every_component_of_the_token() -> None:
+    comm, frame = await connect(("test_greeter", "lv-1", {}), ("test_child", "lv-2", {"start": 4}))
+    assert 'id="lv-1"' in frame and "Hello world" in frame
+    assert 'id="lv-2"' in frame and "<b>4</b>" in frame
+    await comm.disconnect()
+
+
+async def test_an_event_is_answered_with_the_changed_component() -> None:
+    comm, _ = await connect(("test_greeter", "lv-1", {}))
+    await comm.send_to(text_data=json.dumps({"lv": "lv-1", "event": "rename", "name": "Ada"}))
+    frame = await comm.receive_from()
+    assert "Hello Ada" in frame and 'hx-swap-oob="outerMorph"' in frame
+    await comm.disconnect()
+
+
+async def test_an_event_that_changes_nothing_gets_no_frame() -> None:
+    comm, _ = await connect(("test_greeter", "lv-1", {}))
+    await comm.send_to(text_data=json.dumps({"lv": "lv-1", "event": "same"}))
+    assert await comm.receive_nothing(timeout=0.2)
+    await comm.disconnect()
+
+
+async def test_an_async_handler_runs() -> None:
+    comm, _ = await connect(("test_greeter", "lv-1", {}))
+    await comm.send_to(text_data=json.dumps({"lv": "lv-1", "event": "shout", "name": "ada"}))
+    assert "Hello ADA" in await comm.receive_from()
+    await comm.disconnect()
+
+
+async def test_a_failing_handler_leaves_the_socket_open() -> None:
+    comm, _ = await connect(("test_greeter", "lv-1", {}))
+    await comm.send_to(text_data=json.dumps({"lv": "lv-1", "event": "explode"}))
+    assert "Something went wrong in explode." in await comm.receive_from()
+    await comm.send_to(text_data=json.dumps({"lv": "lv-1", "event": "rename", "name": "Bo"}))
+    assert "Hello Bo" in await comm.receive_from()
+    await comm.disconnect()
+
+
+async def test_a_missing_token_closes_with_4401() -> None:
+    comm = communicator(None)
+    await comm.connect()
+    assert await closed_with(comm) == CloseCode.TOKEN_INVALID
+
+
+async def test_a_tampered_token_closes_with_4401() -> None:
+    signed = token(("test_greeter", "lv-1", {}))
+    comm = communicator(signed[:-3] + ("aaa" if not signed.endswith("aaa") else "bbb"))
+    await comm.connect()
+    assert await closed_with(comm) == CloseCode.TOKEN_INVALID
+
+
+async def test_a_token_of_another_browser_closes_with_4403() -> None:
+    comm = communicator(token(("test_greeter", "lv-1", {})), cookie_secret="b" * 32)
+    await comm.connect()
+    assert await closed_with(comm) == CloseCode.TOKEN_FORBIDDEN
+
+
+async def test_a_token_naming_no_live_component_closes_with_4404() -> None:
+    comm = communicator(token(("not_registered", "lv-1", {})))
+    await comm.connect()
+    assert await closed_with(comm) == CloseCode.UNKNOWN_COMPONENT
+
+
+@pytest.mark.parametrize("frame", ["not json", '{"event": "rename"}', "[]"])
+async def test_a_frame_that_is_not_an_event_closes_with_4400(frame: str) -> None:
+    comm, _ = await connect(("test_greeter", "lv-1", {}))
+    await comm.send_to(text_data=frame)
+    assert await closed_with(comm) == CloseCode.BAD_MESSAGE
+
+
+async def test_a_binary_frame_closes_with_4400() -> None:
+    comm, _ = await connect(("test_greeter", "lv-1", {}))
+    await comm.send_to(bytes_data=b"\x00\x01")
+    assert await closed_with(comm) == CloseCode.BAD_MESSAGE
+
+
+async def test_a_foreign_origin_is_refused_before_anything_mounts() -> None:
+    signed = token(("test_greeter", "lv-1", {}))
+    comm = WebsocketCommunicator(
+        application,
+        f"/ws/liveview/?t={signed}",
+        headers=[(b"origin", b"https://evil.test"), (b"cookie", f"csrftoken={SECRET}".encode())],
+    )
+    connected, _ = await comm.connect()
+    assert not connected
+
+
+async def test_close_all_asks_every_page_to_reconnect() -> None:
+    first, _ = await connect(("test_greeter", "lv-1", {}))
+    second, _ = await connect(("test_greeter", "lv-1", {}))
+    assert open_count() == 2
+    assert await close_all() == 2
+    assert await closed_with(first) == CloseCode.RESYNC
+    assert await closed_with(second) == CloseCode.RESYNC
+    assert open_count() == 0
+
+
+async def test_a_reconnect_renders_from_the_mount_arguments_again() -> None:
+    signed = token(("test_child", "lv-1", {"start": 3}))
+    comm = communicator(signed)
+    await comm.connect()
+    await comm.receive_from()
+    await comm.send_to(text_data=json.dumps({"lv": "lv-1", "event": "bump"}))
+    assert "<b>103</b>" in await comm.receive_from()
+    await comm.disconnect()
+    again = communicator(signed)
+    await again.connect()
+    assert "<b>3</b>" in await again.receive_from()
+    await again.disconnect()
