@@ -174,7 +174,7 @@ class Page:
             arguments = handler.coerce(values)
         except EventArgumentsError as exc:
             return self._fail(comp, f"Invalid arguments for {event}: {exc}", None)
-        return _Call(comp, handler, arguments, copy.deepcopy(comp.live_state()))
+        return _Call(comp, handler, arguments, snapshot(comp.live_state()))
 
     def _handler_failed(self, call: _Call, exc: Exception) -> str:
         logger.exception("liveview: %s.%s failed", type(call.comp).__name__, call.handler.name)
@@ -208,6 +208,16 @@ class Page:
     def token(self, binding: Binding) -> PageToken:
         self.sealed = True
         return PageToken.new(tuple(self.mount_args.values()), binding)
+
+
+_IMMUTABLE = (int, float, str, bool, bytes, type(None), frozenset)
+
+
+def snapshot(state: dict[str, Any]) -> dict[str, Any]:
+    """A copy of the state to roll back to; immutable values are shared, not copied."""
+    return {
+        k: v if isinstance(v, _IMMUTABLE) else copy.deepcopy(v) for k, v in state.items()
+    }
 
 
 def component_class(name: str) -> type[LiveComponent]:

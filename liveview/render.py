@@ -17,7 +17,7 @@ from liveview import conf
 if TYPE_CHECKING:
     from liveview.component import LiveComponent
 
-_inline_templates: dict[type, Template] = {}
+_templates: dict[type, Template] = {}
 
 # What django-components leaves in a nested component's output: per-render ids that would
 # make every re-render look changed. The page's first render keeps them; fragments don't.
@@ -25,18 +25,21 @@ _DJC_MARKS = re.compile(r'<!-- _RENDERED [^>]*-->| data-djc-id-[A-Za-z0-9]+=""')
 
 
 def component_template(cls: type[LiveComponent]) -> Template:
+    # Cached per class, except under DEBUG where the autoreloader may swap templates.
+    cached = _templates.get(cls)
+    if cached is not None and not settings.DEBUG:
+        return cached
     name = getattr(cls, "template_name", None) or getattr(cls, "template_file", None)
+    source = getattr(cls, "template", None)
     if name:
         backend_template: Any = get_template(name)
-        template: Template = backend_template.template
-        return template
-    source = getattr(cls, "template", None)
-    if isinstance(source, str):
-        cached = _inline_templates.get(cls)
-        if cached is None:
-            cached = _inline_templates[cls] = Engine.get_default().from_string(source)
-        return cached
-    raise TypeError(f"{cls.__qualname__} has no template_name, template_file or template")
+        cached = backend_template.template
+    elif isinstance(source, str):
+        cached = _templates.get(cls) or Engine.get_default().from_string(source)
+    else:
+        raise TypeError(f"{cls.__qualname__} has no template_name, template_file or template")
+    _templates[cls] = cached
+    return cached
 
 
 def render_inner(comp: LiveComponent, handle: object) -> str:

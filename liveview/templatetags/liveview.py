@@ -1,6 +1,7 @@
 # Template front doors: {% liveview_scripts %} for the base template, {% live %} for bindings.
 from __future__ import annotations
 
+import functools
 import json
 import re
 from typing import Any
@@ -67,14 +68,27 @@ def live(context: Context, event: str, **kwargs: Any) -> SafeString:
     handle = context.get("lv")
     if not isinstance(handle, Handle):
         raise template.TemplateSyntaxError("{% live %} is used inside a LiveComponent's template")
+    try:
+        key = (conf.htmx_version(), handle.id, event, tuple(kwargs.items()))
+        return _binding(*key)
+    except TypeError:  # an unhashable argument (a list, a dict): not cached
+        return _binding.__wrapped__(conf.htmx_version(), handle.id, event, tuple(kwargs.items()))
+
+
+# Re-renders repeat the same bindings; caching them keeps {% live %} off the event's cost.
+@functools.lru_cache(maxsize=4096)
+def _binding(
+    version: int, cid: str, event: str, items: tuple[tuple[str, Any], ...]
+) -> SafeString:
+    kwargs = dict(items)
     options = {k: kwargs.pop(k) for k in list(kwargs) if k in _BINDING_OPTIONS}
     trigger = _trigger(**options)
-    values = {"lv": handle.id, "event": event, **kwargs}
+    values = {"lv": cid, "event": event, **kwargs}
     try:
         vals = json.dumps(values, separators=(",", ":"), allow_nan=False)
     except (TypeError, ValueError) as exc:
         raise template.TemplateSyntaxError(f"{{% live %}} arguments must be JSON: {exc}") from None
-    send = "hx-ws:send" if conf.htmx_version() == 4 else "ws-send"
+    send = "hx-ws:send" if version == 4 else "ws-send"
     html = format_html('{} hx-vals="{}"', mark_safe(send), vals)
     if trigger:
         html += format_html(' hx-trigger="{}"', trigger)
