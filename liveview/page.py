@@ -215,9 +215,7 @@ _IMMUTABLE = (int, float, str, bool, bytes, type(None), frozenset)
 
 def snapshot(state: dict[str, Any]) -> dict[str, Any]:
     """A copy of the state to roll back to; immutable values are shared, not copied."""
-    return {
-        k: v if isinstance(v, _IMMUTABLE) else copy.deepcopy(v) for k, v in state.items()
-    }
+    return {k: v if isinstance(v, _IMMUTABLE) else copy.deepcopy(v) for k, v in state.items()}
 
 
 def component_class(name: str) -> type[LiveComponent]:

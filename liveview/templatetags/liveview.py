@@ -77,9 +77,7 @@ def live(context: Context, event: str, **kwargs: Any) -> SafeString:
 
 # Re-renders repeat the same bindings; caching them keeps {% live %} off the event's cost.
 @functools.lru_cache(maxsize=4096)
-def _binding(
-    version: int, cid: str, event: str, items: tuple[tuple[str, Any], ...]
-) -> SafeString:
+def _binding(version: int, cid: str, event: str, items: tuple[tuple[str, Any], ...]) -> SafeString:
     kwargs = dict(items)
     options = {k: kwargs.pop(k) for k in list(kwargs) if k in _BINDING_OPTIONS}
     trigger = _trigger(**options)

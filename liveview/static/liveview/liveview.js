@@ -1,8 +1,10 @@
 // liveview glue: opens the page's one socket once htmx and its ws extension are both loaded
 // (so the page is live on every load), marks components busy while an event is in flight,
-// and stops reconnecting when the server refused the page token.
+// keeps the focused input's text and caret across htmx 2's replacing swaps (htmx 4 morphs),
+// and stops reconnecting when the server refused the page token (close codes 44xx).
 (function () {
-  var s = document.currentScript, b = document.body, two = s.dataset.htmx === "2", fatal = 0;
+  var s = document.currentScript, b = document.body, two = s.dataset.htmx === "2";
+  var fatal = 0, kept = null;
   if (two) {
     b.setAttribute("hx-ext", ((b.getAttribute("hx-ext") || "") + ",ws").replace(/^,/, ""));
     b.setAttribute("ws-connect", s.dataset.url);
@@ -16,11 +18,22 @@
     var c = e.target.closest && e.target.closest("[data-lv]");
     if (c) { c.classList.add("lv-loading"); c.setAttribute("aria-busy", "true"); }
   });
+  on("htmx:wsBeforeMessage", function () {
+    var a = document.activeElement;
+    kept = a && a.id && "selectionStart" in a
+      ? { id: a.id, node: a, value: a.value, from: a.selectionStart, to: a.selectionEnd } : null;
+  });
   on(two ? "htmx:wsAfterMessage" : "htmx:after:ws:message", function () {
     b.setAttribute("data-lv-socket", "live");
     document.querySelectorAll(".lv-loading").forEach(function (c) {
       c.classList.remove("lv-loading"); c.removeAttribute("aria-busy");
     });
+    var k = kept, el = k && document.getElementById(k.id);
+    kept = null;
+    if (el && el !== k.node && "selectionStart" in el) {
+      el.value = k.value; el.focus();
+      try { el.setSelectionRange(k.from, k.to); } catch (x) { /* not a text input */ }
+    }
   });
   on(two ? "htmx:wsClose" : "htmx:ws:close", function (e) {
     var code = e.detail.code || (e.detail.event && e.detail.event.code);

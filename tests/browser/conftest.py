@@ -1,0 +1,130 @@
+"""Fixtures for the real-browser suite: an in-process uvicorn server, Chromium, htmx 2 and 4.
+
+The server runs `project.asgi.application` in a background thread with its own event loop, in
+this process, so it sees the test database and the settings the `settings` fixture changes.
+"""
+
+from __future__ import annotations
+
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from pytest_django.fixtures import Settings
+from pytest_django.plugin import DjangoDbBlocker
+
+from tests.browser.support import LiveServer
+
+DEBIAN_CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ACTION_TIMEOUT_MS = 10_000
+
+# The server, Playwright and Chromium live as long as this package's tests ("package" scope is
+# the browser suite's session): Playwright's sync API keeps an asyncio loop running in the test
+# thread while it is started, and every async test run after it, in the rest of the suite,
+# would fail with "Cannot run the event loop while another loop is running".
+
+
+@pytest.fixture(scope="package")
+def server(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[LiveServer]:
+    """One real ASGI server for the browser suite, with the test database unblocked for it.
+
+    The database is pytest-django's test database (SQLite in memory, shared by the threads of
+    this process). It is not flushed between tests: the demos write nothing to it, and the
+    test thread cannot use the ORM while Playwright runs (see `playwright` below).
+    """
+    with django_db_blocker.unblock():
+        live = LiveServer()
+        live.start()
+        try:
+            # The demo serves static files itself (ASGIStaticFilesHandler): no htmx, no live page.
+            url = live.url("/static/django_htmx/htmx-4.min.js")
+            with urllib.request.urlopen(url, timeout=10) as response:
+                if response.status != 200:
+                    raise RuntimeError(f"static files are not served: HTTP {response.status}")
+            yield live
+        finally:
+            live.stop()
+
+
+@pytest.fixture(params=[4, 2], ids=["htmx4", "htmx2"])
+def htmx_version(request: pytest.FixtureRequest, settings: Settings) -> int:
+    """The htmx major version the pages are rendered for; the server reads it at render time."""
+    version: int = request.param
+    settings.LIVEVIEW_HTMX_VERSION = version
+    return version
+
+
+@pytest.fixture(scope="package")
+def playwright(django_db_setup: None) -> Iterator[Playwright]:
+    """Playwright's sync API, started after the test database exists and stopped before it goes.
+
+    While it is started, Playwright keeps an asyncio loop running in this thread, so Django's
+    async-safety check refuses ORM calls from the test thread (SynchronousOnlyOperation).
+    """
+    with sync_playwright() as p:
+        yield p
+
+
+def _chromium_executable(playwright: Playwright) -> Path | None:
+    """None to use Playwright's own Chromium; Debian's when that is not installed."""
+    own = playwright.chromium.executable_path
+    if own and Path(own).is_file():
+        return None
+    if DEBIAN_CHROMIUM.is_file():
+        return DEBIAN_CHROMIUM
+    pytest.fail(
+        "No Chromium for the browser tests: neither Playwright's own "
+        f"({own}) nor Debian's ({DEBIAN_CHROMIUM}) is installed. "
+        "Run `make browser` (apt-get install chromium) or `playwright install chromium`.",
+        pytrace=False,
+    )
+
+
+@pytest.fixture(scope="package")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    executable = _chromium_executable(playwright)
+    browser = playwright.chromium.launch(
+        headless=True,
+        executable_path=str(executable) if executable else None,
+        args=CHROMIUM_ARGS,
+    )
+    try:
+        yield browser
+    finally:
+        browser.close()
+
+
+@pytest.fixture
+def context(
+    request: pytest.FixtureRequest, browser: Browser, server: LiveServer
+) -> Iterator[BrowserContext]:
+    """A fresh browser context on the server; its pages resolve paths like "/counter/"."""
+    if "htmx_version" in request.fixturenames:
+        # Set the version before the context opens and restore it only after it is closed, so
+        # no frame (a late reconnect, say) is ever rendered for the other htmx version.
+        request.getfixturevalue("htmx_version")
+    context = browser.new_context(base_url=server.base_url)
+    context.set_default_timeout(ACTION_TIMEOUT_MS)
+    try:
+        yield context
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def page(context: BrowserContext) -> Iterator[Page]:
+    """A fresh page; an uncaught JavaScript error on it fails the test."""
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(f"{error.name}: {error.message}"))
+    yield page
+    assert not errors, f"uncaught JavaScript errors on the page: {errors}"
