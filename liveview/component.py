@@ -38,6 +38,7 @@ class LiveComponent(Component):
     _lv_page: Page
     _lv_error: str | None
     _lv_html: str | None
+    _lv_children: int
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -89,6 +90,7 @@ class LiveComponent(Component):
         comp._lv_page = page
         comp._lv_error = None
         comp._lv_html = None
+        comp._lv_children = 0
         for field, default in cls._lv_defaults.items():
             setattr(comp, field, copy.deepcopy(default))
         comp.mount(**kwargs)

@@ -45,7 +45,7 @@ class Handle:
     """What a component's template sees as ``lv``: its DOM id, and ids for its children."""
 
     component: LiveComponent
-    _children: int = 0
+    children: int = 0
 
     @property
     def id(self) -> str:
@@ -56,8 +56,8 @@ class Handle:
         return self.component._lv_page
 
     def next_child_id(self) -> str:
-        self._children += 1
-        return f"{self.component._lv_id}-{self._children}"
+        self.children += 1
+        return f"{self.component._lv_id}-{self.children}"
 
 
 @dataclass(eq=False)
@@ -107,7 +107,7 @@ class Page:
                 logger.exception("liveview: mounting %s (%s) failed", spec.name, spec.id)
                 comp = component_class(spec.name).__new__(component_class(spec.name))
                 comp._lv_id, comp._lv_name, comp._lv_kwargs = spec.id, spec.name, dict(spec.kwargs)
-                comp._lv_page, comp._lv_html = self, None
+                comp._lv_page, comp._lv_html, comp._lv_children = self, None, 0
                 comp._lv_error = error_banner(f"Could not load: {_short(exc)}", exc)
                 self.components[spec.id] = comp
                 self.mount_args[spec.id] = spec
@@ -118,9 +118,21 @@ class Page:
     # -- rendering --------------------------------------------------------------------------
 
     def render(self, comp: LiveComponent, *, oob: bool) -> str:
-        inner = (comp._lv_error or "") + render_inner(comp, Handle(comp))
+        handle = Handle(comp)
+        inner = (comp._lv_error or "") + render_inner(comp, handle)
         comp._lv_html = inner
+        if handle.children < comp._lv_children:
+            self._forget_children(comp._lv_id, keep=handle.children)
+        comp._lv_children = handle.children
         return wrap(comp, inner, oob=oob)
+
+    def _forget_children(self, cid: str, keep: int) -> None:
+        """Drop the children (and their descendants) a parent no longer renders."""
+        prefix = cid + "-"
+        for key in [k for k in self.components if k.startswith(prefix)]:
+            if int(key[len(prefix) :].split("-", 1)[0]) > keep:
+                del self.components[key]
+                self.mount_args.pop(key, None)
 
     def render_all(self) -> str:
         """Every top-level component, out of band: what a (re)connect sends."""

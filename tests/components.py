@@ -54,6 +54,10 @@ class Parent(LiveComponent):
     def retitle(self, title: str) -> None:
         self.title = title
 
+    @event
+    def keep(self, count: int) -> None:
+        self.children = self.children[:count]
+
 
 @register("test_child")
 class Child(LiveComponent):
@@ -85,3 +89,13 @@ class BombHolder(LiveComponent):
     @event
     def set(self, value: int) -> None:
         self.value = value
+
+
+@register("test_fragile")
+class Fragile(LiveComponent):
+    template = "<s>{{ state }}</s>"
+
+    def mount(self, fail: bool = False) -> None:
+        if fail:
+            raise LookupError("the row is gone")
+        self.state = "mounted"

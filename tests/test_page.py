@@ -149,3 +149,22 @@ def test_a_component_rendered_after_the_token_is_a_clear_error() -> None:
 def test_a_parent_with_children_rerendered_unchanged_is_not_sent() -> None:
     page = connected(("test_parent", "lv-1", {}))
     assert page.dispatch("lv-1", "retitle", {"title": "parent"}) is None
+
+
+def test_children_a_parent_stops_rendering_are_forgotten() -> None:
+    page = connected(("test_parent", "lv-1", {}))
+    page.dispatch("lv-1", "keep", {"count": 1})
+    assert set(page.components) == {"lv-1", "lv-1-1"}
+    assert set(page.mount_args) == {"lv-1", "lv-1-1"}
+
+
+def test_a_mount_failing_on_connect_shows_in_that_component_only() -> None:
+    page = Page(connected=True)
+    specs = (
+        ComponentSpec("test_fragile", "lv-1", {"fail": True}),
+        ComponentSpec("test_fragile", "lv-2", {}),
+    )
+    page.mount_token(PageToken.new(specs, Binding.of(None, None, "x")))
+    frame = page.render_all()
+    assert "Could not load: the row is gone" in frame
+    assert "<s>mounted</s>" in frame
