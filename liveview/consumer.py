@@ -26,6 +26,14 @@ _open: weakref.WeakSet[LiveConsumer] = weakref.WeakSet()
 class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
     page: Page | None = None
 
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        # Channels closes stale DB connections in a thread hop before every message; an event
+        # does that inside its own hop (Page.dispatch_async), so a frame costs one hop, not two.
+        if message["type"] == "websocket.receive":
+            await self.websocket_receive(message)
+        else:
+            await super().dispatch(message)
+
     async def connect(self) -> None:
         await self.accept()
         query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))

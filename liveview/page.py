@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import copy
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
 
-from asgiref.sync import sync_to_async
+from channels.db import database_sync_to_async
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
@@ -24,6 +25,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger("liveview")
 
 _REQUEST_ATTR = "_liveview_page"
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 class UnknownComponent(LookupError):
@@ -71,6 +74,7 @@ class Page:
     mount_args: dict[str, ComponentSpec] = field(default_factory=dict)
     sealed: bool = False
     _top: int = 0
+    _dispatch_in_thread: Callable[[str, str, dict[str, Any]], Awaitable[str | None]] | None = None
 
     # -- mounting ---------------------------------------------------------------------------
 
@@ -164,15 +168,18 @@ class Page:
         comp = self.components.get(cid)
         handler = type(comp)._lv_events.get(event) if comp is not None else None
         if handler is None or not handler.is_async:
-            return await sync_to_async(self.dispatch)(cid, event, values)
+            # One thread hop per event, closing stale DB connections around it like a view.
+            if self._dispatch_in_thread is None:
+                self._dispatch_in_thread = in_sync_thread(self.dispatch)
+            return await self._dispatch_in_thread(cid, event, values)
         prepared = self._prepare(cid, event, values)
         if not isinstance(prepared, _Call):
             return prepared
         try:
             await prepared.handler.func(prepared.comp, **prepared.arguments)
         except Exception as exc:
-            return await sync_to_async(self._handler_failed)(prepared, exc)
-        return await sync_to_async(self.rerender)(prepared.comp, prepared.before)
+            return await in_sync_thread(self._handler_failed)(prepared, exc)
+        return await in_sync_thread(self.rerender)(prepared.comp, prepared.before)
 
     def _prepare(self, cid: str, event: str, values: dict[str, Any]) -> _Call | str | None:
         comp = self.components.get(cid)
@@ -220,6 +227,11 @@ class Page:
     def token(self, binding: Binding) -> PageToken:
         self.sealed = True
         return PageToken.new(tuple(self.mount_args.values()), binding)
+
+
+def in_sync_thread(func: Callable[P, R]) -> Callable[P, Awaitable[R]]:
+    """Run `func` in Django's sync thread, closing stale DB connections around it."""
+    return cast("Callable[P, Awaitable[R]]", database_sync_to_async(func))
 
 
 _IMMUTABLE = (int, float, str, bool, bytes, type(None), frozenset)

@@ -1,0 +1,1 @@
+"""Benchmarks for liveview: run them as scripts (``make bench``), not as tests."""

@@ -1,0 +1,46 @@
+"""The bench's ASGI app: Django over HTTP, liveview's socket and the raw baseline's socket.
+
+Both sockets sit behind the same AllowedHostsOriginValidator + AuthMiddlewareStack +
+URLRouter, so per-connection middleware costs the same for both; per event, neither goes
+through routing or middleware again.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
+
+from django.core.asgi import get_asgi_application  # noqa: E402
+
+http_application = get_asgi_application()
+
+# Imported only after django.setup(): channels.auth needs the app registry.
+from channels.auth import AuthMiddlewareStack  # noqa: E402
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from django.urls import path  # noqa: E402
+
+from bench.raw import RAW_PATH, RawCounterConsumer  # noqa: E402
+from bench.variants import (  # noqa: E402
+    INLINE_PATH,
+    RAW_HOP_PATH,
+    InlineLiveConsumer,
+    RawHopConsumer,
+)
+from liveview.routing import websocket_urlpatterns  # noqa: E402
+
+websocket_routes = [
+    *websocket_urlpatterns(),
+    path(RAW_PATH.lstrip("/"), RawCounterConsumer.as_asgi()),
+    # Diagnostics for --variants only (bench/variants.py).
+    path(RAW_HOP_PATH.lstrip("/"), RawHopConsumer.as_asgi()),
+    path(INLINE_PATH.lstrip("/"), InlineLiveConsumer.as_asgi()),
+]
+
+application = ProtocolTypeRouter(
+    {
+        "http": http_application,
+        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_routes))),
+    }
+)

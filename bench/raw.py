@@ -1,0 +1,51 @@
+"""The baseline: a hand-written live counter on a plain Channels consumer.
+
+It does what a hand-written counter would do per frame -- parse the JSON, bump a number and
+format it into a hand-written copy of the counter's HTML -- and nothing else. Its reply has
+the same shape and size as liveview's reply for ``project/counter`` (checked by the bench).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from channels.generic.websocket import AsyncWebsocketConsumer
+
+#: Where ``bench.asgi`` mounts it.
+RAW_PATH = "/ws/raw/"
+
+
+def counter_fragment(cid: str, label: str, count: int) -> str:
+    """``counter/counter.html`` inside liveview's out-of-band wrapper, written by hand."""
+    vals = "{&quot;lv&quot;:&quot;" + cid + "&quot;,&quot;event&quot;:&quot;"
+    return (
+        f'<div id="{cid}" data-lv="counter" hx-swap-oob="outerMorph">\n'
+        f'<section class="counter" aria-label="{label}">\n'
+        f"  <h2>{label}</h2>\n"
+        f'  <p>Count: <output class="count">{count}</output></p>\n'
+        f'  <button type="button" hx-ws:send hx-vals="{vals}decrement&quot;}}">Decrement</button>\n'
+        f'  <button type="button" hx-ws:send hx-vals="{vals}increment&quot;}}">Increment</button>\n'
+        '  <span class="lv-indicator" aria-hidden="true">…</span>\n'
+        "</section>\n"
+        "</div>"
+    )
+
+
+class RawCounterConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
+    """One counter per socket, answered inline on the event loop (no thread hop)."""
+
+    count: int = 0
+
+    async def connect(self) -> None:
+        self.count = 0
+        await self.accept()
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        message: Any = json.loads(text_data or "{}")
+        event = message.get("event") if isinstance(message, dict) else None
+        if event == "increment":
+            self.count += 1
+        elif event == "decrement":
+            self.count -= 1
+        await self.send(text_data=counter_fragment("lv-1", "First counter", self.count))
