@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from django_components import register
@@ -11,7 +12,10 @@ from liveview import LiveComponent, event
 
 @register("test_greeter")
 class Greeter(LiveComponent):
-    template = "{% load liveview %}<p>Hello {{ name }}</p><button {% live 'rename' %}>x</button>"
+    template = (
+        "{% load liveview %}<p>Hello {{ name }}</p>"
+        "<button {% live 'rename' %}>Rename</button><button {% live 'explode' %}>Explode</button>"
+    )
     name: str = "world"
     renames: int = 0
 
@@ -61,7 +65,7 @@ class Parent(LiveComponent):
 
 @register("test_child")
 class Child(LiveComponent):
-    template = "{% load liveview %}<b>{{ value }}</b>"
+    template = "{% load liveview %}<b>{{ value }}</b><button {% live 'bump' %}>Bump</button>"
 
     def mount(self, start: int = 0) -> None:
         self.value = start
@@ -99,3 +103,35 @@ class Fragile(LiveComponent):
         if fail:
             raise LookupError("the row is gone")
         self.state = "mounted"
+
+
+@register("test_keys")
+class Keys(LiveComponent):
+    template = (
+        "{% load liveview %}<label>Note <input name='text' {% live 'save' key='Enter' %}></label>"
+        "<p class='saved'>{{ saved }}</p><p class='saves'>{{ saves }}</p>"
+    )
+    saved: str = ""
+    saves: int = 0
+
+    @event
+    def save(self, text: str) -> None:
+        self.saved, self.saves = text, self.saves + 1
+
+
+#: Set by a test to let `test_slow`'s handler finish; it waits at most ten seconds.
+SLOW_RELEASE = threading.Event()
+
+
+@register("test_slow")
+class Slow(LiveComponent):
+    template = (
+        "{% load liveview %}<button {% live 'work' %}>Work</button>"
+        "<span class='lv-indicator'>Working…</span><p class='done'>{{ done }}</p>"
+    )
+    done: int = 0
+
+    @event
+    def work(self) -> None:
+        SLOW_RELEASE.wait(timeout=10)
+        self.done += 1
