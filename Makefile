@@ -40,7 +40,7 @@ test-fast: setup
 lint: setup
 	$(BIN)/ruff check liveview project tests bench
 	$(BIN)/ruff format --check liveview project tests bench
-	$(BIN)/mypy liveview
+	$(BIN)/mypy liveview project tests bench
 
 bench: setup
 	$(BIN)/python bench/event_roundtrip.py

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import inspect
-from typing import TYPE_CHECKING, Any, ClassVar, get_origin
+from typing import TYPE_CHECKING, Any, ClassVar, Self, get_origin
 
 from django.template import Context
 from django.template.base import Template
@@ -62,8 +62,10 @@ class LiveComponent(Component):
         cls._lv_events = events
         cls._lv_defaults = defaults
 
-    def mount(self, **kwargs: Any) -> None:
+    def mount(self, *args: Any, **kwargs: Any) -> None:
         """Set up the state from the mount arguments; the default stores them as attributes."""
+        if args:
+            raise TypeError(f"{type(self).__name__}: mount takes keyword arguments only")
         for name, value in kwargs.items():
             if name.startswith("_"):
                 raise TypeError(f"{type(self).__name__}: mount argument {name!r} is private")
@@ -81,7 +83,7 @@ class LiveComponent(Component):
         return render_from_tag(self)
 
     @classmethod
-    def new_live(cls, page: Page, name: str, cid: str, kwargs: dict[str, Any]) -> LiveComponent:
+    def new_live(cls, page: Page, name: str, cid: str, kwargs: dict[str, Any]) -> Self:
         """A live instance: the user's class without django-components' per-render state."""
         comp = cls.__new__(cls)
         comp._lv_id = cid
