@@ -172,7 +172,8 @@ class Page:
             if self._dispatch_in_thread is None:
                 self._dispatch_in_thread = in_sync_thread(self.dispatch)
             return await self._dispatch_in_thread(cid, event, values)
-        prepared = self._prepare(cid, event, values)
+        # An async handler runs on the loop; what may render (errors, the result) does not.
+        prepared = await in_sync_thread(self._prepare)(cid, event, values)
         if not isinstance(prepared, _Call):
             return prepared
         try:

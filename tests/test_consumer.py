@@ -150,3 +150,10 @@ async def test_a_reconnect_renders_from_the_mount_arguments_again() -> None:
     await again.connect()
     assert "<b>3</b>" in await again.receive_from()
     await again.disconnect()
+
+
+async def test_an_async_handler_with_wrong_arguments_shows_an_error() -> None:
+    comm, _ = await connect(("test_greeter", "lv-1", {}))
+    await comm.send_to(text_data=json.dumps({"lv": "lv-1", "event": "shout"}))
+    assert "Invalid arguments for shout: name: Field required" in await comm.receive_from()
+    await comm.disconnect()
