@@ -34,7 +34,6 @@ class LiveComponent(Component):
     # Set on live instances by Page; never part of the state.
     _lv_id: str
     _lv_name: str
-    _lv_kwargs: dict[str, Any]
     _lv_page: Page
     _lv_error: str | None
     _lv_html: str | None
@@ -84,18 +83,23 @@ class LiveComponent(Component):
 
     @classmethod
     def new_live(cls, page: Page, name: str, cid: str, kwargs: dict[str, Any]) -> Self:
-        """A live instance: the user's class without django-components' per-render state."""
+        """A live instance, mounted: the user's class without django-components' render state."""
+        comp = cls.unmounted(page, name, cid)
+        comp.mount(**kwargs)
+        return comp
+
+    @classmethod
+    def unmounted(cls, page: Page, name: str, cid: str) -> Self:
+        """A live instance before `mount`: its ids set and its declared defaults in place."""
         comp = cls.__new__(cls)
         comp._lv_id = cid
         comp._lv_name = name
-        comp._lv_kwargs = kwargs
         comp._lv_page = page
         comp._lv_error = None
         comp._lv_html = None
         comp._lv_children = 0
         for field, default in cls._lv_defaults.items():
             setattr(comp, field, copy.deepcopy(default))
-        comp.mount(**kwargs)
         return comp
 
     def live_state(self) -> dict[str, Any]:

@@ -7,13 +7,12 @@ import weakref
 from typing import Any
 from urllib.parse import parse_qs
 
-from asgiref.sync import sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.http import HttpRequest
 from django.middleware.csrf import CSRF_SESSION_KEY, get_token
 
-from liveview.page import Page, UnknownComponent
+from liveview.page import Page, UnknownComponent, in_sync_thread
 from liveview.protocol import CloseCode, ProtocolError, parse_event
 from liveview.token import Binding, PageToken, TokenError
 
@@ -54,7 +53,7 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             connected=True,
         )
         try:
-            frame = await sync_to_async(_mount_and_render)(page, token)
+            frame = await in_sync_thread(_mount_and_render)(page, token)
         except UnknownComponent as exc:
             logger.warning("liveview: refused socket: %s", exc)
             await self.close(code=CloseCode.UNKNOWN_COMPONENT)

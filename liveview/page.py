@@ -103,15 +103,12 @@ class Page:
 
     def mount_token(self, token: PageToken) -> None:
         for spec in token.components:
+            cls = component_class(spec.name)  # an unknown name refuses the whole socket
             try:
                 self.mount(spec.name, spec.id, dict(spec.kwargs))
-            except UnknownComponent:
-                raise
             except Exception as exc:  # mount failed on reconnect: show it in the component
                 logger.exception("liveview: mounting %s (%s) failed", spec.name, spec.id)
-                comp = component_class(spec.name).__new__(component_class(spec.name))
-                comp._lv_id, comp._lv_name, comp._lv_kwargs = spec.id, spec.name, dict(spec.kwargs)
-                comp._lv_page, comp._lv_html, comp._lv_children = self, None, 0
+                comp = cls.unmounted(self, spec.name, spec.id)
                 comp._lv_error = error_banner(f"Could not load: {_short(exc)}", exc)
                 self.components[spec.id] = comp
                 self.mount_args[spec.id] = spec
