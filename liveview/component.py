@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import inspect
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, Self, get_origin
 
 from django.template import Context
@@ -14,9 +15,26 @@ from liveview.events import EventHandler, is_event
 
 if TYPE_CHECKING:
     from liveview.page import Page
+    from liveview.resources import LiveResource, ResourceChanged
+
+    Subscription = str | LiveResource | type[LiveResource]
 
 # Names a component's own methods use; an @event may not take them.
-RESERVED = frozenset({"mount", "render", "on_render", "dispatch", "live", "template", "media"})
+RESERVED = frozenset(
+    {
+        "mount",
+        "render",
+        "on_render",
+        "dispatch",
+        "live",
+        "template",
+        "media",
+        "subscriptions",
+        "resource_changed",
+        "refresh",
+        "extra_context",
+    }
+)
 
 
 class LiveComponent(Component):
@@ -28,6 +46,9 @@ class LiveComponent(Component):
 
     #: The tag of the element that wraps the component and carries its DOM id.
     live_tag: ClassVar[str] = "div"
+    #: True when the HTML depends only on the state, never on who views it (no `user`, no
+    #: `csrf_token`): a broadcast then renders it once for every page showing it.
+    viewer_independent: ClassVar[bool] = False
     _lv_events: ClassVar[dict[str, EventHandler]] = {}
     _lv_defaults: ClassVar[dict[str, Any]] = {}
 
@@ -38,6 +59,11 @@ class LiveComponent(Component):
     _lv_error: str | None
     _lv_html: str | None
     _lv_children: int
+    _lv_topics: frozenset[str]
+    #: Still exactly what `mount` (or `refresh`) made of its arguments: no event has run since.
+    _lv_pristine: bool
+    #: Changes a broadcast has rendered for it but not applied to its state yet.
+    _lv_pending: list[ResourceChanged]
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -70,6 +96,31 @@ class LiveComponent(Component):
                 raise TypeError(f"{type(self).__name__}: mount argument {name!r} is private")
             setattr(self, name, value)
 
+    def subscriptions(self) -> Iterable[Subscription]:
+        """What this component shows: URIs, resources (their URI) or models (their collection).
+
+        Asked after mount and after every change; the page follows the answer.
+        """
+        return ()
+
+    def resource_changed(self, change: ResourceChanged) -> None:
+        """A resource this component shows was written; the default reloads by `refresh()`."""
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Mount again from the same arguments: state back to what mount makes of the database."""
+        kwargs = self._lv_page.mount_args[self._lv_id].kwargs
+        for key in [k for k in vars(self) if not k.startswith("_")]:
+            delattr(self, key)
+        for field, default in type(self)._lv_defaults.items():
+            setattr(self, field, copy.deepcopy(default))
+        self.mount(**kwargs)
+        self._lv_pristine = True
+
+    def extra_context(self) -> Mapping[str, Any]:
+        """Template variables computed at each render (a bound form, say): not state."""
+        return {}
+
     @property
     def live(self) -> Page:
         """The page this component lives on: ``self.live.user``, ``self.live.connected``."""
@@ -98,6 +149,9 @@ class LiveComponent(Component):
         comp._lv_error = None
         comp._lv_html = None
         comp._lv_children = 0
+        comp._lv_topics = frozenset()
+        comp._lv_pristine = True
+        comp._lv_pending = []
         for field, default in cls._lv_defaults.items():
             setattr(comp, field, copy.deepcopy(default))
         return comp

@@ -2,6 +2,7 @@
 # sends a full render on every (re)connect, then runs events one at a time.
 from __future__ import annotations
 
+import asyncio
 import logging
 import weakref
 from typing import Any
@@ -12,8 +13,11 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.middleware.csrf import CSRF_SESSION_KEY, get_token
 
+from liveview.fanout import frames_for
+from liveview.hub import Hub, hub
 from liveview.page import Page, UnknownComponent, in_sync_thread
 from liveview.protocol import CloseCode, ProtocolError, parse_event
+from liveview.resources import ResourceChanged
 from liveview.token import Binding, PageToken, TokenError
 
 logger = logging.getLogger("liveview")
@@ -24,6 +28,14 @@ _open: weakref.WeakSet[LiveConsumer] = weakref.WeakSet()
 
 class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
     page: Page | None = None
+    origin: str = ""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Held while an event runs and while a broadcast renders this page: never both at once.
+        self.lock = asyncio.Lock()
+        self.deferred: list[ResourceChanged] = []
+        self.hub: Hub | None = None
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         # Channels closes stale DB connections in a thread hop before every message; an event
@@ -59,8 +71,10 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             await self.close(code=CloseCode.UNKNOWN_COMPONENT)
             return
         self.page = page
+        self.origin = page.key
         _open.add(self)
         await self.send(text_data=frame)
+        await self._follow_topics()
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         page = self.page
@@ -75,13 +89,57 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             logger.info("liveview: closing socket on a bad frame: %s", exc)
             await self.close(code=CloseCode.BAD_MESSAGE)
             return
-        frame = await page.dispatch_async(message.component, message.event, message.values)
-        if frame:
-            await self.send(text_data=frame)
+        async with self.lock:
+            frame = await page.dispatch_async(message.component, message.event, message.values)
+            if frame:
+                await self.send(text_data=frame)
+            if self.deferred:
+                deferred, self.deferred = self.deferred, []
+                frame = await in_sync_thread(page.changed)(deferred)
+                if frame:
+                    await self.send(text_data=frame)
+        await self._follow_topics()
 
     async def disconnect(self, code: int) -> None:
         _open.discard(self)
         self.page = None
+        if self.hub is not None:
+            await self.hub.leave(self)
+
+    async def _follow_topics(self) -> None:
+        """Keep this socket subscribed to exactly what its page shows."""
+        page = self.page
+        if page is None or not page.topics_changed:
+            return
+        page.topics_changed = False
+        if self.hub is None:
+            self.hub = hub(_deliver)
+            if self.hub is None:
+                return
+        await self.hub.set_topics(self, page.topics())
+
+
+async def _deliver(targets: dict[Any, list[ResourceChanged]]) -> None:
+    """The hub's delivery: render every free page in one thread hop, then write the frames."""
+    ready: dict[LiveConsumer, list[ResourceChanged]] = {}
+    for consumer, changes in targets.items():
+        if consumer.page is None:
+            continue
+        if consumer.lock.locked():
+            consumer.deferred.extend(changes)  # applied when its event's turn ends
+            continue
+        await consumer.lock.acquire()  # free: returns at once, without yielding
+        ready[consumer] = changes
+    try:
+        frames = await in_sync_thread(frames_for)(ready) if ready else {}
+        for consumer, frame in frames.items():
+            if frame and consumer.page is not None:
+                await consumer.send(text_data=frame)
+    finally:
+        for consumer in ready:
+            consumer.lock.release()
+    for consumer in ready:
+        await consumer._follow_topics()
 
 
 def _mount_and_render(page: Page, token: PageToken) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import logging
+import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
@@ -16,7 +17,9 @@ from django_components import registry
 
 from liveview.component import LiveComponent, is_live_component
 from liveview.events import EventArgumentsError, EventHandler
+from liveview.publish import turn
 from liveview.render import error_banner, render_inner, wrap
+from liveview.resources import ResourceChanged, topics_of
 from liveview.token import Binding, ComponentSpec, PageToken
 
 if TYPE_CHECKING:
@@ -73,6 +76,10 @@ class Page:
     components: dict[str, LiveComponent] = field(default_factory=dict)
     mount_args: dict[str, ComponentSpec] = field(default_factory=dict)
     sealed: bool = False
+    #: Identifies this page as the origin of the changes its own events make.
+    key: str = field(default_factory=lambda: secrets.token_hex(8))
+    #: Some component's subscriptions changed since the socket last followed them.
+    topics_changed: bool = False
     _top: int = 0
     _dispatch_in_thread: Callable[[str, str, dict[str, Any]], Awaitable[str | None]] | None = None
 
@@ -91,6 +98,8 @@ class Page:
         comp = component_class(name).new_live(self, name, cid, kwargs)
         self.components[cid] = comp
         self.mount_args[cid] = ComponentSpec(name=name, id=cid, kwargs=kwargs)
+        if self.connected:
+            self._follow(comp)
         return comp
 
     def child(self, name: str, cid: str, kwargs: dict[str, Any]) -> LiveComponent:
@@ -110,6 +119,7 @@ class Page:
                 logger.exception("liveview: mounting %s (%s) failed", spec.name, spec.id)
                 comp = cls.unmounted(self, spec.name, spec.id)
                 comp._lv_error = error_banner(f"Could not load: {_short(exc)}", exc)
+                comp._lv_pristine = False
                 self.components[spec.id] = comp
                 self.mount_args[spec.id] = spec
 
@@ -132,7 +142,8 @@ class Page:
         prefix = cid + "-"
         for key in [k for k in self.components if k.startswith(prefix)]:
             if int(key[len(prefix) :].split("-", 1)[0]) > keep:
-                del self.components[key]
+                if self.components.pop(key)._lv_topics:
+                    self.topics_changed = True
                 self.mount_args.pop(key, None)
 
     def render_all(self) -> str:
@@ -154,11 +165,13 @@ class Page:
         prepared = self._prepare(cid, event, values)
         if not isinstance(prepared, _Call):
             return prepared
-        try:
-            prepared.handler.func(prepared.comp, **prepared.arguments)
-        except Exception as exc:
-            return self._handler_failed(prepared, exc)
-        return self.rerender(prepared.comp, prepared.before)
+        failure: Exception | None = None
+        with turn(self.key) as current:
+            try:
+                prepared.handler.func(prepared.comp, **prepared.arguments)
+            except Exception as exc:
+                failure = exc
+        return self._finish(prepared, failure, current.changes)
 
     async def dispatch_async(self, cid: str, event: str, values: dict[str, Any]) -> str | None:
         """`dispatch` for the consumer: sync handlers and renders run in Django's sync thread."""
@@ -173,11 +186,13 @@ class Page:
         prepared = await in_sync_thread(self._prepare)(cid, event, values)
         if not isinstance(prepared, _Call):
             return prepared
-        try:
-            await prepared.handler.func(prepared.comp, **prepared.arguments)
-        except Exception as exc:
-            return await in_sync_thread(self._handler_failed)(prepared, exc)
-        return await in_sync_thread(self.rerender)(prepared.comp, prepared.before)
+        failure: Exception | None = None
+        with turn(self.key) as current:
+            try:
+                await prepared.handler.func(prepared.comp, **prepared.arguments)
+            except Exception as exc:
+                failure = exc
+        return await in_sync_thread(self._finish)(prepared, failure, current.changes)
 
     def _prepare(self, cid: str, event: str, values: dict[str, Any]) -> _Call | str | None:
         comp = self.components.get(cid)
@@ -191,12 +206,87 @@ class Page:
             arguments = handler.coerce(values)
         except EventArgumentsError as exc:
             return self._fail(comp, f"Invalid arguments for {event}: {exc}", None)
+        _catch_up(comp)
+        comp._lv_pristine = False
         return _Call(comp, handler, arguments, snapshot(comp.live_state()))
 
-    def _handler_failed(self, call: _Call, exc: Exception) -> str:
-        logger.exception("liveview: %s.%s failed", type(call.comp).__name__, call.handler.name)
-        call.comp.restore_state(call.before)
-        return self._fail(call.comp, f"Something went wrong in {call.handler.name}.", exc)
+    def _finish(
+        self, call: _Call, failure: Exception | None, changes: list[ResourceChanged]
+    ) -> str | None:
+        """The reply to one event: its component, and every component its changes touched.
+
+        The changes the handler published are applied here, once, to every component of this
+        page that shows them (the acting one included); the hub skips this page for them.
+        """
+        if failure is not None:
+            logger.exception(
+                "liveview: %s.%s failed",
+                type(call.comp).__name__,
+                call.handler.name,
+                exc_info=failure,
+            )
+            call.comp.restore_state(call.before)
+        parts: list[str | None] = []
+        acted = False
+        for comp, relevant in self.showing(changes):
+            if comp is not call.comp:
+                parts.append(self.update(comp, relevant))
+            elif failure is None:
+                failure = apply_changes(comp, relevant)
+                acted = failure is None
+        if failure is not None:
+            message = f"Something went wrong in {call.handler.name}."
+            parts.insert(0, self._fail(call.comp, message, failure))
+        else:
+            parts.insert(0, self.rerender(call.comp, None if acted else call.before))
+        self._follow(call.comp)
+        return "".join(p for p in parts if p) or None
+
+    # -- resources --------------------------------------------------------------------------
+
+    def topics(self) -> frozenset[str]:
+        """Every URI some component of this page shows."""
+        return frozenset().union(*(c._lv_topics for c in self.components.values()))
+
+    def showing(
+        self, changes: list[ResourceChanged]
+    ) -> list[tuple[LiveComponent, list[ResourceChanged]]]:
+        """The components that show one of `changes`, each with the changes it shows."""
+        found = []
+        for comp in list(self.components.values()):
+            relevant = [
+                ch
+                for ch in changes
+                if ch.uri in comp._lv_topics or ch.collection in comp._lv_topics
+            ]
+            if relevant:
+                found.append((comp, relevant))
+        return found
+
+    def update(self, comp: LiveComponent, changes: list[ResourceChanged]) -> str | None:
+        """Apply `changes` to `comp` and re-render it: its fragment, or None if unchanged."""
+        failure = apply_changes(comp, changes)
+        if failure is not None:
+            return self._fail(comp, f"Could not update: {_short(failure)}", failure)
+        return self.rerender(comp)
+
+    def changed(self, changes: list[ResourceChanged]) -> str | None:
+        """What a change sends this page: every component showing it, re-rendered."""
+        parts = [self.update(comp, relevant) for comp, relevant in self.showing(changes)]
+        return "".join(p for p in parts if p) or None
+
+    def _follow(self, comp: LiveComponent) -> None:
+        """Ask the component what it shows now (after mount, an event or a change)."""
+        if comp._lv_id not in self.components:
+            return
+        try:
+            topics = topics_of(comp.subscriptions())
+        except Exception:
+            logger.exception("liveview: %s.subscriptions() failed", type(comp).__name__)
+            return
+        if topics != comp._lv_topics:
+            comp._lv_topics = topics
+            self.topics_changed = True
 
     def rerender(self, comp: LiveComponent, before: dict[str, Any] | None = None) -> str | None:
         previous, previous_error = comp._lv_html, comp._lv_error
@@ -212,6 +302,14 @@ class Page:
             return None
         return html
 
+    def adopt(self, comp: LiveComponent, inner: str, changes: list[ResourceChanged]) -> str | None:
+        """Take a twin's fresh HTML for a broadcast; the changes reach the state when next used."""
+        comp._lv_pending.extend(changes)
+        if inner == comp._lv_html and comp._lv_error is None:
+            return None
+        comp._lv_html = inner
+        return wrap(comp, inner, oob=True)
+
     def _fail(self, comp: LiveComponent, message: str, exc: BaseException | None) -> str:
         comp._lv_error = error_banner(message, exc)
         try:
@@ -225,6 +323,34 @@ class Page:
     def token(self, binding: Binding) -> PageToken:
         self.sealed = True
         return PageToken.new(tuple(self.mount_args.values()), binding)
+
+
+_PENDING_LIMIT = 256
+
+
+def apply_changes(comp: LiveComponent, changes: list[ResourceChanged]) -> Exception | None:
+    """Run the component's `resource_changed` for each change; the failure, if one failed."""
+    failure = _catch_up(comp)
+    for change in changes:
+        if failure is not None:
+            break
+        try:
+            comp.resource_changed(change)
+        except Exception as exc:
+            logger.exception("liveview: %s.resource_changed failed", type(comp).__name__)
+            comp._lv_pristine = False
+            failure = exc
+    comp._lv_page._follow(comp)
+    return failure
+
+
+def _catch_up(comp: LiveComponent) -> Exception | None:
+    """Apply what a broadcast rendered for this component but left out of its state."""
+    pending, comp._lv_pending = comp._lv_pending, []
+    if len(pending) > _PENDING_LIMIT:
+        comp.refresh()
+        return None
+    return apply_changes(comp, pending) if pending else None
 
 
 def in_sync_thread(func: Callable[P, R]) -> Callable[P, Awaitable[R]]:

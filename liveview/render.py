@@ -47,6 +47,7 @@ def render_inner(comp: LiveComponent, handle: object) -> str:
     page = comp._lv_page
     data: dict[str, Any] = {"user": page.user, "csrf_token": page.csrf_token}
     data.update(comp.live_state())
+    data.update(comp.extra_context())
     data["lv"] = handle
     template = component_template(type(comp))
     context = Context(data, autoescape=template.engine.autoescape)

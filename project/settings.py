@@ -27,6 +27,8 @@ INSTALLED_APPS = [
     "project.counter",
     "project.calculator",
     "project.echo",
+    "project.polls",
+    "project.commentary",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,171 @@
+# The receiving side of pub/sub: one Hub per process (per event loop) holds ONE channel-layer
+# membership per topic and fans each change out to its local subscribers itself. Per-member
+# group_send grows quadratically on the in-memory layer; a dict lookup and a loop do not.
+from __future__ import annotations
+
+import asyncio
+import logging
+import weakref
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from typing import Any, Protocol
+
+from channels.layers import BaseChannelLayer, get_channel_layer
+
+from liveview.publish import from_message, group_name
+from liveview.resources import ResourceChanged
+
+logger = logging.getLogger("liveview")
+
+
+class Subscriber(Protocol):
+    #: The page key a change made by this subscriber's own events carries as its origin.
+    origin: str
+
+
+Deliver = Callable[[dict[Any, list[ResourceChanged]]], Awaitable[None]]
+
+_hubs: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Hub] = weakref.WeakKeyDictionary()
+
+# A change reaches the hub once per topic it was published to (its URI and its collection); the
+# hub delivers it on the first and drops the repeats.
+_RECENT = 4096
+
+
+class Hub:
+    def __init__(self, layer: BaseChannelLayer, deliver: Deliver) -> None:
+        self.layer = layer
+        self.deliver = deliver
+        self.members: dict[str, set[Any]] = {}
+        self.topics_of: dict[Any, frozenset[str]] = {}
+        self.channel: str | None = None
+        self._lock = asyncio.Lock()
+        self._tasks: list[asyncio.Task[None]] = []
+        self._queue: asyncio.Queue[ResourceChanged] = asyncio.Queue()
+        self._recent: OrderedDict[tuple[str, str, str | None], None] = OrderedDict()
+
+    async def set_topics(self, subscriber: Subscriber, topics: frozenset[str]) -> None:
+        """Subscribe to exactly `topics`, joining and leaving layer groups as needed."""
+        old = self.topics_of.get(subscriber, frozenset())
+        if old == topics:
+            return
+        async with self._lock:
+            if topics:
+                self.topics_of[subscriber] = topics
+            else:
+                self.topics_of.pop(subscriber, None)
+            for topic in topics - old:
+                members = self.members.setdefault(topic, set())
+                members.add(subscriber)
+                if len(members) == 1:
+                    await self._join(topic)
+            for topic in old - topics:
+                members = self.members.get(topic, set())
+                members.discard(subscriber)
+                if not members:
+                    self.members.pop(topic, None)
+                    await self._leave(topic)
+            if not self.members:
+                await self._stop()
+
+    async def leave(self, subscriber: Subscriber) -> None:
+        await self.set_topics(subscriber, frozenset())
+
+    def subscriber_count(self, topic: str) -> int:
+        return len(self.members.get(topic, ()))
+
+    # -- the one layer channel of this process ----------------------------------------------
+
+    async def _join(self, topic: str) -> None:
+        if self.channel is None:
+            self.channel = await self.layer.new_channel("liveview.hub.")
+        if not self._tasks:
+            self._tasks = [
+                asyncio.create_task(self._read(self.channel), name="liveview-hub-read"),
+                asyncio.create_task(self._run(), name="liveview-hub-deliver"),
+                asyncio.create_task(self._keep_groups(), name="liveview-hub-groups"),
+            ]
+        await self.layer.group_add(group_name(topic), self.channel)
+
+    async def _leave(self, topic: str) -> None:
+        if self.channel is not None:
+            await self.layer.group_discard(group_name(topic), self.channel)
+
+    async def _stop(self) -> None:
+        tasks, self._tasks = self._tasks, []
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def _read(self, channel: str) -> None:
+        # Only reads: the layer's buffer for this channel must never fill up while pages render.
+        while True:
+            try:
+                message = await self.layer.receive(channel)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.exception("liveview: reading the channel layer failed")
+                await asyncio.sleep(1)
+                continue
+            change = from_message(message)
+            if change is None:
+                logger.warning("liveview: ignored a message of type %r", message.get("type"))
+                continue
+            key = (change.method, change.uri, change.etag)
+            if key in self._recent:
+                continue
+            self._recent[key] = None
+            if len(self._recent) > _RECENT:
+                self._recent.popitem(last=False)
+            self._queue.put_nowait(change)
+
+    async def _run(self) -> None:
+        while True:
+            changes = [await self._queue.get()]
+            while not self._queue.empty():
+                changes.append(self._queue.get_nowait())
+            targets: dict[Any, list[ResourceChanged]] = {}
+            for change in changes:
+                for topic in change.topics():
+                    for subscriber in self.members.get(topic, ()):
+                        if subscriber.origin == change.origin:
+                            continue  # its own turn applied it already
+                        pending = targets.setdefault(subscriber, [])
+                        if not pending or pending[-1] is not change:
+                            pending.append(change)
+            if targets:
+                try:
+                    await self.deliver(targets)
+                except Exception:
+                    logger.exception("liveview: delivering %d changes failed", len(changes))
+
+    async def _keep_groups(self) -> None:
+        # Layers expire group membership (a day by default): renew ours well before that.
+        expiry = getattr(self.layer, "group_expiry", 86400)
+        while True:
+            await asyncio.sleep(max(expiry / 2, 1))
+            async with self._lock:
+                for topic in list(self.members):
+                    if self.channel is not None:
+                        await self.layer.group_add(group_name(topic), self.channel)
+
+
+def hub(deliver: Deliver) -> Hub | None:
+    """This event loop's hub, made on first use; None when no channel layer is configured."""
+    loop = asyncio.get_running_loop()
+    current = _hubs.get(loop)
+    if current is None:
+        layer = get_channel_layer()
+        if layer is None:
+            return None
+        current = _hubs[loop] = Hub(layer, deliver)
+    return current
+
+
+def existing_hub() -> Hub | None:
+    """This loop's hub if a page has subscribed to anything yet (for tests and the inspector)."""
+    try:
+        return _hubs.get(asyncio.get_running_loop())
+    except RuntimeError:
+        return None

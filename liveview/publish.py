@@ -1,0 +1,107 @@
+# The sending side of pub/sub: a ResourceChanged goes to the channel-layer group of its URI and of
+# its collection. A change made inside a live event is also recorded for that event's own turn.
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+
+from liveview.resources import Method, ResourceChanged
+
+MESSAGE_TYPE = "liveview.changed"
+
+
+@dataclass(slots=True)
+class Turn:
+    """The changes one live event made, applied to its own page before the reply is sent."""
+
+    origin: str
+    changes: list[ResourceChanged] = field(default_factory=list)
+
+
+_turn: ContextVar[Turn | None] = ContextVar("liveview_turn", default=None)
+
+
+@contextmanager
+def turn(origin: str) -> Iterator[Turn]:
+    current = Turn(origin)
+    reset = _turn.set(current)
+    try:
+        yield current
+    finally:
+        _turn.reset(reset)
+
+
+def current_origin() -> str | None:
+    current = _turn.get()
+    return current.origin if current is not None else None
+
+
+def group_name(topic: str) -> str:
+    """A channel-layer group for a URI (group names allow only a few characters)."""
+    return "liveview." + hashlib.blake2b(topic.encode(), digest_size=16).hexdigest()
+
+
+def to_message(change: ResourceChanged) -> dict[str, Any]:
+    return {
+        "type": MESSAGE_TYPE,
+        "method": change.method,
+        "uri": change.uri,
+        "collection": change.collection,
+        "etag": change.etag,
+        "origin": change.origin,
+    }
+
+
+_METHODS: frozenset[Method] = frozenset({"POST", "PUT", "DELETE"})
+
+
+def from_message(message: dict[str, Any]) -> ResourceChanged | None:
+    """The change a layer message carries, or None when it is not one of ours."""
+    method, uri, collection = message.get("method"), message.get("uri"), message.get("collection")
+    etag, origin = message.get("etag"), message.get("origin")
+    if message.get("type") != MESSAGE_TYPE or method not in _METHODS:
+        return None
+    if not (isinstance(uri, str) and isinstance(collection, str)):
+        return None
+    if not (etag is None or isinstance(etag, str)) or not (
+        origin is None or isinstance(origin, str)
+    ):
+        return None
+    return ResourceChanged(method=method, uri=uri, collection=collection, etag=etag, origin=origin)
+
+
+async def apublish(change: ResourceChanged) -> None:
+    """Send `change` to every page showing its URI or its collection, in every process."""
+    current = _turn.get()
+    if current is not None and change.origin == current.origin:
+        current.changes.append(change)
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    message = to_message(change)
+    for topic in dict.fromkeys(change.topics()):
+        await layer.group_send(group_name(topic), message)
+
+
+def publish(change: ResourceChanged) -> None:
+    """`apublish` for sync code: views, signals, the shell, a management command."""
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        async_to_sync(apublish)(change)
+        return
+    # Sync code running on the event loop itself: send as soon as it yields.
+    loop.create_task(apublish(change))
+
+
+def changed(method: Method, uri: str, collection: str, etag: str | None = None) -> ResourceChanged:
+    """A change for a URI that is not a model (a computed view, a file): publish it yourself."""
+    return ResourceChanged(method, uri, collection, etag, current_origin())
