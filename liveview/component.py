@@ -15,9 +15,7 @@ from liveview.events import EventHandler, is_event
 
 if TYPE_CHECKING:
     from liveview.page import Page
-    from liveview.resources import LiveResource, ResourceChanged
-
-    Subscription = str | LiveResource | type[LiveResource]
+    from liveview.resources import ResourceChanged, Subscription
 
 # Names a component's own methods use; an @event may not take them.
 RESERVED = frozenset(

@@ -3,26 +3,34 @@
 # started from, so a stale save is a conflict, never a silent overwrite.
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 from django import forms
 from django.core.exceptions import ImproperlyConfigured
 
-from liveview.component import LiveComponent, Subscription
+from liveview.component import LiveComponent
 from liveview.events import event
-from liveview.resources import LiveResource, ResourceChanged, StaleResource, save_if_match
+from liveview.resources import (
+    LiveResource,
+    ResourceChanged,
+    StaleResource,
+    Subscription,
+    save_if_match,
+)
 from liveview.sync import Sync, decide
 
 DEFAULT_PERMISSION = "<model change permission>"
+Action = Literal["save", "overwrite", "reload"]
 
 
 class ResourceEditor(LiveComponent):
     """Edit one `model` row with `form_class`; mount it with ``pk=``.
 
-    State the template sees: ``form`` (the fields, holding the user's input), ``dirty``,
-    ``conflict`` (None, or ``{"etag", "values"}``: the other writer's version), ``errors``,
-    ``saved``, ``deleted``, ``can_edit``. Events: ``edit`` (bind it to input), ``save``,
-    ``overwrite`` (save over the other writer's version) and ``reload`` (drop the input).
+    The template sees ``form`` (its fields hold the user's input), ``data``, ``etag``,
+    ``dirty``, ``conflict`` (None, or ``{"etag", "values"}``: the other writer's version),
+    ``errors`` (per field; ``form`` for the whole form), ``saved``, ``deleted`` and
+    ``can_edit``. Events: ``edit`` (bind it to input), ``save`` (its ``action`` may be
+    "overwrite" or "reload"), ``overwrite`` and ``reload``.
     """
 
     model: ClassVar[type[LiveResource]]
@@ -105,11 +113,18 @@ class ResourceEditor(LiveComponent):
         self.errors = {} if form.is_valid() else _errors(form)
 
     @event
-    def save(self, **values: Any) -> None:
+    def save(self, action: Action = "save", **values: Any) -> None:
+        """The form's submit; its buttons pick the `action` (the conflict's choices included)."""
+        if action == "reload":
+            self.load()
+            return
+        if action == "overwrite":
+            self.overwrite(**values)
+            return
         self.data = self._input(values)
         self.dirty = self._is_dirty()
         if self.conflict is not None:
-            self.errors = {"__all__": ["Someone else changed this: reload it or overwrite it."]}
+            self.errors = {"form": ["Someone else changed this: reload it or overwrite it."]}
             return
         self._save(self.etag)
 
@@ -117,6 +132,7 @@ class ResourceEditor(LiveComponent):
     def overwrite(self, **values: Any) -> None:
         if values:
             self.data = self._input(values)
+            self.dirty = self._is_dirty()
         if self.conflict is not None:
             self._save(self.conflict["etag"])
 
@@ -127,7 +143,7 @@ class ResourceEditor(LiveComponent):
     def _save(self, etag: str | None) -> None:
         self.saved = False
         if not self.can_edit():
-            self.errors = {"__all__": ["You do not have permission to change this."]}
+            self.errors = {"form": ["You do not have permission to change this."]}
             return
         instance = self._fetch()
         if instance is None or etag is None:
@@ -138,7 +154,7 @@ class ResourceEditor(LiveComponent):
             self.errors = _errors(form)
             return
         try:
-            save_if_match(form.instance, etag)
+            save_if_match(form.save(commit=False), etag)
         except StaleResource:
             self._conflict_with(self._fetch())
             if self.conflict is None and not self.deleted:  # only untouched fields changed
@@ -173,5 +189,9 @@ class ResourceEditor(LiveComponent):
 
 
 def _errors(form: forms.BaseForm) -> dict[str, list[str]]:
+    # Non-field errors under "form": templates cannot read a key that starts with "_".
     data = form.errors.get_json_data()
-    return {field: [error["message"] for error in errors] for field, errors in data.items()}
+    return {
+        ("form" if field == "__all__" else field): [error["message"] for error in errors]
+        for field, errors in data.items()
+    }

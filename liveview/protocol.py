@@ -27,8 +27,9 @@ class ProtocolError(ValueError):
     pass
 
 
-# Keys the client adds around the values; never handler arguments.
-_ENVELOPE = frozenset({"lv", "event", "headers", "HEADERS"})
+# Keys the client adds around the values; never handler arguments. A form's CSRF field rides
+# along with its values; the socket does not need it (the page token is bound to the secret).
+_ENVELOPE = frozenset({"lv", "event", "headers", "HEADERS", "csrfmiddlewaretoken"})
 
 
 @dataclass(frozen=True, slots=True)

@@ -45,7 +45,10 @@ def component_template(cls: type[LiveComponent]) -> Template:
 def render_inner(comp: LiveComponent, handle: object) -> str:
     """The component's template rendered with its state, `lv` and the page's globals."""
     page = comp._lv_page
-    data: dict[str, Any] = {"user": page.user, "csrf_token": page.csrf_token}
+    data: dict[str, Any] = {}
+    if not comp.viewer_independent:
+        # Shared HTML must not carry one viewer's identity or CSRF token to another.
+        data = {"user": page.user, "csrf_token": page.csrf_token}
     data.update(comp.live_state())
     data.update(comp.extra_context())
     data["lv"] = handle

@@ -86,6 +86,10 @@ class LiveResource(models.Model):
         return data
 
 
+#: What a component's `subscriptions()` may name: a URI, a resource, or a model (its collection).
+Subscription = str | LiveResource | type[LiveResource]
+
+
 def save_if_match(instance: LiveResource, etag: str, **save_kwargs: Any) -> None:
     """Save `instance` only if the stored row still has `etag`; else raise StaleResource.
 
@@ -133,7 +137,7 @@ def reload(instance: R) -> R | None:
     return type(instance)._base_manager.filter(pk=instance.pk).first()
 
 
-def uri_of(target: str | LiveResource | type[LiveResource]) -> str:
+def uri_of(target: Subscription) -> str:
     """A topic: a URI as is, a resource's URI, a model's collection URI."""
     if isinstance(target, str):
         return target
@@ -146,7 +150,7 @@ def uri_of(target: str | LiveResource | type[LiveResource]) -> str:
     raise TypeError(f"not a URI, a LiveResource or a LiveResource model: {target!r}")
 
 
-def topics_of(targets: Iterable[str | LiveResource | type[LiveResource]]) -> frozenset[str]:
+def topics_of(targets: Iterable[Subscription]) -> frozenset[str]:
     return frozenset(uri_of(t) for t in targets)
 
 

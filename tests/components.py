@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import threading
+from collections import Counter
 from typing import Any
 
 from django_components import register
 
 from liveview import LiveComponent, event
+from liveview.publish import apublish, changed
+from liveview.resources import Subscription
 
 
 @register("test_greeter")
@@ -135,3 +138,45 @@ class Slow(LiveComponent):
     def work(self) -> None:
         SLOW_RELEASE.wait(timeout=10)
         self.done += 1
+
+
+#: What a watched URI "holds": the tests change it, then publish the change.
+STORE: dict[str, int] = {}
+#: Renders per component class name, counted in `extra_context` (called once per render).
+RENDERS: Counter[str] = Counter()
+
+
+@register("test_watcher")
+class Watcher(LiveComponent):
+    """Shows what STORE holds for `uri` and follows its changes (per viewer)."""
+
+    template = (
+        "{% load liveview %}<p>{{ uri }}={{ value }}</p><button {% live 'bump' %}>Bump</button>"
+    )
+
+    def mount(self, uri: str, collection: str = "") -> None:
+        self.uri, self.collection = uri, collection
+        self.value = STORE.get(uri, 0)
+
+    def subscriptions(self) -> list[Subscription]:
+        return [self.uri, self.collection] if self.collection else [self.uri]
+
+    def extra_context(self) -> dict[str, Any]:
+        RENDERS[type(self).__name__] += 1
+        return {}
+
+    @event
+    async def bump(self) -> None:
+        """Changes what it watches and publishes it, as a save would."""
+        STORE[self.uri] = STORE.get(self.uri, 0) + 1
+        await apublish(
+            changed("PUT", self.uri, self.collection or "/things/", str(STORE[self.uri]))
+        )
+
+
+@register("test_shared_watcher")
+class SharedWatcher(Watcher):
+    """The same, declared viewer-independent: a broadcast renders it once for every page."""
+
+    viewer_independent = True
+    template = "<p>{{ uri }}={{ value }} user={{ user }}</p>"

@@ -5,7 +5,7 @@ from django import forms
 from project.commentary.models import Comment
 
 
-class CommentForm(forms.ModelForm[Comment]):
+class CommentForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Comment
         fields = ["name", "body"]

@@ -7,6 +7,8 @@ DEMOS = [
     ("/counter/", "Counter", "Two independent counters; state lives on the server."),
     ("/calculator/", "Calculator", "Evaluates an expression as you type, safely."),
     ("/echo/", "Echo", "Sends a message over the socket and lists the echoes."),
+    ("/polls/", "Polls", "Live vote totals in every browser; edits that never overwrite silently."),
+    ("/events/", "Live commentary", "A comment feed broadcast to everyone watching an event."),
 ]
 
 

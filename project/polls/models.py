@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models, transaction
-from django.db.models import F, Sum
+from django.db.models import F
 
 from liveview.resources import LiveResource, touch
 
@@ -37,10 +37,6 @@ class Poll(LiveResource):
             "created": self.created.isoformat(),
             "choices": choices,
         }
-
-    @classmethod
-    def with_totals(cls) -> models.QuerySet[Poll]:
-        return cls.objects.annotate(total=Sum("choices__votes", default=0))
 
 
 class Choice(models.Model):

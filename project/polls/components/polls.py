@@ -1,0 +1,87 @@
+"""The polls demo's live components: the list, a poll's results, its vote form and its editor."""
+
+from __future__ import annotations
+
+from django.db.models import Sum
+from django_components import register
+
+from liveview import LiveComponent, event
+from liveview.editor import ResourceEditor
+from liveview.resources import Subscription
+from project.polls.forms import PollForm
+from project.polls.models import Choice, Poll, vote
+
+
+@register("poll_list")
+class PollList(LiveComponent):
+    """Every poll with its vote total; any write to any poll reaches it through the collection."""
+
+    template_name = "polls/poll_list.html"
+    viewer_independent = True
+
+    def mount(self) -> None:
+        totals = Poll.objects.annotate(total=Sum("choices__votes", default=0))
+        self.polls = list(totals.values("id", "question", "total"))
+
+    def subscriptions(self) -> list[Subscription]:
+        return [Poll]
+
+
+@register("poll_results")
+class PollResults(LiveComponent):
+    """A poll's question and totals, the same for every viewer: rendered once per change."""
+
+    template_name = "polls/poll_results.html"
+    viewer_independent = True
+
+    def mount(self, poll_id: int) -> None:
+        self.poll_id = poll_id
+        poll = Poll.objects.filter(pk=poll_id).first()
+        self.deleted = poll is None
+        self.question = poll.question if poll is not None else ""
+        choices = list(Choice.objects.filter(poll_id=poll_id)) if poll is not None else []
+        self.total = sum(c.votes for c in choices)
+        self.choices = [
+            {
+                "text": c.text,
+                "votes": c.votes,
+                "percent": round(100 * c.votes / self.total) if self.total else 0,
+            }
+            for c in choices
+        ]
+
+    def subscriptions(self) -> list[Subscription]:
+        return [f"{Poll.resource_collection}{self.poll_id}"]
+
+
+@register("poll_vote")
+class PollVote(LiveComponent):
+    """One button per choice. Without JavaScript the same form posts to the vote view."""
+
+    template_name = "polls/poll_vote.html"
+    voted: str = ""
+
+    def mount(self, poll_id: int) -> None:
+        self.poll_id = poll_id
+        self.choices = [
+            {"id": c.pk, "text": c.text} for c in Choice.objects.filter(poll_id=poll_id)
+        ]
+
+    @event
+    def vote(self, choice: int) -> None:
+        texts = {c["id"]: c["text"] for c in self.choices}
+        if choice in texts and vote(self.poll_id, choice):
+            self.voted = str(texts[choice])
+        else:
+            self.voted = ""
+            raise ValueError(f"{choice} is not a choice of this poll")
+
+
+@register("poll_editor")
+class PollEditor(ResourceEditor):
+    """The question, editable by anyone in this demo: the sync table's conflict case, live."""
+
+    template_name = "polls/poll_editor.html"
+    model = Poll
+    form_class = PollForm
+    permission = None  # a real site keeps the default: the model's change permission

@@ -1,0 +1,131 @@
+"""ResourceEditor on two pages: reload when clean, conflict when dirty, never a silent overwrite."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import AnonymousUser, Permission, User
+from django_components import register
+
+from liveview.editor import ResourceEditor
+from liveview.page import Page
+from liveview.resources import ResourceChanged
+from project.polls.forms import PollForm
+from project.polls.models import Choice, Poll, vote
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@register("test_guarded_editor")
+class GuardedEditor(ResourceEditor):
+    """The default permission: the model's change permission."""
+
+    template = "<p>{{ data.question }} {{ errors }}</p>"
+    model = Poll
+    form_class = PollForm
+
+
+def open_editor(
+    poll: Poll, name: str = "poll_editor", user: User | AnonymousUser | None = None
+) -> tuple[Page, ResourceEditor]:
+    page = Page(user=user, connected=True)
+    comp = page.mount(name, "lv-1", {"pk": poll.pk})
+    page.render(comp, oob=True)
+    assert isinstance(comp, ResourceEditor)
+    return page, comp
+
+
+def stored(poll: Poll) -> Poll:
+    return Poll.objects.get(pk=poll.pk)
+
+
+def put(poll: Poll) -> ResourceChanged:
+    """What the hub hands the other pages after a write to `poll`."""
+    now = stored(poll)
+    return ResourceChanged("PUT", now.uri, "/polls/", now.etag)
+
+
+@pytest.fixture
+def poll() -> Poll:
+    poll = Poll.objects.create(question="Original?")
+    Choice.objects.create(poll=poll, text="Yes")
+    return poll
+
+
+def test_a_clean_editor_reloads_another_writers_change(poll: Poll) -> None:
+    a_page, a = open_editor(poll)
+    b_page, b = open_editor(poll)
+    b_page.dispatch("lv-1", "save", {"question": "Theirs?"})
+    frame = a_page.changed([put(poll)])
+    assert frame is not None and "Theirs?" in frame
+    assert a.data == {"question": "Theirs?"} and a.etag == stored(poll).etag and a.conflict is None
+
+
+def test_a_dirty_editor_keeps_its_input_and_shows_the_conflict(poll: Poll) -> None:
+    a_page, a = open_editor(poll)
+    b_page, _ = open_editor(poll)
+    a_page.dispatch("lv-1", "edit", {"question": "Mine?"})
+    assert a.dirty
+    b_page.dispatch("lv-1", "save", {"question": "Theirs?"})
+    frame = a_page.changed([put(poll)])
+    assert frame is not None and "Theirs?" in frame and 'value="Mine?"' in frame
+    assert a.conflict is not None and a.conflict["values"] == {"question": "Theirs?"}
+    # Saving again with the old ETag is refused: the database keeps B's text.
+    a_page.dispatch("lv-1", "save", {"question": "Mine?"})
+    assert stored(poll).question == "Theirs?" and a.data == {"question": "Mine?"}
+    assert a.errors["form"]
+    # Choosing to overwrite saves A's text over B's, knowingly.
+    a_page.dispatch("lv-1", "save", {"question": "Mine?", "action": "overwrite"})
+    assert stored(poll).question == "Mine?" and a.conflict is None and not a.dirty
+
+
+def test_a_stale_save_is_a_conflict_even_when_the_change_never_arrived(poll: Poll) -> None:
+    a_page, a = open_editor(poll)
+    b_page, _ = open_editor(poll)
+    b_page.dispatch("lv-1", "save", {"question": "Theirs?"})
+    a_page.dispatch("lv-1", "save", {"question": "Mine?"})  # A never heard of B's save
+    assert stored(poll).question == "Theirs?"
+    assert a.conflict is not None and a.conflict["values"]["question"] == "Theirs?"
+
+
+def test_reload_drops_the_input_for_theirs(poll: Poll) -> None:
+    a_page, a = open_editor(poll)
+    b_page, _ = open_editor(poll)
+    b_page.dispatch("lv-1", "save", {"question": "Theirs?"})
+    a_page.dispatch("lv-1", "save", {"question": "Mine?"})
+    a_page.dispatch("lv-1", "save", {"question": "Mine?", "action": "reload"})
+    assert a.data == {"question": "Theirs?"} and a.conflict is None and not a.dirty
+
+
+def test_a_change_to_other_fields_is_no_conflict(poll: Poll) -> None:
+    a_page, a = open_editor(poll)
+    a_page.dispatch("lv-1", "edit", {"question": "Mine?"})
+    vote(poll.pk, Choice.objects.get(poll=poll).pk)  # a new ETag, the same question
+    a_page.changed([put(poll)])
+    assert a.conflict is None and a.dirty and a.etag == stored(poll).etag
+    a_page.dispatch("lv-1", "save", {"question": "Mine?"})
+    assert stored(poll).question == "Mine?"
+
+
+def test_a_deleted_resource_shows_as_deleted(poll: Poll) -> None:
+    a_page, a = open_editor(poll)
+    uri = poll.uri
+    Poll.objects.filter(pk=poll.pk).delete()
+    frame = a_page.changed([ResourceChanged("DELETE", uri, "/polls/", None)])
+    assert a.deleted and frame is not None and "deleted" in frame
+
+
+def test_invalid_input_shows_field_errors_and_saves_nothing(poll: Poll) -> None:
+    a_page, a = open_editor(poll)
+    a_page.dispatch("lv-1", "save", {"question": ""})
+    assert a.errors["question"] and stored(poll).question == "Original?"
+
+
+def test_saving_needs_the_change_permission_by_default(poll: Poll) -> None:
+    page, comp = open_editor(poll, "test_guarded_editor", AnonymousUser())
+    page.dispatch("lv-1", "save", {"question": "Anonymous?"})
+    assert stored(poll).question == "Original?" and comp.errors["form"]
+    user = User.objects.create_user("editor")
+    user.user_permissions.add(Permission.objects.get(codename="change_poll"))
+    page, comp = open_editor(poll, "test_guarded_editor", User.objects.get(pk=user.pk))
+    page.dispatch("lv-1", "save", {"question": "Permitted?"})
+    assert stored(poll).question == "Permitted?"

@@ -1,0 +1,143 @@
+"""Pub/sub through real sockets: one layer membership per topic per process, local fan-out."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+
+import pytest
+from channels.layers import get_channel_layer
+from channels.testing import WebsocketCommunicator
+
+from liveview.hub import existing_hub
+from liveview.publish import apublish, changed, group_name
+from tests.components import RENDERS, STORE
+from tests.test_consumer import connect
+
+URI = "/things/1"
+
+
+@pytest.fixture(autouse=True)
+def clean_store() -> None:
+    STORE.clear()
+    RENDERS.clear()
+
+
+async def watch(uri: str = URI, name: str = "test_watcher", **kw: str) -> WebsocketCommunicator:
+    comm, frame = await connect((name, "lv-1", {"uri": uri, **kw}))
+    assert f"{uri}=" in frame
+    return comm
+
+
+async def change(uri: str = URI, value: int = 1, collection: str = "/things/") -> None:
+    STORE[uri] = value
+    await apublish(changed("PUT", uri, collection, str(value)))
+
+
+def members(topic: str) -> int:
+    layer = get_channel_layer()
+    return len(layer.groups.get(group_name(topic), {}))
+
+
+@pytest.fixture
+async def two() -> AsyncIterator[tuple[WebsocketCommunicator, WebsocketCommunicator]]:
+    a, b = await watch(), await watch()
+    yield a, b
+    await a.disconnect()
+    await b.disconnect()
+
+
+async def test_a_change_reaches_every_page_showing_the_uri(
+    two: tuple[WebsocketCommunicator, ...],
+) -> None:
+    await change(value=7)
+    for comm in two:
+        assert f"{URI}=7" in await comm.receive_from()
+
+
+async def test_a_change_to_another_uri_is_not_sent() -> None:
+    mine, other = await watch(), await watch("/things/2")
+    await change("/things/2", 5)
+    assert "/things/2=5" in await other.receive_from()
+    await change(URI, 6)  # the first frame `mine` gets is this one, not the other URI's
+    assert f"{URI}=6" in await mine.receive_from()
+    await mine.disconnect()
+    await other.disconnect()
+
+
+async def test_a_change_reaches_pages_watching_its_collection() -> None:
+    comm = await watch("/things/9", collection="/things/")
+    STORE["/things/9"] = 3
+    await apublish(changed("POST", "/things/10", "/things/", "x"))
+    assert "/things/9=3" in await comm.receive_from()
+    await comm.disconnect()
+
+
+async def test_one_layer_membership_per_topic_whatever_the_number_of_pages() -> None:
+    comms = [await watch() for _ in range(5)]
+    assert members(URI) == 1
+    hub = existing_hub()
+    assert hub is not None and hub.subscriber_count(URI) == 5
+    for comm in comms:
+        await comm.disconnect()
+
+
+async def test_disconnect_leaves_no_group_members_and_no_tasks(
+    two: tuple[WebsocketCommunicator, ...],
+) -> None:
+    assert members(URI) == 1
+    for comm in two:
+        await comm.disconnect()
+    hub = existing_hub()
+    assert hub is not None
+    assert members(URI) == 0
+    assert hub.subscriber_count(URI) == 0 and not hub.members and not hub.topics_of
+    assert not hub._tasks
+
+
+async def test_a_viewer_independent_component_is_rendered_once_per_change() -> None:
+    shared = [await watch(name="test_shared_watcher") for _ in range(4)]
+    own = [await watch() for _ in range(4)]
+    before_shared, before_own = RENDERS["SharedWatcher"], RENDERS["Watcher"]
+    await change(value=11)
+    for comm in shared + own:
+        assert f"{URI}=11" in await comm.receive_from()
+    assert RENDERS["SharedWatcher"] - before_shared == 1
+    assert RENDERS["Watcher"] - before_own == 4
+    for comm in shared + own:
+        await comm.disconnect()
+
+
+async def test_shared_html_carries_no_viewer() -> None:
+    comm = await watch(name="test_shared_watcher")
+    await change(value=2)
+    frame = await comm.receive_from()
+    assert f"{URI}=2 user=</p>" in frame and "AnonymousUser" not in frame
+    await comm.disconnect()
+
+
+async def test_the_page_that_made_a_change_gets_it_once_in_its_own_reply() -> None:
+    # Page A shows the URI twice (the acting component and a second one); page B once.
+    a, frame = await connect(
+        ("test_watcher", "lv-1", {"uri": URI}), ("test_watcher", "lv-2", {"uri": URI})
+    )
+    b = await watch()
+    await a.send_to(text_data=json.dumps({"lv": "lv-1", "event": "bump"}))
+    reply = await a.receive_from()
+    assert reply.count(f"{URI}=1") == 2 and 'id="lv-1"' in reply and 'id="lv-2"' in reply
+    assert f"{URI}=1" in await b.receive_from()
+    # The hub skipped page A for its own change: A's next frame is the next change.
+    await change(value=2)
+    assert f"{URI}=2" in await a.receive_from()
+    assert f"{URI}=2" in await b.receive_from()
+    await a.disconnect()
+    await b.disconnect()
+
+
+async def test_a_change_repeated_on_both_topics_is_delivered_once() -> None:
+    comm = await watch(URI, collection="/things/")
+    await change(value=4)  # published to the URI's group and to the collection's
+    assert f"{URI}=4" in await comm.receive_from()
+    await change(value=5)
+    assert f"{URI}=5" in await comm.receive_from()
+    await comm.disconnect()

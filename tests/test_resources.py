@@ -1,0 +1,165 @@
+"""Resources: URIs, ETags that change on every write, publishing only after commit."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any, ParamSpec, TypeVar
+
+import pytest
+from asgiref.sync import sync_to_async
+from channels.layers import get_channel_layer
+from django.db import transaction
+
+from liveview.publish import from_message, group_name
+from liveview.resources import ResourceChanged, StaleResource, save_if_match, touch, uri_of
+from project.commentary.models import Comment, Event
+from project.polls.models import Choice, Poll, vote
+
+pytestmark = pytest.mark.django_db(transaction=True)
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def orm(func: Callable[P, R]) -> Callable[P, Awaitable[R]]:
+    """Run ORM code in a thread of its own: not asgiref's shared sync thread, where the test
+    database's in-memory SQLite connection would outlive this test (it cannot be closed)."""
+    return sync_to_async(func, thread_sensitive=False)
+
+
+class Rollback(Exception):
+    pass
+
+
+async def listen(topic: str) -> Any:
+    layer = get_channel_layer()
+    assert layer is not None
+    channel = await layer.new_channel()
+    await layer.group_add(group_name(topic), channel)
+
+    async def next_change() -> ResourceChanged:
+        change = from_message(await layer.receive(channel))
+        assert change is not None
+        return change
+
+    return next_change
+
+
+def make_poll(question: str = "Q?") -> Poll:
+    poll = Poll.objects.create(question=question)
+    Choice.objects.create(poll=poll, text="Yes")
+    return poll
+
+
+async def test_a_resource_has_a_uri_a_collection_and_an_etag() -> None:
+    poll = await orm(make_poll)()
+    assert poll.uri == f"/polls/{poll.pk}" and poll.get_collection_uri() == "/polls/"
+    assert uri_of(poll) == poll.uri and uri_of(Poll) == "/polls/" and uri_of("/x") == "/x"
+    assert len(poll.etag) == 16
+
+
+async def test_every_save_changes_the_etag() -> None:
+    poll = await orm(make_poll)()
+    seen = {poll.etag}
+    for _ in range(3):
+        await orm(poll.save)()
+        seen.add(poll.etag)
+    assert len(seen) == 4
+
+
+async def test_create_update_delete_publish_to_the_uri_and_the_collection() -> None:
+    collection = await listen("/polls/")
+    poll = await orm(make_poll)()
+    item = await listen(poll.uri)
+    created = await collection()
+    assert (created.method, created.uri, created.etag) == ("POST", poll.uri, poll.etag)
+    poll.question = "Changed?"
+    await orm(poll.save)()
+    for next_change in (item, collection):
+        assert (await next_change()) == ResourceChanged("PUT", poll.uri, "/polls/", poll.etag)
+    await orm(poll.delete)()
+    deleted = await item()
+    assert (deleted.method, deleted.etag) == ("DELETE", None)
+
+
+async def test_a_rolled_back_write_publishes_nothing() -> None:
+    collection = await listen("/polls/")
+
+    def write_then_fail() -> None:
+        with transaction.atomic():
+            make_poll("Never committed?")
+            raise Rollback
+
+    with pytest.raises(Rollback):
+        await orm(write_then_fail)()
+    sentinel = await orm(make_poll)("Committed?")
+    # The first change on the collection is the committed poll's, not the rolled-back one's.
+    assert (await collection()).uri == sentinel.uri
+    assert not await orm(Poll.objects.filter(question="Never committed?").exists)()
+
+
+async def test_publishing_waits_for_the_outer_transaction() -> None:
+    collection = await listen("/polls/")
+
+    def two_writes() -> list[str]:
+        with transaction.atomic():
+            first = make_poll("One?")
+            second = make_poll("Two?")
+            return [first.uri, second.uri]
+
+    uris = await orm(two_writes)()
+    assert [(await collection()).uri for _ in uris] == uris
+
+
+async def test_save_if_match_refuses_a_stale_etag_and_writes_nothing() -> None:
+    poll = await orm(make_poll)("Original?")
+    stale = poll.etag
+    poll.question = "First writer?"
+    await orm(save_if_match)(poll, stale)
+    late = await orm(Poll.objects.get)(pk=poll.pk)
+    late.question = "Second writer?"
+    with pytest.raises(StaleResource) as refused:
+        await orm(save_if_match)(late, stale)
+    assert refused.value.current == poll.etag
+    stored = await orm(Poll.objects.get)(pk=poll.pk)
+    assert (stored.question, stored.etag) == ("First writer?", poll.etag)
+
+
+async def test_touch_is_the_one_line_after_an_update_that_bypasses_save() -> None:
+    poll = await orm(make_poll)()
+    item = await listen(poll.uri)
+    old = poll.etag
+
+    def bypass() -> list[ResourceChanged]:
+        Poll.objects.filter(pk=poll.pk).update(question="Updated in bulk?")
+        return touch(Poll.objects.filter(pk=poll.pk))
+
+    [published] = await orm(bypass)()
+    stored = await orm(Poll.objects.get)(pk=poll.pk)
+    assert stored.etag != old and published.etag == stored.etag
+    assert (await item()) == ResourceChanged("PUT", poll.uri, "/polls/", stored.etag)
+
+
+async def test_touch_refuses_a_model_that_is_not_a_resource() -> None:
+    with pytest.raises(TypeError):
+        await orm(touch)(Choice.objects.all())
+
+
+async def test_a_vote_changes_the_poll_and_publishes_it() -> None:
+    poll = await orm(make_poll)()
+    item = await listen(poll.uri)
+    choice = await orm(Choice.objects.get)(poll=poll)
+    assert await orm(vote)(poll.pk, choice.pk)
+    assert not await orm(vote)(poll.pk, choice.pk + 1000)
+    stored = await orm(Poll.objects.get)(pk=poll.pk)
+    assert (await item()).etag == stored.etag
+    assert await orm(lambda: Choice.objects.get(pk=choice.pk).votes)() == 1
+
+
+async def test_a_row_can_name_its_own_collection() -> None:
+    def post() -> Comment:
+        event = Event.objects.create(title="Final", starts="2026-01-01T00:00Z")
+        return Comment.objects.create(event=event, name="Ann", body="Goal!")
+
+    comment = await orm(post)()
+    assert comment.get_collection_uri() == f"/events/{comment.event_id}/comments/"
+    assert comment.uri == f"/events/{comment.event_id}/comments/{comment.pk}"
