@@ -1,3 +1,26 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+import pytest
+from django.test.utils import setup_databases, teardown_databases
+from pytest_django.plugin import DjangoDbBlocker
+
 import tests.components  # noqa: F401  (registers the test components)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    django_test_environment: None, django_db_blocker: DjangoDbBlocker
+) -> Iterator[None]:
+    """Always the test database, migrated and seeded, never the demo's db.sqlite3.
+
+    pytest-django creates it only when a collected test is marked `django_db`; the browser
+    tests are not (their server uses it from another thread), so a browser-only run would
+    otherwise talk to the developer's database.
+    """
+    with django_db_blocker.unblock():
+        config = setup_databases(verbosity=0, interactive=False, aliases={"default"})
+    yield
+    with django_db_blocker.unblock():
+        teardown_databases(config, verbosity=0)

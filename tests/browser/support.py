@@ -110,3 +110,13 @@ class LiveServer:
         if loop is None or not self._server.started:
             raise RuntimeError("the server is not running")
         return asyncio.run_coroutine_threadsafe(coro_fn(), loop).result(timeout=CALL_TIMEOUT)
+
+
+def orm(server: LiveServer, func: Callable[[], T]) -> T:
+    """Run ORM code for a test on the server's loop (the test thread may not use the ORM)."""
+    from asgiref.sync import sync_to_async
+
+    async def run() -> T:
+        return await sync_to_async(func, thread_sensitive=False)()
+
+    return server.call(run)

@@ -1,0 +1,119 @@
+"""The commentary demo in real Chromium: a comment reaches every browser on that event only."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+from playwright.sync_api import Browser, Dialog, Page, expect
+
+from project.commentary.models import Comment, Event
+from tests.browser.conftest import ACTION_TIMEOUT_MS
+from tests.browser.support import LiveServer, open_live, orm
+
+pytestmark = pytest.mark.browser
+
+HOSTILE = '<script>alert(1)</script> "><img src=x onerror=alert(2)>'
+
+
+def new_event(server: LiveServer, title: str) -> int:
+    return orm(
+        server,
+        lambda: Event.objects.create(title=title, starts=datetime(2026, 7, 1, tzinfo=UTC)).pk,
+    )
+
+
+@pytest.fixture
+def browsers(browser: Browser, server: LiveServer) -> Iterator[list[Page]]:
+    """Three users, each with a browser context of their own; a dialog fails the test."""
+    contexts = [browser.new_context(base_url=server.base_url) for _ in range(3)]
+    dialogs: list[str] = []
+
+    def on_dialog(dialog: Dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    pages = []
+    for context in contexts:
+        context.set_default_timeout(ACTION_TIMEOUT_MS)
+        page = context.new_page()
+        page.on("dialog", on_dialog)
+        pages.append(page)
+    yield pages
+    for context in contexts:
+        context.close()
+    assert dialogs == [], "injected script ran"
+
+
+def post(page: Page, name: str, comment: str) -> None:
+    page.get_by_label("Name").fill(name)
+    page.get_by_label("Comment", exact=True).fill(comment)
+    page.get_by_role("button", name="Post").click()
+
+
+def test_a_comment_reaches_every_browser_on_the_event_as_text(
+    browsers: list[Page], server: LiveServer, htmx_version: int
+) -> None:
+    final, launch = new_event(server, "Final"), new_event(server, "Launch")
+    ann, bob, elsewhere = browsers
+    open_live(ann, f"/events/{final}/")
+    open_live(bob, f"/events/{final}/")
+    open_live(elsewhere, f"/events/{launch}/")
+    elsewhere_feed = elsewhere.get_by_role("list", name="Comments")
+    elsewhere_before = elsewhere_feed.inner_html()
+
+    post(ann, "Ann", "Kick-off!")
+    feed = bob.get_by_role("list", name="Comments").locator(".comment")
+    expect(feed.first.locator(".body")).to_have_text("Kick-off!", timeout=1000)
+
+    post(bob, "Bob <b>", HOSTILE)
+    for page in (ann, bob):
+        comments = page.get_by_role("list", name="Comments").locator(".comment")
+        expect(comments).to_have_count(2, timeout=1000)
+        expect(comments.first.locator(".body")).to_have_text(HOSTILE)  # newest first, as text
+        expect(comments.first.locator(".name")).to_have_text("Bob <b>")
+        expect(comments.nth(1).locator(".body")).to_have_text("Kick-off!")
+        assert page.locator(".feed script, .feed img, .feed b").count() == 0
+    # The poster's form is ready for the next comment; the name stays.
+    expect(bob.get_by_label("Comment", exact=True)).to_have_value("")
+    expect(bob.get_by_label("Name")).to_have_value("Bob <b>")
+    # Another event's page was not touched.
+    assert elsewhere_feed.inner_html() == elsewhere_before
+    stored = orm(
+        server, lambda: list(Comment.objects.filter(event_id=final).values_list("body", flat=True))
+    )
+    assert stored == [HOSTILE, "Kick-off!"]
+
+
+def test_an_empty_comment_shows_the_error_and_posts_nothing(
+    browsers: list[Page], server: LiveServer
+) -> None:
+    pk = new_event(server, "Quiet")
+    page = browsers[0]
+    open_live(page, f"/events/{pk}/")
+    page.get_by_label("Name").fill("Ann")
+    page.get_by_label("Comment", exact=True).evaluate("el => el.removeAttribute('required')")
+    page.get_by_role("button", name="Post").click()
+    expect(page.locator(".field-error")).to_contain_text("required")
+    assert orm(server, lambda: Comment.objects.filter(event_id=pk).count()) == 0
+
+
+def test_posting_works_without_javascript(browser: Browser, server: LiveServer) -> None:
+    pk = new_event(server, "No script")
+    context = browser.new_context(base_url=server.base_url, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(f"/events/{pk}/")
+        post(page, "Ann", "Plain <i>post</i>")
+        expect(page).to_have_url(f"{server.base_url}/events/{pk}/")
+        expect(page.locator(".comment .body")).to_have_text("Plain <i>post</i>")
+    finally:
+        context.close()
+
+
+def test_the_events_list_links_every_event(page: Page, server: LiveServer) -> None:
+    pk = new_event(server, "Listed")
+    open_live(page, "/events/")
+    page.get_by_role("link", name="Listed").click()
+    expect(page).to_have_url(f"{server.base_url}/events/{pk}/")
