@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import User
+from django.contrib.contenttypes.models import ContentType
 from django_components import register
 
 from liveview import LiveComponent, event
@@ -21,7 +21,7 @@ class Recorder(LiveComponent):
     def mount(self, label: str = "x", query: bool = False) -> None:
         MOUNTS.append(self._lv_id)
         if query:
-            User.objects.count()  # a real query, so the query spy can be seen to work
+            ContentType.objects.count()  # a real query, so the query spy is seen to work
         self.label = label
         self.count = 0
         self.ratio = 0.5

@@ -8,6 +8,9 @@ from pytest_django.fixtures import Settings
 
 from tests.security.components import MOUNTS
 from tests.security.layers import RecordingChannelLayer
+from tests.security.queries import queries, sync_thread_db
+
+__all__ = ["queries", "sync_thread_db"]
 
 
 @pytest.fixture(autouse=True)
