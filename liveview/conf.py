@@ -40,3 +40,11 @@ def allowed_origins() -> tuple[str, ...] | None:
     if isinstance(origins, str):
         raise ImproperlyConfigured("LIVEVIEW_ALLOWED_ORIGINS must be a list of origins")
     return tuple(origins)
+
+
+def redirect_allowed_hosts() -> tuple[str, ...]:
+    """Hosts (besides the request's own) a live redirect may send the browser to."""
+    hosts = getattr(settings, "LIVEVIEW_REDIRECT_ALLOWED_HOSTS", ())
+    if isinstance(hosts, str):
+        raise ImproperlyConfigured("LIVEVIEW_REDIRECT_ALLOWED_HOSTS must be a list of hosts")
+    return tuple(hosts)
