@@ -1,6 +1,6 @@
 """The bench's ASGI app: Django over HTTP, liveview's socket and the raw baseline's socket.
 
-Both sockets sit behind the same AllowedHostsOriginValidator + AuthMiddlewareStack +
+Both sockets sit behind the same liveview OriginValidator + AuthMiddlewareStack +
 URLRouter, so per-connection middleware costs the same for both; per event, neither goes
 through routing or middleware again.
 """
@@ -18,7 +18,6 @@ http_application = get_asgi_application()
 # Imported only after django.setup(): channels.auth needs the app registry.
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from django.urls import path  # noqa: E402
 
 from bench.raw import RAW_PATH, RawCounterConsumer  # noqa: E402
@@ -28,6 +27,7 @@ from bench.variants import (  # noqa: E402
     InlineLiveConsumer,
     RawHopConsumer,
 )
+from liveview.origin import OriginValidator  # noqa: E402
 from liveview.routing import websocket_urlpatterns  # noqa: E402
 
 websocket_routes = [
@@ -41,6 +41,6 @@ websocket_routes = [
 application = ProtocolTypeRouter(
     {
         "http": http_application,
-        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_routes))),
+        "websocket": OriginValidator(AuthMiddlewareStack(URLRouter(websocket_routes))),
     }
 )

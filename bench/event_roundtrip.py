@@ -389,7 +389,7 @@ async def profile(application: Any, page: LivePage, args: argparse.Namespace) ->
     from bench.raw import RAW_PATH
 
     cookie = f"csrftoken={page.csrf_cookie}".encode()
-    headers = [(b"origin", b"http://127.0.0.1"), (b"cookie", cookie)]
+    headers = [(b"host", b"127.0.0.1"), (b"origin", b"http://127.0.0.1"), (b"cookie", cookie)]
     live = WebsocketCommunicator(application, page.socket_path, headers=headers)
     raw = WebsocketCommunicator(application, RAW_PATH, headers=headers)
     connected, code = await live.connect()

@@ -6,3 +6,6 @@ from django.apps import AppConfig
 class LiveViewConfig(AppConfig):
     name = "liveview"
     verbose_name = "liveview"
+
+    def ready(self) -> None:
+        from liveview import checks  # noqa: F401  (registers the system checks)

@@ -27,3 +27,24 @@ def websocket_path() -> str:
 def token_max_age() -> int:
     """Seconds a page token stays valid (reconnects included); default one day."""
     return int(getattr(settings, "LIVEVIEW_TOKEN_MAX_AGE", 24 * 60 * 60))
+
+
+def allowed_origins() -> tuple[str, ...] | None:
+    """Origins allowed to open the live socket; None (the default): the site's own.
+
+    The site's own means: a host in ALLOWED_HOSTS, at the socket's own scheme and port.
+    """
+    origins = getattr(settings, "LIVEVIEW_ALLOWED_ORIGINS", None)
+    if origins is None:
+        return None
+    if isinstance(origins, str):
+        raise ImproperlyConfigured("LIVEVIEW_ALLOWED_ORIGINS must be a list of origins")
+    return tuple(origins)
+
+
+def redirect_allowed_hosts() -> tuple[str, ...]:
+    """Hosts (besides the request's own) a live redirect may send the browser to."""
+    hosts = getattr(settings, "LIVEVIEW_REDIRECT_ALLOWED_HOSTS", ())
+    if isinstance(hosts, str):
+        raise ImproperlyConfigured("LIVEVIEW_REDIRECT_ALLOWED_HOSTS must be a list of hosts")
+    return tuple(hosts)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -12,6 +13,11 @@ import pydantic
 F = TypeVar("F", bound=Callable[..., Any])
 
 _MARK = "__liveview_event__"
+
+#: How many argument errors a message lists; a huge wrong list must not make a huge banner.
+MAX_ERRORS = 3
+#: How much of an argument's name (client data) an error message repeats.
+MAX_NAME = 64
 
 
 class EventArgumentsError(ValueError):
@@ -55,7 +61,37 @@ class EventHandler:
         )
 
     def coerce(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        """The handler's arguments from the client's values, or EventArgumentsError.
+
+        Non-finite numbers (NaN, ±Infinity) are refused wherever they are, even for an
+        argument typed ``Any`` or taken by ``**fields``.
+        """
+        for name, value in values.items():
+            if not isinstance(name, str):
+                raise EventArgumentsError("argument names must be strings")
+            if name == "self":  # would collide with the component itself, even in **fields
+                raise EventArgumentsError("unexpected argument: self")
+            if not _finite(value):
+                raise EventArgumentsError(f"{_clip(name)}: numbers must be finite")
         return self._validate(values)
+
+
+def _finite(value: object) -> bool:
+    # Iterative: a value may nest deeper than Python's recursion limit.
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, float) and not math.isfinite(item):
+            return False
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple):
+            stack.extend(item)
+    return True
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= MAX_NAME else text[: MAX_NAME - 1] + "…"
 
 
 def _validator(func: Callable[..., Any]) -> Callable[[Mapping[str, Any]], dict[str, Any]]:
@@ -76,7 +112,10 @@ def _validator(func: Callable[..., Any]) -> Callable[[Mapping[str, Any]], dict[s
 
         def no_arguments(values: Mapping[str, Any]) -> dict[str, Any]:
             if values:
-                raise EventArgumentsError(f"unexpected argument: {', '.join(sorted(values))}")
+                names = sorted(values)
+                listed = ", ".join(_clip(n) for n in names[:MAX_ERRORS])
+                more = f"; and {len(names) - MAX_ERRORS} more" if len(names) > MAX_ERRORS else ""
+                raise EventArgumentsError(f"unexpected argument: {listed}{more}")
             return {}
 
         return no_arguments
@@ -104,11 +143,14 @@ def _validator(func: Callable[..., Any]) -> Callable[[Mapping[str, Any]], dict[s
 
 
 def _describe(exc: pydantic.ValidationError) -> str:
+    errors = exc.errors(include_url=False, include_input=False, include_context=False)
     parts = []
-    for err in exc.errors(include_url=False, include_input=False):
-        where = ".".join(str(x) for x in err["loc"]) or "arguments"
+    for err in errors[:MAX_ERRORS]:
+        where = _clip(".".join(str(x) for x in err["loc"]) or "arguments")
         if err["type"] == "extra_forbidden":
             parts.append(f"unexpected argument: {where}")
         else:
             parts.append(f"{where}: {err['msg']}")
+    if len(errors) > MAX_ERRORS:
+        parts.append(f"and {len(errors) - MAX_ERRORS} more")
     return "; ".join(parts)

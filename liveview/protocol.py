@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
@@ -31,6 +32,10 @@ class ProtocolError(ValueError):
 # along with its values; the socket does not need it (the page token is bound to the secret).
 _ENVELOPE = frozenset({"lv", "event", "headers", "HEADERS", "csrfmiddlewaretoken"})
 
+#: How deep arrays and objects may nest in a frame (the frame's own object is level 1).
+#: htmx sends three levels at most; this leaves room for JSON values a binding passes.
+MAX_DEPTH = 16
+
 
 @dataclass(frozen=True, slots=True)
 class EventMessage:
@@ -48,11 +53,12 @@ def parse_event(text: str) -> EventMessage:
     htmx 4.0.1:                 {...values, "headers": {...}}
     """
     try:
-        data = json.loads(text, parse_constant=_reject_constant)
+        data = json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float)
     except (ValueError, RecursionError) as exc:
-        raise ProtocolError(f"not JSON: {exc}") from None
+        raise ProtocolError(f"not JSON: {str(exc)[:200]}") from None
     if not isinstance(data, dict):
         raise ProtocolError("an event is a JSON object")
+    _check(data, 1)
     body = data.get("body")
     if isinstance(body, dict) and set(data) <= {"headers", "body"}:
         values = dict(body)
@@ -78,3 +84,37 @@ def parse_event(text: str) -> EventMessage:
 
 def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):  # 1e999 parses to inf
+        raise ValueError(f"number out of range: {text[:32]}")
+    return value
+
+
+def _check(value: object, depth: int) -> None:
+    """Refuse nesting deeper than MAX_DEPTH and strings that are not Unicode text."""
+    if isinstance(value, str):
+        _check_text(value)
+        return
+    if not isinstance(value, dict | list):
+        return
+    if depth > MAX_DEPTH:
+        raise ProtocolError(f"nested deeper than {MAX_DEPTH} levels")
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _check_text(key)
+            _check(item, depth + 1)
+    else:
+        for item in value:
+            _check(item, depth + 1)
+
+
+def _check_text(text: str) -> None:
+    # JSON's \ud800 escapes decode to lone surrogates: not text, and unsendable as UTF-8.
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ProtocolError("a string is not valid Unicode (lone surrogate)") from None

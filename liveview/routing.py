@@ -4,10 +4,10 @@ from __future__ import annotations
 from typing import Any
 
 from channels.routing import ProtocolTypeRouter, URLRouter
-from channels.security.websocket import AllowedHostsOriginValidator
 from django.urls import URLPattern, path
 
 from liveview import conf
+from liveview.origin import OriginValidator
 
 
 def websocket_urlpatterns() -> list[URLPattern]:
@@ -20,6 +20,8 @@ def websocket_urlpatterns() -> list[URLPattern]:
 def live_asgi_application(http_application: Any | None = None) -> ProtocolTypeRouter:
     """An ASGI app serving Django over HTTP and the live socket, origin-checked, with auth.
 
+    The socket is refused unless its Origin is allowed (``liveview.origin.OriginValidator``).
+
     Call it in asgi.py after ``django.setup()`` (``get_asgi_application()`` does that).
     """
     if http_application is None:
@@ -29,5 +31,5 @@ def live_asgi_application(http_application: Any | None = None) -> ProtocolTypeRo
     # Imported only now: channels.auth needs the app registry that get_asgi_application() loads.
     from channels.auth import AuthMiddlewareStack
 
-    websocket = AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns())))
+    websocket = OriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns())))
     return ProtocolTypeRouter({"http": http_application, "websocket": websocket})

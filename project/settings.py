@@ -72,6 +72,8 @@ CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}
 
 # liveview: htmx 4 by default; LIVEVIEW_HTMX_VERSION=2 switches the demo to htmx 2.
 LIVEVIEW_HTMX_VERSION = int(os.environ.get("LIVEVIEW_HTMX_VERSION", "4"))
+# How long a page may stay open and still reconnect: one day.
+LIVEVIEW_TOKEN_MAX_AGE = 24 * 60 * 60
 
 COMPONENTS = {"autodiscover": True, "dirs": []}
 

@@ -20,7 +20,9 @@ def django_db_setup(
     otherwise talk to the developer's database.
     """
     with django_db_blocker.unblock():
-        config = setup_databases(verbosity=0, interactive=False, aliases={"default"})
+        config = setup_databases(
+            verbosity=0, interactive=False, aliases={"default": {}}, serialized_aliases=set()
+        )
     yield
     with django_db_blocker.unblock():
         teardown_databases(config, verbosity=0)

@@ -1,44 +1,12 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import pytest
-from channels.testing import WebsocketCommunicator
 
 from liveview.consumer import close_all, open_count
 from liveview.protocol import CloseCode
-from liveview.routing import live_asgi_application
-from liveview.token import Binding, ComponentSpec, PageToken
-
-SECRET = "a" * 32
-ORIGIN = (b"origin", b"http://127.0.0.1:8000")
-application = live_asgi_application()
-
-
-def token(*specs: tuple[str, str, dict[str, Any]], secret: str = SECRET) -> str:
-    components = tuple(ComponentSpec(*s) for s in specs)
-    return PageToken.new(components, Binding.of(None, None, secret)).sign()
-
-
-def communicator(signed: str | None, cookie_secret: str = SECRET) -> WebsocketCommunicator:
-    path = "/ws/liveview/" + (f"?t={signed}" if signed is not None else "")
-    headers = [ORIGIN, (b"cookie", f"csrftoken={cookie_secret}".encode())]
-    return WebsocketCommunicator(application, path, headers=headers)
-
-
-async def connect(*specs: tuple[str, str, dict[str, Any]]) -> tuple[WebsocketCommunicator, str]:
-    comm = communicator(token(*specs))
-    connected, _ = await comm.connect()
-    assert connected
-    return comm, await comm.receive_from()
-
-
-async def closed_with(comm: WebsocketCommunicator) -> int:
-    message = await comm.receive_output(timeout=2)
-    assert message["type"] == "websocket.close"
-    code: int = message["code"]
-    return code
+from tests.support import closed_with, communicator, connect, token
 
 
 async def test_connect_sends_every_component_of_the_token() -> None:
@@ -118,12 +86,7 @@ async def test_a_binary_frame_closes_with_4400() -> None:
 
 
 async def test_a_foreign_origin_is_refused_before_anything_mounts() -> None:
-    signed = token(("test_greeter", "lv-1", {}))
-    comm = WebsocketCommunicator(
-        application,
-        f"/ws/liveview/?t={signed}",
-        headers=[(b"origin", b"https://evil.test"), (b"cookie", f"csrftoken={SECRET}".encode())],
-    )
+    comm = communicator(token(("test_greeter", "lv-1", {})), origin=b"https://evil.test")
     connected, _ = await comm.connect()
     assert not connected
 

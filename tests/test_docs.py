@@ -27,3 +27,26 @@ def test_every_setting_read_by_the_code_is_documented() -> None:
     used = set(re.findall(r'"(LIVEVIEW_[A-Z_]+)"', code))
     documented = set(re.findall(r"^\| `(LIVEVIEW_[A-Z_]+)` \|", section("## Settings"), flags=re.M))
     assert used == documented
+
+
+SECURITY = (ROOT / "docs" / "security.md").read_text()
+
+
+def test_the_security_doc_lists_every_close_code_and_only_those() -> None:
+    start = SECURITY.index("## Close codes")
+    rows = re.findall(r"^\| (\d{4}) \|", SECURITY[start:], flags=re.M)
+    assert sorted(int(r) for r in rows) == sorted(int(c) for c in CloseCode)
+
+
+def test_the_security_doc_lists_every_system_check_and_only_those() -> None:
+    code = (ROOT / "liveview" / "checks.py").read_text()
+    used = set(re.findall(r'id="(liveview\.[EW]\d{3})"', code))
+    documented = set(re.findall(r"^\| `(liveview\.[EW]\d{3})` \|", SECURITY, flags=re.M))
+    assert used == documented
+
+
+def test_the_security_doc_settings_are_in_the_readme() -> None:
+    start = SECURITY.index("## Settings")
+    rows = set(re.findall(r"^\| `(LIVEVIEW_[A-Z_]+)` \|", SECURITY[start:], flags=re.M))
+    documented = set(re.findall(r"^\| `(LIVEVIEW_[A-Z_]+)` \|", section("## Settings"), flags=re.M))
+    assert rows and rows <= documented

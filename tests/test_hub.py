@@ -12,7 +12,7 @@ from channels.testing import WebsocketCommunicator
 from liveview.hub import existing_hub
 from liveview.publish import apublish, changed, group_name
 from tests.components import RENDERS, STORE
-from tests.test_consumer import connect
+from tests.support import connect
 
 URI = "/things/1"
 
