@@ -5,7 +5,7 @@ from django import forms
 from project.polls.models import Poll
 
 
-class PollForm(forms.ModelForm[Poll]):
+class PollForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Poll
         fields = ["question"]
