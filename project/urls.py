@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from project.calculator.views import calculator_page
 from project.counter.views import counter_page
@@ -13,5 +13,6 @@ urlpatterns = [
     path("counter/", counter_page, name="counter"),
     path("calculator/", calculator_page, name="calculator"),
     path("echo/", echo_page, name="echo"),
+    path("api/polls/", include("project.polls.api")),
     path("admin/", admin.site.urls),
 ]
