@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -24,6 +26,7 @@ if TYPE_CHECKING:
     from django.test.client import _MonkeyPatchedWSGIResponse as Response
 
 pytestmark = pytest.mark.django_db
+DOCS = Path(__file__).resolve().parent.parent / "docs" / "rest.md"
 PASSWORD = "correct horse"
 
 
@@ -365,3 +368,13 @@ def test_a_put_publishes_one_change_to_the_uri_after_commit(
     assert response["ETag"] == quote_etag(stored.etag)
     with pytest.raises(asyncio.TimeoutError):
         async_to_sync(receive)(0.2)
+
+
+# -- docs -------------------------------------------------------------------------------------
+
+
+def test_every_documented_status_is_tested_and_every_tested_one_documented() -> None:
+    table = DOCS.read_text().split("## Status codes", 1)[1].split("\n## ", 1)[0]
+    documented = {int(code) for code in re.findall(r"^\| (\d{3}) \|", table, flags=re.M)}
+    tested = {int(c) for c in re.findall(r"status_code == (\d{3})", Path(__file__).read_text())}
+    assert documented == tested
