@@ -15,5 +15,6 @@ urlpatterns = [
     path("echo/", echo_page, name="echo"),
     path("polls/", include("project.polls.urls")),
     path("events/", include("project.commentary.urls")),
+    path("api/polls/", include("project.polls.api")),
     path("admin/", admin.site.urls),
 ]
