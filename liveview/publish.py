@@ -26,6 +26,7 @@ class Turn:
     changes: list[ResourceChanged] = field(default_factory=list)
 
 
+_sending: set[asyncio.Task[None]] = set()
 _turn: ContextVar[Turn | None] = ContextVar("liveview_turn", default=None)
 
 
@@ -98,8 +99,11 @@ def publish(change: ResourceChanged) -> None:
     except RuntimeError:
         async_to_sync(apublish)(change)
         return
-    # Sync code running on the event loop itself: send as soon as it yields.
-    loop.create_task(apublish(change))
+    # Sync code running on the event loop itself: send as soon as it yields. The loop holds
+    # tasks weakly; keep a reference until it is done.
+    task = loop.create_task(apublish(change))
+    _sending.add(task)
+    task.add_done_callback(_sending.discard)
 
 
 def changed(method: Method, uri: str, collection: str, etag: str | None = None) -> ResourceChanged:

@@ -73,7 +73,7 @@ class LiveResource(models.Model):
         # Every write gets a new ETag; save_if_match has already claimed the one to use.
         self.etag = self.__dict__.pop("_lv_claimed_etag", None) or new_etag()
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None:
+        if update_fields:  # an empty list saves nothing, as in Django
             kwargs["update_fields"] = {*update_fields, "etag"}
         super().save(*args, **kwargs)
 
@@ -96,21 +96,27 @@ def save_if_match(instance: LiveResource, etag: str, **save_kwargs: Any) -> None
     The check and the write are one transaction: the conditional UPDATE that claims the new ETag
     holds the row's write lock until commit, so no other write can slip in between.
     """
-    model = type(instance)
-    using = save_kwargs.get("using") or router.db_for_write(model, instance=instance)
+    using = save_kwargs.get("using") or router.db_for_write(type(instance), instance=instance)
     with transaction.atomic(using=using):
-        claimed = new_etag()
-        rows = model._base_manager.using(using).filter(pk=instance.pk, etag=etag)
-        if not rows.update(etag=claimed):
-            current = (
-                model._base_manager.using(using)
-                .filter(pk=instance.pk)
-                .values_list("etag", flat=True)
-                .first()
-            )
-            raise StaleResource(instance.uri, etag, current)
-        instance.__dict__["_lv_claimed_etag"] = claimed
+        instance.__dict__["_lv_claimed_etag"] = _claim(instance, etag, using)
         instance.save(**save_kwargs)
+
+
+def delete_if_match(instance: LiveResource, etag: str) -> None:
+    """Delete `instance` only if the stored row still has `etag`; else raise StaleResource."""
+    using = router.db_for_write(type(instance), instance=instance)
+    with transaction.atomic(using=using):
+        _claim(instance, etag, using)
+        instance.delete(using=using)
+
+
+def _claim(instance: LiveResource, etag: str, using: str) -> str:
+    """Move the row from `etag` to a new ETag, or raise StaleResource: the write lock's holder."""
+    rows = type(instance)._base_manager.using(using).filter(pk=instance.pk)
+    claimed = new_etag()
+    if not rows.filter(etag=etag).update(etag=claimed):
+        raise StaleResource(instance.uri, etag, rows.values_list("etag", flat=True).first())
+    return claimed
 
 
 def touch(queryset: models.QuerySet[Any]) -> list[ResourceChanged]:

@@ -25,7 +25,7 @@ from django.urls import URLPattern, path
 from django.utils.http import parse_etags, quote_etag
 from django.views.decorators.csrf import csrf_exempt
 
-from liveview.resources import LiveResource, StaleResource, new_etag, save_if_match
+from liveview.resources import LiveResource, StaleResource, delete_if_match, save_if_match
 
 M = TypeVar("M", bound=LiveResource)
 Handler = Callable[[HttpRequest, Any], HttpResponse]
@@ -213,7 +213,7 @@ class ResourceAPI(Generic[M]):
         if isinstance(instance, HttpResponse):
             return instance
         try:
-            _delete_if_match(instance, instance.etag)
+            delete_if_match(instance, instance.etag)
         except StaleResource as stale:
             return _stale(stale)
         return HttpResponse(status=204)
@@ -294,15 +294,3 @@ def _stale(stale: StaleResource) -> JsonResponse:
     if stale.current is not None:
         response["ETag"] = quote_etag(stale.current)
     return response
-
-
-def _delete_if_match(instance: LiveResource, etag: str) -> None:
-    """Delete `instance` only if it still has `etag` (the same claim as save_if_match)."""
-    model = type(instance)
-    using = router.db_for_write(model, instance=instance)
-    with transaction.atomic(using=using):
-        rows = model._base_manager.using(using).filter(pk=instance.pk, etag=etag)
-        if not rows.update(etag=new_etag()):
-            current = model._base_manager.using(using).filter(pk=instance.pk)
-            raise StaleResource(instance.uri, etag, current.values_list("etag", flat=True).first())
-        instance.delete(using=using)

@@ -11,7 +11,14 @@ from channels.layers import get_channel_layer
 from django.db import transaction
 
 from liveview.publish import from_message, group_name
-from liveview.resources import ResourceChanged, StaleResource, save_if_match, touch, uri_of
+from liveview.resources import (
+    ResourceChanged,
+    StaleResource,
+    delete_if_match,
+    save_if_match,
+    touch,
+    uri_of,
+)
 from project.commentary.models import Comment, Event
 from project.polls.models import Choice, Poll, vote
 
@@ -163,3 +170,21 @@ async def test_a_row_can_name_its_own_collection() -> None:
     comment = await orm(post)()
     assert comment.get_collection_uri() == f"/events/{comment.event_id}/comments/"
     assert comment.uri == f"/events/{comment.event_id}/comments/{comment.pk}"
+
+
+async def test_delete_if_match_refuses_a_stale_etag() -> None:
+    poll = await orm(make_poll)()
+    stale = poll.etag
+    await orm(poll.save)()
+    with pytest.raises(StaleResource):
+        await orm(delete_if_match)(poll, stale)
+    assert await orm(Poll.objects.filter(pk=poll.pk).exists)()
+    await orm(delete_if_match)(poll, poll.etag)
+    assert not await orm(Poll.objects.filter(pk=poll.pk).exists)()
+
+
+async def test_saving_no_fields_writes_nothing_as_in_django() -> None:
+    poll = await orm(make_poll)()
+    before = poll.etag
+    await orm(poll.save)(update_fields=[])
+    assert await orm(lambda: Poll.objects.get(pk=poll.pk).etag)() == before
