@@ -44,6 +44,7 @@ if str(ROOT) not in sys.path:  # run as a script: bench/ is sys.path[0], the pro
 HOST = "127.0.0.1"  # loopback only
 PAGE = "/counter/"
 FRAME = '{"lv": "lv-1", "event": "increment", "headers": {}}'
+EPOCH = re.compile(r'id="lv-epoch" hidden data-v="([^"]*)"')
 REPLY_PREFIX = '<div id="lv-1" '
 FRAMEWORK = "framework"
 BASELINE = "baseline"
@@ -261,6 +262,14 @@ def sides(page: LivePage, variants: bool) -> list[Side]:
     return chosen
 
 
+def stamped(first_frame: str) -> str:
+    """The event frame as the glue sends it: with the epoch the connect's frame carries."""
+    found = EPOCH.search(first_frame)
+    if found is None:
+        raise RuntimeError("the first frame carries no epoch")
+    return FRAME[:-1] + f', "lv_v": "{found.group(1)}"}}'
+
+
 async def measure(port: int, page: LivePage, args: argparse.Namespace) -> None:
     from contextlib import AsyncExitStack
 
@@ -270,9 +279,11 @@ async def measure(port: int, page: LivePage, args: argparse.Namespace) -> None:
     origin = Origin(f"http://{HOST}:{port}")
     headers = {"Cookie": f"csrftoken={page.csrf_cookie}"}
 
+    frames: dict[ClientConnection, str] = {}
+
     async def roundtrip(ws: ClientConnection) -> tuple[int, str]:
         start = time.perf_counter_ns()
-        await ws.send(FRAME)
+        await ws.send(frames.get(ws, FRAME))
         reply = await ws.recv()
         elapsed = time.perf_counter_ns() - start
         if not isinstance(reply, str) or not reply.startswith(REPLY_PREFIX):
@@ -299,6 +310,7 @@ async def measure(port: int, page: LivePage, args: argparse.Namespace) -> None:
                 first = await asyncio.wait_for(ws.recv(), 10)
                 if not isinstance(first, str) or REPLY_PREFIX not in first:
                     raise RuntimeError(f"unexpected first frame on {side.name}: {first!r:.200}")
+                frames[ws] = stamped(first)
             sockets[side.name] = ws
 
         # Same frame in, same bytes out: the baseline is a fair stand-in for the counter.
@@ -395,16 +407,17 @@ async def profile(application: Any, page: LivePage, args: argparse.Namespace) ->
     connected, code = await live.connect()
     if not connected:
         raise RuntimeError(f"liveview refused the socket: {code}")
-    await live.receive_from()
+    live_frame = stamped(await live.receive_from())
     connected, code = await raw.connect()
     if not connected:
         raise RuntimeError(f"the raw consumer refused the socket: {code}")
 
     async def events(comm: WebsocketCommunicator, n: int) -> list[int]:
         samples = []
+        frame = live_frame if comm is live else FRAME
         for _ in range(n):
             start = time.perf_counter_ns()
-            await comm.send_to(text_data=FRAME)
+            await comm.send_to(text_data=frame)
             reply = await comm.receive_from()
             samples.append(time.perf_counter_ns() - start)
             if not reply.startswith(REPLY_PREFIX):

@@ -48,3 +48,22 @@ def redirect_allowed_hosts() -> tuple[str, ...]:
     if isinstance(hosts, str):
         raise ImproperlyConfigured("LIVEVIEW_REDIRECT_ALLOWED_HOSTS must be a list of hosts")
     return tuple(hosts)
+
+
+def max_frame_bytes() -> int:
+    """The largest client frame a live socket accepts; larger ones close it with 1009."""
+    return int(getattr(settings, "LIVEVIEW_MAX_FRAME_BYTES", 64 * 1024))
+
+
+def event_rate() -> tuple[float, float]:
+    """Events per second a socket may send on average, and the burst it may send at once."""
+    rate = float(getattr(settings, "LIVEVIEW_EVENTS_PER_SECOND", 20))
+    burst = float(getattr(settings, "LIVEVIEW_EVENT_BURST", 40))
+    return rate, burst
+
+
+def max_connections() -> tuple[int, int]:
+    """Open live sockets allowed per authenticated user and per client IP, in each process."""
+    per_user = int(getattr(settings, "LIVEVIEW_MAX_CONNECTIONS_PER_USER", 50))
+    per_ip = int(getattr(settings, "LIVEVIEW_MAX_CONNECTIONS_PER_IP", 500))
+    return per_user, per_ip

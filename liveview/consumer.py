@@ -11,12 +11,21 @@ from urllib.parse import parse_qs
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.http import HttpRequest
-from django.middleware.csrf import CSRF_SESSION_KEY, get_token
+from django.middleware.csrf import (  # type: ignore[attr-defined]
+    CSRF_SESSION_KEY,
+    InvalidTokenFormat,
+    _check_token_format,
+    _does_token_match,
+    get_token,
+)
 
+from liveview import conf
 from liveview.fanout import frames_for
 from liveview.hub import Hub, hub
+from liveview.limits import EventRate, connections
 from liveview.page import Page, UnknownComponent, in_sync_thread
 from liveview.protocol import CloseCode, ProtocolError, parse_event
+from liveview.render import epoch_element
 from liveview.resources import ResourceChanged
 from liveview.token import Binding, PageToken, TokenError
 
@@ -36,6 +45,8 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         self.lock = asyncio.Lock()
         self.deferred: list[ResourceChanged] = []
         self.hub: Hub | None = None
+        self.rate = EventRate.from_settings()
+        self.counted: tuple[object | None, str | None] | None = None
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         # Channels closes stale DB connections in a thread hop before every message; an event
@@ -55,10 +66,21 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             await self.close(code=CloseCode.TOKEN_INVALID)
             return
         csrf_secret = _csrf_secret(self.scope)
+        if not _csrf_ok((query.get("csrf") or [""])[0], csrf_secret):
+            logger.info("liveview: refused socket: no valid CSRF token")
+            await self.close(code=CloseCode.CSRF_FAILED)
+            return
         if not token.binding.admits(_binding(self.scope, csrf_secret)):
             logger.info("liveview: refused socket: token bound to another session or user")
             await self.close(code=CloseCode.TOKEN_FORBIDDEN)
             return
+        user = self.scope.get("user")
+        counted = (user.pk if user is not None and user.is_authenticated else None, _ip(self.scope))
+        if not connections.admit(*counted):
+            logger.warning("liveview: refused socket: too many for user %s / ip %s", *counted)
+            await self.close(code=CloseCode.TOO_MANY_CONNECTIONS)
+            return
+        self.counted = counted
         page = Page(
             user=self.scope.get("user"),
             csrf_token=_masked(csrf_secret),
@@ -73,13 +95,23 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         self.page = page
         self.origin = page.key
         _open.add(self)
-        await self.send(text_data=frame)
+        # The epoch: events made before this render arrived are stale (see `receive`).
+        await self.send(text_data=frame + epoch_element(page.key))
         await self._follow_topics()
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         page = self.page
         if page is None:
             return
+        if _too_big(text_data, bytes_data):
+            logger.info("liveview: closing socket on a frame over LIVEVIEW_MAX_FRAME_BYTES")
+            await self.close(code=CloseCode.MESSAGE_TOO_BIG)
+            return
+        if not self.rate.allow():
+            if self.rate.flooding:
+                logger.warning("liveview: closing a socket flooding events")
+                await self.close(code=CloseCode.POLICY_VIOLATION)
+            return  # over the rate: dropped
         if text_data is None:
             await self.close(code=CloseCode.BAD_MESSAGE)
             return
@@ -90,7 +122,12 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             await self.close(code=CloseCode.BAD_MESSAGE)
             return
         async with self.lock:
-            frame = await page.dispatch_async(message.component, message.event, message.values)
+            if message.version != page.key:
+                # Made against an older render (queued while the socket was down and
+                # replayed by htmx on reconnect): refused, so nothing happens twice.
+                frame = await in_sync_thread(page.refuse)(message.component, STALE)
+            else:
+                frame = await page.dispatch_async(message.component, message.event, message.values)
             if frame:
                 await self.send(text_data=frame)
             if self.deferred:
@@ -100,11 +137,21 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
                     await self.send(text_data=frame)
         await self._follow_topics()
 
+    async def close(self, code: int | bool | None = None, reason: str | None = None) -> None:
+        self._release()  # at once: the caps count open sockets, not closing ones
+        await super().close(code=code, reason=reason)
+
     async def disconnect(self, code: int) -> None:
         _open.discard(self)
+        self._release()
         self.page = None
         if self.hub is not None:
             await self.hub.leave(self)
+
+    def _release(self) -> None:
+        if self.counted is not None:
+            connections.release(*self.counted)
+            self.counted = None
 
     async def _follow_topics(self) -> None:
         """Keep this socket subscribed to exactly what its page shows."""
@@ -140,6 +187,34 @@ async def _deliver(targets: dict[Any, list[ResourceChanged]]) -> None:
             consumer.lock.release()
     for consumer in ready:
         await consumer._follow_topics()
+
+
+STALE = "This page was reconnecting, so that action was not applied. Please try again."
+
+
+def _too_big(text: str | None, data: bytes | None) -> bool:
+    limit = conf.max_frame_bytes()
+    if data is not None:
+        return len(data) > limit
+    # A character is at most 4 bytes in UTF-8: encode only when the length alone can't tell.
+    return text is not None and len(text) * 4 > limit and len(text.encode()) > limit
+
+
+def _csrf_ok(token: str, secret: str | None) -> bool:
+    """The socket URL carries the page's CSRF token; it must match the browser's secret."""
+    if not token or not secret:
+        return False
+    # Django's own check, as CsrfViewMiddleware runs it on a form's token (private helpers).
+    try:
+        _check_token_format(token)
+    except InvalidTokenFormat:
+        return False
+    return bool(_does_token_match(token, secret))
+
+
+def _ip(scope: dict[str, Any]) -> str | None:
+    client = scope.get("client")
+    return str(client[0]) if client else None
 
 
 def _mount_and_render(page: Page, token: PageToken) -> str:

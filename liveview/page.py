@@ -210,6 +210,11 @@ class Page:
         comp._lv_pristine = False
         return _Call(comp, handler, arguments, snapshot(comp.live_state()))
 
+    def refuse(self, cid: str, message: str) -> str | None:
+        """Say in the component why its event was not run (nothing else changes)."""
+        comp = self.components.get(cid)
+        return self._fail(comp, message, None) if comp is not None else None
+
     def _finish(
         self, call: _Call, failure: Exception | None, changes: list[ResourceChanged]
     ) -> str | None:

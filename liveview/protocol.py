@@ -22,15 +22,26 @@ class CloseCode(IntEnum):
     TOKEN_FORBIDDEN = 4403
     #: The token names a component that is not a registered LiveComponent.
     UNKNOWN_COMPONENT = 4404
+    #: The socket was opened without the page's CSRF token (the `csrf` query parameter).
+    CSRF_FAILED = 4419
+    #: Too many open live sockets for this user or this IP address (per process).
+    TOO_MANY_CONNECTIONS = 4429
+    #: Events kept coming faster than the rate limit allows: a flood.
+    POLICY_VIOLATION = 1008
+    #: A frame larger than LIVEVIEW_MAX_FRAME_BYTES.
+    MESSAGE_TOO_BIG = 1009
 
 
 class ProtocolError(ValueError):
     pass
 
 
+#: The key the glue adds to every event: the connection (epoch) the event was made in.
+VERSION_KEY = "lv_v"
+
 # Keys the client adds around the values; never handler arguments. A form's CSRF field rides
 # along with its values; the socket does not need it (the page token is bound to the secret).
-_ENVELOPE = frozenset({"lv", "event", "headers", "HEADERS", "csrfmiddlewaretoken"})
+_ENVELOPE = frozenset({"lv", "event", "headers", "HEADERS", "csrfmiddlewaretoken", VERSION_KEY})
 
 #: How deep arrays and objects may nest in a frame (the frame's own object is level 1).
 #: htmx sends three levels at most; this leaves room for JSON values a binding passes.
@@ -43,6 +54,8 @@ class EventMessage:
     event: str
     values: dict[str, Any]
     headers: dict[str, Any]
+    #: The epoch of the render the event was made against; stale after a reconnect.
+    version: str | None = None
 
 
 def parse_event(text: str) -> EventMessage:
@@ -72,6 +85,7 @@ def parse_event(text: str) -> EventMessage:
         raise ProtocolError("missing component id `lv`")
     if not isinstance(event, str) or not event:
         raise ProtocolError("missing event name `event`")
+    version = values.get(VERSION_KEY)
     for key in _ENVELOPE:
         values.pop(key, None)
     return EventMessage(
@@ -79,6 +93,7 @@ def parse_event(text: str) -> EventMessage:
         event=event,
         values=values,
         headers=headers if isinstance(headers, dict) else {},
+        version=version if isinstance(version, str) else None,
     )
 
 

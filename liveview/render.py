@@ -76,3 +76,13 @@ def wrap(comp: LiveComponent, inner: str, *, oob: bool) -> str:
     if oob:
         swap = ' hx-swap-oob="outerMorph"' if conf.htmx_version() == 4 else ' hx-swap-oob="true"'
     return f'<{tag} id="{comp._lv_id}" data-lv="{escape(comp._lv_name)}"{swap}>{inner}</{tag}>'
+
+
+#: The element `{% liveview_scripts %}` leaves in the page for the connection's epoch.
+EPOCH_ID = "lv-epoch"
+
+
+def epoch_element(epoch: str) -> str:
+    """Sent with every connect's first frame; the glue adds its value to each event."""
+    swap = "outerMorph" if conf.htmx_version() == 4 else "true"
+    return f'<div id="{EPOCH_ID}" hidden data-v="{escape(epoch)}" hx-swap-oob="{swap}"></div>'

@@ -3,6 +3,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from urllib.parse import parse_qs
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
@@ -88,7 +89,10 @@ def test_a_live_page_is_a_complete_html_page_with_its_token() -> None:
     assert "django_htmx/htmx-4.min.js" in body and "django_htmx/ext/hx-ws-4.min.js" in body
     url = html.unescape(re.search(r'data-url="([^"]+)"', body).group(1))  # type: ignore[union-attr]
     assert url.startswith("/ws/liveview/?t=")
-    token = PageToken.verify(url.split("?t=", 1)[1])
+    query = parse_qs(url.split("?", 1)[1])
+    token = PageToken.verify(query["t"][0])
+    # The page's CSRF token rides along: the socket refuses to open without it.
+    assert query["csrf"][0] and query["csrf"][0] != response.cookies["csrftoken"].value
     assert [(c.name, c.id, dict(c.kwargs)) for c in token.components] == [
         ("counter", "lv-1", {"label": "First counter"}),
         ("counter", "lv-2", {"label": "Second counter", "start": 10}),

@@ -8,6 +8,7 @@ from typing import Any
 
 from django import template
 from django.core.exceptions import ImproperlyConfigured
+from django.middleware.csrf import get_token
 from django.template import Context
 from django.templatetags.static import static
 from django.utils.html import format_html
@@ -16,6 +17,7 @@ from django_htmx.jinja import htmx_script
 
 from liveview import conf
 from liveview.page import Handle, binding_for_request, page_for_request
+from liveview.render import EPOCH_ID
 
 register = template.Library()
 
@@ -46,10 +48,12 @@ def liveview_scripts(context: Context) -> SafeString:
         page.sealed = True
         return html
     token = page.token(binding_for_request(request)).sign()
-    url = f"{conf.websocket_path()}?t={token}"
+    # The CSRF token in the URL: only a page of this site can know it (the socket checks it).
+    url = f"{conf.websocket_path()}?t={token}&csrf={get_token(request)}"
     nonce_attr = format_html(' nonce="{}"', nonce) if nonce else ""
     return html + format_html(
-        '<script src="{}" data-url="{}" data-htmx="{}" defer{}></script>',
+        '<div id="{}" hidden></div><script src="{}" data-url="{}" data-htmx="{}" defer{}></script>',
+        EPOCH_ID,
         static("liveview/liveview.js"),
         url,
         version,

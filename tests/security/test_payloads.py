@@ -28,7 +28,7 @@ def frame(event: str, **values: Any) -> str:
         pytest.param(frame("add", n={"a": 1}), "n: Input should be a valid integer", id="obj"),
         pytest.param(frame("add", n=1.5), "n: Input should be a valid integer", id="fraction"),
         pytest.param(frame("tag", items="abc"), "items: Input should be a valid list", id="str"),
-        pytest.param(frame("tag", items=[1] * 100_000), "and 99997 more", id="huge-list"),
+        pytest.param(frame("tag", items=[1] * 10_000), "and 9997 more", id="huge-list"),
         pytest.param(frame("add", n=1, evil=1), "unexpected argument: evil", id="extra"),
         pytest.param(frame("add", **{"x" * 5000: 1}), "unexpected argument: xxx", id="long-key"),
         pytest.param(frame("add", type="websocket.close"), "unexpected argument: type", id="type"),
@@ -87,7 +87,7 @@ BAD_FRAMES = [
     pytest.param('{"lv": "lv-1", "event": "keep", "s": "\\ud800"}', id="lone-surrogate"),
     pytest.param('{"lv": "lv-1", "event": "keep", "\\udfff": 1}', id="lone-surrogate-key"),
     pytest.param(frame("keep", x=json.loads("[" * MAX_DEPTH + "]" * MAX_DEPTH)), id="deep"),
-    pytest.param('{"lv": "lv-1", "event": "keep", "x": ' + "[" * 100_000, id="very-deep"),
+    pytest.param('{"lv": "lv-1", "event": "keep", "x": ' + "[" * 10_000, id="very-deep"),
 ]
 
 

@@ -1,7 +1,8 @@
 // liveview glue: opens the page's one socket once htmx and its ws extension are both loaded
 // (so the page is live on every load), marks components busy while an event is in flight,
 // keeps the focused input's text and caret across htmx 2's replacing swaps (htmx 4 morphs),
-// and stops reconnecting when the server refused the page token (close codes 44xx).
+// stamps each event with the connection's epoch (stale replays are refused), and stops
+// reconnecting when the server refused the page (close codes 44xx).
 (function () {
   var s = document.currentScript, b = document.body, two = s.dataset.htmx === "2";
   var fatal = 0, kept = null;
@@ -14,6 +15,12 @@
     htmx.process(b);
   }
   function on(name, f) { b.addEventListener(name, f); }
+  // Every event carries the epoch of the render it was made against: a reconnect's replay of
+  // events queued while the socket was down is then refused by the server, not run twice.
+  function epoch() { var e = document.getElementById("lv-epoch"); return (e && e.dataset.v) || ""; }
+  on(two ? "htmx:wsConfigSend" : "htmx:before:ws:request", function (e) {
+    (two ? e.detail.parameters : e.detail.body).lv_v = epoch();
+  });
   on(two ? "htmx:wsAfterSend" : "htmx:after:ws:request", function (e) {
     var c = e.target.closest && e.target.closest("[data-lv]");
     if (c) { c.classList.add("lv-loading"); c.setAttribute("aria-busy", "true"); }
