@@ -76,3 +76,13 @@ def wrap(comp: LiveComponent, inner: str, *, oob: bool) -> str:
     if oob:
         swap = ' hx-swap-oob="outerMorph"' if conf.htmx_version() == 4 else ' hx-swap-oob="true"'
     return f'<{tag} id="{comp._lv_id}" data-lv="{escape(comp._lv_name)}"{swap}>{inner}</{tag}>'
+
+
+#: The element the glue keeps in the page; a frame that replaces it with a `data-url` makes the
+#: browser go there once the frame is swapped in.
+REDIRECT_ID = "lv-redirect"
+
+
+def redirect_element(url: str) -> str:
+    """The out-of-band element that sends the browser to `url` (already checked as safe)."""
+    return f'<div id="{REDIRECT_ID}" hidden data-url="{escape(url)}" hx-swap-oob="outerHTML"></div>'
