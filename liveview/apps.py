@@ -9,3 +9,6 @@ class LiveViewConfig(AppConfig):
 
     def ready(self) -> None:
         from liveview import checks  # noqa: F401  (registers the system checks)
+        from liveview.authz import connect_signals
+
+        connect_signals()

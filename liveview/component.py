@@ -31,6 +31,8 @@ RESERVED = frozenset(
         "resource_changed",
         "refresh",
         "extra_context",
+        "login_required",
+        "permission_required",
     }
 )
 
@@ -47,6 +49,11 @@ class LiveComponent(Component):
     #: True when the HTML depends only on the state, never on who views it (no `user`, no
     #: `csrf_token`): a broadcast then renders it once for every page showing it.
     viewer_independent: ClassVar[bool] = False
+    #: Only a logged-in user may mount it or call its events (like Django's LoginRequiredMixin).
+    login_required: ClassVar[bool] = False
+    #: Permissions ("app.codename", or a tuple: all of them) a user needs to mount it or call
+    #: its events (like Django's PermissionRequiredMixin); implies `login_required`.
+    permission_required: ClassVar[str | tuple[str, ...] | None] = None
     _lv_events: ClassVar[dict[str, EventHandler]] = {}
     _lv_defaults: ClassVar[dict[str, Any]] = {}
 
@@ -121,7 +128,7 @@ class LiveComponent(Component):
 
     @property
     def live(self) -> Page:
-        """The page this component lives on: ``self.live.user``, ``self.live.connected``."""
+        """The page this component lives on: ``self.live.user``, ``self.live.redirect(url)``."""
         return self._lv_page
 
     # django-components renders a `{% component %}` tag through this hook.

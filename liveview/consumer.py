@@ -20,6 +20,7 @@ from django.middleware.csrf import (  # type: ignore[attr-defined]
 )
 
 from liveview import conf
+from liveview.authz import AccessDenied, access_changed_for, control_topics, split_control
 from liveview.fanout import frames_for
 from liveview.hub import Hub, hub
 from liveview.limits import EventRate, connections
@@ -47,6 +48,8 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         self.hub: Hub | None = None
         self.rate = EventRate.from_settings()
         self.counted: tuple[object | None, str | None] | None = None
+        #: The per-user topics this socket follows besides its page's (see liveview.authz).
+        self.control_topics: frozenset[str] = frozenset()
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         # Channels closes stale DB connections in a thread hop before every message; an event
@@ -85,6 +88,8 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             user=self.scope.get("user"),
             csrf_token=_masked(csrf_secret),
             connected=True,
+            host=_host(self.scope),
+            secure=self.scope.get("scheme") == "wss",
         )
         try:
             frame = await in_sync_thread(_mount_and_render)(page, token)
@@ -92,6 +97,12 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             logger.warning("liveview: refused socket: %s", exc)
             await self.close(code=CloseCode.UNKNOWN_COMPONENT)
             return
+        except AccessDenied as exc:
+            logger.info("liveview: refused socket: %s", exc)
+            await self.close(code=CloseCode.ACCESS_DENIED)
+            return
+        self.control_topics = control_topics(self.scope)
+        page.topics_changed = page.topics_changed or bool(self.control_topics)
         self.page = page
         self.origin = page.key
         _open.add(self)
@@ -163,11 +174,23 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             self.hub = hub(_deliver)
             if self.hub is None:
                 return
-        await self.hub.set_topics(self, page.topics())
+        await self.hub.set_topics(self, page.topics() | self.control_topics)
+
+    async def access_changed(self, changes: list[ResourceChanged]) -> None:
+        """The user logged out, or their permissions changed: close if the page is not theirs."""
+        if self.page is None or await access_changed_for(self.scope, self.page, changes):
+            return
+        logger.info("liveview: closing socket: the user's access to the page was revoked")
+        self.page = None
+        _open.discard(self)
+        await self.close(code=CloseCode.ACCESS_REVOKED)
 
 
 async def _deliver(targets: dict[Any, list[ResourceChanged]]) -> None:
     """The hub's delivery: render every free page in one thread hop, then write the frames."""
+    control, targets = split_control(targets)
+    if control:  # a user's access changed: before anything is rendered for them
+        await asyncio.gather(*(c.access_changed(ch) for c, ch in control.items()))
     ready: dict[LiveConsumer, list[ResourceChanged]] = {}
     for consumer, changes in targets.items():
         if consumer.page is None:
@@ -233,6 +256,11 @@ async def close_all(code: int = CloseCode.RESYNC) -> int:
 
 def open_count() -> int:
     return len(_open)
+
+
+def _host(scope: dict[str, Any]) -> str:
+    hosts = [v for k, v in scope.get("headers", ()) if k.lower() == b"host"]
+    return hosts[0].decode("latin-1") if len(hosts) == 1 else ""
 
 
 def _csrf_secret(scope: dict[str, Any]) -> str | None:

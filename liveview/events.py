@@ -6,13 +6,15 @@ import inspect
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 import pydantic
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 _MARK = "__liveview_event__"
+# What an @event(...) requires of the user: (login_required, permissions).
+_REQUIRES = "__liveview_requires__"
 
 #: How many argument errors a message lists; a huge wrong list must not make a huge banner.
 MAX_ERRORS = 3
@@ -24,18 +26,38 @@ class EventArgumentsError(ValueError):
     """The client's values do not fit the handler's signature."""
 
 
-def event(func: F) -> F:
+@overload
+def event(func: F, /) -> F: ...
+@overload
+def event(
+    *, login_required: bool = False, permission: str | tuple[str, ...] | None = None
+) -> Callable[[F], F]: ...
+def event(
+    func: F | None = None,
+    /,
+    *,
+    login_required: bool = False,
+    permission: str | tuple[str, ...] | None = None,
+) -> F | Callable[[F], F]:
     """Mark a LiveComponent method as callable from the browser.
 
     Its arguments are validated and coerced from the client's JSON by their type hints.
+    ``@event(login_required=True)`` and ``@event(permission="app.codename")`` (or a tuple of
+    permissions, all needed) refuse the event to other users; the handler then does not run.
     """
-    if not inspect.isfunction(func):
-        raise TypeError(f"@event decorates methods, not {type(func).__name__}")
-    params = list(inspect.signature(func).parameters)
-    if not params or params[0] != "self":
-        raise TypeError(f"@event {func.__qualname__} must be a method taking self first")
-    setattr(func, _MARK, True)
-    return func
+    permissions = (permission,) if isinstance(permission, str) else tuple(permission or ())
+
+    def mark(func: F) -> F:
+        if not inspect.isfunction(func):
+            raise TypeError(f"@event decorates methods, not {type(func).__name__}")
+        params = list(inspect.signature(func).parameters)
+        if not params or params[0] != "self":
+            raise TypeError(f"@event {func.__qualname__} must be a method taking self first")
+        setattr(func, _MARK, True)
+        setattr(func, _REQUIRES, (login_required or bool(permissions), permissions))
+        return func
+
+    return mark if func is None else mark(func)
 
 
 def is_event(obj: object) -> bool:
@@ -50,14 +72,21 @@ class EventHandler:
     func: Callable[..., Any]
     is_async: bool
     _validate: Callable[[Mapping[str, Any]], dict[str, Any]]
+    #: The user must be logged in (implied by `permissions`).
+    login_required: bool = False
+    #: Permissions the user must all have ("app.codename").
+    permissions: tuple[str, ...] = ()
 
     @classmethod
     def build(cls, name: str, func: Callable[..., Any]) -> EventHandler:
+        login_required, permissions = getattr(func, _REQUIRES, (False, ()))
         return cls(
             name=name,
             func=func,
             is_async=inspect.iscoroutinefunction(func),
             _validate=_validator(func),
+            login_required=login_required,
+            permissions=permissions,
         )
 
     def coerce(self, values: Mapping[str, Any]) -> dict[str, Any]:

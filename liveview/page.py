@@ -10,15 +10,17 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
 
 from channels.db import database_sync_to_async
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import DisallowedHost, ImproperlyConfigured
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django_components import registry
 
+from liveview.authz import AccessDenied, allowed, check_component
 from liveview.component import LiveComponent, is_live_component
 from liveview.events import EventArgumentsError, EventHandler
 from liveview.publish import turn
-from liveview.render import error_banner, render_inner, wrap
+from liveview.redirects import safe_redirect
+from liveview.render import error_banner, redirect_element, render_inner, wrap
 from liveview.resources import ResourceChanged, topics_of
 from liveview.token import Binding, ComponentSpec, PageToken
 
@@ -80,6 +82,12 @@ class Page:
     key: str = field(default_factory=lambda: secrets.token_hex(8))
     #: Some component's subscriptions changed since the socket last followed them.
     topics_changed: bool = False
+    #: The host (with its port) the page was served from, and whether over https: where
+    #: `redirect` may send the browser.
+    host: str = ""
+    secure: bool = False
+    #: Where the current event's handler asked the browser to go (sent after its frame).
+    redirect_to: str | None = None
     _top: int = 0
     _dispatch_in_thread: Callable[[str, str, dict[str, Any]], Awaitable[str | None]] | None = None
 
@@ -95,7 +103,9 @@ class Page:
                 f"live component {name!r} rendered after {{% liveview_scripts %}}: "
                 "put {% liveview_scripts %} at the end of <body>, after every live component"
             )
-        comp = component_class(name).new_live(self, name, cid, kwargs)
+        cls = component_class(name)
+        check_component(cls, self.user)
+        comp = cls.new_live(self, name, cid, kwargs)
         self.components[cid] = comp
         self.mount_args[cid] = ComponentSpec(name=name, id=cid, kwargs=kwargs)
         if self.connected:
@@ -111,6 +121,8 @@ class Page:
         return self.mount(name, cid, kwargs)
 
     def mount_token(self, token: PageToken) -> None:
+        for spec in token.components:  # refused as a whole, before anything mounts
+            check_component(component_class(spec.name), self.user)
         for spec in token.components:
             cls = component_class(spec.name)  # an unknown name refuses the whole socket
             try:
@@ -202,12 +214,15 @@ class Page:
         handler = type(comp)._lv_events.get(event)
         if handler is None:
             return self._fail(comp, f"Unknown event {event[:64]!r}.", None)
+        if not self.may_call(comp, handler):
+            return self._fail(comp, f"You are not allowed to {event}.", None)
         try:
             arguments = handler.coerce(values)
         except EventArgumentsError as exc:
             return self._fail(comp, f"Invalid arguments for {event}: {exc}", None)
         _catch_up(comp)
         comp._lv_pristine = False
+        self.redirect_to = None
         return _Call(comp, handler, arguments, snapshot(comp.live_state()))
 
     def refuse(self, cid: str, message: str) -> str | None:
@@ -245,7 +260,41 @@ class Page:
         else:
             parts.insert(0, self.rerender(call.comp, None if acted else call.before))
         self._follow(call.comp)
+        target, self.redirect_to = self.redirect_to, None
+        if target is not None and failure is None:
+            parts.append(redirect_element(target))
         return "".join(p for p in parts if p) or None
+
+    # -- access -----------------------------------------------------------------------------
+
+    def may_call(self, comp: LiveComponent, handler: EventHandler) -> bool:
+        """Whether this page's user meets the component's and the event's requirements."""
+        try:
+            check_component(type(comp), self.user)
+        except AccessDenied:
+            return False
+        return allowed(
+            self.user, login_required=handler.login_required, permissions=handler.permissions
+        )
+
+    def admits(self, user: User | AnonymousUser | None) -> bool:
+        """Whether `user` may still see every component of this page (after a change of access)."""
+        try:
+            for comp in self.components.values():
+                check_component(type(comp), user)
+        except AccessDenied:
+            return False
+        return True
+
+    # -- redirects --------------------------------------------------------------------------
+
+    def redirect(self, url: str) -> None:
+        """Send the browser to `url` once this event's frame is swapped in.
+
+        Only same-site targets (and ``LIVEVIEW_REDIRECT_ALLOWED_HOSTS``): anything else raises
+        UnsafeRedirect, and the event fails like any handler error.
+        """
+        self.redirect_to = safe_redirect(url, host=self.host, require_https=self.secure)
 
     # -- resources --------------------------------------------------------------------------
 
@@ -384,9 +433,21 @@ def component_class(name: str) -> type[LiveComponent]:
 def page_for_request(request: HttpRequest) -> Page:
     page: Page | None = getattr(request, _REQUEST_ATTR, None)
     if page is None:
-        page = Page(user=getattr(request, "user", None), csrf_token=get_token(request))
+        page = Page(
+            user=getattr(request, "user", None),
+            csrf_token=get_token(request),
+            host=_request_host(request),
+            secure=request.is_secure(),
+        )
         setattr(request, _REQUEST_ATTR, page)
     return page
+
+
+def _request_host(request: HttpRequest) -> str:
+    try:
+        return request.get_host()
+    except DisallowedHost:
+        return ""
 
 
 def binding_for_request(request: HttpRequest) -> Binding:

@@ -20,6 +20,10 @@ class CloseCode(IntEnum):
     TOKEN_INVALID = 4401
     #: The page token was rendered for another session or user.
     TOKEN_FORBIDDEN = 4403
+    #: The user may not see a component of the page (login_required, permission_required).
+    ACCESS_DENIED = 4403
+    #: The user logged out, was deactivated or lost a permission a component of the page needs.
+    ACCESS_REVOKED = 4410
     #: The token names a component that is not a registered LiveComponent.
     UNKNOWN_COMPONENT = 4404
     #: The socket was opened without the page's CSRF token (the `csrf` query parameter).

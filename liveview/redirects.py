@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable
+from urllib.parse import urlsplit
 
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -26,6 +27,31 @@ def safe_redirect(
     `host` is the request's host with its port, as ``request.get_host()`` gives it.
     `allowed_hosts` defaults to the ``LIVEVIEW_REDIRECT_ALLOWED_HOSTS`` setting.
     """
+    _check_text(url)
+    hosts = {host, *(conf.redirect_allowed_hosts() if allowed_hosts is None else allowed_hosts)}
+    if not url_has_allowed_host_and_scheme(url, hosts, require_https=require_https):
+        raise UnsafeRedirect(f"redirect target leaves the site: {url[:100]!r}")
+    return url
+
+
+def safe_href(url: object, fallback: str = "#") -> str:
+    """`url` if following it can only navigate (a relative URL, or http(s) to any host);
+    `fallback` otherwise: ``javascript:``, ``data:``, hidden characters, backslashes."""
+    if not isinstance(url, str):
+        return fallback
+    try:
+        _check_text(url)
+    except UnsafeRedirect:
+        return fallback
+    try:
+        scheme = urlsplit(url).scheme.lower()
+    except ValueError:  # an unbalanced IPv6 bracket
+        return fallback
+    return url if scheme in ("", "http", "https") else fallback
+
+
+def _check_text(url: object) -> None:
+    """The checks Django's url_has_allowed_host_and_scheme leaves to its callers."""
     if not isinstance(url, str) or not url:
         raise UnsafeRedirect("empty redirect target")
     if url != url.strip():
@@ -37,7 +63,3 @@ def safe_redirect(
     if "\\" in url:
         # Browsers read a backslash as a slash: /\evil.test and https:\\evil.test leave the site.
         raise UnsafeRedirect("backslash in redirect target")
-    hosts = {host, *(conf.redirect_allowed_hosts() if allowed_hosts is None else allowed_hosts)}
-    if not url_has_allowed_host_and_scheme(url, hosts, require_https=require_https):
-        raise UnsafeRedirect(f"redirect target leaves the site: {url[:100]!r}")
-    return url

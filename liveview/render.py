@@ -86,3 +86,13 @@ def epoch_element(epoch: str) -> str:
     """Sent with every connect's first frame; the glue adds its value to each event."""
     swap = "outerMorph" if conf.htmx_version() == 4 else "true"
     return f'<div id="{EPOCH_ID}" hidden data-v="{escape(epoch)}" hx-swap-oob="{swap}"></div>'
+
+
+#: The element the glue keeps in the page; a frame that replaces it with a `data-url` makes the
+#: browser go there once the frame is swapped in.
+REDIRECT_ID = "lv-redirect"
+
+
+def redirect_element(url: str) -> str:
+    """The out-of-band element that sends the browser to `url` (already checked as safe)."""
+    return f'<div id="{REDIRECT_ID}" hidden data-url="{escape(url)}" hx-swap-oob="outerHTML"></div>'

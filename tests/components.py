@@ -180,3 +180,37 @@ class SharedWatcher(Watcher):
 
     viewer_independent = True
     template = "<p>{{ uri }}={{ value }} user={{ user }}</p>"
+
+
+@register("test_scribble")
+class Scribble(LiveComponent):
+    """Shows whatever a user typed, and links to whatever URL they gave: must stay inert."""
+
+    template = (
+        "{% load liveview %}<p class='text'>{{ text }}</p>"
+        "<a class='link' href='{{ link|safe_href }}'>their link</a>"
+        "<form {% live 'write' %}><label>Text <input name='text'></label>"
+        "<label>Link <input name='link'></label><button>Write</button></form>"
+        "<p class='after'>end of scribble</p>"
+    )
+
+    def mount(self, text: str = "", link: str = "") -> None:
+        self.text, self.link = text, link
+
+    @event
+    def write(self, text: str = "", link: str = "") -> None:
+        self.text, self.link = text, link
+
+
+@register("test_goto")
+class Goto(LiveComponent):
+    """Sends the browser where the user asks, through `self.live.redirect`."""
+
+    template = (
+        "{% load liveview %}<form {% live 'go' %}><label>Where <input name='url'></label>"
+        "<button>Go</button></form>"
+    )
+
+    @event
+    def go(self, url: str) -> None:
+        self.live.redirect(url)

@@ -88,7 +88,7 @@ def test_the_decorator_marks_only_what_it_decorates() -> None:
 
 def test_the_decorator_refuses_a_non_function() -> None:
     with pytest.raises(TypeError, match="decorates methods"):
-        event(42)  # type: ignore[type-var]
+        event(42)  # type: ignore[call-overload]
 
 
 def test_the_decorator_refuses_a_function_without_self() -> None:
@@ -97,3 +97,27 @@ def test_the_decorator_refuses_a_function_without_self() -> None:
 
     with pytest.raises(TypeError, match="taking self first"):
         event(loose)
+
+
+def test_event_with_requirements_keeps_them_on_the_handler() -> None:
+    class Guarded:
+        @event(permission="polls.change_poll")
+        def edit(self) -> None: ...
+
+        @event(permission=("a.b", "c.d"))
+        def both(self) -> None: ...
+
+        @event(login_required=True)
+        def members(self) -> None: ...
+
+        @event()
+        def anyone(self) -> None: ...
+
+    edit = EventHandler.build("edit", Guarded.edit)
+    assert (edit.login_required, edit.permissions) == (True, ("polls.change_poll",))
+    assert EventHandler.build("both", Guarded.both).permissions == ("a.b", "c.d")
+    members = EventHandler.build("members", Guarded.members)
+    assert (members.login_required, members.permissions) == (True, ())
+    anyone = EventHandler.build("anyone", Guarded.anyone)
+    assert (anyone.login_required, anyone.permissions) == (False, ())
+    assert is_event(Guarded.anyone) and is_event(Guarded.edit)

@@ -17,6 +17,7 @@ from django_htmx.jinja import htmx_script
 
 from liveview import conf
 from liveview.page import Handle, binding_for_request, page_for_request
+from liveview.redirects import safe_href as _safe_href
 from liveview.render import EPOCH_ID
 
 register = template.Library()
@@ -124,3 +125,12 @@ def _trigger(
                 )
             parts.append(f"{modifier}:{value}")
     return " ".join(parts)
+
+
+@register.filter(is_safe=False)
+def safe_href(url: object) -> str:
+    """``href="{{ url|safe_href }}"``: the URL when it is relative or http(s), else ``#``.
+
+    Autoescaping keeps a value inside its attribute; it does not stop ``javascript:``.
+    """
+    return _safe_href(url)

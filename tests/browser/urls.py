@@ -19,4 +19,20 @@ def bindings(request: HttpRequest) -> HttpResponse:
     return HttpResponse(template.render(RequestContext(request)))
 
 
-urlpatterns = [path("bindings/", bindings)]
+#: What the XSS tests mount on the first HTTP render: every payload, in text and in a link.
+PAYLOADS = (
+    '<script>alert("script")</script> | "><img src=x onerror=alert("img")> | '
+    '</template><img src=x onerror=alert("template")> | javascript:alert("js")'
+)
+SCRIBBLE = """{% load liveview %}<!doctype html><html><head><title>xss</title></head><body>
+{% component "test_scribble" text=payloads link="javascript:alert('link')" / %}
+{% component "test_goto" / %}
+{% liveview_scripts %}</body></html>"""
+
+
+def scribble(request: HttpRequest) -> HttpResponse:
+    template = Engine.get_default().from_string(SCRIBBLE)
+    return HttpResponse(template.render(RequestContext(request, {"payloads": PAYLOADS})))
+
+
+urlpatterns = [path("bindings/", bindings), path("scribble/", scribble)]

@@ -1,11 +1,17 @@
 // liveview glue: opens the page's one socket once htmx and its ws extension are both loaded
 // (so the page is live on every load), marks components busy while an event is in flight,
 // keeps the focused input's text and caret across htmx 2's replacing swaps (htmx 4 morphs),
-// stamps each event with the connection's epoch (stale replays are refused), and stops
-// reconnecting when the server refused the page (close codes 44xx).
+// stamps each event with the connection's epoch (stale replays are refused), stops
+// reconnecting when the server refused the page (close codes 44xx), and follows a handler's
+// redirect: a frame that fills #lv-redirect's data-url (checked on the server).
 (function () {
   var s = document.currentScript, b = document.body, two = s.dataset.htmx === "2";
   var fatal = 0, kept = null;
+  b.insertAdjacentHTML("beforeend", '<div id="lv-redirect" hidden></div>');
+  function go() {
+    var r = document.getElementById("lv-redirect"), url = r && r.getAttribute("data-url");
+    if (url) { r.removeAttribute("data-url"); location.assign(url); }
+  }
   if (two) {
     b.setAttribute("hx-ext", ((b.getAttribute("hx-ext") || "") + ",ws").replace(/^,/, ""));
     b.setAttribute("ws-connect", s.dataset.url);
@@ -41,6 +47,7 @@
       el.value = k.value; el.focus();
       try { el.setSelectionRange(k.from, k.to); } catch (x) { /* not a text input */ }
     }
+    setTimeout(go, 0);
   });
   on(two ? "htmx:wsClose" : "htmx:ws:close", function (e) {
     var code = e.detail.code || (e.detail.event && e.detail.event.code);

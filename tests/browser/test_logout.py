@@ -1,0 +1,44 @@
+"""Logout closes the user's other live pages, in real Chromium, within two seconds."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.auth.models import User
+from django.contrib.sessions.backends.db import SessionStore
+from playwright.sync_api import BrowserContext, expect
+
+from tests.browser.support import LIVE, LiveServer, open_live, orm
+
+pytestmark = pytest.mark.browser
+
+CLOSED = "body[data-lv-socket=closed]"
+
+
+def logged_in_session(name: str) -> str:
+    user = User.objects.create_user(name, password="pw", is_staff=True)
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.create()
+    assert store.session_key is not None
+    return store.session_key
+
+
+def test_logout_in_one_page_closes_the_socket_of_another(
+    context: BrowserContext, server: LiveServer, htmx_version: int
+) -> None:
+    key = orm(server, lambda: logged_in_session(f"leaver{htmx_version}"))
+    context.add_cookies([{"name": "sessionid", "value": key, "url": server.base_url}])
+    live = context.new_page()
+    open_live(live, "/counter/")
+    admin = context.new_page()
+    admin.goto("/admin/")
+    admin.get_by_role("button", name="Log out").click()
+    expect(admin.get_by_role("heading", name="Logged out")).to_be_visible()
+    live.wait_for_selector(CLOSED, state="attached", timeout=2_000)
+    # Refused for good: the page does not reconnect (its token is bound to the user).
+    live.wait_for_timeout(1_500)
+    assert live.locator(CLOSED).count() == 1
+    assert live.locator(LIVE).count() == 0
