@@ -1,4 +1,5 @@
-"""The bench's ASGI app: Django over HTTP, liveview's socket and the raw baseline's socket.
+"""The bench's ASGI app: Django over HTTP, liveview's socket and the raw baseline's socket,
+and the fan-out bench's board and control sockets (``bench/board.py``).
 
 Both sockets sit behind the same liveview OriginValidator + AuthMiddlewareStack +
 URLRouter, so per-connection middleware costs the same for both; per event, neither goes
@@ -20,6 +21,12 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from django.urls import path  # noqa: E402
 
+from bench.board import (  # noqa: E402
+    BOARD_PATH,
+    CONTROL_PATH,
+    BoardConsumer,
+    ControlConsumer,
+)
 from bench.raw import RAW_PATH, RawCounterConsumer  # noqa: E402
 from bench.variants import (  # noqa: E402
     INLINE_PATH,
@@ -36,6 +43,9 @@ websocket_routes = [
     # Diagnostics for --variants only (bench/variants.py).
     path(RAW_HOP_PATH.lstrip("/"), RawHopConsumer.as_asgi()),
     path(INLINE_PATH.lstrip("/"), InlineLiveConsumer.as_asgi()),
+    # bench/fanout.py: one set of sockets for liveview and both baselines, and the trigger.
+    path(BOARD_PATH.lstrip("/"), BoardConsumer.as_asgi()),
+    path(CONTROL_PATH.lstrip("/"), ControlConsumer.as_asgi()),
 ]
 
 application = ProtocolTypeRouter(

@@ -23,32 +23,35 @@ import os
 import pstats
 import re
 import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
 from pathlib import Path
-from types import FrameType
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script: bench/ is sys.path[0], the project is not
     sys.path.insert(0, str(ROOT))
 
-HOST = "127.0.0.1"  # loopback only
+from bench.server import (  # noqa: E402
+    HOST,
+    bench_env,
+    exit_on_sigterm,
+    free_port,
+    migrate,
+    uvicorn_server,
+)
+
 PAGE = "/counter/"
 FRAME = '{"lv": "lv-1", "event": "increment", "headers": {}}'
 EPOCH = re.compile(r'id="lv-epoch" hidden data-v="([^"]*)"')
 REPLY_PREFIX = '<div id="lv-1" '
 FRAMEWORK = "framework"
 BASELINE = "baseline"
-SERVER_START_TIMEOUT = 30.0
 
 
 # -- results --------------------------------------------------------------------------------
@@ -107,100 +110,6 @@ def report(results: dict[str, list[int]], block_ratios: list[float]) -> None:
             f"per-block median ratio {FRAMEWORK}/{BASELINE}: min {min(block_ratios):.2f}"
             f"  median {statistics.median(block_ratios):.2f}  max {max(block_ratios):.2f}"
         )
-
-
-# -- the server -----------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind((HOST, 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-def bench_env(sqlite_path: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        DJANGO_SETTINGS_MODULE="project.settings",
-        DJANGO_DEBUG="0",
-        LIVEVIEW_SQLITE_PATH=str(sqlite_path),
-        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")])),
-    )
-    return env
-
-
-def migrate(env: dict[str, str]) -> None:
-    done = subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"manage.py migrate failed:\n{done.stdout}{done.stderr}")
-
-
-@contextmanager
-def uvicorn_server(env: dict[str, str], port: int, log_path: Path) -> Iterator[None]:
-    """uvicorn in a subprocess for the duration of the block; stopped even on error."""
-    command = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "bench.asgi:application",
-        "--host",
-        HOST,
-        "--port",
-        str(port),
-        "--log-level",
-        "warning",
-        "--no-access-log",
-    ]
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        wait_until_serving(proc, port, log_path)
-        yield
-    finally:
-        stop(proc)
-
-
-def wait_until_serving(proc: subprocess.Popen[bytes], port: int, log_path: Path) -> None:
-    deadline = time.monotonic() + SERVER_START_TIMEOUT
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"uvicorn exited with {proc.returncode}:\n{_tail(log_path)}")
-        try:
-            with socket.create_connection((HOST, port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"uvicorn did not start in {SERVER_START_TIMEOUT:.0f}s:\n{_tail(log_path)}")
-
-
-def stop(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is not None:
-        return
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=10)
-
-
-def _tail(path: Path, lines: int = 40) -> str:
-    try:
-        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
-    except OSError:
-        return "(no log)"
-
-
-def _exit_on_sigterm(signum: int, frame: FrameType | None) -> None:
-    raise SystemExit(128 + signum)  # so the `finally` blocks stop the server
 
 
 # -- the page -------------------------------------------------------------------------------
@@ -589,7 +498,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    signal.signal(signal.SIGTERM, exit_on_sigterm)
     if args.profile:
         run_profile(args)
     else:

@@ -31,14 +31,20 @@ def share_key(comp: LiveComponent) -> ShareKey | None:
 def render_batch(batch: list[tuple[Page, list[ResourceChanged]]]) -> list[str | None]:
     """Each page's frame (None when nothing it shows changed), in the order of `batch`."""
     rendered: dict[ShareKey, str] = {}
+    # Twins at the same DOM id (the same page layout) get the same bytes: wrap them once.
+    framed: dict[tuple[ShareKey, str], str] = {}
     frames: list[str | None] = []
     for page, changes in batch:
         parts: list[str | None] = []
         for comp, relevant in page.showing(changes):
             key = share_key(comp)
             twin = rendered.get(key) if key is not None else None
-            if twin is not None:
-                parts.append(page.adopt(comp, twin, relevant))
+            if key is not None and twin is not None:
+                at = (key, comp._lv_id)
+                part = page.adopt(comp, twin, relevant, framed.get(at))
+                if part is not None:
+                    framed[at] = part
+                parts.append(part)
                 continue
             parts.append(page.update(comp, relevant))
             if key is not None and share_key(comp) == key and comp._lv_html is not None:

@@ -356,13 +356,22 @@ class Page:
             return None
         return html
 
-    def adopt(self, comp: LiveComponent, inner: str, changes: list[ResourceChanged]) -> str | None:
-        """Take a twin's fresh HTML for a broadcast; the changes reach the state when next used."""
+    def adopt(
+        self,
+        comp: LiveComponent,
+        inner: str,
+        changes: list[ResourceChanged],
+        framed: str | None = None,
+    ) -> str | None:
+        """Take a twin's fresh HTML for a broadcast; the changes reach the state when next used.
+
+        `framed`: `inner` already wrapped for a component of the same class, name and DOM id.
+        """
         comp._lv_pending.extend(changes)
         if inner == comp._lv_html and comp._lv_error is None:
             return None
         comp._lv_html = inner
-        return wrap(comp, inner, oob=True)
+        return framed if framed is not None else wrap(comp, inner, oob=True)
 
     def _fail(self, comp: LiveComponent, message: str, exc: BaseException | None) -> str:
         comp._lv_error = error_banner(message, exc)

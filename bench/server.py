@@ -1,0 +1,121 @@
+"""The bench's server: uvicorn in a subprocess on a free loopback port, DEBUG off, a throw-away
+SQLite database; stopped on exit, on errors, Ctrl-C and SIGTERM. Shared by the bench scripts.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import FrameType
+
+ROOT = Path(__file__).resolve().parent.parent
+HOST = "127.0.0.1"  # loopback only
+SERVER_START_TIMEOUT = 30.0
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((HOST, 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def bench_env(sqlite_path: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="project.settings",
+        DJANGO_DEBUG="0",
+        LIVEVIEW_SQLITE_PATH=str(sqlite_path),
+        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")])),
+    )
+    return env
+
+
+def migrate(env: dict[str, str]) -> None:
+    done = subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"manage.py migrate failed:\n{done.stdout}{done.stderr}")
+
+
+def raise_open_files_limit(wanted: int) -> int:
+    """Raise this process's soft RLIMIT_NOFILE towards `wanted` (children inherit it)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    if soft != resource.RLIM_INFINITY and soft < target:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+        soft = target
+    return soft
+
+
+@contextmanager
+def uvicorn_server(env: dict[str, str], port: int, log_path: Path) -> Iterator[None]:
+    """uvicorn in a subprocess for the duration of the block; stopped even on error."""
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "bench.asgi:application",
+        "--host",
+        HOST,
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+        "--no-access-log",
+    ]
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        wait_until_serving(proc, port, log_path)
+        yield
+    finally:
+        stop(proc)
+
+
+def wait_until_serving(proc: subprocess.Popen[bytes], port: int, log_path: Path) -> None:
+    deadline = time.monotonic() + SERVER_START_TIMEOUT
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"uvicorn exited with {proc.returncode}:\n{tail(log_path)}")
+        try:
+            with socket.create_connection((HOST, port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"uvicorn did not start in {SERVER_START_TIMEOUT:.0f}s:\n{tail(log_path)}")
+
+
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=10)
+
+
+def tail(path: Path, lines: int = 40) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return "(no log)"
+
+
+def exit_on_sigterm(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(128 + signum)  # so the `finally` blocks stop the server
