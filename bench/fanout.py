@@ -96,11 +96,11 @@ async def read(ws: ClientConnection, index: int, counts: list[int], tally: Tally
 
 def board_socket_path() -> tuple[str, str]:
     """A page token for one page showing the board, and the csrftoken cookie it is bound to."""
-    from bench.board import BOARD_NAME, BOARD_PATH, BOARD_URI
-    from liveview.token import Binding, ComponentSpec, PageToken
-
     from django.http import HttpRequest
     from django.middleware.csrf import get_token
+
+    from bench.board import BOARD_NAME, BOARD_PATH, BOARD_URI
+    from liveview.token import Binding, ComponentSpec, PageToken
 
     secret = secrets.token_hex(16)  # a browser's own CSRF secret: 32 characters
     spec = ComponentSpec(BOARD_NAME, "lv-1", {"uri": BOARD_URI})
