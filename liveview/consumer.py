@@ -24,6 +24,7 @@ from liveview.authz import AccessDenied, access_changed_for, control_topics, spl
 from liveview.fanout import frames_for
 from liveview.hub import Hub, hub
 from liveview.limits import EventRate, connections
+from liveview.outbox import Outbox
 from liveview.page import Page, UnknownComponent, in_sync_thread
 from liveview.protocol import CloseCode, ProtocolError, parse_event
 from liveview.render import epoch_element
@@ -47,6 +48,7 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         self.deferred: list[ResourceChanged] = []
         self.hub: Hub | None = None
         self.rate = EventRate.from_settings()
+        self.outbox = Outbox(self._send_text, self._too_slow)
         self.counted: tuple[object | None, str | None] | None = None
         #: The per-user topics this socket follows besides its page's (see liveview.authz).
         self.control_topics: frozenset[str] = frozenset()
@@ -140,24 +142,33 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             else:
                 frame = await page.dispatch_async(message.component, message.event, message.values)
             if frame:
-                await self.send(text_data=frame)
+                self.outbox.push(frame)  # in order with broadcasts; never waits
             if self.deferred:
                 deferred, self.deferred = self.deferred, []
                 frame = await in_sync_thread(page.changed)(deferred)
                 if frame:
-                    await self.send(text_data=frame)
+                    self.outbox.push(frame)
         await self._follow_topics()
 
     async def close(self, code: int | bool | None = None, reason: str | None = None) -> None:
-        self._release()  # at once: the caps count open sockets, not closing ones
+        # At once: the caps and `open_count` count open sockets, not closing ones.
+        _open.discard(self)
+        self._release()
         await super().close(code=code, reason=reason)
 
     async def disconnect(self, code: int) -> None:
         _open.discard(self)
+        self.outbox.cancel()
         self._release()
         self.page = None
         if self.hub is not None:
             await self.hub.leave(self)
+
+    async def _send_text(self, frame: str) -> None:
+        await self.send(text_data=frame)
+
+    async def _too_slow(self) -> None:
+        await self.close(code=CloseCode.TRY_AGAIN_LATER)
 
     def _release(self) -> None:
         if self.counted is not None:
@@ -204,7 +215,7 @@ async def _deliver(targets: dict[Any, list[ResourceChanged]]) -> None:
         frames = await in_sync_thread(frames_for)(ready) if ready else {}
         for consumer, frame in frames.items():
             if frame and consumer.page is not None:
-                await consumer.send(text_data=frame)
+                consumer.outbox.push(frame)  # never waits on a slow reader
     finally:
         for consumer in ready:
             consumer.lock.release()
@@ -249,8 +260,10 @@ async def close_all(code: int = CloseCode.RESYNC) -> int:
     """Close every live socket of this process; pages reconnect and re-render. Returns how many."""
     consumers = list(_open)
     for consumer in consumers:
-        await consumer.close(code=code)
-        _open.discard(consumer)
+        try:
+            await consumer.close(code=code)
+        except Exception:  # the client went away meanwhile: nothing left to ask
+            logger.info("liveview: closing a socket that was already gone", exc_info=True)
     return len(consumers)
 
 

@@ -34,6 +34,8 @@ class CloseCode(IntEnum):
     POLICY_VIOLATION = 1008
     #: A frame larger than LIVEVIEW_MAX_FRAME_BYTES.
     MESSAGE_TOO_BIG = 1009
+    #: The client stopped reading: too many frames waited for it. It reconnects and resyncs.
+    TRY_AGAIN_LATER = 1013
 
 
 class ProtocolError(ValueError):

@@ -214,3 +214,12 @@ class Goto(LiveComponent):
     @event
     def go(self, url: str) -> None:
         self.live.redirect(url)
+
+
+@register("test_big_watcher")
+class BigWatcher(Watcher):
+    """A watcher whose every frame is large, to fill a socket that is not read."""
+
+    viewer_independent = True
+    template = "<p>{{ uri }}={{ value }}</p><pre>{{ padding }}</pre>"
+    padding: str = "x" * 32 * 1024
