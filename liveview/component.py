@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Self, get_origin
 
 from django.template import Context
 from django.template.base import Template
-from django_components import Component
+from django_components import Component, registry
 
 from liveview.events import EventHandler, is_event
 
@@ -133,7 +133,7 @@ class LiveComponent(Component):
 
     # django-components renders a `{% component %}` tag through this hook.
     def on_render(self, context: Context, template: Template | None) -> str:
-        from liveview.page import render_from_tag
+        from liveview.static_render import render_from_tag
 
         return render_from_tag(self)
 
@@ -179,3 +179,25 @@ def _is_classvar(annotation: Any) -> bool:
 
 def is_live_component(obj: object) -> bool:
     return inspect.isclass(obj) and issubclass(obj, LiveComponent)
+
+
+class UnknownComponent(LookupError):
+    """A registered name that is not a LiveComponent (or not registered at all)."""
+
+
+_IMMUTABLE = (int, float, str, bool, bytes, type(None), frozenset)
+
+
+def snapshot(state: dict[str, Any]) -> dict[str, Any]:
+    """A copy of the state to roll back to; immutable values are shared, not copied."""
+    return {k: v if isinstance(v, _IMMUTABLE) else copy.deepcopy(v) for k, v in state.items()}
+
+
+def component_class(name: str) -> type[LiveComponent]:
+    try:
+        cls = registry.get(name)
+    except Exception:
+        raise UnknownComponent(f"no component registered as {name!r}") from None
+    if not is_live_component(cls):
+        raise UnknownComponent(f"component {name!r} is not a LiveComponent")
+    return cls  # type: ignore[return-value]

@@ -21,11 +21,12 @@ from django.middleware.csrf import (  # type: ignore[attr-defined]
 
 from liveview import conf
 from liveview.authz import AccessDenied, access_changed_for, control_topics, split_control
+from liveview.component import UnknownComponent
 from liveview.fanout import frames_for
 from liveview.hub import Hub, hub
 from liveview.limits import EventRate, connections
 from liveview.outbox import Outbox
-from liveview.page import Page, UnknownComponent, in_sync_thread
+from liveview.page import Page, in_sync_thread
 from liveview.protocol import CloseCode, ProtocolError, parse_event
 from liveview.render import epoch_element
 from liveview.resources import ResourceChanged

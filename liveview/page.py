@@ -2,7 +2,6 @@
 # on every socket connect (from the token), then driven event by event.
 from __future__ import annotations
 
-import copy
 import logging
 import secrets
 from collections.abc import Awaitable, Callable
@@ -10,13 +9,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
 
 from channels.db import database_sync_to_async
-from django.core.exceptions import DisallowedHost, ImproperlyConfigured
-from django.http import HttpRequest
-from django.middleware.csrf import get_token
-from django_components import registry
+from django.core.exceptions import ImproperlyConfigured
 
 from liveview.authz import AccessDenied, allowed, check_component
-from liveview.component import LiveComponent, is_live_component
+from liveview.changes import apply_changes, catch_up
+from liveview.component import LiveComponent, component_class, snapshot
 from liveview.events import EventArgumentsError, EventHandler
 from liveview.publish import turn
 from liveview.redirects import safe_redirect
@@ -29,13 +26,8 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("liveview")
 
-_REQUEST_ATTR = "_liveview_page"
 P = ParamSpec("P")
 R = TypeVar("R")
-
-
-class UnknownComponent(LookupError):
-    """A registered name that is not a LiveComponent (or not registered at all)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,7 +212,7 @@ class Page:
             arguments = handler.coerce(values)
         except EventArgumentsError as exc:
             return self._fail(comp, f"Invalid arguments for {event}: {exc}", None)
-        _catch_up(comp)
+        catch_up(comp)
         comp._lv_pristine = False
         self.redirect_to = None
         return _Call(comp, handler, arguments, snapshot(comp.live_state()))
@@ -388,109 +380,9 @@ class Page:
         return PageToken.new(tuple(self.mount_args.values()), binding)
 
 
-_PENDING_LIMIT = 256
-
-
-def apply_changes(comp: LiveComponent, changes: list[ResourceChanged]) -> Exception | None:
-    """Run the component's `resource_changed` for each change; the failure, if one failed."""
-    failure = _catch_up(comp)
-    for change in changes:
-        if failure is not None:
-            break
-        try:
-            comp.resource_changed(change)
-        except Exception as exc:
-            logger.exception("liveview: %s.resource_changed failed", type(comp).__name__)
-            comp._lv_pristine = False
-            failure = exc
-    comp._lv_page._follow(comp)
-    return failure
-
-
-def _catch_up(comp: LiveComponent) -> Exception | None:
-    """Apply what a broadcast rendered for this component but left out of its state."""
-    pending, comp._lv_pending = comp._lv_pending, []
-    if len(pending) > _PENDING_LIMIT:
-        comp.refresh()
-        return None
-    return apply_changes(comp, pending) if pending else None
-
-
 def in_sync_thread(func: Callable[P, R]) -> Callable[P, Awaitable[R]]:
     """Run `func` in Django's sync thread, closing stale DB connections around it."""
     return cast("Callable[P, Awaitable[R]]", database_sync_to_async(func))
-
-
-_IMMUTABLE = (int, float, str, bool, bytes, type(None), frozenset)
-
-
-def snapshot(state: dict[str, Any]) -> dict[str, Any]:
-    """A copy of the state to roll back to; immutable values are shared, not copied."""
-    return {k: v if isinstance(v, _IMMUTABLE) else copy.deepcopy(v) for k, v in state.items()}
-
-
-def component_class(name: str) -> type[LiveComponent]:
-    try:
-        cls = registry.get(name)
-    except Exception:
-        raise UnknownComponent(f"no component registered as {name!r}") from None
-    if not is_live_component(cls):
-        raise UnknownComponent(f"component {name!r} is not a LiveComponent")
-    return cls  # type: ignore[return-value]
-
-
-def page_for_request(request: HttpRequest) -> Page:
-    page: Page | None = getattr(request, _REQUEST_ATTR, None)
-    if page is None:
-        page = Page(
-            user=getattr(request, "user", None),
-            csrf_token=get_token(request),
-            host=_request_host(request),
-            secure=request.is_secure(),
-        )
-        setattr(request, _REQUEST_ATTR, page)
-    return page
-
-
-def _request_host(request: HttpRequest) -> str:
-    try:
-        return request.get_host()
-    except DisallowedHost:
-        return ""
-
-
-def binding_for_request(request: HttpRequest) -> Binding:
-    user = getattr(request, "user", None)
-    user_pk = user.pk if user is not None and user.is_authenticated else None
-    session = getattr(request, "session", None)
-    session_key = session.session_key if session is not None else None
-    get_token(request)  # makes sure the CSRF cookie is set on the response
-    return Binding.of(user_pk, session_key, request.META.get("CSRF_COOKIE"))
-
-
-def render_from_tag(tag_instance: LiveComponent) -> str:
-    """`{% component "name" ... %}` for a LiveComponent: mount (or find) it and render it."""
-    name = tag_instance.registered_name or tag_instance.name
-    if tag_instance.raw_args:
-        raise TypeError(f"live component {name!r} takes keyword arguments only")
-    if tag_instance.raw_slots:
-        raise TypeError(f"live component {name!r} does not take slots; pass data as arguments")
-    kwargs = dict(tag_instance.raw_kwargs)
-    outer = tag_instance.outer_context
-    parent = outer.get("lv") if outer is not None else None
-    if isinstance(parent, Handle):
-        page = parent.page
-        comp = page.child(name, parent.next_child_id(), kwargs)
-    else:
-        request = tag_instance.request or (outer.get("request") if outer is not None else None)
-        if request is None:
-            raise ImproperlyConfigured(
-                f"live component {name!r} needs the request: render the page with "
-                "django.shortcuts.render(request, ...) or a RequestContext"
-            )
-        page = page_for_request(request)
-        comp = page.mount(name, page.next_top_id(), kwargs)
-    return page.render(comp, oob=False)
 
 
 def _short(exc: BaseException) -> str:

@@ -5,7 +5,8 @@ import logging
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from liveview.page import Page, UnknownComponent
+from liveview.component import UnknownComponent
+from liveview.page import Page
 from liveview.token import Binding, ComponentSpec, PageToken
 
 

@@ -16,9 +16,10 @@ from django.utils.safestring import SafeString, mark_safe
 from django_htmx.jinja import htmx_script
 
 from liveview import conf
-from liveview.page import Handle, binding_for_request, page_for_request
+from liveview.page import Handle
 from liveview.redirects import safe_href as _safe_href
 from liveview.render import EPOCH_ID
+from liveview.static_render import binding_for_request, page_for_request
 
 register = template.Library()
 

@@ -10,7 +10,7 @@ import time
 
 from pytest_django.fixtures import Settings
 
-from liveview.limits import EventRate
+from liveview.limits import EventRate, connections
 from liveview.protocol import CloseCode
 from tests.support import LiveCommunicator, Spec, closed_with, communicator, connect, token
 
@@ -62,7 +62,7 @@ async def test_bystanders_keep_their_latency_while_one_socket_floods(settings: S
 
     async def latencies() -> list[float]:
         samples = []
-        for _ in range(4):
+        for _ in range(8):
             samples += await asyncio.gather(*(round_trip(c) for c in bystanders))
         return samples
 
@@ -87,7 +87,8 @@ async def test_bystanders_keep_their_latency_while_one_socket_floods(settings: S
 
 
 async def test_connections_per_ip_are_capped(settings: Settings) -> None:
-    settings.LIVEVIEW_MAX_CONNECTIONS_PER_IP = 3
+    # Sockets other tests left open from this address count too: the cap is three more.
+    settings.LIVEVIEW_MAX_CONNECTIONS_PER_IP = connections.ips["127.0.0.1"] + 3
     open_ = [(await connect(PAGE))[0] for _ in range(3)]
     extra = communicator(token(PAGE))
     await extra.connect()

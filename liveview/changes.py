@@ -1,0 +1,37 @@
+# Applying resource changes to one component: its `resource_changed` for each change, after
+# catching up on those a broadcast rendered for it but left out of its state (fanout.py).
+from __future__ import annotations
+
+import logging
+
+from liveview.component import LiveComponent
+from liveview.resources import ResourceChanged
+
+logger = logging.getLogger("liveview")
+
+_PENDING_LIMIT = 256
+
+
+def apply_changes(comp: LiveComponent, changes: list[ResourceChanged]) -> Exception | None:
+    """Run the component's `resource_changed` for each change; the failure, if one failed."""
+    failure = catch_up(comp)
+    for change in changes:
+        if failure is not None:
+            break
+        try:
+            comp.resource_changed(change)
+        except Exception as exc:
+            logger.exception("liveview: %s.resource_changed failed", type(comp).__name__)
+            comp._lv_pristine = False
+            failure = exc
+    comp._lv_page._follow(comp)
+    return failure
+
+
+def catch_up(comp: LiveComponent) -> Exception | None:
+    """Apply what a broadcast rendered for this component but left out of its state."""
+    pending, comp._lv_pending = comp._lv_pending, []
+    if len(pending) > _PENDING_LIMIT:
+        comp.refresh()
+        return None
+    return apply_changes(comp, pending) if pending else None
