@@ -122,6 +122,7 @@ async def test_the_page_that_made_a_change_gets_it_once_in_its_own_reply() -> No
         ("test_watcher", "lv-1", {"uri": URI}), ("test_watcher", "lv-2", {"uri": URI})
     )
     b = await watch()
+    renders = RENDERS["Watcher"]
     await a.send_to(text_data=json.dumps({"lv": "lv-1", "event": "bump"}))
     reply = await a.receive_from()
     assert reply.count(f"{URI}=1") == 2 and 'id="lv-1"' in reply and 'id="lv-2"' in reply
@@ -130,6 +131,9 @@ async def test_the_page_that_made_a_change_gets_it_once_in_its_own_reply() -> No
     await change(value=2)
     assert f"{URI}=2" in await a.receive_from()
     assert f"{URI}=2" in await b.receive_from()
+    # Each change was applied once per component: 3 renders for the bump, 3 for the next.
+    # (Applied twice, A's components would render again, even with nothing new to send.)
+    assert RENDERS["Watcher"] - renders == 6
     await a.disconnect()
     await b.disconnect()
 
