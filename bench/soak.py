@@ -213,6 +213,8 @@ class Report:
     open_s: float = 0.0
     samples: list[tuple[float, int]] = field(default_factory=list)  # (s after open, KiB)
     publisher: dict[str, Any] = field(default_factory=dict)
+    growth: dict[str, int] = field(default_factory=dict)  # object types, warm-up to the end
+    rss_closed: int = 0  # KiB, once every socket closed
     stale: int = 0  # sockets not showing their topic's last number after the run
     before: dict[str, Any] = field(default_factory=dict)
     after: dict[str, Any] = field(default_factory=dict)
@@ -254,22 +256,32 @@ async def run(port: int, args: argparse.Namespace) -> Report:
     t0 = time.monotonic()
     end = t0 + args.minutes * 60
     next_sample = t0
+    growth_taken = False
     while (now := time.monotonic()) < end:
+        if not growth_taken and now - t0 >= args.warmup:
+            await ask(control, "types")  # the baseline for the growth after warm-up
+            growth_taken = True
         if now >= next_sample:
             kib = rss_kib(pid)
             report.samples.append((now - t0, kib))
             frames = sum(p.frames for p in pages)
             gaps = sum(p.gaps + p.connect_gaps for p in pages)
             closed = sum(p.closed is not None for p in pages)
+            pub = await ask(control, "stats")
             print(
                 f"  {now - t0:6.0f} s  RSS {kib / 1024:7.1f} MiB  frames {frames:>9,}"
-                f"  gaps {gaps}  closed {closed}",
+                f"  gaps {gaps}  closed {closed}  late ticks {pub['late']}"
+                f"  backlog hub {pub['max_hub_queue']} layer {pub['max_layer_queue']}"
+                f"  objects {pub['gc_objects']:,}  pending {pub['pending'][0]:,}"
+                f" (max {pub['pending'][1]:,})  load {os.getloadavg()[0]:.1f}",
                 flush=True,
             )
             next_sample += args.sample
         await asyncio.sleep(max(0.0, min(next_sample, end) - time.monotonic()))
     report.samples.append((time.monotonic() - t0, rss_kib(pid)))
 
+    if growth_taken:
+        report.growth = await ask(control, "types")
     report.publisher = await ask(control, "stop")
     await asyncio.sleep(args.drain)  # the last changes reach every page
     final: dict[str, int] = report.publisher["seq"]
@@ -285,6 +297,7 @@ async def run(port: int, args: argparse.Namespace) -> Report:
         await asyncio.sleep(0.5)
     await asyncio.sleep(args.drain)  # the server finishes its disconnects
     report.after = await ask(control, "state")
+    report.rss_closed = rss_kib(pid)
     await control.close()
     gc.unfreeze()
     return report
@@ -319,7 +332,8 @@ def summarize(report: Report) -> None:
     )
     print(
         f"publisher: {pub['published']:,} changes, {pub['late']} ticks late,"
-        f" max lag {pub['max_lag_ms']} ms"
+        f" max lag {pub['max_lag_ms']} ms; deepest backlog: hub queue {pub['max_hub_queue']},"
+        f" its layer channel {pub['max_layer_queue']} (capacity 100)"
     )
     print(
         f"frames: {frames:,} received of {expected:,} changes shown after the connect"
@@ -346,10 +360,11 @@ def summarize(report: Report) -> None:
             f" ({warm[0][0]:.0f} s) {base / 1024:.1f} MiB; after it min {low / 1024:.1f},"
             f" max {high / 1024:.1f}, last {last / 1024:.1f} MiB: drift"
             f" {(low - base) / base:+.1%} .. {(high - base) / base:+.1%},"
-            f" end {(last - base) / base:+.1%}"
+            f" end {(last - base) / base:+.1%}; {report.rss_closed / 1024:.1f} MiB once closed"
         )
     else:
         print("server RSS: the run ended before the warm-up")
+    print(f"server objects grown most from the warm-up to the end: {report.growth}")
 
     before, after = report.before, report.after
     left = {k: flatten(after, k) - flatten(before, k) for k in LEFTOVER_KEYS}

@@ -8,7 +8,8 @@
   topic's number in ``SEQ``, then ``apublish(changed("PUT", ...))``, as a real save would);
   ``stop`` stops it and answers the last number per topic; ``state`` answers what the process
   holds (open sockets, the hub's members, topics and tasks, the in-memory layer's groups and
-  queued buffers, the connection counts, asyncio tasks, live objects after a collection).
+  queued buffers, the connection counts, asyncio tasks, live objects after a collection);
+  ``types`` the object types that grew most since the previous ``types``.
 
 The pages' sockets are liveview's own consumer at liveview's own path. Nothing here is part of
 liveview.
@@ -21,6 +22,7 @@ import gc
 import json
 import os
 import time
+from collections import Counter
 from typing import Any
 
 from channels.generic.websocket import AsyncWebsocketConsumer
@@ -28,7 +30,7 @@ from channels.layers import get_channel_layer
 from django_components import register
 
 from liveview import LiveComponent
-from liveview.consumer import LiveConsumer, open_count
+from liveview.consumer import LiveConsumer, _open, open_count
 from liveview.hub import existing_hub
 from liveview.limits import connections
 from liveview.page import Page
@@ -68,6 +70,10 @@ class Publisher:
         self.published = 0
         self.late = 0  # ticks that started more than one period behind the schedule
         self.max_lag_ms = 0.0
+        # The deepest backlogs seen at a tick: the hub's own queue of changes, and its channel
+        # in the layer (the in-memory layer drops a group message to a full channel silently).
+        self.max_hub_queue = 0
+        self.max_layer_queue = 0
         self.task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
@@ -89,6 +95,7 @@ class Publisher:
             self.max_lag_ms = max(self.max_lag_ms, lag * 1000)
             if lag > period:
                 self.late += 1
+            self._backlogs()
             uri = self.uris[self.published % len(self.uris)]
             SEQ[uri] += 1  # the save, then its publish
             await apublish(changed("PUT", uri, SOAK_COLLECTION, str(SEQ[uri])))
@@ -96,16 +103,55 @@ class Publisher:
             due += period
             await asyncio.sleep(max(0.0, due - time.monotonic()))
 
+    def _backlogs(self) -> None:
+        hub = existing_hub()
+        if hub is None:
+            return
+        self.max_hub_queue = max(self.max_hub_queue, hub._queue.qsize())
+        channels: dict[str, asyncio.Queue[Any]] = getattr(get_channel_layer(), "channels", {})
+        queue = channels.get(hub.channel or "")
+        if queue is not None:
+            self.max_layer_queue = max(self.max_layer_queue, queue.qsize())
+
     def stats(self) -> dict[str, Any]:
         return {
             "published": self.published,
             "late": self.late,
             "max_lag_ms": round(self.max_lag_ms, 1),
+            "max_hub_queue": self.max_hub_queue,
+            "max_layer_queue": self.max_layer_queue,
+            "gc_objects": len(gc.get_objects()),
+            "pending": pending_changes(),
             "seq": {uri: SEQ.get(uri, 0) for uri in self.uris},
         }
 
 
 _publisher: list[Publisher] = []
+
+
+def pending_changes() -> tuple[int, int]:
+    """(total, longest) `_lv_pending` over the open pages' components: changes a twin took
+    the HTML of but has not applied to its state yet."""
+    lengths = [
+        len(comp._lv_pending)
+        for consumer in list(_open)
+        if consumer.page is not None
+        for comp in consumer.page.components.values()
+    ]
+    return sum(lengths), max(lengths, default=0)
+
+
+_type_counts: list[Counter[str]] = []
+
+
+def type_growth() -> dict[str, int]:
+    """The object types whose live count grew most since the previous call (gc-tracked only)."""
+    gc.collect()
+    now = Counter(type(o).__qualname__ for o in gc.get_objects())
+    before = _type_counts[0] if _type_counts else Counter()
+    _type_counts[:] = [now]
+    grown = {name: now[name] - before[name] for name in now}
+    return dict(sorted(grown.items(), key=lambda kv: -kv[1])[:8])
 
 
 def process_state() -> dict[str, Any]:
@@ -163,6 +209,8 @@ class SoakControlConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             answer = publisher.stats()
         elif command == "stats" and _publisher:
             answer = _publisher[0].stats()
+        elif command == "types":
+            answer = type_growth()
         elif command == "state":
             answer = process_state()
         else:
