@@ -1,5 +1,6 @@
 """The bench's ASGI app: Django over HTTP, liveview's socket and the raw baseline's socket,
-and the fan-out bench's board and control sockets (``bench/board.py``).
+the fan-out bench's board and control sockets (``bench/board.py``) and the soak's control
+socket (``bench/soak_app.py``).
 
 Both sockets sit behind the same liveview OriginValidator + AuthMiddlewareStack +
 URLRouter, so per-connection middleware costs the same for both; per event, neither goes
@@ -28,6 +29,7 @@ from bench.board import (  # noqa: E402
     ControlConsumer,
 )
 from bench.raw import RAW_PATH, RawCounterConsumer  # noqa: E402
+from bench.soak_app import SOAK_CONTROL_PATH, SoakControlConsumer  # noqa: E402
 from bench.variants import (  # noqa: E402
     INLINE_PATH,
     RAW_HOP_PATH,
@@ -46,6 +48,8 @@ websocket_routes = [
     # bench/fanout.py: one set of sockets for liveview and both baselines, and the trigger.
     path(BOARD_PATH.lstrip("/"), BoardConsumer.as_asgi()),
     path(CONTROL_PATH.lstrip("/"), ControlConsumer.as_asgi()),
+    # bench/soak.py: its control socket (its pages use liveview's own socket above).
+    path(SOAK_CONTROL_PATH.lstrip("/"), SoakControlConsumer.as_asgi()),
 ]
 
 application = ProtocolTypeRouter(

@@ -1,0 +1,458 @@
+"""Reliability soak: N live pages for M minutes under a steady stream of resource changes.
+
+Starts uvicorn on a free loopback port (DEBUG off, a throw-away SQLite database, the default
+in-memory channel layer) serving ``bench.asgi:application``, then:
+
+1. asks the server's control socket (``bench/soak_app.py``) for what the process holds before
+   anything opens (the baseline), and starts the publisher inside the server: ``--rate``
+   changes per second, round-robin over ``--topics`` URIs, each storing the topic's next
+   sequence number and then ``apublish(changed("PUT", ...))``;
+2. opens ``--sockets`` live pages' sockets on liveview's own consumer while the changes flow,
+   each showing ``SoakTopic`` for one topic (socket i shows topic i mod K), each with its own
+   signed page token, ``csrf`` query parameter, ``csrftoken`` cookie and ``Origin`` as a
+   browser sends them, ``--per-ip`` sockets per loopback source address (127.0.1.x), so the
+   per-IP connection cap holds;
+3. for ``--minutes`` checks every frame of every socket: the topic's number must be the last
+   one plus one (the number changes with every change, so no frame may be skipped), never
+   lower; counts frames, gaps (and the numbers missed), out-of-order frames and unexpected
+   closes. A gap between the connect's render and the first change is counted apart;
+4. samples the server's RSS (``/proc/<pid>/status``) every ``--sample`` seconds: the warm-up
+   value is the first sample ``--warmup`` seconds after the sockets opened;
+5. stops the publisher, checks that every socket shows its topic's last number, closes every
+   socket, and asks the server again for what it holds: the difference from the baseline is
+   the leftovers.
+
+    .venv/bin/python bench/soak.py                         # 1,000 sockets, 10 minutes, 50/s
+    .venv/bin/python bench/soak.py --sockets 100 --minutes 1 --warmup 20
+
+This is a measurement, not a test: it prints PASS/FAIL per target and exits non-zero only when
+the script itself fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import json
+import os
+import re
+import secrets
+import signal
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # run as a script: bench/ is sys.path[0], the project is not
+    sys.path.insert(0, str(ROOT))
+
+from bench.server import (  # noqa: E402
+    HOST,
+    bench_env,
+    exit_on_sigterm,
+    free_port,
+    migrate,
+    raise_open_files_limit,
+    tail,
+    uvicorn_server,
+)
+
+if TYPE_CHECKING:
+    from websockets.asyncio.client import ClientConnection
+
+CONNECT_CONCURRENCY = 64
+SEQ_RE = re.compile(r'data-seq="(\d+)"')
+MEMORY_TOLERANCE = 0.10
+#: The server's state figures that must come back to their baseline once every socket closed.
+LEFTOVER_KEYS = (
+    "open_count",
+    "hub.members",
+    "hub.member_topics",
+    "hub.topics_of",
+    "hub.tasks",
+    "hub.queue",
+    "layer_groups",
+    "layer_group_members",
+    "layer_channels",
+    "layer_queued",
+    "connections_users",
+    "connections_ips",
+    "tasks",
+    "live_objects.LiveConsumer",
+    "live_objects.Page",
+    "live_objects.SoakTopic",
+)
+
+
+# -- one page's socket ----------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Page:
+    """What one socket has seen."""
+
+    index: int
+    topic: str
+    ws: ClientConnection | None = None
+    first: int = -1  # the number the connect's render showed
+    last: int = -1
+    frames: int = 0  # change frames, after the connect's
+    gaps: int = 0
+    missed: int = 0
+    connect_gaps: int = 0  # a gap between the connect's render and the first change
+    connect_missed: int = 0
+    out_of_order: int = 0
+    other: int = 0  # frames without a number
+    closed: int | None = None  # the close code of an unexpected close
+
+    def see(self, seq: int) -> None:
+        self.frames += 1
+        if seq == self.last + 1:
+            self.last = seq
+        elif seq > self.last + 1:
+            if self.frames == 1:
+                self.connect_gaps += 1
+                self.connect_missed += seq - self.last - 1
+            else:
+                self.gaps += 1
+                self.missed += seq - self.last - 1
+            self.last = seq
+        else:
+            self.out_of_order += 1
+
+
+def page_socket_path(topic: str) -> tuple[str, str]:
+    """A page token for a page showing `topic`'s number, and the csrftoken cookie it is bound to."""
+    from django.http import HttpRequest
+    from django.middleware.csrf import get_token
+
+    from bench.soak_app import SOAK_NAME
+    from liveview import conf
+    from liveview.token import Binding, ComponentSpec, PageToken
+
+    secret = secrets.token_hex(16)  # a browser's own CSRF secret: 32 characters
+    spec = ComponentSpec(SOAK_NAME, "lv-1", {"uri": topic})
+    signed = PageToken.new((spec,), Binding.of(None, None, secret)).sign()
+    request = HttpRequest()  # the page's masked CSRF token for that secret, as a page carries it
+    request.META["CSRF_COOKIE"] = secret
+    return f"{conf.websocket_path()}?t={signed}&csrf={get_token(request)}", secret
+
+
+async def open_page(port: int, page: Page, source: str) -> None:
+    from websockets.asyncio.client import connect
+    from websockets.typing import Origin
+
+    path, secret = page_socket_path(page.topic)
+    page.ws = await connect(
+        f"ws://{HOST}:{port}{path}",
+        origin=Origin(f"http://{HOST}:{port}"),
+        additional_headers={"Cookie": f"csrftoken={secret}"},
+        compression=None,
+        ping_interval=None,
+        open_timeout=60,
+        max_size=2**22,
+        local_addr=(source, 0),
+    )
+    first = await asyncio.wait_for(page.ws.recv(), 60)
+    found = SEQ_RE.search(str(first))
+    if found is None:
+        raise RuntimeError(f"unexpected first frame: {str(first)[:300]!r}")
+    page.first = page.last = int(found[1])
+
+
+async def read(page: Page, closing: asyncio.Event) -> None:
+    from websockets.exceptions import ConnectionClosed
+
+    assert page.ws is not None
+    try:
+        async for frame in page.ws:
+            found = SEQ_RE.search(str(frame))
+            if found is None:
+                page.other += 1
+            else:
+                page.see(int(found[1]))
+    except ConnectionClosed:
+        pass
+    if not closing.is_set():
+        page.closed = page.ws.close_code if page.ws.close_code is not None else -1
+
+
+# -- the server's side ----------------------------------------------------------------------
+
+
+async def ask(control: ClientConnection, command: str) -> dict[str, Any]:
+    await control.send(command)
+    answer: dict[str, Any] = json.loads(await asyncio.wait_for(control.recv(), 120))
+    return answer
+
+
+def rss_kib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise RuntimeError(f"no VmRSS for pid {pid}")
+
+
+def flatten(state: dict[str, Any], key: str) -> int:
+    value: Any = state
+    for part in key.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return int(value or 0)
+
+
+# -- the run --------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Report:
+    args: argparse.Namespace
+    open_s: float = 0.0
+    samples: list[tuple[float, int]] = field(default_factory=list)  # (s after open, KiB)
+    publisher: dict[str, Any] = field(default_factory=dict)
+    growth: dict[str, int] = field(default_factory=dict)  # object types, warm-up to the end
+    rss_closed: int = 0  # KiB, once every socket closed
+    stale: int = 0  # sockets not showing their topic's last number after the run
+    before: dict[str, Any] = field(default_factory=dict)
+    after: dict[str, Any] = field(default_factory=dict)
+    pages: list[Page] = field(default_factory=list)
+
+
+async def run(port: int, args: argparse.Namespace) -> Report:
+    from websockets.asyncio.client import connect
+    from websockets.typing import Origin
+
+    from bench.soak_app import SOAK_CONTROL_PATH, topic_uri
+
+    report = Report(args)
+    control = await connect(
+        f"ws://{HOST}:{port}{SOAK_CONTROL_PATH}", origin=Origin(f"http://{HOST}:{port}")
+    )
+    report.before = await ask(control, "state")
+    pid = int(report.before["pid"])
+    print(f"server pid {pid}, RSS {rss_kib(pid) / 1024:.1f} MiB before the sockets", flush=True)
+    await ask(control, f"start {args.rate} {args.topics}")
+
+    pages = report.pages = [Page(i, topic_uri(i % args.topics)) for i in range(args.sockets)]
+    closing = asyncio.Event()
+    gate = asyncio.Semaphore(CONNECT_CONCURRENCY)
+    readers: list[asyncio.Task[None]] = []
+
+    async def open_one(page: Page) -> None:
+        async with gate:
+            await open_page(port, page, f"127.0.1.{1 + page.index // args.per_ip}")
+        readers.append(asyncio.create_task(read(page, closing)))
+
+    started = time.monotonic()
+    await asyncio.gather(*(open_one(p) for p in pages))
+    report.open_s = time.monotonic() - started
+    print(f"{args.sockets} sockets open in {report.open_s:.1f} s", flush=True)
+    gc.collect()
+    gc.freeze()  # the client stands in for N browsers: keep its collector's pauses short
+
+    t0 = time.monotonic()
+    end = t0 + args.minutes * 60
+    next_sample = t0
+    growth_taken = False
+    while (now := time.monotonic()) < end:
+        if not growth_taken and now - t0 >= args.warmup:
+            await ask(control, "types")  # the baseline for the growth after warm-up
+            growth_taken = True
+        if now >= next_sample:
+            kib = rss_kib(pid)
+            report.samples.append((now - t0, kib))
+            frames = sum(p.frames for p in pages)
+            gaps = sum(p.gaps + p.connect_gaps for p in pages)
+            closed = sum(p.closed is not None for p in pages)
+            pub = await ask(control, "stats")
+            print(
+                f"  {now - t0:6.0f} s  RSS {kib / 1024:7.1f} MiB  frames {frames:>9,}"
+                f"  gaps {gaps}  closed {closed}  late ticks {pub['late']}"
+                f"  backlog hub {pub['max_hub_queue']} layer {pub['max_layer_queue']}"
+                f"  objects {pub['gc_objects']:,}  pending {pub['pending'][0]:,}"
+                f" (max {pub['pending'][1]:,})  load {os.getloadavg()[0]:.1f}",
+                flush=True,
+            )
+            next_sample += args.sample
+        await asyncio.sleep(max(0.0, min(next_sample, end) - time.monotonic()))
+    report.samples.append((time.monotonic() - t0, rss_kib(pid)))
+
+    if growth_taken:
+        report.growth = await ask(control, "types")
+    report.publisher = await ask(control, "stop")
+    await asyncio.sleep(args.drain)  # the last changes reach every page
+    final: dict[str, int] = report.publisher["seq"]
+    report.stale = sum(
+        1 for p in pages if p.closed is None and p.last != final.get(p.topic, p.last)
+    )
+
+    closing.set()
+    await asyncio.gather(*(p.ws.close() for p in pages if p.ws is not None))
+    await asyncio.gather(*readers, return_exceptions=True)
+    deadline = time.monotonic() + 60
+    while (await ask(control, "state"))["open_count"] and time.monotonic() < deadline:
+        await asyncio.sleep(0.5)
+    await asyncio.sleep(args.drain)  # the server finishes its disconnects
+    report.after = await ask(control, "state")
+    report.rss_closed = rss_kib(pid)
+    await control.close()
+    gc.unfreeze()
+    return report
+
+
+# -- the report -----------------------------------------------------------------------------
+
+
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
+
+
+def summarize(report: Report) -> None:
+    args, pages = report.args, report.pages
+    frames = sum(p.frames for p in pages)
+    gaps, missed = sum(p.gaps for p in pages), sum(p.missed for p in pages)
+    connect_gaps = sum(p.connect_gaps for p in pages)
+    connect_missed = sum(p.connect_missed for p in pages)
+    out_of_order = sum(p.out_of_order for p in pages)
+    other = sum(p.other for p in pages)
+    closes: dict[int, int] = {}
+    for p in pages:
+        if p.closed is not None:
+            closes[p.closed] = closes.get(p.closed, 0) + 1
+    expected = sum(report.publisher["seq"][p.topic] - p.first for p in pages)
+    pub = report.publisher
+
+    print()
+    print(
+        f"sockets {args.sockets}, topics {args.topics}, rate {args.rate:g}/s,"
+        f" {args.minutes:g} min after {report.open_s:.1f} s of opening"
+    )
+    print(
+        f"publisher: {pub['published']:,} changes, {pub['late']} ticks late,"
+        f" max lag {pub['max_lag_ms']} ms; deepest backlog: hub queue {pub['max_hub_queue']},"
+        f" its layer channel {pub['max_layer_queue']} (capacity 100)"
+    )
+    print(
+        f"frames: {frames:,} received of {expected:,} changes shown after the connect"
+        f" ({frames / max(expected, 1):.4%}); {other} without a number"
+    )
+    print(
+        f"gaps: {gaps} (missing {missed} numbers) after the first change;"
+        f" {connect_gaps} between the connect's render and the first change"
+        f" (missing {connect_missed}); out of order {out_of_order}"
+    )
+    print(f"unexpected closes: {sum(closes.values())} {closes or ''}")
+    print(f"stale after the run (not showing the topic's last number): {report.stale}")
+
+    warm = [(t, kib) for t, kib in report.samples if t >= args.warmup]
+    drift_ok = False
+    if warm:
+        base = warm[0][1]
+        low, high = min(k for _, k in warm), max(k for _, k in warm)
+        last = warm[-1][1]
+        worst = max(abs(low - base), abs(high - base)) / base
+        drift_ok = worst <= MEMORY_TOLERANCE
+        print(
+            f"server RSS: {report.samples[0][1] / 1024:.1f} MiB when open; warm-up"
+            f" ({warm[0][0]:.0f} s) {base / 1024:.1f} MiB; after it min {low / 1024:.1f},"
+            f" max {high / 1024:.1f}, last {last / 1024:.1f} MiB: drift"
+            f" {(low - base) / base:+.1%} .. {(high - base) / base:+.1%},"
+            f" end {(last - base) / base:+.1%}; {report.rss_closed / 1024:.1f} MiB once closed"
+        )
+    else:
+        print("server RSS: the run ended before the warm-up")
+    print(f"server objects grown most from the warm-up to the end: {report.growth}")
+
+    before, after = report.before, report.after
+    left = {k: flatten(after, k) - flatten(before, k) for k in LEFTOVER_KEYS}
+    print("leftovers (after the run minus before the sockets opened):")
+    for key in LEFTOVER_KEYS:
+        print(
+            f"  {key:<28} {flatten(before, key):>6} -> {flatten(after, key):>6}  ({left[key]:+d})"
+        )
+    extra = sorted(set(after["task_names"]) - set(before["task_names"]))
+    print(f"  new task names: {extra or 'none'}")
+    print(f"  layer channels after: {after['layer_channel_names']}")
+    hub = after.get("hub") or {}
+    print(f"  hub: channel {hub.get('channel')}, recent-changes cache {hub.get('recent')}")
+
+    print()
+    print(
+        f"{verdict(gaps + connect_gaps + out_of_order == 0)}  no gaps, never backwards"
+        f" ({gaps} + {connect_gaps} at connect, {out_of_order} out of order)"
+    )
+    print(f"{verdict(not closes)}  no unexpected closes ({sum(closes.values())})")
+    print(f"{verdict(report.stale == 0)}  every page shows the last number ({report.stale} stale)")
+    print(f"{verdict(drift_ok)}  server memory within ±10 % after warm-up")
+    leftovers = {k: v for k, v in left.items() if v > 0}
+    print(f"{verdict(not leftovers)}  no leftovers after everyone disconnects {leftovers or ''}")
+
+
+# -- main -----------------------------------------------------------------------------------
+
+
+def run_soak(args: argparse.Namespace) -> None:
+    need = args.sockets + 1024
+    limit = raise_open_files_limit(need)  # the server subprocess inherits it
+    if limit < need:
+        raise SystemExit(f"RLIMIT_NOFILE is {limit}; {need} are needed for {args.sockets}")
+    with tempfile.TemporaryDirectory(prefix="liveview-soak-") as tmp:
+        env = bench_env(Path(tmp) / "bench.sqlite3")
+        migrate(env)
+        for key in ("DJANGO_SETTINGS_MODULE", "DJANGO_DEBUG", "LIVEVIEW_SQLITE_PATH"):
+            os.environ[key] = env[key]
+        import django
+
+        django.setup()  # the client signs the page tokens with the server's settings
+        port = free_port()
+        started = time.monotonic()
+        log = Path(tmp) / "uvicorn.log"
+        with uvicorn_server(env, port, log):
+            print(
+                f"uvicorn on {HOST}:{port} (DEBUG off, in-memory layer), python"
+                f" {sys.version.split()[0]}, {os.cpu_count()} cores,"
+                f" load {os.getloadavg()[0]:.2f}",
+                flush=True,
+            )
+            try:
+                report = asyncio.run(run(port, args))
+            except Exception:
+                print(f"server log, last lines:\n{tail(log, 12)}", file=sys.stderr)
+                raise
+            server_log = tail(log, 5)
+        summarize(report)
+        if server_log.strip():
+            print(f"server log, last lines:\n{server_log}")
+        print(f"done in {time.monotonic() - started:.1f} s")
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("--sockets", type=int, default=1000)
+    parser.add_argument("--minutes", type=float, default=10.0)
+    parser.add_argument("--rate", type=float, default=50.0, help="changes per second")
+    parser.add_argument("--topics", type=int, default=10)
+    parser.add_argument("--warmup", type=float, default=60.0, help="seconds before the baseline")
+    parser.add_argument("--sample", type=float, default=10.0, help="seconds between RSS samples")
+    parser.add_argument("--per-ip", type=int, default=100, help="sockets per source address")
+    parser.add_argument("--drain", type=float, default=2.0, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if min(args.sockets, args.topics, args.per_ip) < 1 or args.rate <= 0 or args.minutes <= 0:
+        parser.error("--sockets, --topics, --per-ip, --rate and --minutes must be positive")
+    if args.sockets > args.per_ip * 254:
+        parser.error("more sockets than --per-ip × 254 source addresses")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    signal.signal(signal.SIGTERM, exit_on_sigterm)
+    run_soak(args)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

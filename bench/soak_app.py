@@ -1,0 +1,219 @@
+"""The server side of ``bench/soak.py``: a sequence-number component and a control socket.
+
+* ``SoakTopic`` is a viewer-independent LiveComponent subscribed to one topic URI; it shows the
+  topic's sequence number, read from ``SEQ`` (a process-level dict) in ``mount``, so every
+  reload (``refresh``) shows what the "database" holds now.
+* ``SoakControlConsumer`` answers one JSON object per text frame:
+  ``start <rate> <topics>`` starts the publisher task (round-robin over the topics: bump the
+  topic's number in ``SEQ``, then ``apublish(changed("PUT", ...))``, as a real save would);
+  ``stop`` stops it and answers the last number per topic; ``state`` answers what the process
+  holds (open sockets, the hub's members, topics and tasks, the in-memory layer's groups and
+  queued buffers, the connection counts, asyncio tasks, live objects after a collection);
+  ``types`` the object types that grew most since the previous ``types``.
+
+The pages' sockets are liveview's own consumer at liveview's own path. Nothing here is part of
+liveview.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import json
+import os
+import time
+from collections import Counter
+from typing import Any
+
+from channels.generic.websocket import AsyncWebsocketConsumer
+from channels.layers import get_channel_layer
+from django_components import register
+
+from liveview import LiveComponent
+from liveview.consumer import LiveConsumer, _open, open_count
+from liveview.hub import existing_hub
+from liveview.limits import connections
+from liveview.page import Page
+from liveview.publish import apublish, changed
+from liveview.resources import Subscription
+
+SOAK_CONTROL_PATH = "/ws/bench/soak/"
+SOAK_NAME = "bench_soak_topic"
+SOAK_COLLECTION = "/soak/"
+#: The last sequence number of each topic URI: what SoakTopic shows ("the database").
+SEQ: dict[str, int] = {}
+
+
+def topic_uri(index: int) -> str:
+    return f"{SOAK_COLLECTION}t{index}"
+
+
+@register(SOAK_NAME)
+class SoakTopic(LiveComponent):
+    viewer_independent = True
+    template = '<p class="seq" data-topic="{{ uri }}" data-seq="{{ seq }}">{{ uri }} #{{ seq }}</p>'
+
+    def mount(self, uri: str = "") -> None:
+        self.uri = uri
+        self.seq = SEQ.get(uri, 0)
+
+    def subscriptions(self) -> list[Subscription]:
+        return [self.uri]
+
+
+class Publisher:
+    """`rate` changes per second, round-robin over `topics` URIs, on a fixed schedule."""
+
+    def __init__(self, rate: float, topics: int) -> None:
+        self.rate = rate
+        self.uris = [topic_uri(i) for i in range(topics)]
+        self.published = 0
+        self.late = 0  # ticks that started more than one period behind the schedule
+        self.max_lag_ms = 0.0
+        # The deepest backlogs seen at a tick: the hub's own queue of changes, and its channel
+        # in the layer (the in-memory layer drops a group message to a full channel silently).
+        self.max_hub_queue = 0
+        self.max_layer_queue = 0
+        self.task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        for uri in self.uris:
+            SEQ.setdefault(uri, 0)
+        self.task = asyncio.create_task(self._run(), name="bench-soak-publisher")
+
+    async def stop(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+            await asyncio.gather(self.task, return_exceptions=True)
+            self.task = None
+
+    async def _run(self) -> None:
+        period = 1.0 / self.rate
+        due = time.monotonic()
+        while True:
+            lag = time.monotonic() - due
+            self.max_lag_ms = max(self.max_lag_ms, lag * 1000)
+            if lag > period:
+                self.late += 1
+            self._backlogs()
+            uri = self.uris[self.published % len(self.uris)]
+            SEQ[uri] += 1  # the save, then its publish
+            await apublish(changed("PUT", uri, SOAK_COLLECTION, str(SEQ[uri])))
+            self.published += 1
+            due += period
+            await asyncio.sleep(max(0.0, due - time.monotonic()))
+
+    def _backlogs(self) -> None:
+        hub = existing_hub()
+        if hub is None:
+            return
+        self.max_hub_queue = max(self.max_hub_queue, hub._queue.qsize())
+        channels: dict[str, asyncio.Queue[Any]] = getattr(get_channel_layer(), "channels", {})
+        queue = channels.get(hub.channel or "")
+        if queue is not None:
+            self.max_layer_queue = max(self.max_layer_queue, queue.qsize())
+
+    def stats(self) -> dict[str, Any]:
+        return {
+            "published": self.published,
+            "late": self.late,
+            "max_lag_ms": round(self.max_lag_ms, 1),
+            "max_hub_queue": self.max_hub_queue,
+            "max_layer_queue": self.max_layer_queue,
+            "gc_objects": len(gc.get_objects()),
+            "pending": pending_changes(),
+            "seq": {uri: SEQ.get(uri, 0) for uri in self.uris},
+        }
+
+
+_publisher: list[Publisher] = []
+
+
+def pending_changes() -> tuple[int, int]:
+    """(total, longest) `_lv_pending` over the open pages' components: changes a twin took
+    the HTML of but has not applied to its state yet."""
+    lengths = [
+        len(comp._lv_pending)
+        for consumer in list(_open)
+        if consumer.page is not None
+        for comp in consumer.page.components.values()
+    ]
+    return sum(lengths), max(lengths, default=0)
+
+
+_type_counts: list[Counter[str]] = []
+
+
+def type_growth() -> dict[str, int]:
+    """The object types whose live count grew most since the previous call (gc-tracked only)."""
+    gc.collect()
+    now = Counter(type(o).__qualname__ for o in gc.get_objects())
+    before = _type_counts[0] if _type_counts else Counter()
+    _type_counts[:] = [now]
+    grown = {name: now[name] - before[name] for name in now}
+    return dict(sorted(grown.items(), key=lambda kv: -kv[1])[:8])
+
+
+def process_state() -> dict[str, Any]:
+    """What this process holds for live pages: to compare before and after a run."""
+    hub = existing_hub()
+    layer = get_channel_layer()
+    groups: dict[str, Any] = getattr(layer, "groups", {})
+    channels: dict[str, Any] = getattr(layer, "channels", {})
+    gc.collect()
+    live_objects = {"LiveConsumer": 0, "Page": 0, "SoakTopic": 0}
+    for obj in gc.get_objects():
+        for name, cls in (("LiveConsumer", LiveConsumer), ("Page", Page), ("SoakTopic", SoakTopic)):
+            if isinstance(obj, cls):
+                live_objects[name] += 1
+    tasks = asyncio.all_tasks()
+    return {
+        "pid": os.getpid(),
+        "open_count": open_count(),
+        "hub": None
+        if hub is None
+        else {
+            "members": sum(len(m) for m in hub.members.values()),
+            "member_topics": len(hub.members),
+            "topics_of": len(hub.topics_of),
+            "tasks": sum(1 for t in hub._tasks if not t.done()),
+            "queue": hub._queue.qsize(),
+            "recent": len(hub._recent),
+            "channel": hub.channel,
+        },
+        "layer_groups": len(groups),
+        "layer_group_members": sum(len(g) for g in groups.values()),
+        "layer_channels": len(channels),
+        "layer_queued": sum(q.qsize() for q in channels.values()),
+        "layer_channel_names": sorted(channels)[:5],
+        "connections_users": sum(connections.users.values()),
+        "connections_ips": sum(connections.ips.values()),
+        "tasks": len(tasks),
+        "task_names": sorted(t.get_name() for t in tasks),
+        "live_objects": live_objects,
+    }
+
+
+class SoakControlConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        command, *args = (text_data or "").split()
+        answer: dict[str, Any]
+        if command == "start" and len(args) == 2 and not _publisher:
+            publisher = Publisher(float(args[0]), int(args[1]))
+            publisher.start()
+            _publisher.append(publisher)
+            answer = publisher.stats()
+        elif command == "stop" and _publisher:
+            publisher = _publisher.pop()
+            await publisher.stop()
+            answer = publisher.stats()
+        elif command == "stats" and _publisher:
+            answer = _publisher[0].stats()
+        elif command == "types":
+            answer = type_growth()
+        elif command == "state":
+            answer = process_state()
+        else:
+            await self.close(code=4000)
+            return
+        await self.send(text_data=json.dumps(answer))
