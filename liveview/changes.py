@@ -28,10 +28,28 @@ def apply_changes(comp: LiveComponent, changes: list[ResourceChanged]) -> Except
     return failure
 
 
+def defer(comp: LiveComponent, changes: list[ResourceChanged]) -> None:
+    """Keep `changes` for the component's state, to apply when it is next used. Bounded: past
+    the limit they are dropped for one `refresh()` (a page that only ever takes its twin's HTML
+    would otherwise keep every change forever)."""
+    if comp._lv_refresh_due:
+        return
+    if len(comp._lv_pending) + len(changes) > _PENDING_LIMIT:
+        comp._lv_pending = []
+        comp._lv_refresh_due = True
+        return
+    comp._lv_pending.extend(changes)
+
+
 def catch_up(comp: LiveComponent) -> Exception | None:
     """Apply what a broadcast rendered for this component but left out of its state."""
     pending, comp._lv_pending = comp._lv_pending, []
-    if len(pending) > _PENDING_LIMIT:
-        comp.refresh()
+    if comp._lv_refresh_due:
+        comp._lv_refresh_due = False
+        try:
+            comp.refresh()
+        except Exception as exc:
+            logger.exception("liveview: %s.refresh failed", type(comp).__name__)
+            return exc
         return None
     return apply_changes(comp, pending) if pending else None

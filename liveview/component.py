@@ -69,6 +69,8 @@ class LiveComponent(Component):
     _lv_pristine: bool
     #: Changes a broadcast has rendered for it but not applied to its state yet.
     _lv_pending: list[ResourceChanged]
+    #: Too many pending changes were dropped: `refresh()` before the state is next used.
+    _lv_refresh_due: bool
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -157,6 +159,7 @@ class LiveComponent(Component):
         comp._lv_topics = frozenset()
         comp._lv_pristine = True
         comp._lv_pending = []
+        comp._lv_refresh_due = False
         for field, default in cls._lv_defaults.items():
             setattr(comp, field, copy.deepcopy(default))
         return comp

@@ -94,6 +94,8 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             host=_host(self.scope),
             secure=self.scope.get("scheme") == "wss",
         )
+        self.hub = hub(_deliver)
+        seen = self.hub.seq if self.hub is not None else 0  # changes the mount below will see
         try:
             frame = await in_sync_thread(_mount_and_render)(page, token)
         except UnknownComponent as exc:
@@ -111,7 +113,8 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         _open.add(self)
         # The epoch: events made before this render arrived are stale (see `receive`).
         await self.send(text_data=frame + epoch_element(page.key))
-        await self._follow_topics()
+        joined = await self._follow_topics()
+        await self._catch_up(seen, joined)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         page = self.page
@@ -176,17 +179,39 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             connections.release(*self.counted)
             self.counted = None
 
-    async def _follow_topics(self) -> None:
-        """Keep this socket subscribed to exactly what its page shows."""
+    async def _catch_up(self, seen: int, joined: set[str]) -> None:
+        """After subscribing: apply what changed between the mount's reads and the subscription.
+
+        Changes the hub received meanwhile are in its log. For a topic this process only now
+        joined, a change may have come and gone unseen: its components reload once.
+        """
+        page, current = self.page, self.hub
+        if page is None or current is None:
+            return
+        topics = page.topics()
+        missed = current.changes_since(seen, topics)
+        if missed is None:
+            joined = set(topics)  # the log no longer reaches back: reload everything shown
+            missed = []
+        missed += [ResourceChanged("PUT", topic, topic, None) for topic in sorted(joined)]
+        if not missed:
+            return
+        async with self.lock:
+            frame = await in_sync_thread(page.changed)(missed)
+            if frame:
+                self.outbox.push(frame)
+
+    async def _follow_topics(self) -> set[str]:
+        """Keep this socket subscribed to exactly what its page shows; the topics joined."""
         page = self.page
         if page is None or not page.topics_changed:
-            return
+            return set()
         page.topics_changed = False
         if self.hub is None:
             self.hub = hub(_deliver)
             if self.hub is None:
-                return
-        await self.hub.set_topics(self, page.topics() | self.control_topics)
+                return set()
+        return await self.hub.set_topics(self, page.topics() | self.control_topics)
 
     async def access_changed(self, changes: list[ResourceChanged]) -> None:
         """The user logged out, or their permissions changed: close if the page is not theirs."""

@@ -108,7 +108,8 @@ class ResourceEditor(LiveComponent):
     def edit(self, **values: Any) -> None:
         self.data = self._input(values)
         self.dirty = self._is_dirty()
-        self.saved = False
+        if self.dirty:  # an edit that lands after its own save (debounced) keeps "Saved"
+            self.saved = False
         form = self.form_class(data=self.data, instance=self._fetch())
         self.errors = {} if form.is_valid() else _errors(form)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import weakref
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
@@ -43,12 +43,20 @@ class Hub:
         self._tasks: list[asyncio.Task[None]] = []
         self._queue: asyncio.Queue[ResourceChanged] = asyncio.Queue()
         self._recent: OrderedDict[tuple[str, str, str | None], None] = OrderedDict()
+        #: How many changes this hub has received, and the latest of them, numbered: a page
+        #: that subscribes late catches up on what it missed while it mounted.
+        self.seq = 0
+        self._log: deque[tuple[int, ResourceChanged]] = deque(maxlen=_RECENT)
 
-    async def set_topics(self, subscriber: Subscriber, topics: frozenset[str]) -> None:
-        """Subscribe to exactly `topics`, joining and leaving layer groups as needed."""
+    async def set_topics(self, subscriber: Subscriber, topics: frozenset[str]) -> set[str]:
+        """Subscribe to exactly `topics`, joining and leaving layer groups as needed.
+
+        Returns the topics this process had to join for it (no page here followed them).
+        """
+        joined: set[str] = set()
         old = self.topics_of.get(subscriber, frozenset())
         if old == topics:
-            return
+            return joined
         async with self._lock:
             if topics:
                 self.topics_of[subscriber] = topics
@@ -59,6 +67,7 @@ class Hub:
                 members.add(subscriber)
                 if len(members) == 1:
                     await self._join(topic)
+                    joined.add(topic)
             for topic in old - topics:
                 members = self.members.get(topic, set())
                 members.discard(subscriber)
@@ -67,6 +76,13 @@ class Hub:
                     await self._leave(topic)
             if not self.members:
                 await self._stop()
+        return joined
+
+    def changes_since(self, seq: int, topics: frozenset[str]) -> list[ResourceChanged] | None:
+        """The changes to `topics` received after number `seq`; None if they are not all kept."""
+        if self._log and self._log[0][0] > seq + 1:
+            return None
+        return [c for n, c in self._log if n > seq and (c.uri in topics or c.collection in topics)]
 
     async def leave(self, subscriber: Subscriber) -> None:
         await self.set_topics(subscriber, frozenset())
@@ -118,6 +134,8 @@ class Hub:
             self._recent[key] = None
             if len(self._recent) > _RECENT:
                 self._recent.popitem(last=False)
+            self.seq += 1
+            self._log.append((self.seq, change))
             self._queue.put_nowait(change)
 
     async def _run(self) -> None:

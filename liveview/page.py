@@ -12,7 +12,7 @@ from channels.db import database_sync_to_async
 from django.core.exceptions import ImproperlyConfigured
 
 from liveview.authz import AccessDenied, allowed, check_component
-from liveview.changes import apply_changes, catch_up
+from liveview.changes import apply_changes, catch_up, defer
 from liveview.component import LiveComponent, component_class, snapshot
 from liveview.events import EventArgumentsError, EventHandler
 from liveview.publish import turn
@@ -359,7 +359,7 @@ class Page:
 
         `framed`: `inner` already wrapped for a component of the same class, name and DOM id.
         """
-        comp._lv_pending.extend(changes)
+        defer(comp, changes)
         if inner == comp._lv_html and comp._lv_error is None:
             return None
         comp._lv_html = inner

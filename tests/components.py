@@ -9,7 +9,7 @@ from typing import Any
 from django_components import register
 
 from liveview import LiveComponent, event
-from liveview.publish import apublish, changed
+from liveview.publish import apublish, changed, publish
 from liveview.resources import Subscription
 
 
@@ -223,3 +223,16 @@ class BigWatcher(Watcher):
     viewer_independent = True
     template = "<p>{{ uri }}={{ value }}</p><pre>{{ padding }}</pre>"
     padding: str = "x" * 32 * 1024
+
+
+@register("test_racy_watcher")
+class RacyWatcher(Watcher):
+    """Another writer changes the value right after this mount has read it, before the page
+    has subscribed: the race a page must not lose."""
+
+    def mount(self, uri: str, collection: str = "") -> None:
+        super().mount(uri, collection)
+        if not self._lv_page.connected:
+            return
+        STORE[uri] = self.value + 1
+        publish(changed("PUT", uri, "/things/", f"race-{STORE[uri]}"))

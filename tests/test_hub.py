@@ -145,3 +145,37 @@ async def test_a_change_repeated_on_both_topics_is_delivered_once() -> None:
     await change(value=5)
     assert f"{URI}=5" in await comm.receive_from()
     await comm.disconnect()
+
+
+async def test_a_change_made_while_a_page_mounts_reaches_it_when_others_follow_the_topic() -> None:
+    other = await watch()  # this process already follows the URI
+    STORE[URI] = 5
+    racy, frame = await connect(("test_racy_watcher", "lv-1", {"uri": URI}))
+    assert f"{URI}=5<" in frame  # what mount read; the write right after it is caught up:
+    assert f"{URI}=6<" in await racy.receive_from()
+    await racy.disconnect()
+    await other.disconnect()
+
+
+async def test_a_change_made_while_a_page_mounts_reaches_it_on_a_new_topic() -> None:
+    STORE["/things/new"] = 1
+    racy, frame = await connect(("test_racy_watcher", "lv-1", {"uri": "/things/new"}))
+    assert "/things/new=1<" in frame
+    assert "/things/new=2<" in await racy.receive_from()
+    await racy.disconnect()
+
+
+async def test_a_twin_that_only_takes_html_keeps_a_bounded_list_of_changes() -> None:
+    from liveview.changes import _PENDING_LIMIT
+    from liveview.consumer import _open
+
+    shared = [await watch(name="test_shared_watcher") for _ in range(2)]
+    for n in range(_PENDING_LIMIT + 20):
+        await change(value=n + 1)
+        for comm in shared:
+            assert f"{URI}={n + 1} " in await comm.receive_from()
+    comps = [c.page.components["lv-1"] for c in list(_open) if c.page is not None]
+    assert max(len(c._lv_pending) for c in comps) <= _PENDING_LIMIT
+    assert any(c._lv_refresh_due for c in comps)  # dropped for one refresh when next used
+    for comm in shared:
+        await comm.disconnect()
