@@ -30,7 +30,7 @@ def free_port() -> int:
 def bench_env(sqlite_path: Path) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
-        DJANGO_SETTINGS_MODULE="project.settings",
+        DJANGO_SETTINGS_MODULE="bench.settings",
         DJANGO_DEBUG="0",
         LIVEVIEW_SQLITE_PATH=str(sqlite_path),
         PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")])),
