@@ -49,7 +49,7 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         self.deferred: list[ResourceChanged] = []
         self.hub: Hub | None = None
         self.rate = EventRate.from_settings()
-        self.outbox = Outbox(self._send_text, self._too_slow)
+        self.outbox = Outbox(lambda frame: self.send(text_data=frame), self._too_slow)
         self.counted: tuple[object | None, str | None] | None = None
         #: The per-user topics this socket follows besides its page's (see liveview.authz).
         self.control_topics: frozenset[str] = frozenset()
@@ -167,9 +167,6 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         self.page = None
         if self.hub is not None:
             await self.hub.leave(self)
-
-    async def _send_text(self, frame: str) -> None:
-        await self.send(text_data=frame)
 
     async def _too_slow(self) -> None:
         await self.close(code=CloseCode.TRY_AGAIN_LATER)
