@@ -27,7 +27,6 @@ import argparse
 import asyncio
 import gc
 import os
-import secrets
 import signal
 import statistics
 import sys
@@ -53,6 +52,7 @@ from bench.server import (  # noqa: E402
     tail,
     uvicorn_server,
 )
+from bench.server import page_socket_path as socket_path_for  # noqa: E402
 
 if TYPE_CHECKING:
     from websockets.asyncio.client import ClientConnection
@@ -95,19 +95,10 @@ async def read(ws: ClientConnection, index: int, counts: list[int], tally: Tally
 
 
 def board_socket_path() -> tuple[str, str]:
-    """A page token for one page showing the board, and the csrftoken cookie it is bound to."""
-    from django.http import HttpRequest
-    from django.middleware.csrf import get_token
-
+    """A socket URL for one page showing the board, and the csrftoken cookie it is bound to."""
     from bench.board import BOARD_NAME, BOARD_PATH, BOARD_URI
-    from liveview.token import Binding, ComponentSpec, PageToken
 
-    secret = secrets.token_hex(16)  # a browser's own CSRF secret: 32 characters
-    spec = ComponentSpec(BOARD_NAME, "lv-1", {"uri": BOARD_URI})
-    signed = PageToken.new((spec,), Binding.of(None, None, secret)).sign()
-    request = HttpRequest()  # the page's masked CSRF token for that secret, as a page carries it
-    request.META["CSRF_COOKIE"] = secret
-    return f"{BOARD_PATH}?t={signed}&csrf={get_token(request)}", secret
+    return socket_path_for(BOARD_PATH, BOARD_NAME, {"uri": BOARD_URI})
 
 
 async def open_board(port: int, expected_first: str) -> ClientConnection:

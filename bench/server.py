@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import resource
+import secrets
 import socket
 import subprocess
 import sys
@@ -14,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"  # loopback only
@@ -119,3 +121,22 @@ def tail(path: Path, lines: int = 40) -> str:
 
 def exit_on_sigterm(signum: int, frame: FrameType | None) -> None:
     raise SystemExit(128 + signum)  # so the `finally` blocks stop the server
+
+
+def page_socket_path(socket_path: str, name: str, kwargs: dict[str, Any]) -> tuple[str, str]:
+    """A socket URL for a page showing component `name`, as its HTTP render would make it
+    (signed page token and masked CSRF token), and the `csrftoken` cookie it is bound to.
+
+    Needs Django set up with the server's settings (the token is signed with its key).
+    """
+    from django.http import HttpRequest
+    from django.middleware.csrf import get_token
+
+    from liveview.token import Binding, ComponentSpec, PageToken
+
+    secret = secrets.token_hex(16)  # a browser's own CSRF secret: 32 characters
+    spec = ComponentSpec(name, "lv-1", kwargs)
+    signed = PageToken.new((spec,), Binding.of(None, None, secret)).sign()
+    request = HttpRequest()
+    request.META["CSRF_COOKIE"] = secret
+    return f"{socket_path}?t={signed}&csrf={get_token(request)}", secret

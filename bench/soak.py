@@ -37,7 +37,6 @@ import gc
 import json
 import os
 import re
-import secrets
 import signal
 import sys
 import tempfile
@@ -60,6 +59,7 @@ from bench.server import (  # noqa: E402
     tail,
     uvicorn_server,
 )
+from bench.server import page_socket_path as socket_path_for  # noqa: E402
 
 if TYPE_CHECKING:
     from websockets.asyncio.client import ClientConnection
@@ -126,20 +126,11 @@ class Page:
 
 
 def page_socket_path(topic: str) -> tuple[str, str]:
-    """A page token for a page showing `topic`'s number, and the csrftoken cookie it is bound to."""
-    from django.http import HttpRequest
-    from django.middleware.csrf import get_token
-
+    """A socket URL for a page showing `topic`'s number, and the csrftoken cookie it is bound to."""
     from bench.soak_app import SOAK_NAME
     from liveview import conf
-    from liveview.token import Binding, ComponentSpec, PageToken
 
-    secret = secrets.token_hex(16)  # a browser's own CSRF secret: 32 characters
-    spec = ComponentSpec(SOAK_NAME, "lv-1", {"uri": topic})
-    signed = PageToken.new((spec,), Binding.of(None, None, secret)).sign()
-    request = HttpRequest()  # the page's masked CSRF token for that secret, as a page carries it
-    request.META["CSRF_COOKIE"] = secret
-    return f"{conf.websocket_path()}?t={signed}&csrf={get_token(request)}", secret
+    return socket_path_for(conf.websocket_path(), SOAK_NAME, {"uri": topic})
 
 
 async def open_page(port: int, page: Page, source: str) -> None:

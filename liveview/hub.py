@@ -82,7 +82,14 @@ class Hub:
         """The changes to `topics` received after number `seq`; None if they are not all kept."""
         if self._log and self._log[0][0] > seq + 1:
             return None
-        return [c for n, c in self._log if n > seq and (c.uri in topics or c.collection in topics)]
+        missed: list[ResourceChanged] = []
+        for n, change in reversed(self._log):  # newest first: usually none are newer than seq
+            if n <= seq:
+                break
+            if change.uri in topics or change.collection in topics:
+                missed.append(change)
+        missed.reverse()
+        return missed
 
     async def leave(self, subscriber: Subscriber) -> None:
         await self.set_topics(subscriber, frozenset())

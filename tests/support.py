@@ -116,3 +116,18 @@ async def closed_with(comm: WebsocketCommunicator) -> int:
     assert message["type"] == "websocket.close"
     code: int = message["code"]
     return code
+
+
+def saved_session(user: Any = None) -> str:
+    """The key of a saved session: anonymous, or logged in as `user` as `auth.login` makes it."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    store = SessionStore()
+    if user is not None:
+        store[SESSION_KEY] = str(user.pk)
+        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.create()
+    assert store.session_key is not None
+    return store.session_key

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.auth.models import User
-from django.contrib.sessions.backends.db import SessionStore
 from playwright.sync_api import BrowserContext, expect
 
 from tests.browser.support import LIVE, LiveServer, open_live, orm
+from tests.support import saved_session
 
 pytestmark = pytest.mark.browser
 
@@ -16,14 +15,7 @@ CLOSED = "body[data-lv-socket=closed]"
 
 
 def logged_in_session(name: str) -> str:
-    user = User.objects.create_user(name, password="pw", is_staff=True)
-    store = SessionStore()
-    store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    store.create()
-    assert store.session_key is not None
-    return store.session_key
+    return saved_session(User.objects.create_user(name, password="pw", is_staff=True))
 
 
 def test_logout_in_one_page_closes_the_socket_of_another(

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, logout
+from django.contrib.auth import logout
 from django.contrib.auth.models import Group, Permission, User
 from django.contrib.sessions.backends.db import SessionStore
 from django.http import HttpRequest
@@ -23,7 +23,7 @@ from django.test import Client
 from pytest_django.fixtures import Settings
 
 from liveview.protocol import CloseCode
-from tests.support import Spec, closed_with, communicator, token
+from tests.support import Spec, closed_with, communicator, saved_session, token
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("sync_thread_db")]
 
@@ -52,13 +52,7 @@ def new_user(name: str, *perms: str, group: bool = False) -> User:
 @sync_to_async
 def login(user: User) -> str:
     """A saved session logged in as `user`, as django.contrib.auth.login makes it."""
-    store = SessionStore()
-    store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    store.create()
-    assert store.session_key is not None
-    return store.session_key
+    return saved_session(user)
 
 
 async def open_as(user: User | None, *specs: Spec) -> tuple[WebsocketCommunicator, str]:

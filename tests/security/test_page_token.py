@@ -7,7 +7,7 @@ import time
 import pytest
 from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.models import User
 from django.contrib.sessions.backends.db import SessionStore
 from django.core import signing
@@ -16,7 +16,7 @@ from liveview.protocol import CloseCode
 from liveview.token import SALT
 from tests.security.layers import RecordingChannelLayer
 from tests.security.queries import QuerySpy
-from tests.support import SECRET, Spec, communicator, token
+from tests.support import SECRET, Spec, communicator, saved_session, token
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("sync_thread_db")]
 
@@ -45,15 +45,7 @@ def resigned(signed: str, **changes: object) -> str:
 @sync_to_async
 def session_of(username: str | None) -> str:
     """A saved session: anonymous, or logged in as a new user called `username`."""
-    store = SessionStore()
-    if username is not None:
-        user = User.objects.create_user(username)
-        store[SESSION_KEY] = str(user.pk)
-        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    store.create()
-    assert store.session_key is not None
-    return store.session_key
+    return saved_session(User.objects.create_user(username) if username is not None else None)
 
 
 @sync_to_async
