@@ -37,6 +37,33 @@ class Document:
             body.append(self.soup.new_tag("div", attrs={"id": REDIRECT_ID, "hidden": ""}))
         #: Where a frame's redirect element sent the browser, if one did.
         self.redirect: str | None = None
+        #: The field the user is typing in: (its id, or its component's id and its name).
+        self._focus: tuple[str, str] | None = None
+
+    def focus(self, element: Tag) -> None:
+        """The user is in `element`: a swap keeps what they typed there, as the browser does
+        (htmx 4 morphs the field in place; under htmx 2 the glue puts the text back)."""
+        ident = element.get("id")
+        if isinstance(ident, str):
+            self._focus = (ident, "")
+            return
+        owner = element.find_parent(attrs={"data-lv": True})
+        name = element.get("name")
+        owner_id = owner.get("id") if owner is not None else None
+        if isinstance(owner_id, str) and isinstance(name, str):
+            self._focus = (owner_id, name)
+        else:
+            self._focus = None
+
+    def _focused(self) -> Tag | None:
+        if self._focus is None:
+            return None
+        ident, name = self._focus
+        found = self.soup.find(id=ident)
+        if not isinstance(found, Tag) or not name:
+            return found if isinstance(found, Tag) else None
+        inner = found.find(None, {"name": name})
+        return inner if isinstance(inner, Tag) else None
 
     # -- applying frames -------------------------------------------------------------------
 
@@ -46,6 +73,8 @@ class Document:
         As htmx's out-of-band swap does, an element whose id is not in the page is dropped.
         """
         swapped: list[str] = []
+        focused = self._focused()
+        kept = _typed(focused) if focused is not None else None
         for element in [c for c in parse(frame).children if isinstance(c, Tag)]:
             ident = element.get("id")
             if not isinstance(ident, str):
@@ -57,6 +86,10 @@ class Document:
             del element["hx-swap-oob"]
             target.replace_with(element)
             swapped.append(ident)
+        if kept is not None:
+            now = self._focused()
+            if now is not None and now is not focused:
+                _retype(now, kept)
         self._follow_redirect()
         return swapped
 
@@ -143,3 +176,19 @@ def attr(element: Tag, name: str) -> str | None:
     if value is None:
         return None
     return " ".join(value) if isinstance(value, list) else str(value)
+
+
+def _typed(element: Tag) -> str | None:
+    if element.name == "textarea":
+        return element.get_text()
+    if element.name == "input" and element.get("type") not in ("checkbox", "radio"):
+        value = element.get("value")
+        return value if isinstance(value, str) else ""
+    return None
+
+
+def _retype(element: Tag, text: str) -> None:
+    if element.name == "textarea":
+        element.string = text
+    elif element.name == "input":
+        element["value"] = text

@@ -114,6 +114,7 @@ class LivePage:
         if selector is None and text is None:
             raise LiveTestError("click() needs a CSS selector, a text, or both")
         element = self._doc.by_text(selector, text)
+        self._doc.focus(element)  # focus leaves any field being typed in
         if await self._click(element):
             return
         what = _describe(element)
@@ -148,19 +149,23 @@ class LivePage:
 
     async def fill(self, field: str, value: str) -> None:
         """Put `value` in a field (by label text or CSS selector); no event fires."""
-        set_value(self._doc.field(field), value)
+        element = self._doc.field(field)
+        set_value(element, value)
+        self._doc.focus(element)
 
     async def type(self, field: str, value: str) -> None:
         """Type `value` into a field, then leave it: its input, keyup and change bindings run."""
         element = self._doc.field(field)
         before = value_of(element)
         set_value(element, value)
+        self._doc.focus(element)
         await self._dom_events(element, ("input", "keyup", "change"), changed=before != value)
 
     async def press(self, field: str, key: str) -> None:
         """Press and release `key` in a field: keyup bindings for that key run, and Enter in a
         text input submits its form as a browser does."""
         element = self._doc.field(field)
+        self._doc.focus(element)
         await self._dom_events(element, ("keydown", "keyup"), key=key)
         if key == "Enter" and element.name == "input" and input_type(element) in _TEXT_INPUTS:
             form = closest(element, "form")
@@ -176,6 +181,7 @@ class LivePage:
         form = closest(element, "form")
         if form is None:
             raise LiveTestError(f"{selector!r} is not a form, nor inside one")
+        self._doc.focus(form)
         for name, value in values.items():
             control = form.find(CONTROLS, attrs={"name": name})
             if not isinstance(control, Tag):
@@ -183,6 +189,12 @@ class LivePage:
             if isinstance(value, bool):
                 if control.has_attr("checked") != value:
                     toggle(control)
+            elif input_type(control) == "radio":
+                group = form.find_all("input", attrs={"type": "radio", "name": name})
+                chosen = [r for r in group if value_of(r) == value]
+                if not chosen:
+                    raise LiveTestError(f"the radio buttons {name!r} have no value {value!r}")
+                toggle(chosen[0])
             else:
                 set_value(control, value)
         await self._submit(form)
