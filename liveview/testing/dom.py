@@ -157,7 +157,8 @@ class Document:
             where = f" among {selector!r}" if selector else ""
             raise LiveTestError(f"no element with the text {text!r}{where}")
         inner = [m for m in matching if not any(o is not m and _inside(o, m) for o in matching)]
-        return inner[0]
+        # What a user would click: a button or link (or what is inside one) before plain text.
+        return sorted(inner, key=lambda e: not _clickable(e))[0]
 
 
 def _shows(element: Tag, text: str) -> bool:
@@ -165,6 +166,18 @@ def _shows(element: Tag, text: str) -> bool:
         return True
     # A submit input shows its value; an image button its alt text.
     return element.name == "input" and text in (element.get("value"), element.get("alt"))
+
+
+_CLICKABLE = frozenset({"button", "a", "input", "label", "select", "summary", "option"})
+
+
+def _clickable(element: Tag) -> bool:
+    chain = [element, *element.parents]
+    return any(
+        isinstance(e, Tag)
+        and (e.name in _CLICKABLE or e.has_attr("hx-ws:send") or e.has_attr("ws-send"))
+        for e in chain
+    )
 
 
 def _inside(inner: Tag, outer: Tag) -> bool:

@@ -110,6 +110,32 @@ def form_values(form: Tag) -> list[tuple[str, str]]:
     return pairs
 
 
+def missing_required(form: Tag) -> list[str]:
+    """The names of the `required` controls a browser's validation would stop the submit on."""
+    missing: list[str] = []
+    for control in form.find_all(CONTROLS):
+        if not control.has_attr("required") or _disabled(control):
+            continue
+        kind = input_type(control)
+        if kind in _NOT_SUBMITTED:
+            continue
+        name = attr(control, "name") or attr(control, "id") or control.name
+        if kind in ("checkbox", "radio"):
+            group = (
+                [control]
+                if kind == "checkbox"
+                else form.find_all(
+                    "input", attrs={"type": "radio", "name": attr(control, "name") or ""}
+                )
+            )
+            empty = not any(c.has_attr("checked") for c in group)
+        else:
+            empty = value_of(control) == ""
+        if empty and name not in missing:
+            missing.append(name)
+    return missing
+
+
 def merge(pairs: list[tuple[str, str]]) -> dict[str, Any]:
     """As htmx turns form data into JSON: a name given more than once becomes a list."""
     merged: dict[str, Any] = {}

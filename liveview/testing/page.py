@@ -14,6 +14,7 @@ from liveview.testing.forms import (
     closest,
     input_type,
     is_submit_button,
+    missing_required,
     set_value,
     toggle,
     value_of,
@@ -200,6 +201,15 @@ class LivePage:
         await self._submit(form)
 
     async def _submit(self, form: Tag, submitter: Tag | None = None) -> None:
+        skip = form.has_attr("novalidate") or (
+            submitter is not None and submitter.has_attr("formnovalidate")
+        )
+        missing = [] if skip else missing_required(form)
+        if missing:
+            raise LiveTestError(
+                f"the browser would not submit {_describe(form)}: {', '.join(missing)} "
+                "required (send() the event to test the server's own validation)"
+            )
         fired = False
         for bound in bound_ancestors(form, self.version):
             if any(t.fires_on("submit") for t in triggers(bound)):

@@ -79,3 +79,8 @@ def test_typed_text_survives_a_swap_of_the_focused_field() -> None:
     doc.focus(field)
     doc.apply('<div id="lv-1" data-lv="a"><input id="f" name="n" value=""></div>')
     assert doc.one("#f").get("value") == "typed"
+
+
+def test_by_text_prefers_what_a_user_would_click() -> None:
+    doc = Document("<html><body><th>Salad</th><form><button>Salad</button></form></body></html>")
+    assert doc.by_text(None, "Salad").name == "button"

@@ -6,7 +6,7 @@ import pytest
 from bs4 import Tag
 
 from liveview.testing.dom import Document, LiveTestError
-from liveview.testing.forms import form_values, merge, set_value, toggle, value_of
+from liveview.testing.forms import form_values, merge, missing_required, set_value, toggle, value_of
 
 
 def form(inner: str) -> Tag:
@@ -74,3 +74,12 @@ def test_checking_a_radio_button_unchecks_its_group() -> None:
     toggle(f.find_all("input")[1])
     assert form_values(f) == [("r", "b")]
     assert value_of(f.find_all("input")[0]) == "a"
+
+
+def test_required_fields_left_empty_are_missing() -> None:
+    f = form(
+        "<input name='a' required><input name='b' required value='x'>"
+        "<textarea name='c' required></textarea><input type='checkbox' name='d' required>"
+        "<input name='e' required disabled>"
+    )
+    assert missing_required(f) == ["a", "c", "d"]
