@@ -75,3 +75,27 @@ class Clicks(LiveComponent):
     @event
     def hit(self, by: int = 1) -> None:
         self.hits += by
+
+
+@register("testing_whoami")
+class WhoAmI(LiveComponent):
+    """Shows who the socket's user is."""
+
+    login_required = True
+    template = "<p class='who'>{{ user.username }}</p>"
+
+
+@register("testing_poll_question")
+class PollQuestion(LiveComponent):
+    """A poll's question, reloaded whenever the poll is published as changed."""
+
+    template = "<p class='question'>{{ question }}</p>"
+
+    def mount(self, pk: int) -> None:
+        from project.polls.models import Poll
+
+        self.pk = pk
+        self.question = Poll.objects.get(pk=pk).question
+
+    def subscriptions(self) -> list[str]:
+        return [f"/polls/{self.pk}"]

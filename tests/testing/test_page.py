@@ -186,16 +186,6 @@ async def test_next_frame_times_out_when_nothing_comes(live_client: LiveClient) 
         await page.next_frame(timeout=0.05)
 
 
-async def test_open_refuses_a_page_that_is_not_200(live_client: LiveClient) -> None:
-    with pytest.raises(LiveTestError, match="answered 302 to '/testing/static/'"):
-        await live_client.open("/moved/")
-
-
-async def test_open_refuses_a_page_with_nothing_live(live_client: LiveClient) -> None:
-    with pytest.raises(LiveTestError, match="no live component"):
-        await live_client.open("/testing/static/")
-
-
 async def test_pages_rendered_for_htmx_2_send_htmx_2_messages(
     live_client: LiveClient, settings: Settings
 ) -> None:

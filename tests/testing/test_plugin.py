@@ -38,6 +38,18 @@ def test_server(asgi_server):
         assert b"First counter" in response.read()
 """
 
+BROWSER_PAGE = """
+from playwright.sync_api import expect
+
+
+def test_counter_in_chromium(browser_page):
+    browser_page.goto("/counter/")
+    browser_page.wait_for_selector("body[data-lv-socket=live]", state="attached")
+    first = browser_page.get_by_role("region", name="First counter")
+    first.get_by_role("button", name="Increment").click()
+    expect(first.get_by_role("status")).to_have_text("1")
+"""
+
 BROWSER = """
 def test_page(browser_page):
     raise AssertionError("must be skipped: there is no Playwright")
@@ -65,3 +77,10 @@ def test_browser_fixtures_skip_with_a_reason_without_playwright(project: pytest.
     result = project.runpytest_subprocess("-p", "no:cacheprovider", "-rs")
     result.assert_outcomes(skipped=1)
     result.stdout.fnmatch_lines(["*liveview_browser needs Playwright*"])
+
+
+@pytest.mark.browser
+def test_browser_page_drives_chromium_on_the_asgi_server(project: pytest.Pytester) -> None:
+    project.makepyfile(test_browser=BROWSER_PAGE)
+    result = project.runpytest_subprocess("-p", "no:cacheprovider", "-v")
+    result.assert_outcomes(passed=1)

@@ -19,6 +19,8 @@ PAGES = {
     "greeters": '{% component "test_greeter" / %}{% component "test_greeter" / %}',
     "goto": '{% component "test_goto" / %}',
     "watch": '{% component "test_watcher" uri="/testing/thing/" / %}',
+    "whoami": '{% component "testing_whoami" / %}',
+    "question": '{% component "testing_poll_question" pk=request.GET.pk|add:0 / %}',
     "static": "<p>Nothing live here.</p>",
 }
 
