@@ -154,11 +154,24 @@ async def test_a_handlers_redirect_is_read_back(live_client: LiveClient) -> None
     assert page.redirect == "/counter/"
 
 
-async def test_a_protocol_violation_closes_the_page(live_client: LiveClient) -> None:
+async def test_arguments_of_the_wrong_type_show_an_error_and_keep_the_socket(
+    live_client: LiveClient,
+) -> None:
     page = await live_client.open("/testing/greeters/")
     await page.send("rename", component="lv-1", name=["not", "a", "string"])
-    assert page.errors  # refused by type: an error, the socket stays open
+    assert page.errors
     assert page.close_code is None
+
+
+async def test_a_socket_the_server_closes_is_read_back_and_refuses_actions(
+    live_client: LiveClient, settings: Settings
+) -> None:
+    settings.LIVEVIEW_MAX_FRAME_BYTES = 300
+    page = await live_client.open("/testing/greeters/")
+    await page.send("rename", component="lv-1", name="x" * 400)
+    assert page.close_code == 1009
+    with pytest.raises(LiveTestError, match=r"closed this page's socket \(code 1009\)"):
+        await page.click("#lv-1 button", text="Rename")
 
 
 async def test_a_broadcast_reaches_every_client(live_client: LiveClient) -> None:
@@ -194,3 +207,13 @@ async def test_pages_rendered_for_htmx_2_send_htmx_2_messages(
     assert "ws-send" in page.html("button")
     await page.click("span.inner")
     assert page.text(".hits") == "2"
+
+
+async def test_enter_in_a_text_field_submits_its_form_with_the_default_button(
+    live_client: LiveClient,
+) -> None:
+    page = await live_client.open("/testing/form/")
+    await page.fill("Title", "entered")
+    await page.press("Title", "Enter")
+    assert page.text("[data-k=title]") == "entered"
+    assert page.text("[data-k=action]") == "keep"
