@@ -23,12 +23,14 @@ ACTION_TIMEOUT_MS = 10_000
 async def _live_client() -> AsyncIterator[LiveClient]:
     """A LiveClient (docs/testing.md); every page it opened is closed after the test."""
     from liveview.testing.client import LiveClient
+    from liveview.testing.db import close_sync_thread_connections
 
     client = LiveClient()
     try:
         yield client
     finally:
         await client.close()
+        close_sync_thread_connections()  # the pages' consumers used the ORM there
 
 
 if pytest_asyncio is not None:
