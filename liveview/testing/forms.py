@@ -161,6 +161,11 @@ def _option_value(option: Tag) -> str:
     return value if value is not None else text_of(option)
 
 
+def is_disabled(control: Tag) -> bool:
+    """Disabled itself, or inside a disabled fieldset."""
+    return _disabled(control)
+
+
 def _disabled(control: Tag) -> bool:
     if control.has_attr("disabled"):
         return True

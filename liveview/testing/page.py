@@ -13,6 +13,7 @@ from liveview.testing.forms import (
     CONTROLS,
     closest,
     input_type,
+    is_disabled,
     is_submit_button,
     missing_required,
     set_value,
@@ -21,6 +22,7 @@ from liveview.testing.forms import (
 )
 from liveview.testing.socket import LiveCommunicator, Served
 
+_DISABLEABLE = ["button", "input", "select", "textarea"]
 _TEXT_INPUTS = frozenset({"text", "search", "email", "url", "tel", "password", "number", ""})
 
 
@@ -115,6 +117,9 @@ class LivePage:
         if selector is None and text is None:
             raise LiveTestError("click() needs a CSS selector, a text, or both")
         element = self._doc.by_text(selector, text)
+        control = element if element.name in _DISABLEABLE else element.find_parent(_DISABLEABLE)
+        if control is not None and is_disabled(control):
+            raise LiveTestError(f"{_describe(control)} is disabled: a click on it does nothing")
         self._doc.focus(element)  # focus leaves any field being typed in
         if await self._click(element):
             return
@@ -174,7 +179,8 @@ class LivePage:
                 default = next(
                     (b for b in form.find_all(["button", "input"]) if is_submit_button(b)), None
                 )
-                await self._submit(form, submitter=default)
+                if default is None or not is_disabled(default):  # as a browser decides
+                    await self._submit(form, submitter=default)
 
     async def submit(self, selector: str = "form", **values: str | bool) -> None:
         """Fill the form's fields by name (True/False checks a checkbox), then submit it."""

@@ -217,3 +217,10 @@ async def test_enter_in_a_text_field_submits_its_form_with_the_default_button(
     await page.press("Title", "Enter")
     assert page.text("[data-k=title]") == "entered"
     assert page.text("[data-k=action]") == "keep"
+
+
+async def test_a_disabled_button_cannot_be_clicked(live_client: LiveClient) -> None:
+    page = await live_client.open("/testing/form/")
+    with pytest.raises(LiveTestError, match="is disabled"):
+        await page.click("fieldset input")
+    assert len(page.frames) == 1
