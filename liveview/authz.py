@@ -58,6 +58,13 @@ def check_component(cls: type[LiveComponent], user: AnyUser) -> None:
         permissions=permissions_of(cls.permission_required),
     ):
         raise AccessDenied(f"not allowed to see {cls.__name__}")
+    if cls.staff_required and not is_staff(user):
+        raise AccessDenied(f"not allowed to see {cls.__name__}: staff only")
+
+
+def is_staff(user: AnyUser) -> bool:
+    """Like Django's ``staff_member_required``: logged in, active and ``is_staff``."""
+    return bool(user is not None and user.is_authenticated and user.is_active and user.is_staff)
 
 
 def user_topic(pk: object) -> str:
