@@ -91,6 +91,7 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             await self.close(code=CloseCode.TOO_MANY_CONNECTIONS)
             return
         self.counted = counted
+        self.opened = metrics.connection_opened(len(token.components), counted[0])
         page = Page(
             user=self.scope.get("user"),
             csrf_token=_masked(csrf_secret),
@@ -115,7 +116,6 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         self.page = page
         self.origin = page.key
         _open.add(self)
-        self.opened = metrics.connection_opened(len(page.components), counted[0])
         # The epoch: events made before this render arrived are stale (see `receive`).
         await self.send(text_data=frame + epoch_element(page.key))
         joined = await self._follow_topics()
