@@ -185,7 +185,13 @@ def _logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 
 
 def _user_saved(sender: Any, instance: Any, created: bool, **kwargs: Any) -> None:
-    if not created and getattr(instance, "is_active", True) is False:
+    # Deactivated, or (maybe just) no longer staff; a login's last_login update is neither.
+    if created or kwargs.get("update_fields") == frozenset({"last_login"}):
+        return
+    if (
+        getattr(instance, "is_active", True) is False
+        or getattr(instance, "is_staff", True) is False
+    ):
         pk = instance.pk
         _on_commit(lambda: publish_access_changed([pk]))
 

@@ -86,6 +86,29 @@ async def test_the_socket_serves_staff_and_ticks() -> None:
     await comm.disconnect()
 
 
+async def test_a_staff_user_demoted_has_the_socket_closed_with_4410() -> None:
+    user = await sync_to_async(make_user)("demoted", staff=True)
+    comm, _ = await open_as(user)
+    await comm.receive_from()
+    await sync_to_async(demote)(user.pk)
+    assert await closed_after_ticks(comm) == CloseCode.ACCESS_REVOKED
+
+
+async def closed_after_ticks(comm: LiveCommunicator) -> int:
+    """The close code, after any tick frames that were on their way."""
+    while True:
+        message = await comm.receive_output(timeout=3)
+        if message["type"] == "websocket.close":
+            code: int = message["code"]
+            return code
+
+
+def demote(pk: int) -> None:
+    user = User.objects.get(pk=pk)
+    user.is_staff = False
+    user.save()
+
+
 def test_an_event_is_refused_once_the_user_is_not_staff() -> None:
     staff = make_user("staff", staff=True)
     page = Page(user=staff)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -203,3 +205,11 @@ def test_render_samples_are_bounded() -> None:
         times.samples.append(float(n))
     assert len(times.samples) == RENDER_SAMPLES
     assert min(times.samples) == RENDER_SAMPLES * 2
+
+
+def test_every_log_field_is_documented_and_only_those() -> None:
+    root = Path(__file__).resolve().parent.parent
+    used = set(re.findall(r'"(lv_[a-z_]+)"', (root / "liveview" / "metrics.py").read_text()))
+    doc = (root / "docs" / "inspector.md").read_text()
+    documented = set(re.findall(r"^\| `(lv_[a-z_]+)` \|", doc, flags=re.M))
+    assert used == documented
