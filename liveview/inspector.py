@@ -59,7 +59,7 @@ def inspect_process() -> ProcessReport:
     from liveview.consumer import open_pages
     from liveview.hub import all_hubs
 
-    pages = open_pages()
+    pages = _copied(open_pages)
     classes: Counter[str] = Counter()
     for page in pages:
         classes.update(type(c).__name__ for c in _copied(page.components.values))
