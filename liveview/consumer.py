@@ -54,7 +54,7 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         self.counted: tuple[object | None, str | None] | None = None
         #: The per-user topics this socket follows besides its page's (see liveview.authz).
         self.control_topics: frozenset[str] = frozenset()
-        #: When the page went live (for the disconnect's log record); None until then.
+        #: When the socket was admitted (metrics.connection_opened); None before and after.
         self.opened: float | None = None
         self.ticker: asyncio.Task[None] | None = None
 
