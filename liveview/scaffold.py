@@ -56,15 +56,14 @@ class Scaffold:
             test_file = self.root / f"test_{self.name}.py"  # `tests.py` takes the name `tests`
         else:
             test_file = tests / f"test_{self.name}.py"
-        files = {
-            self.root / "components" / f"{self.name}.py": self.component(),
-            self.root / "templates" / self.template_name: self.template(),
-            test_file: self.test(),
-        }
+        files: dict[Path, str] = {}
         for package in (self.root / "components", test_file.parent):
             init = package / "__init__.py"
             if package != self.root and not init.exists():
                 files[init] = ""
+        files[self.root / "components" / f"{self.name}.py"] = self.component()
+        files[self.root / "templates" / self.template_name] = self.template()
+        files[test_file] = self.test()
         return files
 
     def component(self) -> str:
