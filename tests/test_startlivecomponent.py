@@ -100,8 +100,8 @@ def test_an_unknown_app_is_refused() -> None:
         start("cart", "--app", "nope")
 
 
-def test_several_apps_in_the_working_directory_need_app() -> None:
-    os.chdir(ROOT)  # the demo: six apps
+def test_several_apps_in_the_working_directory_need_app(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)  # the demo: six apps
     with pytest.raises(CommandError, match="pass --app with one of: .*demo_counter"):
         start("cart")
 

@@ -18,6 +18,9 @@ class Command(BaseCommand):
         "that clicks it with liveview.testing."
     )
 
+    # Like startapp: scaffolding must work in a project whose checks fail.
+    requires_system_checks: list[str] = []
+
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("name", help="the component's registered name, e.g. shopping_cart")
         parser.add_argument(
