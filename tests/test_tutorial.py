@@ -94,6 +94,30 @@ def test_every_block_is_a_command_or_a_named_file() -> None:
     }
 
 
+def test_a_block_that_names_no_file_is_refused() -> None:
+    with pytest.raises(AssertionError, match="names no file"):
+        steps("```python\nprint('where does this go?')\n```\n")
+
+
+def test_output_under_a_command_is_what_it_must_print() -> None:
+    [command] = steps("```console\n$ python -V\nPython 3...\n```\n")
+    assert command == Command("python -V", ("Python 3...",))
+    _assert_shown(command, "Python 3.11.7\n")
+    with pytest.raises(AssertionError, match="no line 'Python 3...'"):
+        _assert_shown(command, "Python 2.7.18\n")
+
+
+def test_expected_lines_must_come_in_order() -> None:
+    command = Command("make", ("first", "second"))
+    with pytest.raises(AssertionError, match="no line 'second'"):
+        _assert_shown(command, "second\nfirst\n")
+
+
+def test_a_generated_file_is_shown_without_its_name_line() -> None:
+    [file] = steps("```django\n{# app/x.html — as generated #}\n<p>x</p>\n```\n")
+    assert file == File("app/x.html", "<p>x</p>\n", "as generated")
+
+
 def test_the_documented_install_is_what_is_installed_here() -> None:
     [install] = [s for s in steps(TUTORIAL.read_text()) if _is_pip(s)]
     assert isinstance(install, Command)
