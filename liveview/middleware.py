@@ -57,6 +57,8 @@ def check_scripts(request: HttpRequest, response: HttpResponseBase) -> HttpRespo
     page = rendered_page(request)
     if page is None or page.sealed or not page.components:
         return response
+    if not 200 <= response.status_code < 300:
+        return response  # an error page: its render stopped before the scripts tag, say
     names = sorted({spec.name for spec in page.mount_args.values()})
     logger.warning(
         "%s rendered live components (%s) without {%% liveview_scripts %%}: they will not "

@@ -107,3 +107,18 @@ async def test_the_async_path_shows_the_notice_too(settings: Settings) -> None:
     response = await ScriptsCheckMiddleware(view)(RequestFactory().get("/"))  # type: ignore[misc]
     assert isinstance(response, HttpResponse)
     assert NOTICE_CLASS in response.content.decode()
+
+
+def test_an_error_response_is_left_alone(
+    settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings.DEBUG = True
+
+    def view(request: HttpRequest) -> HttpResponseBase:
+        html = engines["django"].from_string(WITHOUT_SCRIPTS).render({}, request)
+        return HttpResponse(html, status=500)
+
+    with caplog.at_level(logging.WARNING, logger="liveview"):
+        html = get(ScriptsCheckMiddleware(view)).content.decode()
+    assert NOTICE_CLASS not in html
+    assert caplog.records == []
