@@ -11,7 +11,7 @@ from django.template import Context
 from django.template.base import Template
 from django_components import Component, registry
 
-from liveview.events import EventHandler, is_event
+from liveview.events import EventHandler, is_event, wrapped_event
 
 if TYPE_CHECKING:
     from liveview.page import Page
@@ -92,6 +92,11 @@ class LiveComponent(Component):
                     if name.startswith("_") or name in RESERVED:
                         raise TypeError(f"{klass.__qualname__}.{name} cannot be an @event")
                     events[name] = EventHandler.build(name, obj)
+                elif (wrapper := wrapped_event(obj)) is not None:
+                    raise TypeError(
+                        f"{klass.__qualname__}.{name}: @{wrapper} above @event hides the "
+                        f"handler; an @event is a plain method: remove @{wrapper}"
+                    )
                 elif name in events and not is_event(obj):
                     del events[name]  # overridden without @event: no longer callable
             for name, annotation in vars(klass).get("__annotations__", {}).items():
@@ -212,7 +217,13 @@ def component_class(name: str) -> type[LiveComponent]:
     try:
         cls = registry.get(name)
     except Exception:
-        raise UnknownComponent(f"no component registered as {name!r}") from None
+        raise UnknownComponent(
+            f"no component registered as {name!r}: decorate its class with "
+            f'@register("{name}") in a components/ module of an installed app'
+        ) from None
     if not is_live_component(cls):
-        raise UnknownComponent(f"component {name!r} is not a LiveComponent")
+        raise UnknownComponent(
+            f"component {name!r} is {cls.__qualname__}, not a LiveComponent: "
+            "subclass liveview.LiveComponent to make it live"
+        )
     return cls  # type: ignore[return-value]
