@@ -4,10 +4,16 @@ from collections.abc import Iterator
 
 import pytest
 from django.test.utils import setup_databases, teardown_databases
+from hypothesis import settings
 from pytest_django.plugin import DjangoDbBlocker
 
 import tests.components  # noqa: F401  (registers the test components)
 from liveview.testing.db import close_sync_thread_connections
+
+# Hypothesis' per-example deadline is a timed unit test: on a loaded 2-core machine one example
+# took 642 ms against its 200 ms default. Speed is measured in bench/, not here.
+settings.register_profile("liveview", deadline=None)
+settings.load_profile("liveview")
 
 
 @pytest.fixture(scope="session")
