@@ -86,16 +86,50 @@ def test_a_comment_reaches_every_browser_on_the_event_as_text(
     assert stored == [HOSTILE, "Kick-off!"]
 
 
-def test_an_empty_comment_shows_the_error_and_posts_nothing(
-    browsers: list[Page], server: LiveServer
+def test_post_is_disabled_until_the_form_validates(page: Page, server: LiveServer) -> None:
+    pk = new_event(server, "Disabled")
+    open_live(page, f"/events/{pk}/")
+    post_button = page.get_by_role("button", name="Post")
+    expect(post_button).to_be_disabled()
+    page.get_by_label("Name").fill("Ann")
+    page.get_by_label("Comment", exact=True).fill("Hello")
+    expect(post_button).to_be_enabled()
+    expect(page.locator(".field-error")).to_have_count(0)
+
+
+def test_a_field_error_appears_as_the_user_types_and_goes_when_fixed(
+    page: Page, server: LiveServer, htmx_version: int
+) -> None:
+    pk = new_event(server, "Typing")
+    open_live(page, f"/events/{pk}/")
+    name, comment = page.get_by_label("Name"), page.get_by_label("Comment", exact=True)
+    post_button = page.get_by_role("button", name="Post")
+    name.fill("Ann")
+    comment.fill("Hello")
+    expect(post_button).to_be_enabled()
+    comment.fill("")  # cleared: the form's own "required" appears, Post is disabled again
+    expect(page.locator(".field-error")).to_have_text("This field is required.")
+    expect(post_button).to_be_disabled()
+    expect(name).to_have_value("Ann")
+    comment.press_sequentially("Back")
+    expect(page.locator(".field-error")).to_have_count(0)
+    expect(post_button).to_be_enabled()
+    expect(comment).to_have_value("Back")
+    expect(comment).to_be_focused()
+
+
+def test_a_forced_submit_of_an_invalid_form_shows_every_error_and_posts_nothing(
+    page: Page, server: LiveServer
 ) -> None:
     pk = new_event(server, "Quiet")
-    page = browsers[0]
     open_live(page, f"/events/{pk}/")
-    page.get_by_label("Name").fill("Ann")
-    page.get_by_label("Comment", exact=True).evaluate("el => el.removeAttribute('required')")
-    page.get_by_role("button", name="Post").click()
-    expect(page.locator(".field-error")).to_contain_text("required")
+    page.locator(".comment-form [required]").evaluate_all(
+        "els => els.forEach(el => el.removeAttribute('required'))"
+    )
+    post_button = page.get_by_role("button", name="Post")
+    post_button.evaluate("el => el.removeAttribute('disabled')")  # the server still refuses
+    post_button.click()
+    expect(page.locator(".field-error")).to_have_text(["This field is required."] * 2)
     assert orm(server, lambda: Comment.objects.filter(event_id=pk).count()) == 0
 
 
