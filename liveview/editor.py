@@ -188,4 +188,3 @@ class ResourceEditor(LiveComponent):
             raise ImproperlyConfigured(f"{type(self).__name__} sets no model")
         opts = self.model._meta
         return f"{opts.app_label}.change_{opts.model_name}"
-

@@ -14,12 +14,13 @@ class LiveForm(LiveComponent):
     """A component around one Django form (``form_class``), validated live.
 
     Bind each field's input to ``validate`` and the ``<form>`` to ``submit``, each with
-    ``form_round=submitted``: ``{% live "validate" on="input" debounce="300ms" form_round=submitted %}``
-    (an event made before the last successful submit is then ignored). The template sees ``data`` (the user's input), ``errors``
-    (per field, only for fields the user has changed, or all after a refused submit; ``form``
-    for the form's own errors), ``valid``, ``submit_disabled`` (invalid, on a live page only: a
-    page without JavaScript can still post) and ``submitted`` (how many submits succeeded).
-    Override ``form_valid(form)`` to act on a valid submit, and ``initial()`` for starting values.
+    ``form_round=submitted``, e.g. ``{% live "validate" on="input" debounce="300ms"
+    form_round=submitted %}`` (an event made before the last successful submit is ignored).
+    The template sees ``data`` (the user's input), ``errors`` (per field, only for fields the
+    user has changed, or all after a refused submit; ``form`` for the form's own errors),
+    ``valid``, ``submit_disabled`` (invalid, on a live page only: a page without JavaScript can
+    still post) and ``submitted`` (how many submits succeeded). Override ``form_valid(form)``
+    to act on a valid submit, and ``initial()`` for starting values.
     """
 
     form_class: ClassVar[type[forms.BaseForm]]
@@ -29,8 +30,8 @@ class LiveForm(LiveComponent):
     valid: bool = False
     submitted: int = 0
 
-    def mount(self, **kwargs: Any) -> None:
-        super().mount(**kwargs)
+    def mount(self, *args: Any, **kwargs: Any) -> None:
+        super().mount(*args, **kwargs)
         self.reset()
 
     def initial(self) -> dict[str, Any]:
@@ -76,7 +77,7 @@ class LiveForm(LiveComponent):
 
     @event
     def submit(self, form_round: int | None = None, **values: Any) -> None:
-        """Run ``form_valid`` when the form validates; otherwise show every error, change nothing."""
+        """Run ``form_valid`` if the form validates; otherwise show every error, change nothing."""
         if self._stale(form_round):
             return
         self._take(values)
@@ -94,7 +95,7 @@ class LiveForm(LiveComponent):
         return form_round is not None and form_round != self.submitted
 
     def _take(self, values: dict[str, Any]) -> None:
-        fields = self.form_class.base_fields
+        fields = list(self.base)  # the form's fields, as `reset` found them
         for name in fields:
             if name in values:
                 self.data[name] = values[name]

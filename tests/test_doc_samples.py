@@ -193,3 +193,12 @@ def demo_server(transactional_db: None) -> Iterator[Demo]:
         yield Demo(base_url=live.base_url, env=env)
     finally:
         live.stop()
+
+
+def test_the_readme_links_every_document() -> None:
+    readme = (ROOT / "README.md").read_text()
+    start = readme.index("## Documentation")
+    section = readme[start : readme.index("\n## ", start + 1)]
+    linked = set(re.findall(r"\]\((docs/[\w-]+\.md)\)", section))
+    present = {str(p.relative_to(ROOT)) for p in (ROOT / "docs").glob("*.md")}
+    assert present <= linked, f"link these from the README's Documentation: {present - linked}"
