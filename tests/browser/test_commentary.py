@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 from playwright.sync_api import Browser, Dialog, Page, expect
+from pytest_django.fixtures import Settings
 
 from project.commentary.models import Comment, Event
 from tests.browser.conftest import ACTION_TIMEOUT_MS
@@ -151,3 +152,28 @@ def test_the_events_list_links_every_event(page: Page, server: LiveServer) -> No
     open_live(page, "/events/")
     page.get_by_role("link", name="Listed").click()
     expect(page).to_have_url(f"{server.base_url}/events/{pk}/")
+
+
+def test_a_debounced_send_from_an_input_replaced_during_its_delay_is_not_refused_htmx2(
+    page: Page, server: LiveServer, settings: Settings
+) -> None:
+    """Regression: under htmx 2 a fragment replaces the form while the comment's debounced
+    validation waits; it then fires from the detached textarea, whose htmx events never reach
+    the glue, so it went unstamped and was refused as a stale replay ("reconnecting")."""
+    settings.LIVEVIEW_HTMX_VERSION = 2
+    received: list[str] = []
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda p: received.append(str(p))))
+    page.clock.install()
+    pk = new_event(server, "Detached")
+    open_live(page, f"/events/{pk}/")
+    name, comment = page.get_by_label("Name"), page.get_by_label("Comment", exact=True)
+    name.fill("Ann")
+    page.clock.run_for(100)
+    comment.fill("Hello")
+    page.clock.run_for(200)  # the name's validation fires; its fragment replaces the form
+    expect(name).to_have_attribute("value", "Ann")
+    page.clock.run_for(200)  # the comment's fires, from the replaced textarea
+    comment.fill("")  # one more event, whose answer comes after the comment's
+    page.clock.run_for(300)
+    expect(page.locator(".field-error")).to_have_text("This field is required.")
+    assert not [frame for frame in received if "lv-error" in frame]

@@ -13,6 +13,17 @@
     if (url) { r.removeAttribute("data-url"); location.assign(url); }
   }
   if (two) {
+    // A debounced send whose element a fragment replaced during its delay still fires, from
+    // the detached element, whose events never reach <body>: stamp it here, as it is sent.
+    var make = htmx.createWebSocket;
+    htmx.createWebSocket = function (url) {
+      var w = make(url), send = w.send;
+      w.send = function (d) {
+        if (typeof d === "string" && d.indexOf('"lv_v"') < 0) d = d.replace(/^\{/, '{"lv_v":' + JSON.stringify(epoch()) + ",");
+        return send.call(w, d);
+      };
+      return w;
+    };
     b.setAttribute("hx-ext", ((b.getAttribute("hx-ext") || "") + ",ws").replace(/^,/, ""));
     b.setAttribute("ws-connect", s.dataset.url);
     if (document.readyState === "complete") htmx.process(b);
