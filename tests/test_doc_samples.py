@@ -43,10 +43,10 @@ DELEGATED: dict[str, tuple[str, str]] = {
         "tests/test_tutorial.py",
         "replays every command and file from `django-admin startproject` to a live page",
     ),
-    "docs/testing.md": ("tests/test_testing_docs.py", "runs the test samples as tests"),
+    "docs/testing.md": ("tests/testing/test_docs.py", "runs the test samples as tests"),
     "docs/deployment.md": (
-        "tests/test_deployment.py",
-        "runs the documented nginx config in front of two server processes",
+        "tests/scale/test_nginx.py",
+        "runs Debian's nginx with the documented block in front of two server processes",
     ),
     "docs/benchmarks.md": ("Makefile", "`make bench` runs the scenarios and writes it"),
 }
