@@ -33,6 +33,9 @@ RESERVED = frozenset(
         "extra_context",
         "login_required",
         "permission_required",
+        "staff_required",
+        "tick",
+        "tick_every",
     }
 )
 
@@ -54,6 +57,11 @@ class LiveComponent(Component):
     #: Permissions ("app.codename", or a tuple: all of them) a user needs to mount it or call
     #: its events (like Django's PermissionRequiredMixin); implies `login_required`.
     permission_required: ClassVar[str | tuple[str, ...] | None] = None
+    #: Only an active staff user (``is_staff``) may mount it or call its events (like Django's
+    #: ``staff_member_required``); implies `login_required`.
+    staff_required: ClassVar[bool] = False
+    #: Seconds between two `tick()` calls while the page's socket is open; None: never.
+    tick_every: ClassVar[float | None] = None
     _lv_events: ClassVar[dict[str, EventHandler]] = {}
     _lv_defaults: ClassVar[dict[str, Any]] = {}
 
@@ -123,6 +131,10 @@ class LiveComponent(Component):
             setattr(self, field, copy.deepcopy(default))
         self.mount(**kwargs)
         self._lv_pristine = True
+
+    def tick(self) -> None:
+        """Called every `tick_every` seconds while the page is open; then the component is
+        re-rendered (and sent when its HTML changed). The default only re-renders."""
 
     def extra_context(self) -> Mapping[str, Any]:
         """Template variables computed at each render (a bound form, say): not state."""

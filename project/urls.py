@@ -17,4 +17,5 @@ urlpatterns = [
     path("events/", include("project.commentary.urls")),
     path("api/polls/", include("project.polls.api")),
     path("admin/", admin.site.urls),
+    path("liveview/", include("liveview.urls")),
 ]

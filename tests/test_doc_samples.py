@@ -11,6 +11,8 @@ The policy, by fence language:
 - ``console``: each ``$ `` command is run or matched (tests/doc_samples/console.py): ``make``
   targets must exist in the Makefile; ``curl`` runs against the demo on a loopback port, and
   its output must match what the document shows under it (``...`` elides, ETags are variables).
+- ``text``: a diagram or a program's output, never run; a ``$ `` command line in it fails
+  (commands go in ``console`` blocks, where they are checked).
 - any other language, or none, fails: say what a block is, and make sure something checks it.
   A config for another program (nginx) counts as executed only when a test runs that program
   with it in front of the demo; its document is then delegated to that test below.
@@ -50,7 +52,7 @@ DELEGATED: dict[str, tuple[str, str]] = {
     ),
     "docs/benchmarks.md": ("Makefile", "`make bench` runs the scenarios and writes it"),
 }
-HANDLED = frozenset({"python", "django", "console"})
+HANDLED = frozenset({"python", "django", "console", "text"})
 EXCERPT = re.compile(r"\A# from (\S+)\n")
 PRELUDE = "{% load liveview component_tags %}"
 
@@ -111,6 +113,8 @@ def test_the_samples_run(doc: str, request: pytest.FixtureRequest) -> None:
             _django(fence)
         elif fence.lang == "console":
             _console(fence, session)
+        elif fence.lang == "text" and re.search(r"^\$ ", fence.text, flags=re.M):
+            pytest.fail(f"{fence.where}: a command in a text block: use console", pytrace=False)
 
 
 def _python(fence: Fence, namespace: dict[str, Any]) -> None:
