@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from liveview.data.blocks import Block, Button, Column, Heading, Link, Row, Text
 from liveview.data.chart import Chart
-from liveview.data.datapage import DataPage, Layout
+from liveview.data.datapage import DataPage, Layout, data_page
 from liveview.data.table import Table
 from liveview.data.views import data_page_view, page_path
 
@@ -20,6 +20,7 @@ __all__ = [
     "Row",
     "Table",
     "Text",
+    "data_page",
     "data_page_view",
     "page_path",
 ]

@@ -3,7 +3,7 @@
 # table state (sort, filter, page) and re-reads the data at every render.
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, ClassVar
 
 from liveview.component import LiveComponent
@@ -117,3 +117,33 @@ class DataPage(LiveComponent):
 
 def _tables(blocks: Iterable[Block]) -> list[Table]:
     return [b for top in blocks for b in top.walk() if isinstance(b, Table)]
+
+
+def data_page(
+    name: str, *, title: str = "", watch: Sequence[Subscription] = ()
+) -> Callable[[Callable[[DataPage], Layout]], type[DataPage]]:
+    """Turn a function into a registered DataPage: the function is its ``layout()``.
+
+    ``@data_page("hello") def hello(page): return Text("Hello")``; then ``page_path("hello/",
+    hello)``. For actions of your own (``@event``), subclass DataPage instead.
+    """
+    from django_components import register
+
+    def decorate(func: Callable[[DataPage], Layout]) -> type[DataPage]:
+        def layout(self: DataPage) -> Layout:
+            return func(self)
+
+        attrs = {
+            "layout": layout,
+            "title": title,
+            "watch": tuple(watch),
+            # A function defined by exec() has no module; django-components needs one.
+            "__module__": func.__module__ or __name__,
+            "__qualname__": func.__qualname__,
+            "__doc__": func.__doc__,
+        }
+        cls = type(func.__name__, (DataPage,), attrs)
+        register(name)(cls)
+        return cls
+
+    return decorate

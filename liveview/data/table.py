@@ -2,6 +2,7 @@
 # Its view state (sort, filter, page) lives in the DataPage; this module turns it into rows.
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -62,7 +63,7 @@ class TableView:
 
 
 class Table(Block):
-    """A table of `rows` (a QuerySet, or a list of dicts) with server-side sort, filter, paging.
+    """A table of `rows` (a QuerySet, a list of dicts or objects): sorted, filtered, paged.
 
     ``Table(Sample.objects.all(), columns=["name", "score"], per_page=10)``. Columns default to
     the model's fields (or the first row's keys). When the rows are a QuerySet of a
@@ -73,7 +74,7 @@ class Table(Block):
 
     def __init__(
         self,
-        rows: QuerySet[Any] | Sequence[Mapping[str, Any]],
+        rows: QuerySet[Any] | Sequence[Any],
         *,
         columns: Sequence[str] | None = None,
         labels: Mapping[str, str] | None = None,
@@ -84,7 +85,7 @@ class Table(Block):
         caption: str | None = None,
     ) -> None:
         if isinstance(rows, str | bytes) or not isinstance(rows, QuerySet | Sequence):
-            raise TypeError(f"Table rows must be a QuerySet or a list of dicts, not {rows!r}")
+            raise TypeError(f"Table rows must be a QuerySet or a list, not {rows!r}")
         if per_page < 1:
             raise ValueError(f"per_page must be at least 1, not {per_page!r}")
         self.source = rows
@@ -95,13 +96,18 @@ class Table(Block):
         self.key = key
         self.per_page = per_page
         if sortable is True:
-            self.sortable = set(self.columns)
+            self.sortable = {c for c in self.columns if self._orderable(c)}
         elif sortable is False:
             self.sortable = set()
         else:
             unknown = set(sortable) - set(self.columns)
             if unknown:
                 raise ValueError(f"sortable names columns the table does not have: {unknown}")
+            unorderable = {c for c in sortable if not self._orderable(c)}
+            if unorderable:
+                raise ValueError(
+                    f"a QuerySet sorts by fields and annotations only, not {unorderable}"
+                )
             self.sortable = set(sortable)
         self.filterable = filterable
         self.caption = caption
@@ -114,7 +120,23 @@ class Table(Block):
         if isinstance(self.source, QuerySet):
             return [f.name for f in _fields(self.source.model) if f.name != "etag"]
         first = self.source[0] if self.source else {}
-        return list(first.keys())
+        if isinstance(first, Mapping):
+            return list(first.keys())
+        if dataclasses.is_dataclass(first):
+            return [f.name for f in dataclasses.fields(first)]
+        return [k for k in vars(first) if not k.startswith("_")]
+
+    def _orderable(self, column: str) -> bool:
+        """Whether the rows can sort by `column`: any key of a list; a field or annotation of
+        a QuerySet (a property or method is shown, but the database cannot sort by it)."""
+        if not isinstance(self.source, QuerySet):
+            return True
+        query = self.source.query
+        return (
+            _field(self.source.model, column) is not None
+            or column in query.annotations
+            or column in query.values_select
+        )
 
     def label(self, column: str) -> str:
         if column in self._labels:
@@ -157,7 +179,7 @@ class Table(Block):
         cells = [[Cell(c, _value(row, c)) for c in self.columns] for row in page.object_list]
         return TableView(self, state, headers, cells, page, page.paginator.count)
 
-    def _filtered(self, q: str) -> QuerySet[Any] | Sequence[Mapping[str, Any]]:
+    def _filtered(self, q: str) -> QuerySet[Any] | Sequence[Any]:
         q = q.strip()[:MAX_FILTER]
         if not q or not self.filterable:
             return self.source
@@ -175,8 +197,8 @@ class Table(Block):
         ]
 
     def _sorted(
-        self, rows: QuerySet[Any] | Sequence[Mapping[str, Any]], column: str, *, descending: bool
-    ) -> QuerySet[Any] | Sequence[Mapping[str, Any]]:
+        self, rows: QuerySet[Any] | Sequence[Any], column: str, *, descending: bool
+    ) -> QuerySet[Any] | Sequence[Any]:
         if isinstance(rows, QuerySet):
             order = models.F(column)
             expr = order.desc(nulls_last=True) if descending else order.asc(nulls_last=True)
@@ -201,7 +223,9 @@ def _field(model: type[models.Model], name: str) -> models.Field[Any, Any] | Non
 def _value(row: Any, column: str) -> Any:
     if isinstance(row, Mapping):
         return row.get(column)
-    return getattr(row, column, None)
+    value = getattr(row, column, None)
+    # A method column (`get_status_display`) is called, as a template would.
+    return value() if callable(value) else value
 
 
 def _text(value: Any) -> str:

@@ -7,7 +7,17 @@ from typing import Any
 from django_components import register
 
 from liveview import event
-from liveview.data import Button, Chart, DataPage, Heading, Layout, Row, Table, Text
+from liveview.data import (
+    Button,
+    Chart,
+    DataPage,
+    Heading,
+    Layout,
+    Row,
+    Table,
+    Text,
+    data_page,
+)
 from project.explore.models import Sample
 
 ROWS: list[dict[str, Any]] = [
@@ -58,3 +68,18 @@ class BadButtonPage(DataPage):
 class TwoTablesPage(DataPage):
     def layout(self) -> Layout:
         return [Table(ROWS, key="same"), Table(ROWS, key="same")]
+
+
+@data_page("test_data_function", title="From a function", watch=[Sample])
+def from_function(page: DataPage) -> Layout:
+    return Text(f"{Sample.objects.count()} samples")
+
+
+class Named:
+    """A row object with a method column."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def shout(self) -> str:
+        return self.name.upper()

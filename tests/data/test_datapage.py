@@ -137,3 +137,12 @@ def test_an_event_that_writes_re_renders_its_own_page() -> None:
     count = Sample.objects.count()
     frame = page.dispatch("lv-1", "add", {"name": "Newbie"})
     assert frame is not None and f"{count + 1} samples" in frame
+
+
+@pytest.mark.django_db
+def test_a_function_becomes_a_registered_page() -> None:
+    page = connected("test_data_function")
+    html = page.render_all()
+    assert "<h1>From a function</h1>" in html
+    assert f"{Sample.objects.count()} samples" in html
+    assert page.topics() == {"/samples/"}

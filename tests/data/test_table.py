@@ -5,7 +5,7 @@ import pytest
 from liveview.data import Table
 from liveview.data.table import TableState
 from project.explore.models import Sample
-from tests.data.pages import ROWS
+from tests.data.pages import ROWS, Named
 
 
 def state(sort: str = "", q: str = "", page: int = 1) -> TableState:
@@ -65,8 +65,8 @@ def test_sortable_must_name_table_columns() -> None:
 
 
 def test_rows_must_be_a_queryset_or_a_list() -> None:
-    with pytest.raises(TypeError, match="QuerySet or a list of dicts"):
-        Table("abc")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="QuerySet or a list"):
+        Table("abc")
 
 
 def test_headers_mark_the_sorted_column_and_its_direction() -> None:
@@ -109,3 +109,37 @@ def test_a_queryset_columns_default_to_its_fields_without_the_etag() -> None:
         "bill_length",
         "body_mass",
     ]
+
+
+@pytest.mark.django_db
+def test_a_queryset_column_that_is_not_a_field_is_shown_but_not_sortable() -> None:
+    table = Table(Sample.objects.all(), columns=["name", "uri"])
+    assert table.sortable == {"name"}
+    first = Sample.objects.order_by("pk").first()
+    assert first is not None
+    assert table.view(state()).rows[0][1].value == first.uri
+
+
+@pytest.mark.django_db
+def test_sorting_a_queryset_by_a_property_is_refused_when_the_table_is_made() -> None:
+    with pytest.raises(ValueError, match="fields and annotations"):
+        Table(Sample.objects.all(), columns=["name", "uri"], sortable=["uri"])
+
+
+@pytest.mark.django_db
+def test_a_values_queryset_gives_dict_rows() -> None:
+    table = Table(Sample.objects.values("name", "species"), columns=["name", "species"])
+    assert table.sortable == {"name", "species"}
+    assert (
+        table.view(state("-name")).rows[0][0].value
+        == (Sample.objects.order_by("-name").values_list("name", flat=True)[0])
+    )
+
+
+def test_a_method_column_is_called() -> None:
+    table = Table([Named("ada")], columns=["shout"])
+    assert table.view(state()).rows[0][0].value == "ADA"
+
+
+def test_columns_of_objects_default_to_their_attributes() -> None:
+    assert Table([Named("ada")]).columns == ["name"]
