@@ -7,9 +7,11 @@ from collections.abc import Iterator
 import pytest
 from django.db.models import Max, Min
 from playwright.sync_api import Browser, Locator, Page, expect
+from pytest_django.fixtures import Settings
 
 from project.explore.models import Sample
 from tests.browser.conftest import ACTION_TIMEOUT_MS
+from tests.browser.data_urls import ARRIVED, GATE, GATED
 from tests.browser.support import LiveServer, open_live, orm
 
 pytestmark = pytest.mark.browser
@@ -63,6 +65,28 @@ def test_typing_a_filter_keeps_the_matching_rows(
     expect(page_info(page)).to_contain_text(f"· {gentoo} rows")
     assert set(column(page, "species").all_inner_texts()) == {"Gentoo"}
     expect(page.get_by_label("Filter")).to_have_value("gENtoo")
+
+
+def test_a_key_typed_while_a_reply_is_on_its_way_is_still_sent(
+    page: Page, settings: Settings, htmx_version: int
+) -> None:
+    # The server holds its reply to "Al" until "x" is typed, so the reply lands inside the
+    # debounce of "Alx". htmx 2 replaces the box, and its pending send then fired from the
+    # detached old box, without the glue's epoch: refused as stale, the table stayed at "Al".
+    settings.ROOT_URLCONF = "tests.browser.data_urls"
+    ARRIVED.clear()
+    GATE.clear()
+    try:
+        open_live(page, "/gated/")
+        box = page.get_by_label("Filter")
+        box.press_sequentially(GATED)
+        assert ARRIVED.wait(timeout=10)
+        box.press("x")
+    finally:
+        GATE.set()
+    expect(page.locator("tbody")).to_contain_text("No rows match “Alx”")
+    expect(box).to_have_value("Alx")
+    expect(page.locator(".lv-error")).to_have_count(0)
 
 
 def test_next_and_previous_page_through_the_rows(
