@@ -9,6 +9,7 @@ from django.db.models import Max, Min
 from playwright.sync_api import Browser, Locator, Page, expect
 from pytest_django.fixtures import Settings
 
+from project.explore.data import SEEDED, measurement
 from project.explore.models import Sample
 from tests.browser.conftest import ACTION_TIMEOUT_MS
 from tests.browser.data_urls import ARRIVED, GATE, GATED
@@ -24,6 +25,22 @@ def other(browser: Browser, server: LiveServer) -> Iterator[Page]:
     second.set_default_timeout(ACTION_TIMEOUT_MS)
     yield second.new_page()
     second.close()
+
+
+@pytest.fixture(autouse=True)
+def samples(server: LiveServer) -> int:
+    """The demo's data set, seeded again: transactional tests elsewhere flush the database."""
+
+    def seed() -> int:
+        if Sample.objects.count() < SEEDED:
+            Sample.objects.all().delete()
+            for m in map(measurement, range(1, SEEDED + 1)):
+                Sample.objects.create(
+                    name=m.name, species=m.species, bill_length=m.bill_length, body_mass=m.body_mass
+                )
+        return Sample.objects.count()
+
+    return orm(server, seed)
 
 
 def table(page: Page) -> Locator:
