@@ -86,19 +86,6 @@ def test_a_comment_reaches_every_browser_on_the_event_as_text(
     assert stored == [HOSTILE, "Kick-off!"]
 
 
-def test_an_empty_comment_shows_the_error_and_posts_nothing(
-    browsers: list[Page], server: LiveServer
-) -> None:
-    pk = new_event(server, "Quiet")
-    page = browsers[0]
-    open_live(page, f"/events/{pk}/")
-    page.get_by_label("Name").fill("Ann")
-    page.get_by_label("Comment", exact=True).evaluate("el => el.removeAttribute('required')")
-    page.get_by_role("button", name="Post").click()
-    expect(page.locator(".field-error")).to_contain_text("required")
-    assert orm(server, lambda: Comment.objects.filter(event_id=pk).count()) == 0
-
-
 def test_posting_works_without_javascript(browser: Browser, server: LiveServer) -> None:
     pk = new_event(server, "No script")
     context = browser.new_context(base_url=server.base_url, java_script_enabled=False)
