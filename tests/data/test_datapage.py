@@ -168,3 +168,10 @@ def test_a_broadcast_lays_out_identical_pristine_pages_once(
     frames = render_batch([(first, [change]), (second, [change])])
     assert frames[0] is not None and frames[0] == frames[1]
     assert len({id(c) for c in calls}) == 1  # only the first page's component laid out
+
+
+def test_the_datapage_base_is_not_reported_as_unregistered() -> None:
+    from liveview.checks import check_components_registered
+    from liveview.data import DataPage
+
+    assert [m for m in check_components_registered() if m.obj is DataPage] == []
