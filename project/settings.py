@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "project.echo",
     "project.polls",
     "project.commentary",
+    "project.explore",
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,11 @@ DEMOS = [
     ("/echo/", "Echo", "Sends a message over the socket and lists the echoes."),
     ("/polls/", "Polls", "Live vote totals in every browser; edits that never overwrite silently."),
     ("/events/", "Live commentary", "A comment feed broadcast to everyone watching an event."),
+    (
+        "/explore/",
+        "Explore",
+        "A table and charts composed in Python; add a sample, see it everywhere.",
+    ),
     ("/liveview/", "Inspector", "Staff only: this process's connections, events and render times."),
 ]
 
