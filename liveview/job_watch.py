@@ -8,6 +8,7 @@ import logging
 import weakref
 
 from asgiref.sync import sync_to_async
+from django.db import OperationalError
 
 from liveview import conf
 from liveview.hub import existing_hub
@@ -55,6 +56,10 @@ async def watch() -> None:
         idle = 0
         try:
             etags = await sync_to_async(_etags, thread_sensitive=False)(uris)
+        except OperationalError as exc:
+            if "is locked" not in str(exc):
+                raise
+            continue  # SQLite busy with a worker's write: the next poll will see it
         except Exception:
             logger.exception("liveview: polling %d jobs failed", len(uris))
             continue

@@ -11,7 +11,7 @@ from importlib import import_module
 from importlib.util import find_spec
 from typing import Any, Concatenate, Generic, ParamSpec, TypeVar
 
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.utils import timezone
 
 from liveview import conf
@@ -168,6 +168,9 @@ def cancel(instance: Job) -> bool:
     return ok
 
 
+_WRITE_ATTEMPTS = 5
+
+
 def _enqueue(job_id: int) -> None:
     result = run_job.enqueue(job_id=job_id)
     Job.objects.filter(pk=job_id).update(task_id=str(result.id)[:64])
@@ -177,7 +180,16 @@ def _write(job_id: int, where: dict[str, Any], **fields: Any) -> bool:
     """Update the job's row if it matches `where`, with a new ETag; announce it when it did."""
     etag = new_etag()
     rows = Job.objects.filter(pk=job_id, **where)
-    if not rows.update(**fields, etag=etag, updated_at=timezone.now()):
+    for attempt in range(_WRITE_ATTEMPTS):
+        try:
+            updated = rows.update(**fields, etag=etag, updated_at=timezone.now())
+            break
+        except OperationalError as exc:
+            # SQLite: the server and the worker share one file; a write may find it locked.
+            if "is locked" not in str(exc) or attempt == _WRITE_ATTEMPTS - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+    if not updated:
         return False
     if not conf.jobs_polled():
         # A shared layer reaches every server: announce it. A process-local one cannot from a

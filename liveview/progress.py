@@ -7,6 +7,7 @@ from typing import Any
 
 from django_components import register
 
+from liveview import conf
 from liveview.component import LiveComponent
 from liveview.events import event
 from liveview.models import JOBS_COLLECTION, Job
@@ -57,12 +58,15 @@ class JobProgress(LiveComponent):
 
     def extra_context(self) -> dict[str, Any]:
         job = self.job
+        # htmx 2 replaces the component on every update: keep the Cancel button the user is
+        # pressing (a click needs the same element under mousedown and mouseup). htmx 4 morphs.
+        preserve = conf.htmx_version() == 2
         if job is None:
-            return {"status_text": ""}
+            return {"status_text": "", "preserve": preserve}
         text = STATUS_TEXT[Job.Status(job.status)]
         if job.status == Job.Status.RUNNING and job.cancel_requested:
             text = "Cancelling…"
-        return {"status_text": text}
+        return {"status_text": text, "preserve": preserve}
 
     @event
     def cancel(self) -> None:
