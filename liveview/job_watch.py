@@ -14,7 +14,7 @@ from liveview import conf
 from liveview.hub import existing_hub
 from liveview.models import JOBS_COLLECTION, Job
 from liveview.publish import apublish
-from liveview.resources import ResourceChanged
+from liveview.resources import Method, ResourceChanged
 
 logger = logging.getLogger("liveview.jobs")
 
@@ -68,7 +68,7 @@ async def watch() -> None:
                 continue
             # Also on first sight: the job may have moved between a page's mount and now.
             seen[uri] = etag
-            method = "PUT" if etag is not None else "DELETE"
+            method: Method = "PUT" if etag is not None else "DELETE"
             await apublish(ResourceChanged(method, uri, JOBS_COLLECTION, etag))
         for gone in set(seen) - set(etags):
             del seen[gone]

@@ -127,7 +127,8 @@ def function_named(name: str) -> JobFunction[Any, Any]:
         raise LookupError(f"no @job function is named {name!r}") from None
 
 
-@_tasks.task()
+# django.tasks (Django 6) or its backport: untyped here, as the module is chosen at import.
+@_tasks.task()  # type: ignore[untyped-decorator]
 def run_job(job_id: int) -> None:
     """The django-tasks task the worker runs: one Job, from queued to its end."""
     if not _write(job_id, {"status": Job.Status.QUEUED}, status=Job.Status.RUNNING):

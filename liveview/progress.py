@@ -44,10 +44,8 @@ class JobProgress(LiveComponent):
         self.follow = follow
         self.label = label
         self.cancellable = cancellable
-        if follow:
-            self.job = Job.objects.filter(name=follow).first()
-        else:
-            self.job = Job.objects.filter(pk=job).first()
+        found = Job.objects.filter(name=follow) if follow else Job.objects.filter(pk=job or 0)
+        self.job = found.first()
         self.job_id = self.job.pk if self.job is not None else job
 
     def subscriptions(self) -> Iterable[Subscription]:

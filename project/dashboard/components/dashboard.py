@@ -52,7 +52,7 @@ class Results(LiveComponent):
     def mount(self) -> None:
         done = Job.objects.filter(name=feature_selection.name, status=Job.Status.DONE).first()
         self.job_id = done.pk if done is not None else None
-        self.result: dict[str, Any] = done.result if done is not None else {}
+        self.result: dict[str, Any] = (done.result if done is not None else None) or {}
         latest = feature_selection.latest()
         self.latest_id = latest.pk if latest is not None else None
 
