@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "project.polls",
     "project.commentary",
     "project.dashboard",
+    "project.explore",
 ]
 
 MIDDLEWARE = [

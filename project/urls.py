@@ -18,5 +18,6 @@ urlpatterns = [
     path("polls/", include("project.polls.urls")),
     path("events/", include("project.commentary.urls")),
     path("api/polls/", include("project.polls.api")),
+    path("explore/", include("project.explore.urls")),
     path("admin/", admin.site.urls),
 ]

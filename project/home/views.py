@@ -10,6 +10,11 @@ DEMOS = [
     ("/polls/", "Polls", "Live vote totals in every browser; edits that never overwrite silently."),
     ("/events/", "Live commentary", "A comment feed broadcast to everyone watching an event."),
     ("/dashboard/", "Dashboard", "Run feature selection as a background job; watch it live."),
+    (
+        "/explore/",
+        "Explore",
+        "A table and charts composed in Python; add a sample, see it everywhere.",
+    ),
 ]
 
 

@@ -1,0 +1,149 @@
+# DataPage: a live component whose HTML comes from Python blocks (Table, Chart, Text, Row…)
+# returned by its layout(), not from a template the user writes. It keeps each viewer's
+# table state (sort, filter, page) and re-reads the data at every render.
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, ClassVar
+
+from liveview.component import LiveComponent
+from liveview.data.blocks import Block, Button, flatten
+from liveview.data.table import MAX_FILTER, Table, TableState, initial_state
+from liveview.events import event
+from liveview.resources import ResourceChanged, Subscription
+
+Layout = Block | Iterable[Block | None] | None
+
+
+class DataPage(LiveComponent):
+    """A page (or a part of one) composed in Python: override ``layout()``.
+
+    The layout is built again at every render, so it always shows the database as it is now.
+    Table sorting, filtering and paging are events of this component; add your own with
+    ``@event`` and bind them with ``Button("Label", "event_name")``.
+    """
+
+    template_name = "liveview/data/page.html"
+    #: The HTML depends on the state only: a broadcast renders it once for identical pages.
+    #: Set False when layout() reads ``self.live.user``.
+    viewer_independent = True
+    #: A heading shown above the layout, and the <title> of a page served by `page_path`.
+    title: ClassVar[str] = ""
+    #: What the page shows besides its tables' models: the page re-renders when it changes.
+    watch: ClassVar[Sequence[Subscription]] = ()
+
+    #: Each table's view state, by the table's key.
+    table_states: dict[str, TableState] = {}
+
+    def layout(self) -> Layout:
+        """The blocks to show: a block, a list of blocks, or blocks nested in Row and Column."""
+        raise NotImplementedError(f"{type(self).__name__} must define layout()")
+
+    # -- building -----------------------------------------------------------------------------
+
+    def blocks(self) -> list[Block]:
+        """The layout as a list of top-level blocks, every table given its key."""
+        blocks = list(flatten([self.layout()]))
+        seen: set[str] = set()
+        for number, table in enumerate(_tables(blocks), start=1):
+            if table.key is None:
+                table.key = f"table-{number}"
+            if table.key in seen:
+                raise ValueError(f"two tables share the key {table.key!r}: give each a key=")
+            seen.add(table.key)
+        return blocks
+
+    def table(self, key: str) -> Table:
+        """The table with this key in the current layout (a KeyError names a missing one)."""
+        for table in _tables(self.blocks()):
+            if table.key == key:
+                return table
+        raise KeyError(f"no table {key[:64]!r} on this page")
+
+    def table_state(self, key: str) -> TableState:
+        return self.table_states.get(key) or initial_state()
+
+    def extra_context(self) -> Mapping[str, Any]:
+        blocks = self.blocks()
+        for top in blocks:
+            for block in top.walk():
+                if isinstance(block, Button) and block.event_name not in type(self)._lv_events:
+                    raise ValueError(
+                        f"Button {block.label!r} calls {block.event_name!r}, "
+                        f"which is not an @event of {type(self).__name__}"
+                    )
+        for table in _tables(blocks):
+            assert table.key is not None
+            table.current = table.view(self.table_state(table.key))
+        return {"blocks": blocks, "title": self.title}
+
+    # -- live ---------------------------------------------------------------------------------
+
+    def subscriptions(self) -> Iterable[Subscription]:
+        found: list[Subscription] = list(self.watch)
+        for top in self.blocks():
+            for block in top.walk():
+                found.extend(block.subscriptions())
+        return found
+
+    def resource_changed(self, change: ResourceChanged) -> None:
+        """Nothing to reload: the layout reads the data again when the page re-renders."""
+
+    # -- the tables' events -------------------------------------------------------------------
+
+    @event
+    def table_sort(self, table: str, column: str) -> None:
+        """Sort by `column`, ascending; again on the same column: descending."""
+        self.table(table).check_sort(column)
+        state = self.table_state(table)
+        descending = state["sort"] == column
+        self._set(table, {**state, "sort": f"-{column}" if descending else column, "page": 1})
+
+    @event
+    def table_filter(self, table: str, q: str = "") -> None:
+        """Show only the rows with `q` in one of their columns (any case)."""
+        self.table(table)
+        self._set(table, {**self.table_state(table), "q": q[:MAX_FILTER], "page": 1})
+
+    @event
+    def table_page(self, table: str, page: int) -> None:
+        """Go to page `page` (clamped to the pages there are when it renders)."""
+        self.table(table)
+        self._set(table, {**self.table_state(table), "page": max(1, page)})
+
+    def _set(self, key: str, state: TableState) -> None:
+        self.table_states = {**self.table_states, key: state}
+
+
+def _tables(blocks: Iterable[Block]) -> list[Table]:
+    return [b for top in blocks for b in top.walk() if isinstance(b, Table)]
+
+
+def data_page(
+    name: str, *, title: str = "", watch: Sequence[Subscription] = ()
+) -> Callable[[Callable[[DataPage], Layout]], type[DataPage]]:
+    """Turn a function into a registered DataPage: the function is its ``layout()``.
+
+    ``@data_page("hello") def hello(page): return Text("Hello")``; then ``page_path("hello/",
+    hello)``. For actions of your own (``@event``), subclass DataPage instead.
+    """
+    from django_components import register
+
+    def decorate(func: Callable[[DataPage], Layout]) -> type[DataPage]:
+        def layout(self: DataPage) -> Layout:
+            return func(self)
+
+        attrs = {
+            "layout": layout,
+            "title": title,
+            "watch": tuple(watch),
+            # A function defined by exec() has no module; django-components needs one.
+            "__module__": func.__module__ or __name__,
+            "__qualname__": func.__qualname__,
+            "__doc__": func.__doc__,
+        }
+        cls = type(func.__name__, (DataPage,), attrs)
+        register(name)(cls)
+        return cls
+
+    return decorate

@@ -1,0 +1,232 @@
+# Table: rows from a QuerySet or a list of dicts, sorted, filtered and paginated on the server.
+# Its view state (sort, filter, page) lives in the DataPage; this module turns it into rows.
+from __future__ import annotations
+
+import dataclasses
+import functools
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar, TypedDict
+
+from django.core.paginator import Page, Paginator
+from django.db import models
+from django.db.models import Q, QuerySet
+
+from liveview.data.blocks import Block
+from liveview.resources import LiveResource, Subscription
+
+#: The longest filter text a table accepts; longer input is cut.
+MAX_FILTER = 200
+
+
+class TableState(TypedDict):
+    """What one viewer has chosen for one table: kept in the page's state."""
+
+    sort: str  # "" (source order), "column" (ascending) or "-column" (descending)
+    q: str
+    page: int
+
+
+def initial_state() -> TableState:
+    return {"sort": "", "q": "", "page": 1}
+
+
+@dataclass
+class Cell:
+    column: str
+    value: Any
+
+
+@dataclass
+class Header:
+    column: str
+    label: str
+    sortable: bool
+    #: "asc", "desc" or "" (not sorted by this column).
+    direction: str
+
+    @property
+    def aria_sort(self) -> str:
+        return {"asc": "ascending", "desc": "descending"}.get(self.direction, "none")
+
+
+@dataclass
+class TableView:
+    """A table as one viewer sees it: what the template renders."""
+
+    table: Table
+    state: TableState
+    headers: list[Header]
+    rows: list[list[Cell]]
+    page: Page[Any]
+    count: int
+
+
+class Table(Block):
+    """A table of `rows` (a QuerySet, a list of dicts or objects): sorted, filtered, paged.
+
+    ``Table(Sample.objects.all(), columns=["name", "score"], per_page=10)``. Columns default to
+    the model's fields (or the first row's keys). When the rows are a QuerySet of a
+    LiveResource model, the page re-renders whenever a row of that model is written.
+    """
+
+    template_name: ClassVar[str] = "liveview/data/table.html"
+
+    def __init__(
+        self,
+        rows: QuerySet[Any] | Sequence[Any],
+        *,
+        columns: Sequence[str] | None = None,
+        labels: Mapping[str, str] | None = None,
+        key: str | None = None,
+        per_page: int = 10,
+        sortable: bool | Sequence[str] = True,
+        filterable: bool = True,
+        caption: str | None = None,
+    ) -> None:
+        if isinstance(rows, str | bytes) or not isinstance(rows, QuerySet | Sequence):
+            raise TypeError(f"Table rows must be a QuerySet or a list, not {rows!r}")
+        if per_page < 1:
+            raise ValueError(f"per_page must be at least 1, not {per_page!r}")
+        self.source = rows
+        self.columns = list(columns) if columns is not None else self._default_columns()
+        if not self.columns:
+            raise ValueError("Table has no columns: pass columns=[...]")
+        self._labels = dict(labels or {})
+        self.key = key
+        self.per_page = per_page
+        if sortable is True:
+            self.sortable = {c for c in self.columns if self._orderable(c)}
+        elif sortable is False:
+            self.sortable = set()
+        else:
+            unknown = set(sortable) - set(self.columns)
+            if unknown:
+                raise ValueError(f"sortable names columns the table does not have: {unknown}")
+            unorderable = {c for c in sortable if not self._orderable(c)}
+            if unorderable:
+                raise ValueError(
+                    f"a QuerySet sorts by fields and annotations only, not {unorderable}"
+                )
+            self.sortable = set(sortable)
+        self.filterable = filterable
+        self.caption = caption
+        #: This viewer's rows, set by the page before it renders.
+        self.current: TableView | None = None
+
+    # -- columns --------------------------------------------------------------------------
+
+    def _default_columns(self) -> list[str]:
+        if isinstance(self.source, QuerySet):
+            return [f.name for f in _fields(self.source.model) if f.name != "etag"]
+        first = self.source[0] if self.source else {}
+        if isinstance(first, Mapping):
+            return list(first.keys())
+        if dataclasses.is_dataclass(first):
+            return [f.name for f in dataclasses.fields(first)]
+        return [k for k in vars(first) if not k.startswith("_")]
+
+    def _orderable(self, column: str) -> bool:
+        """Whether the rows can sort by `column`: any key of a list; a field or annotation of
+        a QuerySet (a property or method is shown, but the database cannot sort by it)."""
+        if not isinstance(self.source, QuerySet):
+            return True
+        query = self.source.query
+        return (
+            _field(self.source.model, column) is not None
+            or column in query.annotations
+            or column in query.values_select
+        )
+
+    def label(self, column: str) -> str:
+        if column in self._labels:
+            return self._labels[column]
+        if isinstance(self.source, QuerySet):
+            field = _field(self.source.model, column)
+            if field is not None:
+                return str(field.verbose_name).capitalize()
+        return column.replace("_", " ").capitalize()
+
+    # -- live -------------------------------------------------------------------------------
+
+    def subscriptions(self) -> Iterable[Subscription]:
+        if isinstance(self.source, QuerySet) and issubclass(self.source.model, LiveResource):
+            return [self.source.model]
+        return []
+
+    # -- one viewer's view ------------------------------------------------------------------
+
+    def check_sort(self, column: str) -> None:
+        if column not in self.sortable:
+            raise ValueError(f"column {column!r} cannot be sorted")
+
+    def view(self, state: TableState) -> TableView:
+        """The rows this viewer sees: filtered, sorted, the page they are on."""
+        sort = state["sort"]
+        column = sort.removeprefix("-")
+        if column not in self.sortable:
+            sort = column = ""
+        rows = self._filtered(state["q"])
+        rows = self._sorted(rows, column, descending=sort.startswith("-")) if column else rows
+        if isinstance(rows, QuerySet) and not rows.ordered:
+            rows = rows.order_by("pk")  # a stable order for the paginator
+        page = Paginator(rows, self.per_page).get_page(state["page"])
+        direction = "desc" if sort.startswith("-") else "asc"
+        headers = [
+            Header(c, self.label(c), c in self.sortable, direction if c == column else "")
+            for c in self.columns
+        ]
+        cells = [[Cell(c, _value(row, c)) for c in self.columns] for row in page.object_list]
+        return TableView(self, state, headers, cells, page, page.paginator.count)
+
+    def _filtered(self, q: str) -> QuerySet[Any] | Sequence[Any]:
+        q = q.strip()[:MAX_FILTER]
+        if not q or not self.filterable:
+            return self.source
+        if isinstance(self.source, QuerySet):
+            names = [c for c in self.columns if _field(self.source.model, c) is not None]
+            match = functools.reduce(
+                lambda a, b: a | b, (Q(**{f"{c}__icontains": q}) for c in names), Q(pk__in=[])
+            )
+            return self.source.filter(match)
+        needle = q.casefold()
+        return [
+            row
+            for row in self.source
+            if any(needle in _text(_value(row, c)).casefold() for c in self.columns)
+        ]
+
+    def _sorted(
+        self, rows: QuerySet[Any] | Sequence[Any], column: str, *, descending: bool
+    ) -> QuerySet[Any] | Sequence[Any]:
+        if isinstance(rows, QuerySet):
+            order = models.F(column)
+            expr = order.desc(nulls_last=True) if descending else order.asc(nulls_last=True)
+            return rows.order_by(expr, "pk")
+        present = [r for r in rows if _value(r, column) is not None]
+        missing = [r for r in rows if _value(r, column) is None]
+        try:
+            ordered = sorted(present, key=lambda r: _value(r, column), reverse=descending)
+        except TypeError:  # mixed types: compare as text
+            ordered = sorted(present, key=lambda r: _text(_value(r, column)), reverse=descending)
+        return ordered + missing
+
+
+def _fields(model: type[models.Model]) -> list[models.Field[Any, Any]]:
+    return [f for f in model._meta.concrete_fields if not f.is_relation]
+
+
+def _field(model: type[models.Model], name: str) -> models.Field[Any, Any] | None:
+    return next((f for f in _fields(model) if f.name == name), None)
+
+
+def _value(row: Any, column: str) -> Any:
+    if isinstance(row, Mapping):
+        return row.get(column)
+    value = getattr(row, column, None)
+    # A method column (`get_status_display`) is called, as a template would.
+    return value() if callable(value) else value
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)

@@ -1,0 +1,105 @@
+"""The explore demo (liveview.data) in real Chromium: sort, filter, pages, and live rows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from django.db.models import Max, Min
+from playwright.sync_api import Browser, Locator, Page, expect
+
+from project.explore.models import Sample
+from tests.browser.conftest import ACTION_TIMEOUT_MS
+from tests.browser.support import LiveServer, open_live, orm
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def other(browser: Browser, server: LiveServer) -> Iterator[Page]:
+    """A second viewer in a browser context of its own."""
+    second = browser.new_context(base_url=server.base_url)
+    second.set_default_timeout(ACTION_TIMEOUT_MS)
+    yield second.new_page()
+    second.close()
+
+
+def table(page: Page) -> Locator:
+    return page.get_by_role("table", name="Samples")
+
+
+def column(page: Page, name: str) -> Locator:
+    return table(page).locator(f'tbody td[data-column="{name}"]')
+
+
+def page_info(page: Page) -> Locator:
+    return page.locator(".lv-data-page-info")
+
+
+def test_a_header_sorts_ascending_then_descending(
+    page: Page, server: LiveServer, htmx_version: int
+) -> None:
+    lightest, heaviest = orm(
+        server,
+        lambda: tuple(Sample.objects.aggregate(a=Min("body_mass"), b=Max("body_mass")).values()),
+    )
+    open_live(page, "/explore/")
+    header = table(page).get_by_role("button", name="Body mass (g)")
+    header.click()
+    expect(column(page, "body_mass").first).to_have_text(str(lightest))
+    expect(table(page).locator('th[aria-sort="ascending"]')).to_contain_text("Body mass")
+    header.click()
+    expect(column(page, "body_mass").first).to_have_text(str(heaviest))
+    masses = [int(m) for m in column(page, "body_mass").all_inner_texts()]
+    assert masses == sorted(masses, reverse=True)
+
+
+def test_typing_a_filter_keeps_the_matching_rows(
+    page: Page, server: LiveServer, htmx_version: int
+) -> None:
+    gentoo = orm(server, lambda: Sample.objects.filter(species="Gentoo").count())
+    open_live(page, "/explore/")
+    page.get_by_label("Filter").press_sequentially("gENtoo")
+    expect(page_info(page)).to_contain_text(f"· {gentoo} rows")
+    assert set(column(page, "species").all_inner_texts()) == {"Gentoo"}
+    expect(page.get_by_label("Filter")).to_have_value("gENtoo")
+
+
+def test_next_and_previous_page_through_the_rows(
+    page: Page, server: LiveServer, htmx_version: int
+) -> None:
+    first_names = orm(server, lambda: [s.name for s in Sample.objects.order_by("pk")[:20]])
+    open_live(page, "/explore/")
+    expect(column(page, "name").first).to_have_text(first_names[0])
+    page.get_by_role("button", name="Next").click()
+    expect(page_info(page)).to_contain_text("Page 2 of")
+    expect(column(page, "name").first).to_have_text(first_names[10])
+    page.get_by_role("button", name="Previous").click()
+    expect(page_info(page)).to_contain_text("Page 1 of")
+    expect(page.get_by_role("button", name="Previous")).to_be_disabled()
+
+
+def test_a_new_sample_shows_in_another_browser_in_rows_and_chart(
+    page: Page, other: Page, server: LiveServer, htmx_version: int
+) -> None:
+    count = orm(server, Sample.objects.count)
+    open_live(page, "/explore/")
+    open_live(other, "/explore/")
+    # The second viewer sorts by name, newest names last, and goes to the last page.
+    other.get_by_label("Filter").press_sequentially("P-")
+    expect(page_info(other)).to_contain_text(f"· {count} rows")
+    bar_title = other.locator("svg .title").filter(has_text="Mean body mass")
+    expect(bar_title).to_have_text(f"Mean body mass of {count} samples")
+
+    page.get_by_role("button", name="Add sample").click()
+
+    expect(page_info(other)).to_contain_text(f"· {count + 1} rows")
+    expect(bar_title).to_have_text(f"Mean body mass of {count + 1} samples")
+    newest = orm(server, lambda: Sample.objects.order_by("-pk").values_list("name", flat=True)[0])
+    other.get_by_label("Filter").fill(newest)
+    other.get_by_label("Filter").press("End")  # `fill` fires one input event; the debounce waits
+    expect(column(other, "name")).to_have_text([newest])
+
+    page.get_by_role("button", name="Remove newest").click()
+    expect(bar_title).to_have_text(f"Mean body mass of {count} samples")
+    expect(table(other).locator("tbody")).to_contain_text("No rows match")

@@ -1,0 +1,85 @@
+"""DataPages the data tests mount, registered under test names."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django_components import register
+
+from liveview import event
+from liveview.data import (
+    Button,
+    Chart,
+    DataPage,
+    Heading,
+    Layout,
+    Row,
+    Table,
+    Text,
+    data_page,
+)
+from project.explore.models import Sample
+
+ROWS: list[dict[str, Any]] = [
+    {"name": "Ada", "city": "London", "age": 36},
+    {"name": "Grace", "city": "New York", "age": 85},
+    {"name": "Alan", "city": "Wilmslow", "age": 41},
+    {"name": "Edsger", "city": "Nuenen", "age": 72},
+    {"name": "Barbara", "city": "Boston", "age": None},
+]
+
+
+@register("test_data_list")
+class ListPage(DataPage):
+    title = "People"
+
+    def layout(self) -> Layout:
+        return [Heading("People"), Table(ROWS, per_page=2, key="people")]
+
+
+@register("test_data_samples")
+class SamplesPage(DataPage):
+    clicks: int = 0
+
+    def layout(self) -> Layout:
+        count = Sample.objects.count()
+        return [
+            Row(Text(f"{count} samples; {self.clicks} clicks"), Button("Click", "click", by=2)),
+            Chart.bar({"n": [count]}, x_labels=["samples"], watch=[Sample]),
+            Table(Sample.objects.all(), columns=["name", "species", "body_mass"], per_page=5),
+        ]
+
+    @event
+    def click(self, by: int = 1) -> None:
+        self.clicks += by
+
+    @event
+    def add(self, name: str) -> None:
+        Sample.objects.create(name=name, species="Adelie", bill_length=40.0, body_mass=4000)
+
+
+@register("test_data_bad_button")
+class BadButtonPage(DataPage):
+    def layout(self) -> Layout:
+        return Button("Nope", "not_an_event")
+
+
+@register("test_data_two_tables")
+class TwoTablesPage(DataPage):
+    def layout(self) -> Layout:
+        return [Table(ROWS, key="same"), Table(ROWS, key="same")]
+
+
+@data_page("test_data_function", title="From a function", watch=[Sample])
+def from_function(page: DataPage) -> Layout:
+    return Text(f"{Sample.objects.count()} samples")
+
+
+class Named:
+    """A row object with a method column."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def shout(self) -> str:
+        return self.name.upper()
