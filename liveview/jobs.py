@@ -86,7 +86,7 @@ class JobFunction(Generic[P, T]):
         return self.func(progress, *args, **kwargs)
 
     def start(self, **kwargs: Any) -> Job:
-        """Store a queued Job and enqueue it for the worker once the transaction commits.
+        """Store a queued Job and enqueue it for the worker, in one transaction: both or none.
 
         The keyword arguments must be JSON values: they are stored with the job.
         """
@@ -94,8 +94,11 @@ class JobFunction(Generic[P, T]):
             json.dumps(kwargs)
         except (TypeError, ValueError) as exc:
             raise TypeError(f"{self.name}: job arguments must be JSON values ({exc})") from None
-        created = Job.objects.create(name=self.name, kwargs=kwargs)
-        transaction.on_commit(lambda: _enqueue(created.pk))
+        with transaction.atomic():
+            created = Job.objects.create(name=self.name, kwargs=kwargs)
+            result = run_job.enqueue(job_id=created.pk)
+            created.task_id = str(result.id)[:64]
+            Job.objects.filter(pk=created.pk).update(task_id=created.task_id)
         return created
 
     def latest(self) -> Job | None:
@@ -170,11 +173,6 @@ def cancel(instance: Job) -> bool:
 
 
 _WRITE_ATTEMPTS = 5
-
-
-def _enqueue(job_id: int) -> None:
-    result = run_job.enqueue(job_id=job_id)
-    Job.objects.filter(pk=job_id).update(task_id=str(result.id)[:64])
 
 
 def _write(job_id: int, where: dict[str, Any], **fields: Any) -> bool:

@@ -7,9 +7,11 @@ from collections.abc import Iterator
 
 import pytest
 from asgiref.sync import sync_to_async
-from django.db import connection
+from django.db import connection, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.signals import connection_created
+from django.db.transaction import Atomic
+from django_tasks_db.management.commands import db_worker
 from django_tasks_db.management.commands.db_worker import Worker
 from playwright.sync_api import BrowserContext, Locator, Page, expect
 from pytest_django.fixtures import Settings
@@ -22,19 +24,32 @@ pytestmark = pytest.mark.browser
 JOB_SECONDS = 4.0
 
 
+def _ordinary_transaction(using: str | None = None) -> Atomic:
+    return transaction.atomic(using=using)
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module() -> Iterator[pytest.MonkeyPatch]:
+    with pytest.MonkeyPatch.context() as patch:
+        yield patch
+
+
 def _read_uncommitted(connection: BaseDatabaseWrapper, **kwargs: object) -> None:
     connection.cursor().execute("PRAGMA read_uncommitted = 1")
 
 
 @pytest.fixture(scope="module")
-def worker(server: LiveServer) -> Iterator[Worker]:
+def worker(server: LiveServer, monkeypatch_module: pytest.MonkeyPatch) -> Iterator[Worker]:
     """The real worker loop, polling the test database (the server fixture unblocked it).
 
     In production the worker is another process on a file or server database. Here it is a
     thread on the test database, SQLite in shared-cache memory, where a reader locks whole
     tables against writers: readers read uncommitted while the worker runs, so a page's reads
-    never make the worker's writes fail (and the other way round).
+    never make the worker's writes fail (and the other way round). And the worker claims its
+    tasks in an ordinary transaction, not an EXCLUSIVE one: on shared-cache SQLite that would
+    lock the schema against every other thread's writes. One worker needs no exclusivity.
     """
+    monkeypatch_module.setattr(db_worker, "exclusive_transaction", _ordinary_transaction)
     connection_created.connect(_read_uncommitted, dispatch_uid="test-dashboard-read-uncommitted")
     orm(server, lambda: _read_uncommitted(connection))
     server.call(sync_to_async(lambda: _read_uncommitted(connection)))
@@ -101,16 +116,19 @@ def test_progress_rises_then_the_chart_and_table_appear(page: Page, htmx_version
     wait_until_done(page)
     assert percent(page) == 100
     results = page.get_by_role("region", name="Results")
-    expect(results.locator(".dashboard-bar")).to_have_count(8)
+    chart = results.locator(".lv-data-chart svg")
+    expect(chart).to_contain_text("Feature scores")
+    for feature in ("area_m2", "rooms", "garden_m2"):
+        expect(chart).to_contain_text(feature)
     table = results.get_by_role("table", name="Scores")
     expect(table.locator("tbody tr")).to_have_count(8)
     expect(table.locator("tbody tr").first).to_contain_text("area_m2")
     table.get_by_role("button", name="Feature").click()
     expect(table.locator("tbody tr").first).to_contain_text("age_years")
     table.get_by_role("button", name="Score").click()
-    expect(table.locator("tbody tr").first).to_contain_text("area_m2")
-    table.get_by_role("button", name="Score").click()
     expect(table.locator("tbody tr").first).to_contain_text("garden_m2")
+    table.get_by_role("button", name="Score").click()
+    expect(table.locator("tbody tr").first).to_contain_text("area_m2")
 
 
 def test_a_second_tab_sees_the_same_job(context: BrowserContext, page: Page) -> None:
@@ -123,10 +141,8 @@ def test_a_second_tab_sees_the_same_job(context: BrowserContext, page: Page) -> 
     expect(other.get_by_role("button", name="Run feature selection")).to_be_disabled()
     wait_until_done(other)
     wait_until_done(page)
-    run_in = other.get_by_role("region", name="Results").get_by_role("heading")
-    expect(run_in).to_have_text(
-        page.get_by_role("region", name="Results").get_by_role("heading").inner_text()
-    )
+    summary = page.get_by_role("region", name="Results").get_by_text("Run #").inner_text()
+    expect(other.get_by_role("region", name="Results").get_by_text("Run #")).to_have_text(summary)
 
 
 def test_a_reload_mid_job_shows_the_current_progress(page: Page) -> None:
