@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
 from django_components import register
 
 from liveview import conf
 from liveview.component import LiveComponent
+from liveview.data.blocks import Block
 from liveview.events import event
 from liveview.models import JOBS_COLLECTION, Job
 from liveview.resources import Subscription
@@ -71,3 +73,21 @@ class JobProgress(LiveComponent):
         if not self.cancellable or self.job is None:
             return
         self.job.cancel()
+
+
+@dataclass
+class Progress(Block):
+    """A `job_progress` component as a block of a DataPage's layout (liveview.data).
+
+    ``Progress(job=run.pk)`` or ``Progress(follow=fit_model.name, label="Model fit")``.
+    """
+
+    job: int | None = None
+    follow: str = ""
+    label: str = "Job progress"
+    cancellable: bool = True
+    template_name: ClassVar[str] = "liveview/progress_block.html"
+
+    def __post_init__(self) -> None:
+        if self.job is None and not self.follow:
+            raise TypeError("Progress needs job=<pk> or follow=<job name>")
