@@ -7,7 +7,7 @@ import asyncio
 import logging
 import weakref
 
-from asgiref.sync import sync_to_async
+from channels.db import database_sync_to_async
 from django.db import OperationalError
 
 from liveview import conf
@@ -55,7 +55,8 @@ async def watch() -> None:
             continue
         idle = 0
         try:
-            etags = await sync_to_async(_etags, thread_sensitive=False)(uris)
+            # Django's one sync thread, where pages render: one query, serialised with them.
+            etags = await database_sync_to_async(_etags)(uris)
         except OperationalError as exc:
             if "is locked" not in str(exc):
                 raise
@@ -75,9 +76,6 @@ async def watch() -> None:
 
 
 def _etags(uris: list[str]) -> dict[str, str | None]:
-    from django.db import close_old_connections
-
     ids = {int(u[len(JOBS_COLLECTION) :]): u for u in uris if u[len(JOBS_COLLECTION) :].isdigit()}
     found = dict(Job.objects.filter(pk__in=ids).values_list("pk", "etag"))
-    close_old_connections()
     return {uri: found.get(pk) for pk, uri in ids.items()}

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
+
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.signals import connection_created
 
 from liveview.jobs import Progress, job
 from liveview.models import Job
@@ -58,3 +63,24 @@ def flood(progress: Progress, seconds: float) -> int:
 @job
 def not_json(progress: Progress) -> object:
     return object()
+
+
+def read_uncommitted(connection: BaseDatabaseWrapper, **kwargs: object) -> None:
+    """For a worker thread next to the server on the test database (shared-cache in-memory
+    SQLite, where a reader locks whole tables against writers): reads never lock."""
+    if connection.vendor == "sqlite":
+        connection.cursor().execute("PRAGMA read_uncommitted = 1")
+
+
+@contextmanager
+def worker_thread_database() -> Iterator[None]:
+    """read_uncommitted on every connection made meanwhile, and on Django's sync thread's."""
+    from asgiref.sync import SyncToAsync
+    from django.db import connection
+
+    connection_created.connect(read_uncommitted, dispatch_uid="tests-read-uncommitted")
+    SyncToAsync.single_thread_executor.submit(lambda: read_uncommitted(connection)).result(30)
+    try:
+        yield
+    finally:
+        connection_created.disconnect(dispatch_uid="tests-read-uncommitted")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import ParamSpec, TypeVar
 
 import pytest
@@ -17,9 +17,18 @@ from liveview.jobs import Progress, run_job
 from liveview.models import Job
 from liveview.publish import from_message, group_name
 from tests import jobs
+from tests.jobs import worker_thread_database
 from tests.support import connect
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _worker_thread_database() -> Iterator[None]:
+    with worker_thread_database():
+        yield
+
+
 P = ParamSpec("P")
 R = TypeVar("R")
 

@@ -8,17 +8,27 @@ from typing import Any, ParamSpec, TypeVar
 import pytest
 from asgiref.sync import sync_to_async
 from django.test import Client
+from pytest_django.fixtures import Settings
 
 from liveview.models import Job
 from tests.support import connect
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _no_polling(settings: Settings) -> None:
+    """These tests write from threads of their own: no job watcher reads concurrently."""
+    settings.LIVEVIEW_JOBS_POLL = False
+
+
 P = ParamSpec("P")
 R = TypeVar("R")
 
 
 def orm(func: Callable[P, R]) -> Callable[P, Any]:
-    return sync_to_async(func, thread_sensitive=False)
+    # Django's sync thread, where the consumer reads too: no two threads on the test database.
+    return sync_to_async(func)
 
 
 async def rendered(**fields: Any) -> str:

@@ -6,17 +6,15 @@ import threading
 from collections.abc import Iterator
 
 import pytest
-from asgiref.sync import sync_to_async
-from django.db import connection, transaction
-from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.backends.signals import connection_created
+from django.db import transaction
 from django.db.transaction import Atomic
 from django_tasks_db.management.commands import db_worker
 from django_tasks_db.management.commands.db_worker import Worker
 from playwright.sync_api import BrowserContext, Locator, Page, expect
 from pytest_django.fixtures import Settings
 
-from tests.browser.support import LiveServer, open_live, orm
+from tests.browser.support import LiveServer, open_live
+from tests.jobs import worker_thread_database
 
 pytestmark = pytest.mark.browser
 
@@ -34,10 +32,6 @@ def monkeypatch_module() -> Iterator[pytest.MonkeyPatch]:
         yield patch
 
 
-def _read_uncommitted(connection: BaseDatabaseWrapper, **kwargs: object) -> None:
-    connection.cursor().execute("PRAGMA read_uncommitted = 1")
-
-
 @pytest.fixture(scope="module")
 def worker(server: LiveServer, monkeypatch_module: pytest.MonkeyPatch) -> Iterator[Worker]:
     """The real worker loop, polling the test database (the server fixture unblocked it).
@@ -50,9 +44,6 @@ def worker(server: LiveServer, monkeypatch_module: pytest.MonkeyPatch) -> Iterat
     lock the schema against every other thread's writes. One worker needs no exclusivity.
     """
     monkeypatch_module.setattr(db_worker, "exclusive_transaction", _ordinary_transaction)
-    connection_created.connect(_read_uncommitted, dispatch_uid="test-dashboard-read-uncommitted")
-    orm(server, lambda: _read_uncommitted(connection))
-    server.call(sync_to_async(lambda: _read_uncommitted(connection)))
     loop = Worker(
         queue_names=["default"],
         interval=0.2,
@@ -64,11 +55,11 @@ def worker(server: LiveServer, monkeypatch_module: pytest.MonkeyPatch) -> Iterat
         excluded_queue_names=[],
     )
     thread = threading.Thread(target=loop.run, name="liveview-test-worker", daemon=True)
-    thread.start()
-    yield loop
-    loop.running = False
-    thread.join(timeout=30)
-    connection_created.disconnect(dispatch_uid="test-dashboard-read-uncommitted")
+    with worker_thread_database():
+        thread.start()
+        yield loop
+        loop.running = False
+        thread.join(timeout=30)
     assert not thread.is_alive(), "the worker did not stop"
 
 
