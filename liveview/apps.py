@@ -8,7 +8,10 @@ class LiveViewConfig(AppConfig):
     verbose_name = "liveview"
 
     def ready(self) -> None:
-        from liveview import checks  # noqa: F401  (registers the system checks)
+        from liveview import (
+            checks,  # noqa: F401  (registers the system checks)
+            inspector,  # noqa: F401  (registers the inspector component)
+        )
         from liveview.authz import connect_signals
 
         connect_signals()

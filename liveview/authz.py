@@ -58,6 +58,13 @@ def check_component(cls: type[LiveComponent], user: AnyUser) -> None:
         permissions=permissions_of(cls.permission_required),
     ):
         raise AccessDenied(f"not allowed to see {cls.__name__}")
+    if cls.staff_required and not is_staff(user):
+        raise AccessDenied(f"not allowed to see {cls.__name__}: staff only")
+
+
+def is_staff(user: AnyUser) -> bool:
+    """Like Django's ``staff_member_required``: logged in, active and ``is_staff``."""
+    return bool(user is not None and user.is_authenticated and user.is_active and user.is_staff)
 
 
 def user_topic(pk: object) -> str:
@@ -178,7 +185,13 @@ def _logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 
 
 def _user_saved(sender: Any, instance: Any, created: bool, **kwargs: Any) -> None:
-    if not created and getattr(instance, "is_active", True) is False:
+    # Deactivated, or (maybe just) no longer staff; a login's last_login update is neither.
+    if created or kwargs.get("update_fields") == frozenset({"last_login"}):
+        return
+    if (
+        getattr(instance, "is_active", True) is False
+        or getattr(instance, "is_staff", True) is False
+    ):
         pk = instance.pk
         _on_commit(lambda: publish_access_changed([pk]))
 

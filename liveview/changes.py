@@ -2,12 +2,9 @@
 # catching up on those a broadcast rendered for it but left out of its state (fanout.py).
 from __future__ import annotations
 
-import logging
-
 from liveview.component import LiveComponent
+from liveview.metrics import failed
 from liveview.resources import ResourceChanged
-
-logger = logging.getLogger("liveview")
 
 _PENDING_LIMIT = 256
 
@@ -21,7 +18,7 @@ def apply_changes(comp: LiveComponent, changes: list[ResourceChanged]) -> Except
         try:
             comp.resource_changed(change)
         except Exception as exc:
-            logger.exception("liveview: %s.resource_changed failed", type(comp).__name__)
+            failed("liveview: %s.resource_changed failed", comp, exc, type(comp).__name__)
             comp._lv_pristine = False
             failure = exc
     comp._lv_page._follow(comp)
@@ -49,7 +46,7 @@ def catch_up(comp: LiveComponent) -> Exception | None:
         try:
             comp.refresh()
         except Exception as exc:
-            logger.exception("liveview: %s.refresh failed", type(comp).__name__)
+            failed("liveview: %s.refresh failed", comp, exc, type(comp).__name__)
             return exc
         return None
     return apply_changes(comp, pending) if pending else None

@@ -1,12 +1,15 @@
-# `manage.py check` for a live site: the socket origin-checked, a layer every worker shares,
-# an explicit token lifetime. docs/security.md lists the ids.
+# `manage.py check` for a live site: the socket served and origin-checked, a layer every worker
+# shares, an explicit token lifetime, components registered with templates that load.
+# docs/security.md lists the ids.
 from __future__ import annotations
 
 import os
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, Warning, register
+from django.template import TemplateDoesNotExist, TemplateSyntaxError
 from django.utils.module_loading import import_string
 
 from liveview import conf
@@ -95,6 +98,153 @@ def check_token_max_age(app_configs: Any = None, **kwargs: Any) -> list[CheckMes
             id="liveview.W002",
         )
     ]
+
+
+@register("liveview")
+def check_live_socket(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """ASGI_APPLICATION serves websockets, and its router has a route to the live socket."""
+    path = getattr(settings, "ASGI_APPLICATION", None)
+    if not path:
+        return []
+    try:
+        application = import_string(path)
+    except ImportError:
+        return []  # W003 already says so
+    router = _find(application, lambda app: hasattr(app, "application_mapping"))
+    websocket = router.application_mapping.get("websocket") if router is not None else None
+    hint = (
+        "In asgi.py: application = live_asgi_application() "
+        "(from liveview.routing import live_asgi_application)."
+    )
+    if websocket is None:
+        return [
+            Error(
+                f"ASGI_APPLICATION {path!r} serves no websockets: live pages render but never "
+                "connect, so no click reaches the server.",
+                hint=hint,
+                id="liveview.E003",
+            )
+        ]
+    url_router = _find(websocket, lambda app: hasattr(app, "routes"))
+    socket_path = conf.websocket_path().lstrip("/")
+    if url_router is None or _routes_to_live_socket(url_router, socket_path):
+        return []  # a websocket app we cannot look into, or one that serves the socket
+    return [
+        Error(
+            f"The websocket router of ASGI_APPLICATION {path!r} has no route to the live "
+            f"socket at {conf.websocket_path()!r}: live pages never connect.",
+            hint=hint + " Or add liveview.routing.websocket_urlpatterns() to your router.",
+            id="liveview.E004",
+        )
+    ]
+
+
+@register("liveview")
+def check_component_templates(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """Every registered live component has a template that loads and compiles."""
+    from django_components import registry
+
+    from liveview.component import LiveComponent
+    from liveview.render import component_template
+
+    errors: list[CheckMessage] = []
+    for name, cls in sorted(registry.all().items()):
+        if not (isinstance(cls, type) and issubclass(cls, LiveComponent)):
+            continue
+        where = f"Live component {name!r} ({cls.__module__}.{cls.__qualname__})"
+        try:
+            component_template(cls)
+        except TemplateDoesNotExist as exc:
+            errors.append(
+                Error(
+                    f"{where}: its template {_missing_name(exc)!r} does not exist.",
+                    hint="Create it in a templates/ directory of an installed app (with "
+                    "APP_DIRS) or of TEMPLATES' DIRS, or correct template_name.",
+                    obj=cls,
+                    id="liveview.E005",
+                )
+            )
+        except TypeError as exc:
+            errors.append(
+                Error(
+                    f"{where}: {exc}.",
+                    hint='Set template_name = "app/name.html" on the class.',
+                    obj=cls,
+                    id="liveview.E005",
+                )
+            )
+        except TemplateSyntaxError as exc:
+            errors.append(
+                Error(f"{where}: its template does not compile: {exc}", obj=cls, id="liveview.E005")
+            )
+    return errors
+
+
+@register("liveview")
+def check_components_registered(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """Every concrete live component defined in an installed app is registered."""
+    from django_components import registry
+
+    from liveview.component import LiveComponent
+
+    registered = set(registry.all().values())
+    return [
+        Warning(
+            f"{cls.__module__}.{cls.__qualname__} is a LiveComponent that is not registered "
+            "with django-components: no page can render it and no socket can mount it.",
+            hint=f'Decorate it with @register("{_suggested_name(cls)}") '
+            "(from django_components import register) and use that name in "
+            "{% component %}.",
+            obj=cls,
+            id="liveview.W004",
+        )
+        for cls in _subclasses(LiveComponent)
+        if cls not in registered
+        and _has_template(cls)
+        and apps.get_containing_app_config(cls.__module__) is not None
+    ]
+
+
+def _routes_to_live_socket(url_router: Any, path: str) -> bool:
+    """Whether `url_router` (a Channels URLRouter) sends `path` to liveview's consumer."""
+    from liveview.consumer import LiveConsumer
+
+    for route in url_router.routes:
+        match = route.pattern.match(path)
+        if not match:
+            continue
+        target = route.callback
+        if getattr(target, "consumer_class", None) is LiveConsumer:
+            return True
+        inner = _find(target, lambda app: hasattr(app, "routes"))
+        if inner is not None and _routes_to_live_socket(inner, match[0]):
+            return True
+    return False
+
+
+def _missing_name(exc: TemplateDoesNotExist) -> str:
+    cause = exc.__cause__
+    return str((cause if isinstance(cause, TemplateDoesNotExist) else exc).args[0])
+
+
+def _subclasses(cls: type) -> list[type]:
+    found: list[type] = []
+    stack: list[type] = list(cls.__subclasses__())
+    while stack:
+        sub = stack.pop()
+        found.append(sub)
+        stack.extend(sub.__subclasses__())
+    return found
+
+
+def _has_template(cls: type) -> bool:
+    """Abstract bases (no template of their own or inherited) are not meant to be registered."""
+    return any(getattr(cls, a, None) for a in ("template_name", "template_file", "template"))
+
+
+def _suggested_name(cls: type) -> str:
+    name = cls.__name__
+    return "".join(f"_{c.lower()}" if c.isupper() and i else c.lower() for i, c in enumerate(name))
 
 
 def _configured_workers() -> int:

@@ -11,7 +11,7 @@ from django.template import Context
 from django.template.base import Template
 from django_components import Component, registry
 
-from liveview.events import EventHandler, is_event
+from liveview.events import EventHandler, is_event, wrapped_event
 
 if TYPE_CHECKING:
     from liveview.page import Page
@@ -33,6 +33,9 @@ RESERVED = frozenset(
         "extra_context",
         "login_required",
         "permission_required",
+        "staff_required",
+        "tick",
+        "tick_every",
     }
 )
 
@@ -54,6 +57,11 @@ class LiveComponent(Component):
     #: Permissions ("app.codename", or a tuple: all of them) a user needs to mount it or call
     #: its events (like Django's PermissionRequiredMixin); implies `login_required`.
     permission_required: ClassVar[str | tuple[str, ...] | None] = None
+    #: Only an active staff user (``is_staff``) may mount it or call its events (like Django's
+    #: ``staff_member_required``); implies `login_required`.
+    staff_required: ClassVar[bool] = False
+    #: Seconds between two `tick()` calls while the page's socket is open; None: never.
+    tick_every: ClassVar[float | None] = None
     _lv_events: ClassVar[dict[str, EventHandler]] = {}
     _lv_defaults: ClassVar[dict[str, Any]] = {}
 
@@ -84,6 +92,11 @@ class LiveComponent(Component):
                     if name.startswith("_") or name in RESERVED:
                         raise TypeError(f"{klass.__qualname__}.{name} cannot be an @event")
                     events[name] = EventHandler.build(name, obj)
+                elif (wrapper := wrapped_event(obj)) is not None:
+                    raise TypeError(
+                        f"{klass.__qualname__}.{name}: @{wrapper} above @event hides the "
+                        f"handler; an @event is a plain method: remove @{wrapper}"
+                    )
                 elif name in events and not is_event(obj):
                     del events[name]  # overridden without @event: no longer callable
             for name, annotation in vars(klass).get("__annotations__", {}).items():
@@ -123,6 +136,10 @@ class LiveComponent(Component):
             setattr(self, field, copy.deepcopy(default))
         self.mount(**kwargs)
         self._lv_pristine = True
+
+    def tick(self) -> None:
+        """Called every `tick_every` seconds while the page is open; then the component is
+        re-rendered (and sent when its HTML changed). The default only re-renders."""
 
     def extra_context(self) -> Mapping[str, Any]:
         """Template variables computed at each render (a bound form, say): not state."""
@@ -200,7 +217,13 @@ def component_class(name: str) -> type[LiveComponent]:
     try:
         cls = registry.get(name)
     except Exception:
-        raise UnknownComponent(f"no component registered as {name!r}") from None
+        raise UnknownComponent(
+            f"no component registered as {name!r}: decorate its class with "
+            f'@register("{name}") in a components/ module of an installed app'
+        ) from None
     if not is_live_component(cls):
-        raise UnknownComponent(f"component {name!r} is not a LiveComponent")
+        raise UnknownComponent(
+            f"component {name!r} is {cls.__qualname__}, not a LiveComponent: "
+            "subclass liveview.LiveComponent to make it live"
+        )
     return cls  # type: ignore[return-value]

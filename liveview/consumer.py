@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import weakref
+from time import perf_counter
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -19,7 +20,7 @@ from django.middleware.csrf import (  # type: ignore[attr-defined]
     get_token,
 )
 
-from liveview import conf
+from liveview import conf, metrics, ticks
 from liveview.authz import AccessDenied, access_changed_for, control_topics, split_control
 from liveview.component import UnknownComponent
 from liveview.fanout import frames_for
@@ -53,6 +54,9 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         self.counted: tuple[object | None, str | None] | None = None
         #: The per-user topics this socket follows besides its page's (see liveview.authz).
         self.control_topics: frozenset[str] = frozenset()
+        #: When the socket was admitted (metrics.connection_opened); None before and after.
+        self.opened: float | None = None
+        self.ticker: asyncio.Task[None] | None = None
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         # Channels closes stale DB connections in a thread hop before every message; an event
@@ -87,6 +91,7 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             await self.close(code=CloseCode.TOO_MANY_CONNECTIONS)
             return
         self.counted = counted
+        self.opened = metrics.connection_opened(len(token.components), counted[0])
         page = Page(
             user=self.scope.get("user"),
             csrf_token=_masked(csrf_secret),
@@ -115,6 +120,7 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         await self.send(text_data=frame + epoch_element(page.key))
         joined = await self._follow_topics()
         await self._catch_up(seen, joined)
+        ticks.start(self)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         page = self.page
@@ -144,7 +150,9 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
                 # replayed by htmx on reconnect): refused, so nothing happens twice.
                 frame = await in_sync_thread(page.refuse)(message.component, STALE)
             else:
-                frame = await page.dispatch_async(message.component, message.event, message.values)
+                started, cid = perf_counter(), message.component
+                frame = await page.dispatch_async(cid, message.event, message.values)
+                metrics.event_handled(page.components.get(cid), message.event, started)
             if frame:
                 self.outbox.push(frame)  # in order with broadcasts; never waits
             if self.deferred:
@@ -153,6 +161,7 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
                 if frame:
                     self.outbox.push(frame)
         await self._follow_topics()
+        ticks.start(self)  # a component this event mounted may tick
 
     async def close(self, code: int | bool | None = None, reason: str | None = None) -> None:
         # At once: the caps and `open_count` count open sockets, not closing ones.
@@ -163,6 +172,10 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
     async def disconnect(self, code: int) -> None:
         _open.discard(self)
         self.outbox.cancel()
+        ticks.stop(self)
+        if self.opened is not None:
+            metrics.connection_closed(code, self.opened)
+            self.opened = None
         self._release()
         self.page = None
         if self.hub is not None:
@@ -292,6 +305,11 @@ async def close_all(code: int = CloseCode.RESYNC) -> int:
 
 def open_count() -> int:
     return len(_open)
+
+
+def open_pages() -> list[Page]:
+    """The pages of this process's open sockets (for the inspector; callable from any thread)."""
+    return [page for consumer in list(_open) if (page := consumer.page) is not None]
 
 
 def _host(scope: dict[str, Any]) -> str:

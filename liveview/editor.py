@@ -10,6 +10,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from liveview.component import LiveComponent
 from liveview.events import event
+from liveview.forms import form_errors
 from liveview.resources import (
     LiveResource,
     ResourceChanged,
@@ -111,7 +112,7 @@ class ResourceEditor(LiveComponent):
         if self.dirty:  # an edit that lands after its own save (debounced) keeps "Saved"
             self.saved = False
         form = self.form_class(data=self.data, instance=self._fetch())
-        self.errors = {} if form.is_valid() else _errors(form)
+        self.errors = {} if form.is_valid() else form_errors(form)
 
     @event
     def save(self, action: Action = "save", **values: Any) -> None:
@@ -152,7 +153,7 @@ class ResourceEditor(LiveComponent):
             return
         form = self.form_class(data=self.data, instance=instance)
         if not form.is_valid():
-            self.errors = _errors(form)
+            self.errors = form_errors(form)
             return
         try:
             save_if_match(form.save(commit=False), etag)
@@ -187,12 +188,3 @@ class ResourceEditor(LiveComponent):
             raise ImproperlyConfigured(f"{type(self).__name__} sets no model")
         opts = self.model._meta
         return f"{opts.app_label}.change_{opts.model_name}"
-
-
-def _errors(form: forms.BaseForm) -> dict[str, list[str]]:
-    # Non-field errors under "form": templates cannot read a key that starts with "_".
-    data = form.errors.get_json_data()
-    return {
-        ("form" if field == "__all__" else field): [error["message"] for error in errors]
-        for field, errors in data.items()
-    }

@@ -49,15 +49,39 @@ def event(
 
     def mark(func: F) -> F:
         if not inspect.isfunction(func):
-            raise TypeError(f"@event decorates methods, not {type(func).__name__}")
+            raise TypeError(
+                f"@event decorates methods, not {type(func).__name__}: put it directly above "
+                "a `def` in a LiveComponent class (not above @staticmethod, @classmethod or "
+                "@property)"
+            )
         params = list(inspect.signature(func).parameters)
         if not params or params[0] != "self":
-            raise TypeError(f"@event {func.__qualname__} must be a method taking self first")
+            raise TypeError(
+                f"@event {func.__qualname__} must be a method taking self first: "
+                f"def {func.__name__}(self, ...)"
+            )
         setattr(func, _MARK, True)
         setattr(func, _REQUIRES, (login_required or bool(permissions), permissions))
         return func
 
+    if func is not None and not callable(func):
+        raise TypeError(
+            f"@event decorates methods, not {type(func).__name__} ({func!r}): the event's name "
+            "is the method's name; options are keywords, @event(login_required=True)"
+        )
     return mark if func is None else mark(func)
+
+
+def wrapped_event(obj: object) -> str | None:
+    """What wraps an @event method and hides it from the page, or None.
+
+    `@staticmethod` (or `@classmethod`, `@property`, `functools.cached_property`) placed
+    above `@event` would leave a handler the page can never call.
+    """
+    for attribute in ("__func__", "fget", "func"):
+        if getattr(getattr(obj, attribute, None), _MARK, False) is True:
+            return type(obj).__name__
+    return None
 
 
 def is_event(obj: object) -> bool:

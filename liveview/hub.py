@@ -195,6 +195,11 @@ def hub(deliver: Deliver) -> Hub | None:
     return current
 
 
+def all_hubs() -> list[Hub]:
+    """Every hub of this process, one per event loop (for the inspector)."""
+    return list(_hubs.values())
+
+
 def existing_hub() -> Hub | None:
     """This loop's hub if a page has subscribed to anything yet (for tests and the inspector)."""
     try:

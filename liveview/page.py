@@ -6,6 +6,7 @@ import logging
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from time import perf_counter
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
 
 from channels.db import database_sync_to_async
@@ -15,6 +16,7 @@ from liveview.authz import AccessDenied, allowed, check_component
 from liveview.changes import apply_changes, catch_up, defer
 from liveview.component import LiveComponent, component_class, snapshot
 from liveview.events import EventArgumentsError, EventHandler
+from liveview.metrics import failed, rendered
 from liveview.publish import turn
 from liveview.redirects import safe_redirect
 from liveview.render import error_banner, redirect_element, render_inner, wrap
@@ -120,8 +122,8 @@ class Page:
             try:
                 self.mount(spec.name, spec.id, dict(spec.kwargs))
             except Exception as exc:  # mount failed on reconnect: show it in the component
-                logger.exception("liveview: mounting %s (%s) failed", spec.name, spec.id)
                 comp = cls.unmounted(self, spec.name, spec.id)
+                failed("liveview: mounting %s (%s) failed", comp, exc, spec.name, spec.id)
                 comp._lv_error = error_banner(f"Could not load: {_short(exc)}", exc)
                 comp._lv_pristine = False
                 self.components[spec.id] = comp
@@ -134,7 +136,9 @@ class Page:
 
     def render(self, comp: LiveComponent, *, oob: bool) -> str:
         handle = Handle(comp)
+        started = perf_counter()
         inner = (comp._lv_error or "") + render_inner(comp, handle)
+        rendered(comp, perf_counter() - started)
         comp._lv_html = inner
         if handle.children < comp._lv_children:
             self._forget_children(comp._lv_id, keep=handle.children)
@@ -158,7 +162,7 @@ class Page:
         try:
             return self.render(comp, oob=True)
         except Exception as exc:
-            logger.exception("liveview: rendering %s (%s) failed", comp._lv_name, comp._lv_id)
+            failed("liveview: rendering %s (%s) failed", comp, exc, comp._lv_name, comp._lv_id)
             comp._lv_error = error_banner(f"Could not render: {_short(exc)}", exc)
             return wrap(comp, comp._lv_error, oob=True)
 
@@ -231,12 +235,8 @@ class Page:
         page that shows them (the acting one included); the hub skips this page for them.
         """
         if failure is not None:
-            logger.exception(
-                "liveview: %s.%s failed",
-                type(call.comp).__name__,
-                call.handler.name,
-                exc_info=failure,
-            )
+            cls, name = type(call.comp).__name__, call.handler.name
+            failed("liveview: %s.%s failed", call.comp, failure, cls, name, event=name)
             call.comp.restore_state(call.before)
         parts: list[str | None] = []
         acted = False
@@ -327,8 +327,8 @@ class Page:
             return
         try:
             topics = topics_of(comp.subscriptions())
-        except Exception:
-            logger.exception("liveview: %s.subscriptions() failed", type(comp).__name__)
+        except Exception as exc:
+            failed("liveview: %s.subscriptions() failed", comp, exc, type(comp).__name__)
             return
         if topics != comp._lv_topics:
             comp._lv_topics = topics
@@ -340,7 +340,7 @@ class Page:
         try:
             html = self.render(comp, oob=True)
         except Exception as exc:
-            logger.exception("liveview: rendering %s failed", type(comp).__name__)
+            failed("liveview: rendering %s failed", comp, exc, type(comp).__name__)
             if before is not None:
                 comp.restore_state(before)
             return self._fail(comp, "Something went wrong while rendering.", exc)
@@ -369,8 +369,8 @@ class Page:
         comp._lv_error = error_banner(message, exc)
         try:
             return self.render(comp, oob=True)
-        except Exception:
-            logger.exception("liveview: rendering %s failed", type(comp).__name__)
+        except Exception as render_exc:
+            failed("liveview: rendering %s failed", comp, render_exc, type(comp).__name__)
             return wrap(comp, comp._lv_error + (comp._lv_html or ""), oob=True)
 
     # -- the token --------------------------------------------------------------------------

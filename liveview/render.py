@@ -7,7 +7,7 @@ import traceback
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.template import Context, Engine
+from django.template import Context, Engine, TemplateDoesNotExist
 from django.template.base import Template
 from django.template.loader import get_template
 from django.utils.html import escape
@@ -29,17 +29,30 @@ def component_template(cls: type[LiveComponent]) -> Template:
     cached = _templates.get(cls)
     if cached is not None and not settings.DEBUG:
         return cached
+    try:
+        cached = _load_template(cls)
+    except TemplateDoesNotExist as exc:
+        raise TemplateDoesNotExist(
+            f"{exc.args[0]} (the template of live component {cls.__qualname__}; "
+            "`manage.py check` lists every missing one)",
+            tried=exc.tried,
+            backend=exc.backend,
+            chain=exc.chain,
+        ) from exc
+    _templates[cls] = cached
+    return cached
+
+
+def _load_template(cls: type[LiveComponent]) -> Template:
+    # django-components loads `template_name` on first access: a missing file raises here.
     name = getattr(cls, "template_name", None) or getattr(cls, "template_file", None)
     source = getattr(cls, "template", None)
     if name:
         backend_template: Any = get_template(name)
-        cached = backend_template.template
-    elif isinstance(source, str):
-        cached = _templates.get(cls) or Engine.get_default().from_string(source)
-    else:
-        raise TypeError(f"{cls.__qualname__} has no template_name, template_file or template")
-    _templates[cls] = cached
-    return cached
+        return backend_template.template  # type: ignore[no-any-return]
+    if isinstance(source, str):
+        return _templates.get(cls) or Engine.get_default().from_string(source)
+    raise TypeError(f"{cls.__qualname__} has no template_name, template_file or template")
 
 
 def render_inner(comp: LiveComponent, handle: object) -> str:

@@ -26,6 +26,11 @@ def page_for_request(request: HttpRequest) -> Page:
     return page
 
 
+def rendered_page(request: HttpRequest) -> Page | None:
+    """The request's Page, if its response rendered live components or the scripts tag."""
+    return getattr(request, _REQUEST_ATTR, None)
+
+
 def _request_host(request: HttpRequest) -> str:
     try:
         return request.get_host()

@@ -20,4 +20,5 @@ urlpatterns = [
     path("api/polls/", include("project.polls.api")),
     path("explore/", include("project.explore.urls")),
     path("admin/", admin.site.urls),
+    path("liveview/", include("liveview.urls")),
 ]

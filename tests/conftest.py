@@ -3,13 +3,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from asgiref.sync import SyncToAsync
-from django.db import connections
-from django.db.backends.base.base import BaseDatabaseWrapper
 from django.test.utils import setup_databases, teardown_databases
+from hypothesis import settings
 from pytest_django.plugin import DjangoDbBlocker
 
 import tests.components  # noqa: F401  (registers the test components)
+from liveview.testing.db import close_sync_thread_connections
+
+# Hypothesis' per-example deadline is a timed unit test: on a loaded 2-core machine one example
+# took 642 ms against its 200 ms default. Speed is measured in bench/, not here.
+settings.register_profile("liveview", deadline=None)
+settings.load_profile("liveview")
 
 
 @pytest.fixture(scope="session")
@@ -33,18 +37,6 @@ def django_db_setup(
 
 @pytest.fixture(autouse=True)
 def _close_sync_thread_connections() -> Iterator[None]:
-    """After each test, close the database connection of asgiref's shared sync thread.
-
-    Consumers and the test servers run ORM code there. SQLite's backend never closes a
-    connection to an in-memory database (that would drop it; the main thread's keeps the
-    shared test database alive), and a connection left there makes the next test without
-    database access fail in channels' close_old_connections.
-    """
+    """After each test, close the database connection of asgiref's shared sync thread."""
     yield
-    SyncToAsync.single_thread_executor.submit(_close_this_threads_connections).result(timeout=30)
-
-
-def _close_this_threads_connections() -> None:
-    for connection in connections.all(initialized_only=True):
-        if connection.connection is not None:
-            BaseDatabaseWrapper.close(connection)
+    close_sync_thread_connections()

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
-import json
-import re
 from typing import Any
 
 from channels.testing import WebsocketCommunicator
-from django.http import HttpRequest
-from django.middleware.csrf import get_token
 
 from liveview.routing import live_asgi_application
+from liveview.testing.sessions import saved_session
+from liveview.testing.socket import LiveCommunicator, Served, csrf_token_for
 from liveview.token import Binding, ComponentSpec, PageToken
+
+__all__ = [
+    "LiveCommunicator",
+    "closed_with",
+    "communicator",
+    "connect",
+    "csrf_token_for",
+    "saved_session",
+    "token",
+]
 
 #: The browser's CSRF secret (the `csrftoken` cookie) the tokens below are bound to.
 SECRET = "a" * 32
@@ -28,49 +36,6 @@ def token(
 ) -> str:
     components = tuple(ComponentSpec(*s) for s in specs)
     return PageToken.new(components, Binding.of(user_pk, session, secret)).sign()
-
-
-_EPOCH = re.compile(r'<div id="lv-epoch" hidden data-v="([^"]*)"[^>]*></div>')
-
-
-class LiveCommunicator(WebsocketCommunicator):  # type: ignore[misc]
-    """A socket as the glue drives it: every event it sends carries the connection's epoch,
-    learnt from the frames it received (`stamp=False` sends a frame as given)."""
-
-    epoch = ""
-
-    async def receive_from(self, timeout: float = 1) -> Any:
-        """The next frame, without the epoch element a connect's frame ends with."""
-        frame = await super().receive_from(timeout)
-        found = _EPOCH.search(frame) if isinstance(frame, str) else None
-        if found:
-            self.epoch = found.group(1)
-            frame = frame[: found.start()] + frame[found.end() :]
-        return frame
-
-    async def send_to(
-        self, text_data: str | None = None, bytes_data: bytes | None = None, *, stamp: bool = True
-    ) -> None:
-        if stamp and text_data is not None:
-            text_data = _stamped(text_data, self.epoch)
-        await super().send_to(text_data=text_data, bytes_data=bytes_data)
-
-
-def _stamped(text: str, epoch: str) -> str:
-    try:
-        data = json.loads(text)
-    except (ValueError, RecursionError):
-        return text
-    if not isinstance(data, dict) or "lv_v" in data:
-        return text
-    return json.dumps({**data, "lv_v": epoch})
-
-
-def csrf_token_for(secret: str) -> str:
-    """A masked CSRF token for `secret`, as a page rendered for that browser carries it."""
-    request = HttpRequest()
-    request.META["CSRF_COOKIE"] = secret
-    return get_token(request)
 
 
 def communicator(
@@ -90,18 +55,7 @@ def communicator(
     headers = [(b"host", host), (b"cookie", cookie.encode())]
     if origin is not None:
         headers.append((b"origin", origin))
-    return LiveCommunicator(_served_as(scheme), path, headers=headers)
-
-
-def _served_as(scheme: str) -> Any:
-    """The app as a server presents it: WebsocketCommunicator's scope has no `scheme`."""
-
-    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
-        await application(
-            {**scope, "scheme": scheme, "client": ["127.0.0.1", 50000]}, receive, send
-        )
-
-    return app
+    return LiveCommunicator(Served(application, scheme), path, headers=headers)
 
 
 async def connect(*specs: Spec) -> tuple[LiveCommunicator, str]:
@@ -116,18 +70,3 @@ async def closed_with(comm: WebsocketCommunicator) -> int:
     assert message["type"] == "websocket.close"
     code: int = message["code"]
     return code
-
-
-def saved_session(user: Any = None) -> str:
-    """The key of a saved session: anonymous, or logged in as `user` as `auth.login` makes it."""
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
-
-    store = SessionStore()
-    if user is not None:
-        store[SESSION_KEY] = str(user.pk)
-        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    store.create()
-    assert store.session_key is not None
-    return store.session_key

@@ -3,8 +3,11 @@ from __future__ import annotations
 from typing import ClassVar
 
 import pytest
+from django.template import TemplateDoesNotExist
+from django_components import Component, registry
 
 from liveview import LiveComponent, event
+from liveview.component import UnknownComponent, component_class
 from liveview.page import Page
 
 
@@ -86,3 +89,46 @@ def test_a_component_without_a_template_is_a_clear_error() -> None:
     comp = NoTemplate.new_live(page, "none", "lv-1", {})
     with pytest.raises(TypeError, match="has no template_name, template_file or template"):
         page.render(comp, oob=False)
+
+
+def test_a_missing_template_names_the_component_at_first_render() -> None:
+    class Lost(LiveComponent):
+        template_name = "nowhere/lost.html"
+
+    page = Page()
+    comp = Lost.new_live(page, "lost", "lv-1", {})
+    expected = "nowhere/lost.html .the template of live component .*Lost"
+    with pytest.raises(TemplateDoesNotExist, match=expected):
+        page.render(comp, oob=False)
+
+
+def test_an_unregistered_name_says_how_to_register_it() -> None:
+    with pytest.raises(UnknownComponent, match=r'@register\("no_such_thing"\)'):
+        component_class("no_such_thing")
+
+
+def test_a_registered_plain_component_says_to_subclass_live_component() -> None:
+    class Plain(Component):
+        template = "<p>plain</p>"
+
+    registry.register("test_plain", Plain)
+    try:
+        with pytest.raises(UnknownComponent, match="subclass liveview.LiveComponent"):
+            component_class("test_plain")
+    finally:
+        registry.unregister("test_plain")
+
+
+def test_a_property_over_an_event_is_refused_at_class_creation() -> None:
+    with pytest.raises(TypeError, match=r"Hidden.total: @property above @event"):
+
+        class Hidden(LiveComponent):
+            @property
+            @event
+            def total(self) -> int:
+                return 1
+
+
+def test_a_staticmethod_over_an_event_is_refused_at_class_creation() -> None:
+    with pytest.raises(TypeError, match="remove @staticmethod"):
+        type("Hidden", (LiveComponent,), {"ping": staticmethod(event(lambda self: None))})

@@ -121,3 +121,17 @@ def test_event_with_requirements_keeps_them_on_the_handler() -> None:
     anyone = EventHandler.build("anyone", Guarded.anyone)
     assert (anyone.login_required, anyone.permissions) == (False, ())
     assert is_event(Guarded.anyone) and is_event(Guarded.edit)
+
+
+def test_the_decorator_refuses_a_staticmethod_with_what_to_do() -> None:
+    with pytest.raises(TypeError, match="not staticmethod: put it directly above a `def`"):
+
+        class Wrong:
+            @event
+            @staticmethod
+            def ping() -> None: ...
+
+
+def test_the_decorator_refuses_a_name_given_as_argument() -> None:
+    with pytest.raises(TypeError, match="the event's name is the method's name"):
+        event("save")  # type: ignore[call-overload]

@@ -8,23 +8,15 @@ from __future__ import annotations
 
 import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 from pytest_django.fixtures import Settings
 from pytest_django.plugin import DjangoDbBlocker
 
-from tests.browser.support import LiveServer
+from liveview.testing.browser import NoChromium, launch_chromium
+from liveview.testing.server import LiveServer
 
-DEBIAN_CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 ACTION_TIMEOUT_MS = 10_000
 
 # The server, Playwright and Chromium live as long as this package's tests ("package" scope is
@@ -74,29 +66,13 @@ def playwright(django_db_setup: None) -> Iterator[Playwright]:
         yield p
 
 
-def _chromium_executable(playwright: Playwright) -> Path | None:
-    """None to use Playwright's own Chromium; Debian's when that is not installed."""
-    own = playwright.chromium.executable_path
-    if own and Path(own).is_file():
-        return None
-    if DEBIAN_CHROMIUM.is_file():
-        return DEBIAN_CHROMIUM
-    pytest.fail(
-        "No Chromium for the browser tests: neither Playwright's own "
-        f"({own}) nor Debian's ({DEBIAN_CHROMIUM}) is installed. "
-        "Run `make browser` (apt-get install chromium) or `playwright install chromium`.",
-        pytrace=False,
-    )
-
-
 @pytest.fixture(scope="package")
 def browser(playwright: Playwright) -> Iterator[Browser]:
-    executable = _chromium_executable(playwright)
-    browser = playwright.chromium.launch(
-        headless=True,
-        executable_path=str(executable) if executable else None,
-        args=CHROMIUM_ARGS,
-    )
+    """Chromium as liveview.testing finds it; this suite fails, not skips, without one."""
+    try:
+        browser = launch_chromium(playwright)
+    except NoChromium as exc:
+        pytest.fail(f"{exc} (`make browser` installs Debian's)", pytrace=False)
     try:
         yield browser
     finally:

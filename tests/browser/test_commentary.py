@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 from playwright.sync_api import Browser, Dialog, Page, expect
+from pytest_django.fixtures import Settings
 
 from project.commentary.models import Comment, Event
 from tests.browser.conftest import ACTION_TIMEOUT_MS
@@ -86,16 +87,50 @@ def test_a_comment_reaches_every_browser_on_the_event_as_text(
     assert stored == [HOSTILE, "Kick-off!"]
 
 
-def test_an_empty_comment_shows_the_error_and_posts_nothing(
-    browsers: list[Page], server: LiveServer
+def test_post_is_disabled_until_the_form_validates(page: Page, server: LiveServer) -> None:
+    pk = new_event(server, "Disabled")
+    open_live(page, f"/events/{pk}/")
+    post_button = page.get_by_role("button", name="Post")
+    expect(post_button).to_be_disabled()
+    page.get_by_label("Name").fill("Ann")
+    page.get_by_label("Comment", exact=True).fill("Hello")
+    expect(post_button).to_be_enabled()
+    expect(page.locator(".field-error")).to_have_count(0)
+
+
+def test_a_field_error_appears_as_the_user_types_and_goes_when_fixed(
+    page: Page, server: LiveServer, htmx_version: int
+) -> None:
+    pk = new_event(server, "Typing")
+    open_live(page, f"/events/{pk}/")
+    name, comment = page.get_by_label("Name"), page.get_by_label("Comment", exact=True)
+    post_button = page.get_by_role("button", name="Post")
+    name.fill("Ann")
+    comment.fill("Hello")
+    expect(post_button).to_be_enabled()
+    comment.fill("")  # cleared: the form's own "required" appears, Post is disabled again
+    expect(page.locator(".field-error")).to_have_text("This field is required.")
+    expect(post_button).to_be_disabled()
+    expect(name).to_have_value("Ann")
+    comment.press_sequentially("Back")
+    expect(page.locator(".field-error")).to_have_count(0)
+    expect(post_button).to_be_enabled()
+    expect(comment).to_have_value("Back")
+    expect(comment).to_be_focused()
+
+
+def test_a_forced_submit_of_an_invalid_form_shows_every_error_and_posts_nothing(
+    page: Page, server: LiveServer
 ) -> None:
     pk = new_event(server, "Quiet")
-    page = browsers[0]
     open_live(page, f"/events/{pk}/")
-    page.get_by_label("Name").fill("Ann")
-    page.get_by_label("Comment", exact=True).evaluate("el => el.removeAttribute('required')")
-    page.get_by_role("button", name="Post").click()
-    expect(page.locator(".field-error")).to_contain_text("required")
+    page.locator(".comment-form [required]").evaluate_all(
+        "els => els.forEach(el => el.removeAttribute('required'))"
+    )
+    post_button = page.get_by_role("button", name="Post")
+    post_button.evaluate("el => el.removeAttribute('disabled')")  # the server still refuses
+    post_button.click()
+    expect(page.locator(".field-error")).to_have_text(["This field is required."] * 2)
     assert orm(server, lambda: Comment.objects.filter(event_id=pk).count()) == 0
 
 
@@ -117,3 +152,28 @@ def test_the_events_list_links_every_event(page: Page, server: LiveServer) -> No
     open_live(page, "/events/")
     page.get_by_role("link", name="Listed").click()
     expect(page).to_have_url(f"{server.base_url}/events/{pk}/")
+
+
+def test_a_debounced_send_from_an_input_replaced_during_its_delay_is_not_refused_htmx2(
+    page: Page, server: LiveServer, settings: Settings
+) -> None:
+    """Regression: under htmx 2 a fragment replaces the form while the comment's debounced
+    validation waits; it then fires from the detached textarea, whose htmx events never reach
+    the glue, so it went unstamped and was refused as a stale replay ("reconnecting")."""
+    settings.LIVEVIEW_HTMX_VERSION = 2
+    received: list[str] = []
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda p: received.append(str(p))))
+    page.clock.install()
+    pk = new_event(server, "Detached")
+    open_live(page, f"/events/{pk}/")
+    name, comment = page.get_by_label("Name"), page.get_by_label("Comment", exact=True)
+    name.fill("Ann")
+    page.clock.run_for(100)
+    comment.fill("Hello")
+    page.clock.run_for(200)  # the name's validation fires; its fragment replaces the form
+    expect(name).to_have_attribute("value", "Ann")
+    page.clock.run_for(200)  # the comment's fires, from the replaced textarea
+    comment.fill("")  # one more event, whose answer comes after the comment's
+    page.clock.run_for(300)
+    expect(page.locator(".field-error")).to_have_text("This field is required.")
+    assert not [frame for frame in received if "lv-error" in frame]

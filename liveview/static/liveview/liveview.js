@@ -1,12 +1,12 @@
 // liveview glue: opens the page's one socket once htmx and its ws extension are both loaded
 // (so the page is live on every load), marks components busy while an event is in flight,
-// keeps the focused input's text and caret across htmx 2's replacing swaps (htmx 4 morphs),
-// stamps each event with the connection's epoch (stale replays are refused), stops
+// keeps the focused input's text, caret and pending send across htmx 2's replacing swaps
+// (htmx 4 morphs), stamps each event with the connection's epoch (stale replays are refused), stops
 // reconnecting when the server refused the page (close codes 44xx), and follows a handler's
 // redirect: a frame that fills #lv-redirect's data-url (checked on the server).
 (function () {
   var s = document.currentScript, b = document.body, two = s.dataset.htmx === "2";
-  var fatal = 0, kept = null;
+  var fatal = 0, kept = null, unsent = null;
   b.insertAdjacentHTML("beforeend", '<div id="lv-redirect" hidden></div>');
   function go() {
     var r = document.getElementById("lv-redirect"), url = r && r.getAttribute("data-url");
@@ -26,6 +26,15 @@
   function epoch() { var e = document.getElementById("lv-epoch"); return (e && e.dataset.v) || ""; }
   on(two ? "htmx:wsConfigSend" : "htmx:before:ws:request", function (e) {
     (two ? e.detail.parameters : e.detail.body).lv_v = epoch();
+    if (e.target === unsent) unsent = null;
+  });
+  // Typed but not sent yet (a debounce running) when htmx 2 replaces the input: its timer
+  // would still fire from the detached element, whose events never reach this glue (no
+  // epoch: refused as stale). Cancel it; the restore below fires `input` on the new input.
+  on("input", function (e) { unsent = e.target; });
+  on("htmx:beforeCleanupElement", function (e) {
+    var d = e.target === unsent && e.target["htmx-internal-data"];
+    if (d && d.delayed) { clearTimeout(d.delayed); d.delayed = null; }
   });
   on(two ? "htmx:wsAfterSend" : "htmx:after:ws:request", function (e) {
     var c = e.target.closest && e.target.closest("[data-lv]");
@@ -46,6 +55,7 @@
     if (el && el !== k.node && "selectionStart" in el) {
       el.value = k.value; el.focus();
       try { el.setSelectionRange(k.from, k.to); } catch (x) { /* not a text input */ }
+      if (k.node === unsent) el.dispatchEvent(new Event("input", { bubbles: true }));
     }
     setTimeout(go, 0);
   });

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
 from django_components import register
 
-from liveview import LiveComponent, event
+from liveview import LiveComponent
+from liveview.forms import LiveForm
 from liveview.resources import Subscription
 from project.commentary.forms import CommentForm
 from project.commentary.models import Comment, Event, comments_uri
@@ -45,28 +49,23 @@ class CommentFeed(LiveComponent):
 
 
 @register("comment_form")
-class CommentFormComponent(LiveComponent):
-    """Name, Comment, Post. Without JavaScript the same form posts to the event's comments URL."""
+class CommentFormComponent(LiveForm):
+    """Name, Comment, Post, validated as the user types by CommentForm; Post is disabled while
+    the form is invalid. Without JavaScript the same form posts to the event's comments URL."""
 
     template_name = "commentary/comment_form.html"
-    name: str = ""
-    body: str = ""
-    posted: int = 0
-    errors: dict[str, list[str]] = {}
+    form_class = CommentForm
+    poster: str = ""
 
     def mount(self, event_id: int) -> None:
         self.event_id = event_id
+        self.reset()
 
-    @event
-    def post(self, name: str = "", body: str = "") -> None:
-        form = CommentForm({"name": name, "body": body})
-        self.name, self.body = name, body
-        if not form.is_valid():
-            self.errors = {
-                f: [e["message"] for e in errs] for f, errs in form.errors.get_json_data().items()
-            }
-            return
-        form.instance.event_id = self.event_id
-        form.save()
-        self.body, self.errors = "", {}
-        self.posted += 1
+    def initial(self) -> dict[str, Any]:
+        return {"name": self.poster}  # the poster's name stays for their next comment
+
+    def form_valid(self, form: forms.BaseForm) -> None:
+        comment = form.save(commit=False)  # type: ignore[attr-defined]
+        comment.event_id = self.event_id
+        comment.save()
+        self.poster = comment.name

@@ -1,0 +1,207 @@
+# The test client's copy of the page: parsed once, then every frame the server sends applied to
+# it as htmx applies it (each top-level element replaces the element with its id), and read back.
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, Tag
+
+from liveview.render import EPOCH_ID, REDIRECT_ID
+
+
+class LiveTestError(AssertionError):
+    """What a test asked of the page cannot be done: nothing matches, nothing is live there."""
+
+
+def parse(html: str) -> BeautifulSoup:
+    with warnings.catch_warnings():
+        # A short frame can look like a file name to BeautifulSoup; it is always markup here.
+        warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
+        return BeautifulSoup(html, "html.parser")
+
+
+def text_of(element: Tag) -> str:
+    """The element's text as a reader sees it: whitespace runs collapsed to one space."""
+    return " ".join(element.get_text(" ").split())
+
+
+class Document:
+    """A page's DOM, kept current with the frames its socket receives."""
+
+    def __init__(self, html: str) -> None:
+        self.soup = parse(html)
+        body = self.soup.body or self.soup
+        # The glue adds this element on load; a handler's redirect fills its data-url.
+        if self.soup.find(id=REDIRECT_ID) is None:
+            body.append(self.soup.new_tag("div", attrs={"id": REDIRECT_ID, "hidden": ""}))
+        #: Where a frame's redirect element sent the browser, if one did.
+        self.redirect: str | None = None
+        #: The field the user is typing in: (its id, or its component's id and its name).
+        self._focus: tuple[str, str] | None = None
+
+    def focus(self, element: Tag) -> None:
+        """The user is in `element`: a swap keeps what they typed there, as the browser does
+        (htmx 4 morphs the field in place; under htmx 2 the glue puts the text back)."""
+        ident = element.get("id")
+        if isinstance(ident, str):
+            self._focus = (ident, "")
+            return
+        owner = element.find_parent(attrs={"data-lv": True})
+        name = element.get("name")
+        owner_id = owner.get("id") if owner is not None else None
+        if isinstance(owner_id, str) and isinstance(name, str):
+            self._focus = (owner_id, name)
+        else:
+            self._focus = None
+
+    def _focused(self) -> Tag | None:
+        if self._focus is None:
+            return None
+        ident, name = self._focus
+        found = self.soup.find(id=ident)
+        if not isinstance(found, Tag) or not name:
+            return found if isinstance(found, Tag) else None
+        inner = found.find(None, {"name": name})
+        return inner if isinstance(inner, Tag) else None
+
+    # -- applying frames -------------------------------------------------------------------
+
+    def apply(self, frame: str) -> list[str]:
+        """Swap each top-level element of `frame` in by id; the ids swapped, in order.
+
+        As htmx's out-of-band swap does, an element whose id is not in the page is dropped.
+        """
+        swapped: list[str] = []
+        focused = self._focused()
+        kept = _typed(focused) if focused is not None else None
+        for element in [c for c in parse(frame).children if isinstance(c, Tag)]:
+            ident = element.get("id")
+            if not isinstance(ident, str):
+                continue
+            target = self.soup.find(id=ident)
+            if not isinstance(target, Tag):
+                continue
+            element.extract()
+            del element["hx-swap-oob"]
+            target.replace_with(element)
+            swapped.append(ident)
+        if kept is not None:
+            now = self._focused()
+            if now is not None and now is not focused:
+                _retype(now, kept)
+        self._follow_redirect()
+        return swapped
+
+    def _follow_redirect(self) -> None:
+        element = self.soup.find(id=REDIRECT_ID)
+        if isinstance(element, Tag):
+            url = element.get("data-url")
+            if isinstance(url, str) and url:
+                del element["data-url"]  # as the glue does before it goes there
+                self.redirect = url
+
+    @property
+    def epoch(self) -> str:
+        element = self.soup.find(id=EPOCH_ID)
+        value = element.get("data-v") if isinstance(element, Tag) else None
+        return value if isinstance(value, str) else ""
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def select(self, selector: str) -> list[Tag]:
+        try:
+            return list(self.soup.select(selector))
+        except Exception as exc:  # soupsieve's SelectorSyntaxError, and friends
+            raise LiveTestError(f"bad CSS selector {selector!r}: {exc}") from None
+
+    def one(self, selector: str) -> Tag:
+        found = self.select(selector)
+        if not found:
+            raise LiveTestError(f"nothing on the page matches {selector!r}")
+        return found[0]
+
+    def field(self, field: str) -> Tag:
+        """A form control by the exact text of its <label>, else by CSS selector."""
+        for label in self.soup.find_all("label"):
+            if text_of(label) != field:
+                continue
+            target = label.get("for")
+            control = (
+                self.soup.find(id=target)
+                if isinstance(target, str)
+                else label.find(["input", "select", "textarea"])
+            )
+            if isinstance(control, Tag):
+                return control
+            raise LiveTestError(f"the label {field!r} labels no form control")
+        try:
+            return self.one(field)
+        except LiveTestError:
+            raise LiveTestError(
+                f"no form control labelled {field!r}, and nothing matches it as a CSS selector"
+            ) from None
+
+    def by_text(self, selector: str | None, text: str | None) -> Tag:
+        """The first element matching `selector` whose text is `text` (either may be None).
+
+        With a text, the innermost such element wins: the button, not the form around it.
+        """
+        candidates = self.select(selector or "*")
+        if text is None:
+            if not candidates:
+                raise LiveTestError(f"nothing on the page matches {selector!r}")
+            return candidates[0]
+        matching = [c for c in candidates if _shows(c, text)]
+        if not matching:
+            where = f" among {selector!r}" if selector else ""
+            raise LiveTestError(f"no element with the text {text!r}{where}")
+        inner = [m for m in matching if not any(o is not m and _inside(o, m) for o in matching)]
+        # What a user would click: a button or link (or what is inside one) before plain text.
+        return sorted(inner, key=lambda e: not _clickable(e))[0]
+
+
+def _shows(element: Tag, text: str) -> bool:
+    if text_of(element) == text:
+        return True
+    # A submit input shows its value; an image button its alt text.
+    return element.name == "input" and text in (element.get("value"), element.get("alt"))
+
+
+_CLICKABLE = frozenset({"button", "a", "input", "label", "select", "summary", "option"})
+
+
+def _clickable(element: Tag) -> bool:
+    chain = [element, *element.parents]
+    return any(
+        isinstance(e, Tag)
+        and (e.name in _CLICKABLE or e.has_attr("hx-ws:send") or e.has_attr("ws-send"))
+        for e in chain
+    )
+
+
+def _inside(inner: Tag, outer: Tag) -> bool:
+    return any(parent is outer for parent in inner.parents)
+
+
+def attr(element: Tag, name: str) -> str | None:
+    value: Any = element.get(name)
+    if value is None:
+        return None
+    return " ".join(value) if isinstance(value, list) else str(value)
+
+
+def _typed(element: Tag) -> str | None:
+    if element.name == "textarea":
+        return element.get_text()
+    if element.name == "input" and element.get("type") not in ("checkbox", "radio"):
+        value = element.get("value")
+        return value if isinstance(value, str) else ""
+    return None
+
+
+def _retype(element: Tag, text: str) -> None:
+    if element.name == "textarea":
+        element.string = text
+    elif element.name == "input":
+        element["value"] = text
