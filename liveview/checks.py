@@ -201,6 +201,7 @@ def check_components_registered(app_configs: Any = None, **kwargs: Any) -> list[
         for cls in _subclasses(LiveComponent)
         if cls not in registered
         and _has_template(cls)
+        and not vars(cls).get("abstract", False)  # a base that sets `abstract = True` itself
         and apps.get_containing_app_config(cls.__module__) is not None
     ]
 

@@ -24,6 +24,8 @@ class DataPage(LiveComponent):
     """
 
     template_name = "liveview/data/page.html"
+    #: A base to subclass, not registered itself (the system check knows; subclasses are not).
+    abstract: ClassVar[bool] = True
     #: The HTML depends on the state only: a broadcast renders it once for identical pages.
     #: Set False when layout() reads ``self.live.user``.
     viewer_independent = True

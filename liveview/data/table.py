@@ -82,6 +82,7 @@ class Table(Block):
         per_page: int = 10,
         sortable: bool | Sequence[str] = True,
         filterable: bool = True,
+        debounce: str = "250ms",
         caption: str | None = None,
     ) -> None:
         if isinstance(rows, str | bytes) or not isinstance(rows, QuerySet | Sequence):
@@ -110,6 +111,8 @@ class Table(Block):
                 )
             self.sortable = set(sortable)
         self.filterable = filterable
+        #: How long the filter box waits for typing to pause before it sends ("250ms", "1s").
+        self.debounce = debounce
         self.caption = caption
         #: This viewer's rows, set by the page before it renders.
         self.current: TableView | None = None

@@ -7,9 +7,12 @@ from collections.abc import Iterator
 import pytest
 from django.db.models import Max, Min
 from playwright.sync_api import Browser, Locator, Page, expect
+from pytest_django.fixtures import Settings
 
+from project.explore.data import SEEDED, measurement
 from project.explore.models import Sample
 from tests.browser.conftest import ACTION_TIMEOUT_MS
+from tests.browser.data_urls import ARRIVED, GATE, GATED
 from tests.browser.support import LiveServer, open_live, orm
 
 pytestmark = pytest.mark.browser
@@ -22,6 +25,22 @@ def other(browser: Browser, server: LiveServer) -> Iterator[Page]:
     second.set_default_timeout(ACTION_TIMEOUT_MS)
     yield second.new_page()
     second.close()
+
+
+@pytest.fixture(autouse=True)
+def samples(server: LiveServer) -> int:
+    """The demo's data set, seeded again: transactional tests elsewhere flush the database."""
+
+    def seed() -> int:
+        if Sample.objects.count() < SEEDED:
+            Sample.objects.all().delete()
+            for m in map(measurement, range(1, SEEDED + 1)):
+                Sample.objects.create(
+                    name=m.name, species=m.species, bill_length=m.bill_length, body_mass=m.body_mass
+                )
+        return Sample.objects.count()
+
+    return orm(server, seed)
 
 
 def table(page: Page) -> Locator:
@@ -63,6 +82,28 @@ def test_typing_a_filter_keeps_the_matching_rows(
     expect(page_info(page)).to_contain_text(f"· {gentoo} rows")
     assert set(column(page, "species").all_inner_texts()) == {"Gentoo"}
     expect(page.get_by_label("Filter")).to_have_value("gENtoo")
+
+
+def test_a_key_typed_while_a_reply_is_on_its_way_is_still_sent(
+    page: Page, settings: Settings, htmx_version: int
+) -> None:
+    # The server holds its reply to "Al" until "x" is typed, so the reply lands inside the
+    # debounce of "Alx". htmx 2 replaces the box, and its pending send then fired from the
+    # detached old box, without the glue's epoch: refused as stale, the table stayed at "Al".
+    settings.ROOT_URLCONF = "tests.browser.data_urls"
+    ARRIVED.clear()
+    GATE.clear()
+    try:
+        open_live(page, "/gated/")
+        box = page.get_by_label("Filter")
+        box.press_sequentially(GATED)
+        assert ARRIVED.wait(timeout=10)
+        box.press("x")
+    finally:
+        GATE.set()
+    expect(page.locator("tbody")).to_contain_text("No rows match “Alx”")
+    expect(box).to_have_value("Alx")
+    expect(page.locator(".lv-error")).to_have_count(0)
 
 
 def test_next_and_previous_page_through_the_rows(

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from liveview.data import Button, Column, Heading, Row, Table, Text
+from liveview.data import Button, Column, Heading, Link, Row, Table, Text
 from liveview.data.blocks import flatten
 
 
@@ -42,3 +42,18 @@ def test_a_table_subscribes_to_its_live_model() -> None:
 
 def test_a_table_of_dicts_subscribes_to_nothing() -> None:
     assert list(Table([{"a": 1}]).subscriptions()) == []
+
+
+def test_a_link_to_javascript_becomes_a_dead_link() -> None:
+    from django.template.loader import render_to_string
+
+    html = render_to_string(Link.template_name, {"block": Link("x", "javascript:alert(1)")})
+    assert 'href="#"' in html
+
+
+def test_text_and_headings_are_escaped() -> None:
+    from django.template.loader import render_to_string
+
+    for block in (Text("<script>x</script>"), Heading("<script>x</script>", level=3)):
+        html = render_to_string(block.template_name, {"block": block})
+        assert "<script>" not in html and "&lt;script&gt;x" in html

@@ -146,3 +146,32 @@ def test_a_function_becomes_a_registered_page() -> None:
     assert "<h1>From a function</h1>" in html
     assert f"{Sample.objects.count()} samples" in html
     assert page.topics() == {"/samples/"}
+
+
+@pytest.mark.django_db
+def test_a_broadcast_lays_out_identical_pristine_pages_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from liveview.fanout import render_batch
+
+    first, second = connected("test_data_samples"), connected("test_data_samples")
+    calls: list[object] = []
+    original = pages.SamplesPage.layout
+
+    def counted(self: pages.SamplesPage) -> object:
+        calls.append(self)
+        return original(self)
+
+    monkeypatch.setattr(pages.SamplesPage, "layout", counted)
+    sample = Sample.objects.create(name="Zed", species="Adelie", bill_length=40, body_mass=1)
+    change = ResourceChanged("POST", sample.uri, "/samples/", sample.etag)
+    frames = render_batch([(first, [change]), (second, [change])])
+    assert frames[0] is not None and frames[0] == frames[1]
+    assert len({id(c) for c in calls}) == 1  # only the first page's component laid out
+
+
+def test_the_datapage_base_is_not_reported_as_unregistered() -> None:
+    from liveview.checks import check_components_registered
+    from liveview.data import DataPage
+
+    assert [m for m in check_components_registered() if m.obj is DataPage] == []

@@ -78,16 +78,14 @@ def test_headers_mark_the_sorted_column_and_its_direction() -> None:
     ]
 
 
-@pytest.mark.django_db
-def test_a_queryset_sorts_in_the_database() -> None:
+def test_a_queryset_sorts_in_the_database(seeded: int) -> None:
     table = Table(Sample.objects.all(), columns=["name", "body_mass"], per_page=100)
     masses = [row[1].value for row in table.view(state("-body_mass")).rows]
     assert masses == sorted(masses, reverse=True)
     assert len(masses) == Sample.objects.count()
 
 
-@pytest.mark.django_db
-def test_a_queryset_filters_with_icontains_on_its_columns() -> None:
+def test_a_queryset_filters_with_icontains_on_its_columns(seeded: int) -> None:
     table = Table(Sample.objects.all(), columns=["name", "species"], per_page=100)
     view = table.view(state(q="gENTOO"))
     assert view.count == Sample.objects.filter(species="Gentoo").count() > 0
@@ -111,8 +109,7 @@ def test_a_queryset_columns_default_to_its_fields_without_the_etag() -> None:
     ]
 
 
-@pytest.mark.django_db
-def test_a_queryset_column_that_is_not_a_field_is_shown_but_not_sortable() -> None:
+def test_a_queryset_column_that_is_not_a_field_is_shown_but_not_sortable(seeded: int) -> None:
     table = Table(Sample.objects.all(), columns=["name", "uri"])
     assert table.sortable == {"name"}
     first = Sample.objects.order_by("pk").first()
@@ -126,8 +123,7 @@ def test_sorting_a_queryset_by_a_property_is_refused_when_the_table_is_made() ->
         Table(Sample.objects.all(), columns=["name", "uri"], sortable=["uri"])
 
 
-@pytest.mark.django_db
-def test_a_values_queryset_gives_dict_rows() -> None:
+def test_a_values_queryset_gives_dict_rows(seeded: int) -> None:
     table = Table(Sample.objects.values("name", "species"), columns=["name", "species"])
     assert table.sortable == {"name", "species"}
     assert (
