@@ -14,10 +14,10 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-## make run: set up, migrate, and serve the demo at http://127.0.0.1:8000 (SQLite, in-memory layer)
+## make run: set up, migrate, and serve the demo at http://127.0.0.1:8000 with a jobs worker (SQLite, in-memory layer)
 run: setup
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(BIN)/python manage.py runlive 127.0.0.1:8000
 
 ## make browser: Chromium for the browser tests (Playwright's own if present, else Debian's)
 browser:

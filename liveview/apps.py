@@ -15,3 +15,10 @@ class LiveViewConfig(AppConfig):
         from liveview.authz import connect_signals
 
         connect_signals()
+
+        from liveview import progress  # noqa: F401  (registers the "job_progress" component)
+        from liveview.hub import topic_joined_hooks
+        from liveview.job_watch import topic_joined
+
+        if topic_joined not in topic_joined_hooks:
+            topic_joined_hooks.append(topic_joined)

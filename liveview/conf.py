@@ -67,3 +67,22 @@ def max_connections() -> tuple[int, int]:
     per_user = int(getattr(settings, "LIVEVIEW_MAX_CONNECTIONS_PER_USER", 50))
     per_ip = int(getattr(settings, "LIVEVIEW_MAX_CONNECTIONS_PER_IP", 500))
     return per_user, per_ip
+
+
+def job_progress_interval() -> float:
+    """Seconds between two writes of a job's progress (and between two polls of its row)."""
+    return float(getattr(settings, "LIVEVIEW_JOB_PROGRESS_INTERVAL", 0.25))
+
+
+def jobs_polled() -> bool:
+    """Whether servers poll the jobs their pages show instead of the worker publishing.
+
+    The default (None): poll when the channel layer is process-local (in-memory), where a
+    worker process cannot reach the servers' pages.
+    """
+    polled = getattr(settings, "LIVEVIEW_JOBS_POLL", None)
+    if polled is not None:
+        return bool(polled)
+    layers = getattr(settings, "CHANNEL_LAYERS", {})
+    backend = str(layers.get("default", {}).get("BACKEND", ""))
+    return backend in ("", "channels.layers.InMemoryChannelLayer")

@@ -25,6 +25,10 @@ class Subscriber(Protocol):
 
 Deliver = Callable[[dict[Any, list[ResourceChanged]]], Awaitable[None]]
 
+#: Called on the hub's loop with each topic this process starts following (the jobs watcher
+#: starts this way, see job_watch.py).
+topic_joined_hooks: list[Callable[[str], None]] = []
+
 _hubs: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Hub] = weakref.WeakKeyDictionary()
 
 # A change reaches the hub once per topic it was published to (its URI and its collection); the
@@ -76,6 +80,9 @@ class Hub:
                     await self._leave(topic)
             if not self.members:
                 await self._stop()
+        for topic in joined:
+            for hook in topic_joined_hooks:
+                hook(topic)
         return joined
 
     def changes_since(self, seq: int, topics: frozenset[str]) -> list[ResourceChanged] | None:

@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "channels",
     "django_components",
     "django_htmx",
+    "django_tasks_db",
     "liveview",
     "project.home",
     "project.counter",
@@ -29,6 +30,7 @@ INSTALLED_APPS = [
     "project.echo",
     "project.polls",
     "project.commentary",
+    "project.dashboard",
     "project.explore",
 ]
 
@@ -76,6 +78,12 @@ CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}
 LIVEVIEW_HTMX_VERSION = int(os.environ.get("LIVEVIEW_HTMX_VERSION", "4"))
 # How long a page may stay open and still reconnect: one day.
 LIVEVIEW_TOKEN_MAX_AGE = 24 * 60 * 60
+
+# Jobs (liveview.jobs) run in django-tasks' database worker: `manage.py db_worker`, which
+# `manage.py runlive` (what `make run` uses) starts next to the server.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# The dashboard's feature selection paces itself over this many seconds (tests shorten it).
+DASHBOARD_JOB_SECONDS = float(os.environ.get("DASHBOARD_JOB_SECONDS", "8"))
 
 COMPONENTS = {"autodiscover": True, "dirs": []}
 

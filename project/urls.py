@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from project.calculator.views import calculator_page
 from project.counter.views import counter_page
+from project.dashboard.views import dashboard_page
 from project.echo.views import echo_page
 from project.home.views import index
 
@@ -13,6 +14,7 @@ urlpatterns = [
     path("counter/", counter_page, name="counter"),
     path("calculator/", calculator_page, name="calculator"),
     path("echo/", echo_page, name="echo"),
+    path("dashboard/", dashboard_page, name="dashboard"),
     path("polls/", include("project.polls.urls")),
     path("events/", include("project.commentary.urls")),
     path("api/polls/", include("project.polls.api")),

@@ -9,6 +9,7 @@ DEMOS = [
     ("/echo/", "Echo", "Sends a message over the socket and lists the echoes."),
     ("/polls/", "Polls", "Live vote totals in every browser; edits that never overwrite silently."),
     ("/events/", "Live commentary", "A comment feed broadcast to everyone watching an event."),
+    ("/dashboard/", "Dashboard", "Run feature selection as a background job; watch it live."),
     (
         "/explore/",
         "Explore",

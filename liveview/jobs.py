@@ -1,0 +1,201 @@
+# Jobs: a long function run by a django-tasks worker, its state (status, progress, message,
+# result or error) in a `liveview.models.Job` row that every page showing it follows live.
+from __future__ import annotations
+
+import json
+import logging
+import math
+import time
+from collections.abc import Callable
+from importlib import import_module
+from importlib.util import find_spec
+from typing import Any, Concatenate, Generic, ParamSpec, TypeVar
+
+from django.db import OperationalError, transaction
+from django.utils import timezone
+
+from liveview import conf
+from liveview.models import JOBS_COLLECTION, Job
+from liveview.resources import ResourceChanged, new_etag
+
+logger = logging.getLogger("liveview.jobs")
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+# Django 6 ships the Tasks API as django.tasks; on 5.2 the django-tasks backport provides it.
+_tasks: Any = import_module("django.tasks" if find_spec("django.tasks") else "django_tasks")
+
+
+class JobCancelled(Exception):
+    """Raised by `progress()` inside a job that was cancelled: the job stops there."""
+
+
+class Progress:
+    """The `progress(fraction, message)` callback a job receives.
+
+    Writes reach the database (and so every page) at most once per
+    `LIVEVIEW_JOB_PROGRESS_INTERVAL` seconds; the calls in between only record the latest
+    value. Each write also learns whether the job was cancelled, and then raises JobCancelled.
+    """
+
+    def __init__(self, job_id: int, interval: float | None = None) -> None:
+        self.job_id = job_id
+        self.interval = conf.job_progress_interval() if interval is None else interval
+        self.fraction = 0.0
+        self.message = ""
+        #: How many times the job's row was written: never more than the interval allows.
+        self.writes = 0
+        self._last_write = -math.inf
+
+    def __call__(self, fraction: float, message: str = "") -> None:
+        if isinstance(fraction, bool) or not isinstance(fraction, int | float):
+            raise TypeError(f"progress fraction must be a number, not {fraction!r}")
+        if not math.isfinite(fraction):
+            raise ValueError(f"progress fraction must be finite, not {fraction!r}")
+        self.fraction = min(max(float(fraction), 0.0), 1.0)
+        self.message = str(message)[:500]
+        now = time.monotonic()
+        if now - self._last_write >= self.interval:
+            self._last_write = now
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the latest fraction and message now; raise JobCancelled if it was cancelled."""
+        self.writes += 1
+        written = _write(
+            self.job_id,
+            {"status": Job.Status.RUNNING, "cancel_requested": False},
+            fraction=self.fraction,
+            message=self.message,
+        )
+        if not written:
+            raise JobCancelled(f"job {self.job_id} was cancelled")
+
+
+class JobFunction(Generic[P, T]):
+    """A function decorated with `@job`: call `.start(**kwargs)` to run it in the worker."""
+
+    def __init__(self, func: Callable[Concatenate[Progress, P], T]) -> None:
+        self.func = func
+        self.name = f"{func.__module__}.{func.__qualname__}"
+        self.__doc__ = func.__doc__
+        _registry[self.name] = self
+
+    def __call__(self, progress: Progress, *args: P.args, **kwargs: P.kwargs) -> T:
+        return self.func(progress, *args, **kwargs)
+
+    def start(self, **kwargs: Any) -> Job:
+        """Store a queued Job and enqueue it for the worker, in one transaction: both or none.
+
+        The keyword arguments must be JSON values: they are stored with the job.
+        """
+        try:
+            json.dumps(kwargs)
+        except (TypeError, ValueError) as exc:
+            raise TypeError(f"{self.name}: job arguments must be JSON values ({exc})") from None
+        with transaction.atomic():
+            created = Job.objects.create(name=self.name, kwargs=kwargs)
+            result = run_job.enqueue(job_id=created.pk)
+            created.task_id = str(result.id)[:64]
+            Job.objects.filter(pk=created.pk).update(task_id=created.task_id)
+        return created
+
+    def latest(self) -> Job | None:
+        """The most recently started run of this job."""
+        return Job.objects.filter(name=self.name).first()
+
+
+_registry: dict[str, JobFunction[Any, Any]] = {}
+
+
+def job(func: Callable[Concatenate[Progress, P], T]) -> JobFunction[P, T]:
+    """Make `func(progress, **kwargs)` a job: ``fit.start(n=10)`` runs it in the worker."""
+    return JobFunction(func)
+
+
+def function_named(name: str) -> JobFunction[Any, Any]:
+    """The @job function stored under `name`, importing its module if needed."""
+    if name not in _registry:
+        module = name.rpartition(".")[0]
+        while module and name not in _registry:
+            try:
+                import_module(module)
+                break
+            except ImportError:
+                module = module.rpartition(".")[0]
+    try:
+        return _registry[name]
+    except KeyError:
+        raise LookupError(f"no @job function is named {name!r}") from None
+
+
+# django.tasks (Django 6) or its backport: untyped here, as the module is chosen at import.
+@_tasks.task()  # type: ignore[untyped-decorator]
+def run_job(job_id: int) -> None:
+    """The django-tasks task the worker runs: one Job, from queued to its end."""
+    if not _write(job_id, {"status": Job.Status.QUEUED}, status=Job.Status.RUNNING):
+        return  # cancelled while queued (or already run): it never starts
+    stored = Job.objects.get(pk=job_id)
+    progress = Progress(job_id)
+    try:
+        result = function_named(stored.name).func(progress, **stored.kwargs)
+        json.dumps(result)
+    except JobCancelled:
+        _write(job_id, {}, status=Job.Status.CANCELLED, message="Cancelled")
+    except Exception as exc:
+        logger.exception("liveview: job %s #%s failed", stored.name, job_id)
+        error = f"{type(exc).__name__}: {exc}"
+        _write(job_id, {}, status=Job.Status.FAILED, error=error, message="Failed")
+    else:
+        done = {"status": Job.Status.DONE, "fraction": 1.0, "result": result}
+        if not _write(job_id, {"cancel_requested": False}, **done, message=progress.message):
+            # Cancelled after its last progress call: the result is kept, the job is done.
+            _write(job_id, {}, **done, message="Done")
+
+
+def cancel(instance: Job) -> bool:
+    """Cancel a job: a queued one never runs; a running one stops at its next progress call."""
+    pk = instance.pk
+    ok = _write(
+        pk,
+        {"status": Job.Status.QUEUED},
+        status=Job.Status.CANCELLED,
+        cancel_requested=True,
+        message="Cancelled",
+    ) or _write(
+        pk,
+        {"status": Job.Status.RUNNING, "cancel_requested": False},
+        cancel_requested=True,
+    )
+    instance.refresh_from_db()
+    return ok
+
+
+_WRITE_ATTEMPTS = 5
+
+
+def _write(job_id: int, where: dict[str, Any], **fields: Any) -> bool:
+    """Update the job's row if it matches `where`, with a new ETag; announce it when it did."""
+    etag = new_etag()
+    rows = Job.objects.filter(pk=job_id, **where)
+    for attempt in range(_WRITE_ATTEMPTS):
+        try:
+            updated = rows.update(**fields, etag=etag, updated_at=timezone.now())
+            break
+        except OperationalError as exc:
+            # SQLite: the server and the worker share one file; a write may find it locked.
+            if "is locked" not in str(exc) or attempt == _WRITE_ATTEMPTS - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+    if not updated:
+        return False
+    if not conf.jobs_polled():
+        # A shared layer reaches every server: announce it. A process-local one cannot from a
+        # worker; there the servers poll the jobs their pages show (liveview/job_watch.py).
+        from liveview.publish import publish
+
+        uri = f"{JOBS_COLLECTION}{job_id}"
+        change = ResourceChanged("PUT", uri, JOBS_COLLECTION, etag)
+        transaction.on_commit(lambda: publish(change))
+    return True

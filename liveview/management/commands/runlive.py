@@ -1,0 +1,45 @@
+# `manage.py runlive [addrport]`: the development server and django-tasks' database worker in
+# one command; Ctrl-C stops both. `make run` uses it.
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from argparse import ArgumentParser
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
+
+
+class Command(BaseCommand):
+    help = "Run the development server and a jobs worker (manage.py db_worker) together."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
+        parser.add_argument(
+            "--noreload", action="store_true", help="Reload neither server nor worker."
+        )
+
+    def handle(self, *args: Any, addrport: str, noreload: bool, **options: Any) -> None:
+        if os.environ.get(DJANGO_AUTORELOAD_ENV) == "true":
+            # The autoreloader's child: the outer process started the worker already.
+            call_command("runserver", addrport, use_reloader=True)
+            return
+        worker_args = [sys.executable, sys.argv[0], "db_worker", "--interval", "0.2"]
+        worker_args.append("--no-reload" if noreload else "--reload")
+        worker = subprocess.Popen(worker_args)
+        self.stdout.write(f"Jobs worker started (pid {worker.pid}).")
+        try:
+            call_command("runserver", addrport, use_reloader=not noreload)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            if worker.poll() is None:
+                worker.terminate()
+                try:
+                    worker.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    worker.kill()
+                    worker.wait()

@@ -1,0 +1,93 @@
+# Progress: the framework's live component for a Job — a bar, the message, a Cancel button, and
+# the queued / done / failed / cancelled states. Usable from a template or composed in Python.
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from django_components import register
+
+from liveview import conf
+from liveview.component import LiveComponent
+from liveview.data.blocks import Block
+from liveview.events import event
+from liveview.models import JOBS_COLLECTION, Job
+from liveview.resources import Subscription
+
+STATUS_TEXT = {
+    Job.Status.QUEUED: "Queued",
+    Job.Status.RUNNING: "Running",
+    Job.Status.DONE: "Done",
+    Job.Status.FAILED: "Failed",
+    Job.Status.CANCELLED: "Cancelled",
+}
+
+
+@register("job_progress")
+class JobProgress(LiveComponent):
+    """``{% component "job_progress" job=job.pk / %}``: one job's live progress.
+
+    Or ``follow="<job name>"`` to always show the latest run of that @job function (a new run
+    started from any page replaces it).
+    """
+
+    template_name = "liveview/progress.html"
+
+    def mount(
+        self,
+        job: int | None = None,
+        follow: str = "",
+        label: str = "Job progress",
+        cancellable: bool = True,
+    ) -> None:
+        if job is None and not follow:
+            raise TypeError("job_progress needs job=<pk> or follow=<job name>")
+        self.follow = follow
+        self.label = label
+        self.cancellable = cancellable
+        found = Job.objects.filter(name=follow) if follow else Job.objects.filter(pk=job or 0)
+        self.job = found.first()
+        self.job_id = self.job.pk if self.job is not None else job
+
+    def subscriptions(self) -> Iterable[Subscription]:
+        topics: list[Subscription] = [JOBS_COLLECTION] if self.follow else []
+        if self.job_id is not None:
+            topics.append(f"{JOBS_COLLECTION}{self.job_id}")
+        return topics
+
+    def extra_context(self) -> dict[str, Any]:
+        job = self.job
+        # htmx 2 replaces the component on every update: keep the Cancel button the user is
+        # pressing (a click needs the same element under mousedown and mouseup). htmx 4 morphs.
+        preserve = conf.htmx_version() == 2
+        if job is None:
+            return {"status_text": "", "preserve": preserve}
+        text = STATUS_TEXT[Job.Status(job.status)]
+        if job.status == Job.Status.RUNNING and job.cancel_requested:
+            text = "Cancelling…"
+        return {"status_text": text, "preserve": preserve}
+
+    @event
+    def cancel(self) -> None:
+        if not self.cancellable or self.job is None:
+            return
+        self.job.cancel()
+
+
+@dataclass
+class Progress(Block):
+    """A `job_progress` component as a block of a DataPage's layout (liveview.data).
+
+    ``Progress(job=run.pk)`` or ``Progress(follow=fit_model.name, label="Model fit")``.
+    """
+
+    job: int | None = None
+    follow: str = ""
+    label: str = "Job progress"
+    cancellable: bool = True
+    template_name: ClassVar[str] = "liveview/progress_block.html"
+
+    def __post_init__(self) -> None:
+        if self.job is None and not self.follow:
+            raise TypeError("Progress needs job=<pk> or follow=<job name>")

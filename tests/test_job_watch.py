@@ -1,0 +1,94 @@
+"""How job changes reach a connected page: polled by the server, or published by the worker."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import threading
+from collections.abc import Callable, Iterator
+from typing import ParamSpec, TypeVar
+
+import pytest
+from asgiref.sync import sync_to_async
+from channels.layers import get_channel_layer
+from pytest_django.fixtures import Settings
+
+from liveview.jobs import Progress, run_job
+from liveview.models import Job
+from liveview.publish import from_message, group_name
+from tests import jobs
+from tests.jobs import worker_thread_database
+from tests.support import connect
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _worker_thread_database() -> Iterator[None]:
+    with worker_thread_database():
+        yield
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def orm(func: Callable[P, R]) -> Callable[P, asyncio.Future[R]]:
+    return sync_to_async(func, thread_sensitive=False)  # type: ignore[return-value]
+
+
+def status_of(frame: str) -> str:
+    found = re.search(r'data-status="(\w+)"', frame)
+    assert found, frame
+    return found.group(1)
+
+
+async def test_a_job_flooding_progress_reaches_a_page_a_few_times_a_second(
+    settings: Settings,
+) -> None:
+    settings.LIVEVIEW_JOB_PROGRESS_INTERVAL = 0.25
+    row = await orm(Job.objects.create)(name=jobs.flood.name, kwargs={"seconds": 1.5})
+    comm, first = await connect(("job_progress", "lv-1", {"job": row.pk}))
+    assert status_of(first) == "queued"
+    worker = threading.Thread(target=run_job.call, kwargs={"job_id": row.pk})
+    worker.start()
+    frames: list[str] = []
+    while not frames or status_of(frames[-1]) != "done":
+        frames.append(await comm.receive_from(timeout=5))
+    await asyncio.to_thread(worker.join)
+    calls = (await orm(Job.objects.get)(pk=row.pk)).result
+    assert isinstance(calls, int) and calls > 10_000
+    # 1.5 s at one poll per 0.25 s: about 6 frames, never one per progress call.
+    assert 3 <= len(frames) <= 10
+    assert "last word" in frames[-1] and 'value="100"' in frames[-1]
+    await comm.disconnect()
+
+
+async def test_cancel_from_the_page_stops_the_running_job(settings: Settings) -> None:
+    settings.LIVEVIEW_JOB_PROGRESS_INTERVAL = 0.05
+    row = await orm(Job.objects.create)(name=jobs.flood.name, kwargs={"seconds": 30})
+    worker = threading.Thread(target=run_job.call, kwargs={"job_id": row.pk})
+    worker.start()
+    comm, frame = await connect(("job_progress", "lv-1", {"job": row.pk}))
+    while status_of(frame) != "running":
+        frame = await comm.receive_from(timeout=5)
+    await comm.send_to(text_data='{"lv": "lv-1", "event": "cancel"}')
+    while status_of(frame) != "cancelled":
+        frame = await comm.receive_from(timeout=5)
+    await asyncio.to_thread(worker.join, 10)
+    assert not worker.is_alive()
+    assert "Cancelled" in frame and "Cancel</button>" not in frame
+    await comm.disconnect()
+
+
+async def test_with_a_shared_layer_the_worker_publishes_each_write(settings: Settings) -> None:
+    settings.LIVEVIEW_JOBS_POLL = False
+    row = await orm(Job.objects.create)(name=jobs.flood.name, status=Job.Status.RUNNING)
+    layer = get_channel_layer()
+    assert layer is not None
+    channel = await layer.new_channel()
+    await layer.group_add(group_name(row.uri), channel)
+    await orm(Progress(row.pk).__call__)(0.5, "half")
+    change = from_message(await asyncio.wait_for(layer.receive(channel), 5))
+    stored = await orm(Job.objects.get)(pk=row.pk)
+    assert change is not None and (change.uri, change.etag) == (row.uri, stored.etag)

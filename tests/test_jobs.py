@@ -1,0 +1,146 @@
+"""Jobs: run by django-tasks' real database worker, state in the Job row, throttled, cancellable."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django_tasks_db.management.commands.db_worker import Worker
+from pytest_django.fixtures import Settings
+
+from liveview.jobs import Progress, function_named, run_job
+from liveview.models import Job
+from tests import jobs
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _calls() -> None:
+    jobs.CALLS.clear()
+
+
+def work() -> None:
+    """Run django-tasks' database worker until the queue is empty."""
+    Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test-worker",
+        excluded_queue_names=[],
+    ).run()
+
+
+def test_a_started_job_waits_in_the_queue_for_the_worker() -> None:
+    started = jobs.add.start(a=2, b=3)
+    assert Job.objects.get(pk=started.pk).status == Job.Status.QUEUED
+    assert jobs.CALLS == []
+
+
+def test_the_worker_runs_the_job_and_stores_its_result() -> None:
+    started = jobs.add.start(a=2, b=3)
+    work()
+    done = Job.objects.get(pk=started.pk)
+    assert (done.status, done.result, done.fraction) == (Job.Status.DONE, 5, 1.0)
+    assert done.task_id
+
+
+def test_progress_is_stored_while_the_job_runs() -> None:
+    started = jobs.report_half.start()
+    work()
+    seen = Job.objects.get(pk=started.pk).result
+    assert seen == {"status": "running", "fraction": 0.5, "message": "half"}
+
+
+def test_a_job_that_raises_is_failed_with_its_error(caplog: pytest.LogCaptureFixture) -> None:
+    started = jobs.explode.start()
+    work()
+    failed = Job.objects.get(pk=started.pk)
+    assert failed.status == Job.Status.FAILED
+    assert failed.error == "RuntimeError: the model did not converge"
+    assert "failed" in caplog.text
+
+
+def test_a_result_that_is_not_json_fails_the_job(caplog: pytest.LogCaptureFixture) -> None:
+    started = jobs.not_json.start()
+    work()
+    assert Job.objects.get(pk=started.pk).status == Job.Status.FAILED
+
+
+def test_job_arguments_must_be_json() -> None:
+    with pytest.raises(TypeError, match="JSON"):
+        jobs.add.start(a=object(), b=1)
+    assert not Job.objects.exists()
+
+
+def test_a_queued_job_that_is_cancelled_never_runs() -> None:
+    started = jobs.add.start(a=1, b=1)
+    assert started.cancel()
+    work()
+    assert Job.objects.get(pk=started.pk).status == Job.Status.CANCELLED
+    assert jobs.CALLS == []
+
+
+def test_a_running_job_stops_at_its_next_progress_call(settings: Settings) -> None:
+    settings.LIVEVIEW_JOB_PROGRESS_INTERVAL = 0
+    started = jobs.cancelled_midway.start()
+    work()
+    assert Job.objects.get(pk=started.pk).status == Job.Status.CANCELLED
+    assert jobs.CALLS == ["cancel requested"]
+
+
+def test_an_ended_job_cannot_be_cancelled() -> None:
+    started = jobs.add.start(a=1, b=1)
+    work()
+    assert not started.cancel()
+    assert started.status == Job.Status.DONE
+
+
+def test_progress_writes_at_most_once_per_interval() -> None:
+    row = Job.objects.create(name=jobs.flood.name, status=Job.Status.RUNNING)
+    progress = Progress(row.pk, interval=0.2)
+    calls = 0
+    with CaptureQueriesContext(connection) as queries:
+        end = time.monotonic() + 0.5
+        while time.monotonic() < end:
+            calls += 1
+            progress(0.5, f"call {calls}")
+    writes = [q for q in queries.captured_queries if q["sql"].startswith("UPDATE")]
+    assert calls > 1000
+    assert 2 <= len(writes) <= 3
+
+
+def test_the_final_state_arrives_however_fast_the_job_reports(settings: Settings) -> None:
+    settings.LIVEVIEW_JOB_PROGRESS_INTERVAL = 60
+    started = jobs.flood.start(seconds=0.3)
+    work()
+    done = Job.objects.get(pk=started.pk)
+    assert (done.status, done.fraction, done.message) == (Job.Status.DONE, 1.0, "last word")
+    assert isinstance(done.result, int) and done.result > 1000
+
+
+def test_progress_refuses_a_fraction_that_is_not_a_number() -> None:
+    row = Job.objects.create(name=jobs.flood.name, status=Job.Status.RUNNING)
+    with pytest.raises(TypeError):
+        Progress(row.pk)("half")  # type: ignore[arg-type]
+    with pytest.raises(ValueError):
+        Progress(row.pk)(float("nan"))
+
+
+def test_an_unknown_job_name_fails_the_job(caplog: pytest.LogCaptureFixture) -> None:
+    row = Job.objects.create(name="tests.jobs.no_such_job")
+    run_job.call(job_id=row.pk)
+    row.refresh_from_db()
+    assert row.status == Job.Status.FAILED
+    assert "no @job function is named" in row.error
+
+
+def test_only_job_functions_are_found_by_name() -> None:
+    with pytest.raises(LookupError):
+        function_named("os.system")
+    assert function_named(jobs.add.name) is jobs.add

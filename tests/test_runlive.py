@@ -1,0 +1,100 @@
+"""`manage.py runlive` (what `make run` runs): the server and a jobs worker, stopped together."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Waits on another process's database writes: nothing to await but the row itself.
+FINISH_A_JOB = textwrap.dedent(
+    """
+    import time
+    from project.dashboard.jobs import feature_selection
+    run = feature_selection.start(seconds=0.2)
+    deadline = time.monotonic() + 60
+    while not run.finished and time.monotonic() < deadline:
+        time.sleep(0.1)
+        run.refresh_from_db()
+    print("STATUS", run.status)
+    """
+)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)  # as in a terminal, even under `nohup`
+
+
+@pytest.mark.timeout(120)
+def test_runlive_serves_runs_jobs_and_stops_both_on_ctrl_c(tmp_path: Path) -> None:
+    env = {**os.environ, "LIVEVIEW_SQLITE_PATH": str(tmp_path / "db.sqlite3")}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    subprocess.run([*manage, "migrate", "--noinput"], env=env, check=True, capture_output=True)
+    server = subprocess.Popen(
+        [*manage, "runlive", f"127.0.0.1:{_free_port()}", "--noreload"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+        preexec_fn=_default_sigint,
+    )
+    try:
+        assert server.stdout is not None
+        lines = []
+        for line in server.stdout:
+            lines.append(line)
+            if "Quit the server with CONTROL-C" in line:
+                break
+        assert any("Jobs worker started" in line for line in lines), lines
+        workers = _children(server.pid)
+        assert len(workers) == 1
+        shell = subprocess.run(
+            [*manage, "shell", "-c", FINISH_A_JOB], env=env, capture_output=True, text=True
+        )
+        assert "STATUS done" in shell.stdout, shell.stdout + shell.stderr
+        os.killpg(server.pid, signal.SIGINT)
+        assert server.wait(timeout=30) is not None
+        assert not Path(f"/proc/{workers[0]}").exists() or _zombie(workers[0])
+    finally:
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+        if server.stdout is not None:
+            server.stdout.close()
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        return (Path(f"/proc/{pid}") / "stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except OSError:
+        return True
