@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup run test test-fast browser lint bench clean
+.PHONY: setup run test test-fast browser redis lint bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,8 +30,18 @@ browser:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; \
 	fi
 
-## make test: set up, make sure Chromium is there, lint, type-check and run the whole suite
-test: setup browser lint
+## make redis: redis-server for the several-process tests (tests/scale), Debian's package
+redis:
+	@if command -v redis-server >/dev/null 2>&1; then \
+	  echo "redis-server: present"; \
+	else \
+	  echo "redis-server: installing Debian's package"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq redis-server; \
+	fi
+
+## make test: set up, make sure Chromium and redis-server are there, lint, type-check, run all
+test: setup browser redis lint
 	$(BIN)/python -m pytest
 
 test-fast: setup
