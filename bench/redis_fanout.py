@@ -12,6 +12,8 @@ fan-out on those same sockets, each started by one frame to a control socket on 
   board socket joined with its own layer channel -> Redis -> each consumer forwards it: the
   same publish through the raw channels-redis layer.
 
+``--layer core`` runs the same on ``RedisChannelLayer`` instead (``bench/settings.py``).
+
 Time: from just before the client sends the trigger until the last socket has received its
 fragment. Every frame is checked byte for byte and every socket must get exactly one per round.
 
@@ -173,6 +175,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--sizes", default="100,1000", help="comma-separated socket counts")
     parser.add_argument("--rounds", type=int, default=10, help="measured rounds per kind and N")
+    parser.add_argument(
+        "--layer",
+        choices=["pubsub", "core"],
+        default="pubsub",
+        help="the channels-redis layer: RedisPubSubChannelLayer (liveview's) or RedisChannelLayer",
+    )
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     if not sizes or min(sizes) < 2 or args.rounds < 1:
@@ -187,6 +195,7 @@ def main(argv: list[str] | None = None) -> int:
         stack.callback(redis.stop)
         env = bench_env(Path(tmp) / "bench.sqlite3")
         env["REDIS_URL"] = redis.url
+        env["BENCH_REDIS_LAYER"] = args.layer
         migrate(env)
         for key in ("DJANGO_SETTINGS_MODULE", "DJANGO_DEBUG", "LIVEVIEW_SQLITE_PATH", "REDIS_URL"):
             os.environ[key] = env[key]
@@ -197,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
         for i, port in enumerate(ports):
             stack.enter_context(uvicorn_server(env, port, Path(tmp) / f"uvicorn-{i}.log"))
         print(
-            f"redis-server on {redis.port}, uvicorn on {ports} (DEBUG off, Redis pub/sub layer),"
+            f"redis-server on {redis.port}, uvicorn on {ports} (DEBUG off, {args.layer} layer),"
             f" python {sys.version.split()[0]}, {os.cpu_count()} cores,"
             f" load {os.getloadavg()[0]:.2f}; sizes {sizes}, {args.rounds} rounds",
             flush=True,
