@@ -42,7 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script: bench/ is sys.path[0], the project is not
     sys.path.insert(0, str(ROOT))
 
-from bench.fanout import CONNECT_CONCURRENCY, ROUND_TIMEOUT, Tally, open_board, read  # noqa: E402
+from bench.fanout import CONNECT_CONCURRENCY, Tally, open_board, read  # noqa: E402
 from bench.redis_server import RedisServer  # noqa: E402
 from bench.server import (  # noqa: E402
     HOST,
@@ -51,6 +51,7 @@ from bench.server import (  # noqa: E402
     free_port,
     migrate,
     raise_open_files_limit,
+    tail,
     uvicorn_server,
 )
 
@@ -60,6 +61,7 @@ if TYPE_CHECKING:
 LIVE, RAW = "liveview", "raw_layer"
 KINDS = (LIVE, RAW)
 TRIGGER = {LIVE: "live", RAW: "group"}
+ROUND_TIMEOUT = 60.0  # seconds
 
 
 async def control_socket(port: int) -> ClientConnection:
@@ -95,7 +97,12 @@ async def measure_size(
     started = time.monotonic()
     # Half the sockets on each process (process A gets the odd one out).
     sockets = list(await asyncio.gather(*(one(ports[i % 2]) for i in range(n))))
-    held = [int(await ask(c, "count")) for c in controls]
+    # A socket counts once its consumer joined the layer group, just after its first frame.
+    deadline = time.monotonic() + 30
+    while sum(held := [int(await ask(c, "count")) for c in controls]) < n:
+        if time.monotonic() > deadline:
+            break
+        await asyncio.sleep(0.05)
     if sum(held) != n:
         raise RuntimeError(f"the servers hold {held} board sockets, not {n}")
     print(f"N={n}: sockets {held[0]} + {held[1]} open in {time.monotonic() - started:.1f} s")
@@ -117,7 +124,10 @@ async def measure_size(
         await asyncio.sleep(0)
         start = time.perf_counter_ns()
         await controls[0].send(f"{TRIGGER[kind]} {version[0]}")
-        await asyncio.wait_for(tally.done.wait(), ROUND_TIMEOUT)
+        try:
+            await asyncio.wait_for(tally.done.wait(), ROUND_TIMEOUT)
+        except TimeoutError:
+            raise RuntimeError(f"{kind}: {tally.got} of {n} sockets had the frame") from None
         frames += 1
         if tally.wrong:
             raise RuntimeError(f"{kind}: {len(tally.wrong)} wrong frames: {tally.wrong[0]!r}")
@@ -217,7 +227,12 @@ def main(argv: list[str] | None = None) -> int:
             version = [0]
             return [(n, await measure_size(ports, n, args.rounds, version)) for n in sizes]
 
-        results = asyncio.run(run())
+        try:
+            results = asyncio.run(run())
+        except Exception:
+            for i in range(len(ports)):
+                print(f"uvicorn-{i}.log, last lines:\n{tail(Path(tmp) / f'uvicorn-{i}.log', 200)}")
+            raise
         report(results)
         print(f"done in {time.monotonic() - started:.1f} s")
     return 0

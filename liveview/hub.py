@@ -137,7 +137,10 @@ class Hub:
 
     async def _open_channel(self) -> str:
         if self.channel is None:
-            self.channel = await self.layer.new_channel("liveview.hub.")
+            # The layer's default prefix: RedisChannelLayer reads every process-local channel
+            # through one loop on one prefix; with another prefix of its own, the hub would
+            # starve whenever any other consumer in the process was receiving.
+            self.channel = await self.layer.new_channel()
             self._tasks.append(
                 asyncio.create_task(self._read(self.channel), name="liveview-hub-read")
             )

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from channels.layers import get_channel_layer
 from channels_redis.pubsub import RedisPubSubChannelLayer
 
 from bench.redis_server import RedisServer
@@ -66,8 +67,6 @@ async def layer(redis: RedisServer, settings: Any) -> AsyncIterator[RedisPubSubC
             "CONFIG": {"hosts": [{"address": redis.url, "socket_connect_timeout": 1}]},
         }
     }
-    from channels.layers import get_channel_layer
-
     current = get_channel_layer()
     assert isinstance(current, RedisPubSubChannelLayer)
     yield current
