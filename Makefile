@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup run test test-fast browser lint bench clean
+.PHONY: setup run test test-fast browser services lint bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,8 +30,21 @@ browser:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; \
 	fi
 
-## make test: set up, make sure Chromium is there, lint, type-check and run the whole suite
-test: setup browser lint
+## make services: redis-server and nginx for the several-process tests (tests/scale), from Debian
+services:
+	@missing=""; \
+	command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
+	command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing="$$missing nginx"; \
+	if [ -z "$$missing" ]; then \
+	  echo "redis-server, nginx: present"; \
+	else \
+	  echo "installing Debian's$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+## make test: set up, make sure Chromium, redis-server and nginx are there, lint, run everything
+test: setup browser services lint
 	$(BIN)/python -m pytest
 
 test-fast: setup

@@ -10,7 +10,8 @@
   every socket); ``raw`` writes ``board_fragment(version)`` to every socket in a loop (the
   floor); ``group`` makes one ``channel_layer.group_send`` to ``GROUP`` (the per-member
   baseline).
-* Also on the control socket: ``server`` answers the last fan-out's time from the trigger's
+* Also on the control socket: ``set <version>`` sets ``BOARD`` only (answers ``ok``);
+  ``server`` answers the last fan-out's time from the trigger's
   arrival to the last write to a socket (ms); ``count`` how many board sockets are open;
   ``profile on`` / ``profile off`` run cProfile in the event loop's thread and in the sync
   worker's, and answer the stats.
@@ -27,6 +28,7 @@ import time
 from typing import Any
 
 from asgiref.sync import sync_to_async
+from channels import DEFAULT_CHANNEL_LAYER
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django_components import register
 
@@ -96,6 +98,9 @@ def board_fragment(version: int, cid: str = "lv-1") -> str:
 
 
 class BoardConsumer(LiveConsumer):
+    # The per-member baseline needs what LiveConsumer goes without: a layer channel per socket.
+    channel_layer_alias = DEFAULT_CHANNEL_LAYER
+
     async def connect(self) -> None:
         await super().connect()
         if self.page is not None:
@@ -146,6 +151,9 @@ class ControlConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         elif kind == "group":
             html = board_fragment(BOARD["version"])
             await self.channel_layer.group_send(GROUP, {"type": "bench.fragment", "html": html})
+        elif kind == "set":  # bench/redis_fanout.py: every process shows the same version
+            BOARD["version"] = int(arg)
+            await self.send(text_data="ok")
         elif kind == "count":
             await self.send(text_data=str(len(RAW_SOCKETS)))
         elif kind == "profile":

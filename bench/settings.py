@@ -1,6 +1,12 @@
 """The demo's settings for the benchmark servers: thousands of sockets from one address."""
 
+import os
+
 from project.settings import *  # noqa: F403
+
+# bench/redis_fanout.py --layer core: the same servers on channels-redis' RedisChannelLayer.
+if os.environ.get("BENCH_REDIS_LAYER") == "core" and CHANNEL_LAYERS["default"].get("CONFIG"):  # noqa: F405
+    CHANNEL_LAYERS["default"]["BACKEND"] = "channels_redis.core.RedisChannelLayer"  # noqa: F405
 
 # Every bench socket comes from 127.0.0.1; the per-IP cap guards against one real client.
 LIVEVIEW_MAX_CONNECTIONS_PER_IP = 1_000_000

@@ -78,8 +78,8 @@ def check_channel_layer(app_configs: Any = None, **kwargs: Any) -> list[CheckMes
         Warning(
             f"WEB_CONCURRENCY={workers} workers, each with its own in-memory channel layer: "
             "a change published in one worker never reaches pages open on another.",
-            hint="Use channels-redis (CHANNEL_LAYERS with channels_redis.core."
-            "RedisChannelLayer) or run one worker.",
+            hint="Use channels-redis (CHANNEL_LAYERS with channels_redis.pubsub."
+            "RedisPubSubChannelLayer; see docs/deployment.md) or run one worker.",
             id="liveview.W001",
         )
     ]

@@ -40,6 +40,10 @@ _open: weakref.WeakSet[LiveConsumer] = weakref.WeakSet()
 
 
 class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
+    # No layer channel of its own: the process's hub receives every change and hands it over.
+    # (Channels would otherwise open one per socket, and a receive task; on Redis, a
+    # subscription each.) An alias that names no layer makes `channel_layer` None.
+    channel_layer_alias = "liveview.no-layer"
     page: Page | None = None
     origin: str = ""
 

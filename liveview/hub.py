@@ -1,6 +1,9 @@
 # The receiving side of pub/sub: one Hub per process (per event loop) holds ONE channel-layer
 # membership per topic and fans each change out to its local subscribers itself. Per-member
 # group_send grows quadratically on the in-memory layer; a dict lookup and a loop do not.
+# Across processes (Redis) it also watches the layer: a heartbeat through it every second; when
+# one is lost, changes may have been lost too, so once heartbeats come back every page
+# subscribed here reloads what it shows from the database.
 from __future__ import annotations
 
 import asyncio
@@ -10,7 +13,7 @@ from collections import OrderedDict, deque
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
-from channels.layers import BaseChannelLayer, get_channel_layer
+from channels.layers import BaseChannelLayer, InMemoryChannelLayer, get_channel_layer
 
 from liveview.publish import from_message, group_name
 from liveview.resources import ResourceChanged
@@ -34,6 +37,10 @@ _hubs: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Hub] = weakref.WeakK
 # A change reaches the hub once per topic it was published to (its URI and its collection); the
 # hub delivers it on the first and drops the repeats.
 _RECENT = 4096
+#: Seconds between two heartbeats through the layer, and how long one may take to come back.
+HEARTBEAT_INTERVAL = 1.0
+HEARTBEAT_TIMEOUT = 3.0
+HEARTBEAT_TYPE = "liveview.heartbeat"
 
 
 class Hub:
@@ -51,6 +58,14 @@ class Hub:
         #: that subscribes late catches up on what it missed while it mounted.
         self.seq = 0
         self._log: deque[tuple[int, ResourceChanged]] = deque(maxlen=_RECENT)
+        #: False from a lost heartbeat (or a failed join) until the layer answers again.
+        self.healthy = True
+        #: How many times this hub has reloaded every page after the layer came back.
+        self.recoveries = 0
+        self._beat_seen = 0
+        self._beat_event = asyncio.Event()
+        # The in-memory layer lives in this process: nothing between it and us can fail.
+        self._watched = not isinstance(layer, InMemoryChannelLayer)
 
     async def set_topics(self, subscriber: Subscriber, topics: frozenset[str]) -> set[str]:
         """Subscribe to exactly `topics`, joining and leaving layer groups as needed.
@@ -107,25 +122,54 @@ class Hub:
     # -- the one layer channel of this process ----------------------------------------------
 
     async def _join(self, topic: str) -> None:
-        if self.channel is None:
-            self.channel = await self.layer.new_channel("liveview.hub.")
         if not self._tasks:
             self._tasks = [
-                asyncio.create_task(self._read(self.channel), name="liveview-hub-read"),
                 asyncio.create_task(self._run(), name="liveview-hub-deliver"),
                 asyncio.create_task(self._keep_groups(), name="liveview-hub-groups"),
             ]
-        await self.layer.group_add(group_name(topic), self.channel)
+            if self._watched:
+                self._tasks.append(asyncio.create_task(self._watch(), name="liveview-hub-watch"))
+        try:
+            channel = await self._open_channel()
+            await self.layer.group_add(group_name(topic), channel)
+        except Exception as exc:
+            if not self._watched:
+                raise
+            # The layer is down: the page still mounts from the database; the watch joins the
+            # group and reloads every page here once the layer answers again.
+            logger.warning(
+                "liveview: joining a topic failed (%r); retried when the layer is back", exc
+            )
+            self.healthy = False
+
+    async def _open_channel(self) -> str:
+        if self.channel is None:
+            # The layer's default prefix: RedisChannelLayer reads every process-local channel
+            # through one loop on one prefix; with another prefix of its own, the hub would
+            # starve whenever any other consumer in the process was receiving.
+            self.channel = await self.layer.new_channel()
+            self._tasks.append(
+                asyncio.create_task(self._read(self.channel), name="liveview-hub-read")
+            )
+        return self.channel
 
     async def _leave(self, topic: str) -> None:
         if self.channel is not None:
-            await self.layer.group_discard(group_name(topic), self.channel)
+            try:
+                await self.layer.group_discard(group_name(topic), self.channel)
+            except Exception as exc:
+                if not self._watched:
+                    raise
+                logger.warning("liveview: leaving a topic failed: %r", exc)
 
     async def _stop(self) -> None:
         tasks, self._tasks = self._tasks, []
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+        # Cancelling the reader ends the channel on some layers (channels-redis' pub/sub layer
+        # unsubscribes it): the next join opens a new one.
+        self.channel = None
 
     async def _read(self, channel: str) -> None:
         # Only reads: the layer's buffer for this channel must never fill up while pages render.
@@ -137,6 +181,12 @@ class Hub:
             except Exception:
                 logger.exception("liveview: reading the channel layer failed")
                 await asyncio.sleep(1)
+                continue
+            if message.get("type") == HEARTBEAT_TYPE:
+                beat = message.get("n")
+                if isinstance(beat, int) and beat > self._beat_seen:
+                    self._beat_seen = beat
+                    self._beat_event.set()
                 continue
             change = from_message(message)
             if change is None:
@@ -172,15 +222,76 @@ class Hub:
                 except Exception:
                     logger.exception("liveview: delivering %d changes failed", len(changes))
 
+    async def _watch(self) -> None:
+        beat = 0
+        while True:
+            await asyncio.sleep(HEARTBEAT_INTERVAL)
+            beat += 1
+            if await self._heartbeat(beat):
+                if not self.healthy:
+                    await self._recover()
+            elif self.healthy:
+                self.healthy = False
+                logger.warning(
+                    "liveview: the channel layer did not answer a heartbeat; pages reload from"
+                    " the database when it is back"
+                )
+
+    async def _heartbeat(self, beat: int) -> bool:
+        """Send heartbeat `beat` to this hub's own channel; True if it came back in time."""
+        try:
+            async with asyncio.timeout(HEARTBEAT_TIMEOUT):
+                channel = await self._open_channel()
+                await self.layer.send(channel, {"type": HEARTBEAT_TYPE, "n": beat})
+                while self._beat_seen < beat:
+                    self._beat_event.clear()
+                    await self._beat_event.wait()
+        except Exception as exc:  # TimeoutError, or the layer's connection error
+            logger.debug("liveview: heartbeat %d failed: %r", beat, exc)
+            return False
+        return True
+
+    async def _recover(self) -> None:
+        """The layer answers again: rejoin every group, then reload every page subscribed here.
+
+        Changes published while it was down never arrived (neither Redis layer keeps them for a
+        subscriber it could not reach), so every component reloads what it shows, as a page
+        does for a topic its process only just joined.
+        """
+        try:
+            async with self._lock:
+                channel = await self._open_channel()
+                for topic in list(self.members):
+                    await self.layer.group_add(group_name(topic), channel)
+        except Exception as exc:
+            logger.warning("liveview: rejoining topics failed, retrying: %r", exc)
+            return
+        self.healthy = True
+        self.recoveries += 1
+        topics = sorted(self.members)
+        logger.warning(
+            "liveview: the channel layer is back; reloading %d topics on %d pages",
+            len(topics),
+            len(self.topics_of),
+        )
+        for topic in topics:
+            change = ResourceChanged("PUT", topic, topic, None)
+            self.seq += 1
+            self._log.append((self.seq, change))
+            self._queue.put_nowait(change)
+
     async def _keep_groups(self) -> None:
         # Layers expire group membership (a day by default): renew ours well before that.
         expiry = getattr(self.layer, "group_expiry", 86400)
         while True:
             await asyncio.sleep(max(expiry / 2, 1))
             async with self._lock:
-                for topic in list(self.members):
-                    if self.channel is not None:
-                        await self.layer.group_add(group_name(topic), self.channel)
+                try:
+                    for topic in list(self.members):
+                        if self.channel is not None:
+                            await self.layer.group_add(group_name(topic), self.channel)
+                except Exception as exc:
+                    logger.warning("liveview: renewing the topics failed: %r", exc)
 
 
 def hub(deliver: Deliver) -> Hub | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -16,6 +17,7 @@ from channels.layers import get_channel_layer
 from liveview.resources import Method, ResourceChanged
 
 MESSAGE_TYPE = "liveview.changed"
+logger = logging.getLogger("liveview")
 
 
 @dataclass(slots=True)
@@ -89,7 +91,17 @@ async def apublish(change: ResourceChanged) -> None:
         return
     message = to_message(change)
     for topic in dict.fromkeys(change.topics()):
-        await layer.group_send(group_name(topic), message)
+        try:
+            await layer.group_send(group_name(topic), message)
+        except Exception as exc:
+            # The write is committed; failing the request now would lose nothing but the
+            # user's answer. Every page reloads from the database once the layer is back.
+            logger.error(
+                "liveview: publishing %s %s failed (%r); pages resync when the layer is back",
+                change.method,
+                topic,
+                exc,
+            )
 
 
 def publish(change: ResourceChanged) -> None:

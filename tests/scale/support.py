@@ -1,0 +1,122 @@
+"""Real parts for the several-process tests: uvicorn server processes on free loopback ports
+sharing one migrated SQLite file, and a redis-server (bench.redis_server); each can be stopped,
+killed and restarted.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+from bench.redis_server import RedisServer
+from bench.server import HOST, free_port, stop, tail, wait_until_serving
+
+__all__ = ["RedisServer", "ServerProcess", "manage", "new_poll", "server_env", "votes_in_db"]
+
+ROOT = Path(__file__).resolve().parents[2]
+START_TIMEOUT = 30.0  # seconds
+
+
+class ServerProcess:
+    """`project.asgi:application` under uvicorn in a process of its own."""
+
+    def __init__(self, name: str, env: dict[str, str], log_path: Path) -> None:
+        self.name = name
+        self.port = free_port()
+        self.env = env
+        self.log_path = log_path
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{HOST}:{self.port}"
+
+    @property
+    def running(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def start(self) -> None:
+        command = [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "project.asgi:application",
+            "--host",
+            HOST,
+            "--port",
+            str(self.port),
+            "--log-level",
+            "warning",
+            "--no-access-log",
+        ]
+        with self.log_path.open("ab") as log:
+            self.proc = subprocess.Popen(
+                command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT
+            )
+        wait_until_serving(self.proc, self.port, self.log_path)
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown, no goodbye to the sockets or to Redis."""
+        assert self.proc is not None
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait(timeout=10)
+        self.proc = None
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            stop(self.proc)
+            self.proc = None
+
+    def log(self) -> str:
+        return tail(self.log_path, 60)
+
+
+def server_env(sqlite_path: Path, redis_url: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="project.settings",
+        DJANGO_DEBUG="0",
+        LIVEVIEW_SQLITE_PATH=str(sqlite_path),
+        REDIS_URL=redis_url,
+        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")])),
+    )
+    return env
+
+
+def manage(env: dict[str, str], *args: str) -> str:
+    """Run a manage.py command in a process of its own; its stdout."""
+    done = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"manage.py {args[0]} failed:\n{done.stdout}{done.stderr}")
+    return done.stdout
+
+
+def new_poll(env: dict[str, str], question: str, choices: list[str]) -> int:
+    """A poll created by a third process (the shell): its pk."""
+    code = (
+        "from project.polls.models import Poll;"
+        f"p = Poll.objects.create(question={question!r});"
+        f"[p.choices.create(text=t) for t in {choices!r}];"
+        "print(p.pk)"
+    )
+    return int(manage(env, "shell", "-c", code).strip().splitlines()[-1])
+
+
+def votes_in_db(sqlite_path: Path, poll_id: int) -> dict[str, int]:
+    """What the database holds, read with sqlite3 (no Django in the test process)."""
+    with sqlite3.connect(sqlite_path) as db:
+        rows = db.execute(
+            "SELECT text, votes FROM polls_choice WHERE poll_id = ? ORDER BY id", (poll_id,)
+        ).fetchall()
+    return {str(text): int(votes) for text, votes in rows}
