@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 
-from tests.browser.conftest import ACTION_TIMEOUT_MS, CHROMIUM_ARGS, _chromium_executable
+from liveview.testing.browser import launch_chromium
+from tests.browser.conftest import ACTION_TIMEOUT_MS
 from tests.scale.support import RedisServer, ServerProcess, manage, server_env
 
 
@@ -72,12 +73,7 @@ def playwright() -> Iterator[Playwright]:
 
 @pytest.fixture(scope="package")
 def browser(playwright: Playwright) -> Iterator[Browser]:
-    executable = _chromium_executable(playwright)
-    browser = playwright.chromium.launch(
-        headless=True,
-        executable_path=str(executable) if executable else None,
-        args=CHROMIUM_ARGS,
-    )
+    browser = launch_chromium(playwright)
     try:
         yield browser
     finally:
