@@ -212,7 +212,7 @@ class Report:
     pages: list[Page] = field(default_factory=list)
 
 
-async def run(port: int, args: argparse.Namespace) -> Report:
+async def measure(port: int, args: argparse.Namespace) -> Report:
     from websockets.asyncio.client import connect
     from websockets.typing import Origin
 
@@ -409,7 +409,7 @@ def run_soak(args: argparse.Namespace) -> None:
                 flush=True,
             )
             try:
-                report = asyncio.run(run(port, args))
+                report = asyncio.run(measure(port, args))
             except Exception:
                 print(f"server log, last lines:\n{tail(log, 12)}", file=sys.stderr)
                 raise
