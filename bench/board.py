@@ -27,6 +27,7 @@ import time
 from typing import Any
 
 from asgiref.sync import sync_to_async
+from channels import DEFAULT_CHANNEL_LAYER
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django_components import register
 
@@ -96,6 +97,9 @@ def board_fragment(version: int, cid: str = "lv-1") -> str:
 
 
 class BoardConsumer(LiveConsumer):
+    #: Its own layer channel, unlike liveview's sockets: the group_send baseline needs one.
+    channel_layer_alias = DEFAULT_CHANNEL_LAYER
+
     async def connect(self) -> None:
         await super().connect()
         if self.page is not None:

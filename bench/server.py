@@ -11,7 +11,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
@@ -64,8 +64,11 @@ def raise_open_files_limit(wanted: int) -> int:
 
 
 @contextmanager
-def uvicorn_server(env: dict[str, str], port: int, log_path: Path) -> Iterator[None]:
-    """uvicorn in a subprocess for the duration of the block; stopped even on error."""
+def uvicorn_server(
+    env: dict[str, str], port: int, log_path: Path, extra: Sequence[str] = ()
+) -> Iterator[None]:
+    """uvicorn in a subprocess for the duration of the block; stopped even on error.
+    `extra`: more uvicorn options (``--ws wsproto``, say)."""
     command = [
         sys.executable,
         "-m",
@@ -78,6 +81,7 @@ def uvicorn_server(env: dict[str, str], port: int, log_path: Path) -> Iterator[N
         "--log-level",
         "warning",
         "--no-access-log",
+        *extra,
     ]
     with log_path.open("wb") as log:
         proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)

@@ -41,6 +41,12 @@ _open: weakref.WeakSet[LiveConsumer] = weakref.WeakSet()
 class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
     page: Page | None = None
     origin: str = ""
+    #: No channel-layer channel per socket: the process's hub receives every change for every
+    #: page (liveview.hub), so a per-socket channel would only cost memory (a queue and a
+    #: receiving task each, about 4 KiB). An alias missing from CHANNEL_LAYERS gives channels
+    #: no layer for this consumer; a subclass that wants its own channel (to join a group, say)
+    #: sets ``channel_layer_alias = "default"``.
+    channel_layer_alias = "liveview.no-socket-channel"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
