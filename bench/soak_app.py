@@ -194,8 +194,8 @@ def trace_growth(frames: int, limit: int) -> list[str]:
     for stat in sorted(stats, key=lambda st: (_owner(st.traceback) != "liveview", -st.size_diff))[
         :limit
     ]:
-        frames = [f"{Path(f.filename).name}:{f.lineno}" for f in reversed(stat.traceback)]
-        lines.append(f"{stat.size_diff:+,} B in {stat.count_diff:+,} blocks: " + " < ".join(frames))
+        where = [f"{Path(f.filename).name}:{f.lineno}" for f in reversed(stat.traceback)]
+        lines.append(f"{stat.size_diff:+,} B in {stat.count_diff:+,} blocks: " + " < ".join(where))
     return lines
 
 
