@@ -87,8 +87,8 @@ async def measure_page(
             raise RuntimeError(f"{name}: unexpected first frame {str(first)[:200]!r}")
         result.first_bytes = len(first.encode())
         result.first_ids = TOP_LEVEL_ID.findall(first)
-        event = {"lv": "lv-1", "event": "increment", "headers": {}, "lv_v": epoch.group(1)}
-        frame = json.dumps(event)
+        event: dict[str, Any] = {"lv": "lv-1", "event": "increment", "headers": {}}
+        frame = json.dumps(event | {"lv_v": epoch.group(1)})
         for expected in range(1, events + 1):
             await ws.send(frame)
             reply = await asyncio.wait_for(ws.recv(), 30)
