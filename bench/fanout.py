@@ -163,7 +163,9 @@ async def measure_size(port: int, n: int, args: argparse.Namespace, version: lis
 
     result = Result(n)
     control = await connect(
-        f"ws://{HOST}:{port}{CONTROL_PATH}", origin=Origin(f"http://{HOST}:{port}")
+        f"ws://{HOST}:{port}{CONTROL_PATH}",
+        origin=Origin(f"http://{HOST}:{port}"),
+        ping_interval=None,  # a loaded server may not answer a keepalive ping within 20 s
     )
     if (already := await ask_count(control)) != 0:
         raise RuntimeError(f"{already} board sockets still open before N={n}")

@@ -221,7 +221,9 @@ async def measure(port: int, args: argparse.Namespace) -> Report:
 
     report = Report(args)
     control = await connect(
-        f"ws://{HOST}:{port}{SOAK_CONTROL_PATH}", origin=Origin(f"http://{HOST}:{port}")
+        f"ws://{HOST}:{port}{SOAK_CONTROL_PATH}",
+        origin=Origin(f"http://{HOST}:{port}"),
+        ping_interval=None,  # a loaded server may not answer a keepalive ping within 20 s
     )
     report.before = await ask(control, "state")
     pid = int(report.before["pid"])
