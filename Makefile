@@ -55,10 +55,9 @@ lint: setup
 	$(BIN)/ruff format --check liveview project tests bench
 	$(BIN)/mypy liveview project tests bench
 
-## make bench: the event round trip, then the fan-out to 100, 1,000 and 5,000 sockets (docs/benchmarks.md)
+## make bench: every scenario in bench/ (python -m bench), written to docs/benchmarks.md
 bench: setup
-	$(BIN)/python bench/event_roundtrip.py
-	$(BIN)/python bench/fanout.py
+	$(BIN)/python -m bench
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .mypy_cache .ruff_cache

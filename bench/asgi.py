@@ -22,6 +22,7 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from django.urls import path  # noqa: E402
 
+from bench import payload_app  # noqa: E402, F401  (registers its component)
 from bench.board import (  # noqa: E402
     BOARD_PATH,
     CONTROL_PATH,

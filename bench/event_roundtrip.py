@@ -37,6 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script: bench/ is sys.path[0], the project is not
     sys.path.insert(0, str(ROOT))
 
+from bench.section import Section  # noqa: E402
 from bench.server import (  # noqa: E402
     HOST,
     bench_env,
@@ -92,7 +93,15 @@ def _percentile(sorted_values: list[float], q: float) -> float:
     return sorted_values[index]
 
 
-def report(results: dict[str, list[int]], block_ratios: list[float]) -> None:
+@dataclass(frozen=True, slots=True)
+class Measured:
+    summaries: dict[str, Summary]
+    block_ratios: list[float]
+    reply_bytes: int
+    identical: bool
+
+
+def report(results: dict[str, list[int]], block_ratios: list[float]) -> dict[str, Summary]:
     summaries = {name: Summary.of(samples) for name, samples in results.items()}
     for name, summary in summaries.items():
         print(summary.line(name))
@@ -110,6 +119,7 @@ def report(results: dict[str, list[int]], block_ratios: list[float]) -> None:
             f"per-block median ratio {FRAMEWORK}/{BASELINE}: min {min(block_ratios):.2f}"
             f"  median {statistics.median(block_ratios):.2f}  max {max(block_ratios):.2f}"
         )
+    return summaries
 
 
 # -- the page -------------------------------------------------------------------------------
@@ -179,7 +189,7 @@ def stamped(first_frame: str) -> str:
     return FRAME[:-1] + f', "lv_v": "{found.group(1)}"}}'
 
 
-async def measure(port: int, page: LivePage, args: argparse.Namespace) -> None:
+async def measure(port: int, page: LivePage, args: argparse.Namespace) -> Measured:
     from contextlib import AsyncExitStack
 
     from websockets.asyncio.client import ClientConnection, connect
@@ -247,10 +257,11 @@ async def measure(port: int, page: LivePage, args: argparse.Namespace) -> None:
                 results[name] += samples
                 medians[name] = statistics.median(samples)
             block_ratios.append(medians[FRAMEWORK] / medians[BASELINE])
-        report(results, block_ratios)
+        summaries = report(results, block_ratios)
+        return Measured(summaries, block_ratios, len(live_reply.encode()), same == "identical")
 
 
-def run_server_bench(args: argparse.Namespace) -> None:
+def run_server_bench(args: argparse.Namespace) -> Measured:
     with tempfile.TemporaryDirectory(prefix="liveview-bench-") as tmp:
         env = bench_env(Path(tmp) / "bench.sqlite3")
         migrate(env)
@@ -264,8 +275,9 @@ def run_server_bench(args: argparse.Namespace) -> None:
                 f"{args.iterations} events per side after "
                 f"{args.warmup} warm-up, blocks of {args.block}, interleaved"
             )
-            asyncio.run(measure(port, page, args))
+            measured = asyncio.run(measure(port, page, args))
         print(f"done in {time.monotonic() - started:.1f} s")
+    return measured
 
 
 # -- --profile: the framework side in-process -----------------------------------------------
@@ -471,6 +483,42 @@ async def breakdown(n: int, run_events: Callable[[int], Awaitable[list[int]]]) -
 
 def _noop() -> None:
     return None
+
+
+# -- the runner's section (python -m bench) --------------------------------------------------
+
+TARGET_RATIO = 1.3
+
+
+def run(quick: bool) -> Section:
+    """The default run (2,000 events per side) or a quick one (200), as a Section."""
+    args = parse_args(["--iterations", "200", "--warmup", "50", "--block", "50"] if quick else [])
+    measured = run_server_bench(args)
+    fw, bl = measured.summaries[FRAMEWORK], measured.summaries[BASELINE]
+    ratio = fw.median_us / bl.median_us
+    rows = [
+        (name, f"{s.median_us:.0f}", f"{s.p90_us:.0f}", f"{s.p99_us:.0f}", f"{s.n:,}")
+        for name, s in (("liveview", fw), ("baseline: raw Channels consumer", bl))
+    ]
+    blocks = measured.block_ratios
+    return Section(
+        name="event_roundtrip",
+        title="Event round trip",
+        command=".venv/bin/python bench/event_roundtrip.py",
+        columns=("side", "median (µs)", "p90 (µs)", "p99 (µs)", "events"),
+        rows=rows,
+        verdict=(
+            f"liveview/baseline {ratio:.2f} at the median, {fw.p90_us / bl.p90_us:.2f} at p90"
+            f" (target ≤ {TARGET_RATIO}); overhead {fw.median_us - bl.median_us:.0f} µs/event"
+        ),
+        met=ratio <= TARGET_RATIO,
+        notes=(
+            f"Replies: {measured.reply_bytes} B each,"
+            f" {'byte-identical' if measured.identical else 'NOT identical'} on both sides.",
+            f"Per-block median ratio: min {min(blocks):.2f}, median"
+            f" {statistics.median(blocks):.2f}, max {max(blocks):.2f}.",
+        ),
+    )
 
 
 # -- main -----------------------------------------------------------------------------------

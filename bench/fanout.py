@@ -42,6 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script: bench/ is sys.path[0], the project is not
     sys.path.insert(0, str(ROOT))
 
+from bench.section import Section  # noqa: E402
 from bench.server import (  # noqa: E402
     HOST,
     bench_env,
@@ -162,7 +163,9 @@ async def measure_size(port: int, n: int, args: argparse.Namespace, version: lis
 
     result = Result(n)
     control = await connect(
-        f"ws://{HOST}:{port}{CONTROL_PATH}", origin=Origin(f"http://{HOST}:{port}")
+        f"ws://{HOST}:{port}{CONTROL_PATH}",
+        origin=Origin(f"http://{HOST}:{port}"),
+        ping_interval=None,  # a loaded server may not answer a keepalive ping within 20 s
     )
     if (already := await ask_count(control)) != 0:
         raise RuntimeError(f"{already} board sockets still open before N={n}")
@@ -298,15 +301,72 @@ def report(results: list[Result]) -> None:
         )
 
 
+# -- the runner's section (python -m bench) --------------------------------------------------
+
+TARGET_FLOOR_RATIO = 1.5
+TARGET_GROUP_RATIO = 10.0
+TARGET_GROUP_N = 1000
+
+
+def run(quick: bool) -> Section:
+    """N = 100, 1,000, 5,000 with 10 rounds each, or a quick N = 100, 500 with 3, as a Section."""
+    args = parse_args(["--sizes", "100,500", "--rounds", "3"] if quick else [])
+    results = run_server_bench(args)
+    rows = []
+    floor_ok, group_ok = True, True
+    for r in results:
+        live, floor, group = (r.median(k) for k in KINDS)
+        floor_ok = floor_ok and live / floor <= TARGET_FLOOR_RATIO
+        if r.n == TARGET_GROUP_N:
+            group_ok = group / live >= TARGET_GROUP_RATIO
+        rows.append(
+            (
+                f"{r.n:,}",
+                f"{live:.2f}",
+                f"{floor:.2f}",
+                f"{group:.1f}",
+                f"{live / floor:.2f}",
+                f"{group / live:.1f}",
+            )
+        )
+    ratios = ", ".join(f"{r.median(LIVE) / r.median(FLOOR):.2f}" for r in results)
+    at_target = [r for r in results if r.n == TARGET_GROUP_N]
+    group_text = (
+        f"group_send/liveview {at_target[0].median(GROUP) / at_target[0].median(LIVE):.1f}"
+        f" at N = {TARGET_GROUP_N:,} (target ≥ {TARGET_GROUP_RATIO:g})"
+        if at_target
+        else f"N = {TARGET_GROUP_N:,} not run"
+    )
+    notes = [note for r in results for note in r.notes]
+    return Section(
+        name="fanout",
+        title="Fan-out",
+        command=".venv/bin/python bench/fanout.py"
+        + (" --sizes 100,500 --rounds 3" if quick else ""),
+        columns=(
+            "N",
+            "liveview (ms)",
+            "floor (ms)",
+            "group_send (ms)",
+            "liveview/floor",
+            "group_send/liveview",
+        ),
+        rows=rows,
+        verdict=f"liveview/floor {ratios} (target ≤ {TARGET_FLOOR_RATIO}); {group_text}",
+        met=floor_ok and group_ok and bool(at_target),
+        notes=[f"Medians of {args.rounds} rounds per kind and N.", *notes],
+    )
+
+
 # -- main -----------------------------------------------------------------------------------
 
 
-async def run(port: int, args: argparse.Namespace) -> list[Result]:
+async def run_sizes(port: int, args: argparse.Namespace) -> list[Result]:
     version = [0]  # what the board shows; every round publishes the next
     return [await measure_size(port, n, args, version) for n in args.sizes]
 
 
-def run_server_bench(args: argparse.Namespace) -> None:
+def run_server_bench(args: argparse.Namespace) -> list[Result]:
     need = max(args.sizes) + 1024
     limit = raise_open_files_limit(need)  # the server subprocess inherits it
     if limit < need:
@@ -329,9 +389,10 @@ def run_server_bench(args: argparse.Namespace) -> None:
                 f" load {os.getloadavg()[0]:.2f}; sizes {args.sizes}, {args.rounds} rounds",
                 flush=True,
             )
-            results = asyncio.run(run(port, args))
+            results = asyncio.run(run_sizes(port, args))
         report(results)
         print(f"done in {time.monotonic() - started:.1f} s")
+    return results
 
 
 @contextmanager

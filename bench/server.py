@@ -11,7 +11,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
@@ -64,8 +64,11 @@ def raise_open_files_limit(wanted: int) -> int:
 
 
 @contextmanager
-def uvicorn_server(env: dict[str, str], port: int, log_path: Path) -> Iterator[None]:
-    """uvicorn in a subprocess for the duration of the block; stopped even on error."""
+def uvicorn_server(
+    env: dict[str, str], port: int, log_path: Path, extra: Sequence[str] = ()
+) -> Iterator[None]:
+    """uvicorn in a subprocess for the duration of the block; stopped even on error.
+    `extra`: more uvicorn options (``--ws wsproto``, say)."""
     command = [
         sys.executable,
         "-m",
@@ -78,6 +81,7 @@ def uvicorn_server(env: dict[str, str], port: int, log_path: Path) -> Iterator[N
         "--log-level",
         "warning",
         "--no-access-log",
+        *extra,
     ]
     with log_path.open("wb") as log:
         proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -123,9 +127,12 @@ def exit_on_sigterm(signum: int, frame: FrameType | None) -> None:
     raise SystemExit(128 + signum)  # so the `finally` blocks stop the server
 
 
-def page_socket_path(socket_path: str, name: str, kwargs: dict[str, Any]) -> tuple[str, str]:
-    """A socket URL for a page showing component `name`, as its HTTP render would make it
-    (signed page token and masked CSRF token), and the `csrftoken` cookie it is bound to.
+def page_socket_path(
+    socket_path: str, name: str, kwargs: dict[str, Any], *more: tuple[str, dict[str, Any]]
+) -> tuple[str, str]:
+    """A socket URL for a page showing component `name` (as ``lv-1``; the `more` components
+    as ``lv-2``, ``lv-3``, ...), as its HTTP render would make it (signed page token and
+    masked CSRF token), and the `csrftoken` cookie it is bound to.
 
     Needs Django set up with the server's settings (the token is signed with its key).
     """
@@ -135,8 +142,8 @@ def page_socket_path(socket_path: str, name: str, kwargs: dict[str, Any]) -> tup
     from liveview.token import Binding, ComponentSpec, PageToken
 
     secret = secrets.token_hex(16)  # a browser's own CSRF secret: 32 characters
-    spec = ComponentSpec(name, "lv-1", kwargs)
-    signed = PageToken.new((spec,), Binding.of(None, None, secret)).sign()
+    specs = [ComponentSpec(n, f"lv-{i}", k) for i, (n, k) in enumerate([(name, kwargs), *more], 1)]
+    signed = PageToken.new(tuple(specs), Binding.of(None, None, secret)).sign()
     request = HttpRequest()
     request.META["CSRF_COOKIE"] = secret
     return f"{socket_path}?t={signed}&csrf={get_token(request)}", secret

@@ -49,6 +49,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script: bench/ is sys.path[0], the project is not
     sys.path.insert(0, str(ROOT))
 
+from bench.section import Section  # noqa: E402
 from bench.server import (  # noqa: E402
     HOST,
     bench_env,
@@ -212,7 +213,7 @@ class Report:
     pages: list[Page] = field(default_factory=list)
 
 
-async def run(port: int, args: argparse.Namespace) -> Report:
+async def measure(port: int, args: argparse.Namespace) -> Report:
     from websockets.asyncio.client import connect
     from websockets.typing import Origin
 
@@ -220,7 +221,9 @@ async def run(port: int, args: argparse.Namespace) -> Report:
 
     report = Report(args)
     control = await connect(
-        f"ws://{HOST}:{port}{SOAK_CONTROL_PATH}", origin=Origin(f"http://{HOST}:{port}")
+        f"ws://{HOST}:{port}{SOAK_CONTROL_PATH}",
+        origin=Origin(f"http://{HOST}:{port}"),
+        ping_interval=None,  # a loaded server may not answer a keepalive ping within 20 s
     )
     report.before = await ask(control, "state")
     pid = int(report.before["pid"])
@@ -385,7 +388,7 @@ def summarize(report: Report) -> None:
 # -- main -----------------------------------------------------------------------------------
 
 
-def run_soak(args: argparse.Namespace) -> None:
+def run_soak(args: argparse.Namespace) -> Report:
     need = args.sockets + 1024
     limit = raise_open_files_limit(need)  # the server subprocess inherits it
     if limit < need:
@@ -409,7 +412,7 @@ def run_soak(args: argparse.Namespace) -> None:
                 flush=True,
             )
             try:
-                report = asyncio.run(run(port, args))
+                report = asyncio.run(measure(port, args))
             except Exception:
                 print(f"server log, last lines:\n{tail(log, 12)}", file=sys.stderr)
                 raise
@@ -418,6 +421,67 @@ def run_soak(args: argparse.Namespace) -> None:
         if server_log.strip():
             print(f"server log, last lines:\n{server_log}")
         print(f"done in {time.monotonic() - started:.1f} s")
+    return report
+
+
+# -- the runner's section (python -m bench) --------------------------------------------------
+
+#: What ``make bench`` runs: the soak shortened; the full run is this script's defaults.
+SHORT = ["--minutes", "2", "--warmup", "30"]
+QUICK = ["--sockets", "100", "--minutes", "0.5", "--warmup", "10", "--sample", "5"]
+
+
+def run(quick: bool) -> Section:
+    """1,000 pages for 2 minutes (quick: 100 for 30 s), as a Section."""
+    argv = QUICK if quick else SHORT
+    report = run_soak(parse_args(argv))
+    args, pages = report.args, report.pages
+    gaps, missed = sum(p.gaps for p in pages), sum(p.missed for p in pages)
+    connect_gaps = sum(p.connect_gaps for p in pages)
+    backwards = sum(p.out_of_order for p in pages)
+    closes = sum(p.closed is not None for p in pages)
+    frames = sum(p.frames for p in pages)
+    expected = sum(report.publisher["seq"][p.topic] - p.first for p in pages)
+    warm = [(t, kib) for t, kib in report.samples if t >= args.warmup]
+    base = warm[0][1] if warm else 0
+    drift = max((abs(k - base) / base for _, k in warm), default=float("nan"))
+    left = {
+        k: flatten(report.after, k) - flatten(report.before, k)
+        for k in LEFTOVER_KEYS
+        if flatten(report.after, k) > flatten(report.before, k)
+    }
+    checks = [
+        ("no gaps after the first change", gaps == 0, f"{gaps:,} ({missed:,} numbers skipped)"),
+        ("no gaps at connect", connect_gaps == 0, f"{connect_gaps:,}"),
+        ("never backwards", backwards == 0, f"{backwards:,}"),
+        ("no unexpected closes", closes == 0, f"{closes:,}"),
+        ("every page ends on the last number", report.stale == 0, f"{report.stale:,} stale"),
+        (
+            "memory within ±10 % after warm-up",
+            drift <= MEMORY_TOLERANCE,
+            f"{drift:.1%} (warm-up {base / 1024:.1f} MiB)" if warm else "no warm-up sample",
+        ),
+        ("no leftovers", not left, ", ".join(f"{k} {v:+d}" for k, v in left.items()) or "none"),
+    ]
+    rows = [(what, figure, verdict(ok)) for what, ok, figure in checks]
+    rows.append(("frames received / changes shown", f"{frames:,} / {expected:,}", "(coalesced)"))
+    failed = [what for what, ok, _ in checks if not ok]
+    return Section(
+        name="soak",
+        title="Reliability soak",
+        command=".venv/bin/python bench/soak.py " + " ".join(argv),
+        columns=("check", "figure", ""),
+        rows=rows,
+        verdict=(
+            f"{args.sockets:,} pages, {args.minutes:g} min, {report.publisher['published']:,}"
+            f" changes: " + (f"failed: {', '.join(failed)}" if failed else "every check passed")
+        ),
+        met=not failed,
+        notes=(
+            "The baseline is the server itself: its RSS at the warm-up sample, and what it held"
+            " before the first page (for the leftovers).",
+        ),
+    )
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:

@@ -9,7 +9,10 @@
   ``stop`` stops it and answers the last number per topic; ``state`` answers what the process
   holds (open sockets, the hub's members, topics and tasks, the in-memory layer's groups and
   queued buffers, the connection counts, asyncio tasks, live objects after a collection);
-  ``types`` the object types that grew most since the previous ``types``.
+  ``types`` the object types that grew most since the previous ``types``; ``collect`` runs
+  ``gc.collect()`` and answers the process's RSS (KiB); ``trace <frames> <lines>`` answers the
+  allocations grown most since the previous ``trace``, grouped by traceback (the first starts
+  tracemalloc; see ``bench/memory.py --trace``).
 
 The pages' sockets are liveview's own consumer at liveview's own path. Nothing here is part of
 liveview.
@@ -22,7 +25,9 @@ import gc
 import json
 import os
 import time
+import tracemalloc
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 from channels.generic.websocket import AsyncWebsocketConsumer
@@ -154,6 +159,71 @@ def type_growth() -> dict[str, int]:
     return dict(sorted(grown.items(), key=lambda kv: -kv[1])[:8])
 
 
+def rss_kib(pid: int) -> int:
+    """Resident memory of a process, from /proc (KiB)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise RuntimeError(f"no VmRSS for pid {pid}")
+
+
+_snapshots: list[tracemalloc.Snapshot] = []
+
+
+def trace_growth(frames: int, limit: int) -> list[str]:
+    """The allocations grown most since the previous call, grouped by traceback. The first
+    call starts tracemalloc (`frames` deep) and answers nothing."""
+    if not tracemalloc.is_tracing():
+        tracemalloc.start(frames)
+    gc.collect()
+    snapshot = tracemalloc.take_snapshot().filter_traces(
+        [tracemalloc.Filter(False, tracemalloc.__file__)]
+    )
+    previous = _snapshots[0] if _snapshots else None
+    _snapshots[:] = [snapshot]
+    if previous is None:
+        return []
+    stats = snapshot.compare_to(previous, "traceback")
+    owners: Counter[str] = Counter()
+    for stat in stats:
+        owners[_owner(stat.traceback)] += stat.size_diff
+    lines = [
+        "by owner (the innermost package with a frame in the traceback): "
+        + ", ".join(f"{name} {size:+,} B" for name, size in owners.most_common())
+    ]
+    for stat in sorted(stats, key=lambda st: (_owner(st.traceback) != "liveview", -st.size_diff))[
+        :limit
+    ]:
+        where = [f"{Path(f.filename).name}:{f.lineno}" for f in reversed(stat.traceback)]
+        lines.append(f"{stat.size_diff:+,} B in {stat.count_diff:+,} blocks: " + " < ".join(where))
+    return lines
+
+
+_OWNERS = (
+    "liveview",
+    "django_components",
+    "django",
+    "channels",
+    "uvicorn",
+    "wsproto",
+    "websockets",
+    "h11",
+    "httptools",
+    "asyncio",
+)
+
+
+def _owner(traceback: tracemalloc.Traceback) -> str:
+    """Whose allocation: the package of the most recent frame that is not the stdlib's
+    (asyncio counts as its own), else "other"."""
+    for frame in reversed(traceback):  # most recent first
+        parts = Path(frame.filename).parts
+        for name in _OWNERS:
+            if name in parts:
+                return name
+    return "other"
+
+
 def process_state() -> dict[str, Any]:
     """What this process holds for live pages: to compare before and after a run."""
     hub = existing_hub()
@@ -213,6 +283,12 @@ class SoakControlConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             answer = type_growth()
         elif command == "state":
             answer = process_state()
+        elif command == "collect":
+            gc.collect()
+            answer = {"pid": os.getpid(), "rss_kib": rss_kib(os.getpid())}
+        elif command == "trace":
+            frames, limit = (int(a) for a in (args + ["12", "15"])[:2])
+            answer = {"top": trace_growth(frames, limit)}
         else:
             await self.close(code=4000)
             return

@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from channels.layers import InMemoryChannelLayer, get_channel_layer
 
 from liveview.consumer import close_all, open_count
 from liveview.protocol import CloseCode
@@ -89,6 +90,15 @@ async def test_a_foreign_origin_is_refused_before_anything_mounts() -> None:
     comm = communicator(token(("test_greeter", "lv-1", {})), origin=b"https://evil.test")
     connected, _ = await comm.connect()
     assert not connected
+
+
+async def test_a_live_socket_takes_no_layer_channel_of_its_own() -> None:
+    comm, _ = await connect(("test_greeter", "lv-1", {}))
+    layer = get_channel_layer()
+    assert isinstance(layer, InMemoryChannelLayer)
+    # The process's hub receives for every page; a socket's own channel would only cost memory.
+    assert [name for name in layer.channels if not name.startswith("liveview.hub.")] == []
+    await comm.disconnect()
 
 
 async def test_close_all_asks_every_page_to_reconnect() -> None:
