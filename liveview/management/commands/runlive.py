@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 from argparse import ArgumentParser
 from typing import Any
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 
 
@@ -27,6 +28,7 @@ class Command(BaseCommand):
             # The autoreloader's child: the outer process started the worker already.
             call_command("runserver", addrport, use_reloader=True)
             return
+        _refuse_a_taken_port(addrport)
         worker_args = [sys.executable, sys.argv[0], "db_worker", "--interval", "0.2"]
         worker_args.append("--no-reload" if noreload else "--reload")
         worker = subprocess.Popen(worker_args)
@@ -43,3 +45,23 @@ class Command(BaseCommand):
                 except subprocess.TimeoutExpired:
                     worker.kill()
                     worker.wait()
+
+
+def _refuse_a_taken_port(addrport: str) -> None:
+    """Fail before starting the worker when the server could not listen.
+
+    Daphne's runserver logs "Listen failure" and keeps running, which would leave a worker
+    serving no one behind a command that looks alive.
+    """
+    host, _, port = addrport.rpartition(":")
+    host = host.strip("[]") or "127.0.0.1"
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, int(port)))
+        except OSError as exc:
+            raise CommandError(
+                f"Cannot listen on {host}:{port} ({exc.strerror}): is another server running "
+                "there? Stop it or pass another address, e.g. `manage.py runlive 8001`."
+            ) from None
