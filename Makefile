@@ -55,8 +55,8 @@ lint: setup
 	$(BIN)/ruff format --check liveview project tests bench
 	$(BIN)/mypy liveview project tests bench
 
-## make bench: every scenario in bench/ (python -m bench), written to docs/benchmarks.md
-bench: setup
+## make bench: every scenario in bench/ (python -m bench; redis_fanout needs redis-server), written to docs/benchmarks.md
+bench: setup services
 	$(BIN)/python -m bench
 
 clean:
