@@ -30,13 +30,14 @@ browser:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; \
 	fi
 
-## make services: redis-server and nginx for the several-process tests (tests/scale), from Debian
+## make services: redis-server, nginx and systemd-analyze for the several-process tests (tests/scale), from Debian
 services:
 	@missing=""; \
 	command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
 	command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing="$$missing nginx"; \
+	command -v systemd-analyze >/dev/null 2>&1 || missing="$$missing systemd"; \
 	if [ -z "$$missing" ]; then \
-	  echo "redis-server, nginx: present"; \
+	  echo "redis-server, nginx, systemd-analyze: present"; \
 	else \
 	  echo "installing Debian's$$missing"; \
 	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
@@ -48,15 +49,15 @@ test: setup browser services lint
 	$(BIN)/python -m pytest
 
 test-fast: setup
-	$(BIN)/python -m pytest -m "not browser"
+	$(BIN)/python -m pytest -m "not browser and not slow"
 
 lint: setup
 	$(BIN)/ruff check liveview project tests bench
 	$(BIN)/ruff format --check liveview project tests bench
 	$(BIN)/mypy liveview project tests bench
 
-## make bench: every scenario in bench/ (python -m bench), written to docs/benchmarks.md
-bench: setup
+## make bench: every scenario in bench/ (python -m bench; redis_fanout needs redis-server), written to docs/benchmarks.md
+bench: setup services
 	$(BIN)/python -m bench
 
 clean:

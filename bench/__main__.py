@@ -65,6 +65,7 @@ class Scenario:
 SCENARIOS: tuple[Scenario, ...] = (
     Scenario("event_roundtrip", "bench.event_roundtrip"),
     Scenario("fanout", "bench.fanout"),
+    Scenario("redis_fanout", "bench.redis_fanout"),
     Scenario("payload", "bench.payload"),
     Scenario("memory", "bench.memory"),
     Scenario("churn", "bench.churn"),

@@ -20,7 +20,9 @@ fragment. Every frame is checked byte for byte and every socket must get exactly
     .venv/bin/python bench/redis_fanout.py
     .venv/bin/python bench/redis_fanout.py --sizes 100,1000 --rounds 10
 
-This is a measurement, not a test: it asserts nothing about speed.
+This is a measurement, not a test: it asserts nothing about speed. ``make bench`` runs it as
+the ``redis_fanout`` scenario (``run``: N = 100 and 1,000 on the pub/sub layer, target:
+liveview within 1.5x of the raw layer).
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ if str(ROOT) not in sys.path:  # run as a script: bench/ is sys.path[0], the pro
 
 from bench.fanout import CONNECT_CONCURRENCY, Tally, open_board, read  # noqa: E402
 from bench.redis_server import RedisServer  # noqa: E402
+from bench.section import Section  # noqa: E402
 from bench.server import (  # noqa: E402
     HOST,
     bench_env,
@@ -181,7 +184,47 @@ def report(results: list[tuple[int, dict[str, list[float]]]]) -> None:
     print("target: liveview within 1.5x of the raw layer")
 
 
-def main(argv: list[str] | None = None) -> int:
+#: The target: liveview's publish within this factor of the raw layer's, at every N.
+TARGET_RATIO = 1.5
+QUICK_ARGS = ["--sizes", "100,200", "--rounds", "3"]
+
+
+def run(quick: bool) -> Section:
+    """N = 100 and 1,000 with 10 rounds each (a quick N = 100, 200 with 3), as a Section."""
+    args = parse_args(QUICK_ARGS if quick else [])
+    results = run_server_bench(args)
+    rows, ratios = [], []
+    for n, samples in results:
+        live, raw = (statistics.median(samples[k]) for k in KINDS)
+        ratios.append(live / raw)
+        rows.append((f"{n:,}", f"{live:.2f}", f"{raw:.2f}", f"{live / raw:.2f}"))
+    spread = [
+        f"N = {n:,} {kind}: min {min(s):.2f} ms, max {max(s):.2f} ms"
+        for n, samples in results
+        for kind, s in samples.items()
+    ]
+    return Section(
+        name="redis_fanout",
+        title="Cross-process fan-out through Redis",
+        command=".venv/bin/python bench/redis_fanout.py"
+        + (" " + " ".join(QUICK_ARGS) if quick else ""),
+        columns=("N", "liveview (ms)", "raw channels-redis layer (ms)", "liveview/raw"),
+        rows=rows,
+        verdict=(
+            "liveview/raw "
+            + ", ".join(f"{r:.2f}" for r in ratios)
+            + f" (target ≤ {TARGET_RATIO:g})"
+        ),
+        met=all(r <= TARGET_RATIO for r in ratios),
+        notes=[
+            f"Medians of {args.rounds} rounds per kind and N, after one warm-up round per kind;"
+            f" {args.layer} layer.",
+            *spread,
+        ],
+    )
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--sizes", default="100,1000", help="comma-separated socket counts")
     parser.add_argument("--rounds", type=int, default=10, help="measured rounds per kind and N")
@@ -192,13 +235,18 @@ def main(argv: list[str] | None = None) -> int:
         help="the channels-redis layer: RedisPubSubChannelLayer (liveview's) or RedisChannelLayer",
     )
     args = parser.parse_args(argv)
-    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
-    if not sizes or min(sizes) < 2 or args.rounds < 1:
+    args.sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    if not args.sizes or min(args.sizes) < 2 or args.rounds < 1:
         parser.error("--sizes: integers of at least 2; --rounds: positive")
-    signal.signal(signal.SIGTERM, exit_on_sigterm)
+    return args
+
+
+def run_server_bench(args: argparse.Namespace) -> list[tuple[int, dict[str, list[float]]]]:
+    """Redis and two uvicorn processes up, every size measured, everything stopped."""
+    sizes: list[int] = args.sizes
     need = max(sizes) + 1024
     if raise_open_files_limit(need) < need:
-        raise SystemExit(f"RLIMIT_NOFILE is too low for N={max(sizes)}")
+        raise RuntimeError(f"RLIMIT_NOFILE is too low for N={max(sizes)}")
     with tempfile.TemporaryDirectory(prefix="liveview-bench-") as tmp, ExitStack() as stack:
         redis = RedisServer(Path(tmp) / "redis.log")
         redis.start()
@@ -221,20 +269,25 @@ def main(argv: list[str] | None = None) -> int:
             f" load {os.getloadavg()[0]:.2f}; sizes {sizes}, {args.rounds} rounds",
             flush=True,
         )
-        started = time.monotonic()
 
-        async def run() -> list[tuple[int, dict[str, list[float]]]]:
+        async def run_sizes() -> list[tuple[int, dict[str, list[float]]]]:
             version = [0]
             return [(n, await measure_size(ports, n, args.rounds, version)) for n in sizes]
 
         try:
-            results = asyncio.run(run())
+            return asyncio.run(run_sizes())
         except Exception:
             for i in range(len(ports)):
                 print(f"uvicorn-{i}.log, last lines:\n{tail(Path(tmp) / f'uvicorn-{i}.log', 200)}")
             raise
-        report(results)
-        print(f"done in {time.monotonic() - started:.1f} s")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    signal.signal(signal.SIGTERM, exit_on_sigterm)
+    started = time.monotonic()
+    report(run_server_bench(args))
+    print(f"done in {time.monotonic() - started:.1f} s")
     return 0
 
 

@@ -46,11 +46,11 @@ DELEGATED: dict[str, tuple[str, str]] = {
         "replays every command and file from `django-admin startproject` to a live page",
     ),
     "docs/testing.md": ("tests/testing/test_docs.py", "runs the test samples as tests"),
-    # Only its nginx block: its python (CHANNEL_LAYERS), ini (a systemd unit) and console
-    # blocks are run by no test yet.
     "docs/deployment.md": (
-        "tests/scale/test_nginx.py",
-        "runs Debian's nginx with the documented block in front of two server processes",
+        "tests/scale",
+        "starts its server processes from the documented systemd unit (which passes "
+        "`systemd-analyze verify`) with the documented channel layer, runs daphne's command "
+        "and Debian's nginx with the documented block in front of them",
     ),
     "docs/benchmarks.md": ("Makefile", "`make bench` runs the scenarios and writes it"),
 }

@@ -15,7 +15,13 @@ from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_
 
 from liveview.testing.browser import launch_chromium
 from tests.browser.conftest import ACTION_TIMEOUT_MS
-from tests.scale.support import RedisServer, ServerProcess, manage, server_env
+from tests.scale.support import (
+    RedisServer,
+    ServerProcess,
+    manage,
+    server_env,
+    write_secret_env,
+)
 
 
 @dataclass
@@ -42,7 +48,7 @@ def running_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluste
     redis = RedisServer(tmp / "redis.log")
     redis.start()
     sqlite_path = tmp / "db.sqlite3"
-    env = server_env(sqlite_path, redis.url)
+    env = server_env(sqlite_path, redis.url, write_secret_env(tmp / "secret.env"))
     manage(env, "migrate", "--noinput", "-v", "0")
     servers = (
         ServerProcess("server-a", env, tmp / "server-a.log"),

@@ -12,7 +12,7 @@ import subprocess
 from pathlib import Path
 
 from bench.server import HOST, free_port, stop, tail, wait_until_serving
-from tests.scale.support import ROOT
+from tests.scale.recipe import ROOT
 
 DEPLOYMENT_DOC = ROOT / "docs" / "deployment.md"
 NGINX_FENCE = re.compile(r"^```nginx\n(.*?)^```$", re.DOTALL | re.MULTILINE)

@@ -1,31 +1,48 @@
-"""Real parts for the several-process tests: uvicorn server processes on free loopback ports
-sharing one migrated SQLite file, and a redis-server (bench.redis_server); each can be stopped,
-killed and restarted.
+"""Real parts for the several-process tests: server processes started as docs/deployment.md's
+systemd unit starts them (tests/scale/recipe.py), on free loopback ports, sharing one migrated
+SQLite file, and a redis-server (bench.redis_server); each can be stopped, killed and restarted.
 """
 
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from bench.redis_server import RedisServer
 from bench.server import HOST, free_port, stop, tail, wait_until_serving
+from tests.scale.recipe import ROOT, unit_environment, uvicorn_command
 
-__all__ = ["RedisServer", "ServerProcess", "manage", "new_poll", "server_env", "votes_in_db"]
+__all__ = [
+    "RedisServer",
+    "ServerProcess",
+    "manage",
+    "new_poll",
+    "server_env",
+    "votes_in_db",
+    "write_secret_env",
+]
 
-ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT = 30.0  # seconds
 
 
 class ServerProcess:
-    """`project.asgi:application` under uvicorn in a process of its own."""
+    """`project.asgi:application` in a process of its own, by default the unit's ExecStart."""
 
-    def __init__(self, name: str, env: dict[str, str], log_path: Path) -> None:
+    def __init__(
+        self,
+        name: str,
+        env: dict[str, str],
+        log_path: Path,
+        command: Callable[[int], list[str]] = uvicorn_command,
+    ) -> None:
         self.name = name
+        self.command = command
         self.port = free_port()
         self.env = env
         self.log_path = log_path
@@ -40,22 +57,13 @@ class ServerProcess:
         return self.proc is not None and self.proc.poll() is None
 
     def start(self) -> None:
-        command = [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "project.asgi:application",
-            "--host",
-            HOST,
-            "--port",
-            str(self.port),
-            "--log-level",
-            "warning",
-            "--no-access-log",
-        ]
         with self.log_path.open("ab") as log:
             self.proc = subprocess.Popen(
-                command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT
+                self.command(self.port),
+                cwd=ROOT,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
             )
         wait_until_serving(self.proc, self.port, self.log_path)
 
@@ -75,16 +83,18 @@ class ServerProcess:
         return tail(self.log_path, 60)
 
 
-def server_env(sqlite_path: Path, redis_url: str) -> dict[str, str]:
+def server_env(sqlite_path: Path, redis_url: str, environment_file: Path) -> dict[str, str]:
+    """The unit's environment (and `environment_file`'s), with the test's database and Redis."""
     env = dict(os.environ)
-    env.update(
-        DJANGO_SETTINGS_MODULE="project.settings",
-        DJANGO_DEBUG="0",
-        LIVEVIEW_SQLITE_PATH=str(sqlite_path),
-        REDIS_URL=redis_url,
-        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")])),
-    )
+    env.update(unit_environment(environment_file))
+    env.update(LIVEVIEW_SQLITE_PATH=str(sqlite_path), REDIS_URL=redis_url)
     return env
+
+
+def write_secret_env(path: Path) -> Path:
+    """What the unit's EnvironmentFile holds: a secret key, the same for every process."""
+    path.write_text(f"DJANGO_SECRET_KEY={secrets.token_urlsafe(50)}\n")
+    return path
 
 
 def manage(env: dict[str, str], *args: str) -> str:

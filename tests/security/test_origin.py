@@ -50,7 +50,7 @@ def example(settings: Settings, debug: bool) -> None:
     ],
 )
 async def test_a_hijacking_origin_is_refused_before_anything_mounts(
-    example: None, origin: bytes | None, mounts: list[str]
+    example: None, origin: bytes | None, mounts: list[str], layer: RecordingChannelLayer
 ) -> None:
     assert not await handshake(origin)
     assert mounts == []
