@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 from channels.layers import BaseChannelLayer, InMemoryChannelLayer, get_channel_layer
 
+from liveview.authz import USERS
 from liveview.publish import from_message, group_name
 from liveview.resources import ResourceChanged
 
@@ -256,7 +257,8 @@ class Hub:
 
         Changes published while it was down never arrived (neither Redis layer keeps them for a
         subscriber it could not reach), so every component reloads what it shows, as a page
-        does for a topic its process only just joined.
+        does for a topic its process only just joined, and every socket of a logged-in user
+        checks its access again (a logout or a revocation may have been lost too).
         """
         try:
             async with self._lock:
@@ -275,7 +277,7 @@ class Hub:
             len(self.topics_of),
         )
         for topic in topics:
-            change = ResourceChanged("PUT", topic, topic, None)
+            change = reload_change(topic)
             self.seq += 1
             self._log.append((self.seq, change))
             self._queue.put_nowait(change)
@@ -292,6 +294,16 @@ class Hub:
                             await self.layer.group_add(group_name(topic), self.channel)
                 except Exception as exc:
                     logger.warning("liveview: renewing the topics failed: %r", exc)
+
+
+def reload_change(topic: str) -> ResourceChanged:
+    """The change that makes `topic`'s subscribers reload it from the database.
+
+    A user's control topic gets a change in the users' collection, so its sockets re-read the
+    session and the user and close (4410) if the page is no longer theirs.
+    """
+    collection = USERS if topic.startswith(USERS) else topic
+    return ResourceChanged("PUT", topic, collection, None)
 
 
 def hub(deliver: Deliver) -> Hub | None:
