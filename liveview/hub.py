@@ -64,6 +64,7 @@ class Hub:
         #: How many times this hub has reloaded every page after the layer came back.
         self.recoveries = 0
         self._beat_seen = 0
+        self._beats = 0
         self._beat_event = asyncio.Event()
         # The in-memory layer lives in this process: nothing between it and us can fail.
         self._watched = not isinstance(layer, InMemoryChannelLayer)
@@ -224,19 +225,31 @@ class Hub:
                     logger.exception("liveview: delivering %d changes failed", len(changes))
 
     async def _watch(self) -> None:
-        beat = 0
         while True:
             await asyncio.sleep(HEARTBEAT_INTERVAL)
-            beat += 1
-            if await self._heartbeat(beat):
-                if not self.healthy:
-                    await self._recover()
-            elif self.healthy:
-                self.healthy = False
-                logger.warning(
-                    "liveview: the channel layer did not answer a heartbeat; pages reload from"
-                    " the database when it is back"
-                )
+            await self.beat()
+
+    async def beat(self) -> None:
+        """One heartbeat: mark the hub unhealthy if it is lost, recover if it is back."""
+        self._beats += 1
+        if await self._heartbeat(self._beats):
+            if not self.healthy:
+                await self._recover()
+        elif self.healthy:
+            self.healthy = False
+            logger.warning(
+                "liveview: the channel layer did not answer a heartbeat; pages reload from"
+                " the database when it is back"
+            )
+
+    def publish_failed(self) -> None:
+        """A publish from this process failed: its pages reload at the next good heartbeat.
+
+        An outage shorter than a heartbeat loses the change without any heartbeat noticing.
+        """
+        if self._watched and self.members and self.healthy:
+            self.healthy = False
+            logger.warning("liveview: a publish failed; pages here reload at the next heartbeat")
 
     async def _heartbeat(self, beat: int) -> bool:
         """Send heartbeat `beat` to this hub's own channel; True if it came back in time."""
@@ -316,6 +329,19 @@ def hub(deliver: Deliver) -> Hub | None:
             return None
         current = _hubs[loop] = Hub(layer, deliver)
     return current
+
+
+def publish_failed() -> None:
+    """Called by `apublish` when the layer refused a change: every hub here resyncs."""
+    try:
+        running: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
+    except RuntimeError:
+        running = None
+    for loop, each in list(_hubs.items()):
+        if loop is running:
+            each.publish_failed()
+        elif not loop.is_closed():
+            loop.call_soon_threadsafe(each.publish_failed)
 
 
 def all_hubs() -> list[Hub]:
