@@ -1,5 +1,6 @@
 # One hub delivery, rendered: each page's frame for a batch of changes. A viewer-independent
-# component shown on many pages with the same arguments is rendered once; its twins take the HTML.
+# component shown on many pages with the same arguments at the same DOM id is rendered once; its
+# twins take the HTML.
 from __future__ import annotations
 
 import json
@@ -11,7 +12,7 @@ if TYPE_CHECKING:
     from liveview.component import LiveComponent
     from liveview.page import Page
 
-ShareKey = tuple[type, str, str]
+ShareKey = tuple[type, str, str, str]
 
 
 def share_key(comp: LiveComponent) -> ShareKey | None:
@@ -23,7 +24,8 @@ def share_key(comp: LiveComponent) -> ShareKey | None:
     cached: ShareKey | None = comp.__dict__.get("_lv_share_key")
     if cached is None:
         kwargs = comp._lv_page.mount_args[comp._lv_id].kwargs
-        cached = (type(comp), comp._lv_name, json.dumps(kwargs, sort_keys=True))
+        # The id too: the inner HTML names it (hx-vals' "lv", ids such as "<id>-table-1-q").
+        cached = (type(comp), comp._lv_name, comp._lv_id, json.dumps(kwargs, sort_keys=True))
         comp.__dict__["_lv_share_key"] = cached
     return cached
 
@@ -31,8 +33,8 @@ def share_key(comp: LiveComponent) -> ShareKey | None:
 def render_batch(batch: list[tuple[Page, list[ResourceChanged]]]) -> list[str | None]:
     """Each page's frame (None when nothing it shows changed), in the order of `batch`."""
     rendered: dict[ShareKey, str] = {}
-    # Twins at the same DOM id (the same page layout) get the same bytes: wrap them once.
-    framed: dict[tuple[ShareKey, str], str] = {}
+    # Twins share a DOM id (it is in the key) and so the same bytes: wrap them once.
+    framed: dict[ShareKey, str] = {}
     frames: list[str | None] = []
     for page, changes in batch:
         parts: list[str | None] = []
@@ -40,10 +42,9 @@ def render_batch(batch: list[tuple[Page, list[ResourceChanged]]]) -> list[str | 
             key = share_key(comp)
             twin = rendered.get(key) if key is not None else None
             if key is not None and twin is not None:
-                at = (key, comp._lv_id)
-                part = page.adopt(comp, twin, relevant, framed.get(at))
+                part = page.adopt(comp, twin, relevant, framed.get(key))
                 if part is not None:
-                    framed[at] = part
+                    framed[key] = part
                 parts.append(part)
                 continue
             parts.append(page.update(comp, relevant))

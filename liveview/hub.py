@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 from channels.layers import BaseChannelLayer, InMemoryChannelLayer, get_channel_layer
 
+from liveview.authz import USERS
 from liveview.publish import from_message, group_name
 from liveview.resources import ResourceChanged
 
@@ -63,6 +64,7 @@ class Hub:
         #: How many times this hub has reloaded every page after the layer came back.
         self.recoveries = 0
         self._beat_seen = 0
+        self._beats = 0
         self._beat_event = asyncio.Event()
         # The in-memory layer lives in this process: nothing between it and us can fail.
         self._watched = not isinstance(layer, InMemoryChannelLayer)
@@ -223,19 +225,31 @@ class Hub:
                     logger.exception("liveview: delivering %d changes failed", len(changes))
 
     async def _watch(self) -> None:
-        beat = 0
         while True:
             await asyncio.sleep(HEARTBEAT_INTERVAL)
-            beat += 1
-            if await self._heartbeat(beat):
-                if not self.healthy:
-                    await self._recover()
-            elif self.healthy:
-                self.healthy = False
-                logger.warning(
-                    "liveview: the channel layer did not answer a heartbeat; pages reload from"
-                    " the database when it is back"
-                )
+            await self.beat()
+
+    async def beat(self) -> None:
+        """One heartbeat: mark the hub unhealthy if it is lost, recover if it is back."""
+        self._beats += 1
+        if await self._heartbeat(self._beats):
+            if not self.healthy:
+                await self._recover()
+        elif self.healthy:
+            self.healthy = False
+            logger.warning(
+                "liveview: the channel layer did not answer a heartbeat; pages reload from"
+                " the database when it is back"
+            )
+
+    def publish_failed(self) -> None:
+        """A publish from this process failed: its pages reload at the next good heartbeat.
+
+        An outage shorter than a heartbeat loses the change without any heartbeat noticing.
+        """
+        if self._watched and self.members and self.healthy:
+            self.healthy = False
+            logger.warning("liveview: a publish failed; pages here reload at the next heartbeat")
 
     async def _heartbeat(self, beat: int) -> bool:
         """Send heartbeat `beat` to this hub's own channel; True if it came back in time."""
@@ -256,7 +270,8 @@ class Hub:
 
         Changes published while it was down never arrived (neither Redis layer keeps them for a
         subscriber it could not reach), so every component reloads what it shows, as a page
-        does for a topic its process only just joined.
+        does for a topic its process only just joined, and every socket of a logged-in user
+        checks its access again (a logout or a revocation may have been lost too).
         """
         try:
             async with self._lock:
@@ -275,7 +290,7 @@ class Hub:
             len(self.topics_of),
         )
         for topic in topics:
-            change = ResourceChanged("PUT", topic, topic, None)
+            change = reload_change(topic)
             self.seq += 1
             self._log.append((self.seq, change))
             self._queue.put_nowait(change)
@@ -294,6 +309,16 @@ class Hub:
                     logger.warning("liveview: renewing the topics failed: %r", exc)
 
 
+def reload_change(topic: str) -> ResourceChanged:
+    """The change that makes `topic`'s subscribers reload it from the database.
+
+    A user's control topic gets a change in the users' collection, so its sockets re-read the
+    session and the user and close (4410) if the page is no longer theirs.
+    """
+    collection = USERS if topic.startswith(USERS) else topic
+    return ResourceChanged("PUT", topic, collection, None)
+
+
 def hub(deliver: Deliver) -> Hub | None:
     """This event loop's hub, made on first use; None when no channel layer is configured."""
     loop = asyncio.get_running_loop()
@@ -304,6 +329,19 @@ def hub(deliver: Deliver) -> Hub | None:
             return None
         current = _hubs[loop] = Hub(layer, deliver)
     return current
+
+
+def publish_failed() -> None:
+    """Called by `apublish` when the layer refused a change: every hub here resyncs."""
+    try:
+        running: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
+    except RuntimeError:
+        running = None
+    for loop, each in list(_hubs.items()):
+        if loop is running:
+            each.publish_failed()
+        elif not loop.is_closed():
+            loop.call_soon_threadsafe(each.publish_failed)
 
 
 def all_hubs() -> list[Hub]:

@@ -95,13 +95,17 @@ async def apublish(change: ResourceChanged) -> None:
             await layer.group_send(group_name(topic), message)
         except Exception as exc:
             # The write is committed; failing the request now would lose nothing but the
-            # user's answer. Every page reloads from the database once the layer is back.
+            # user's answer. This process's pages reload from the database once the layer
+            # answers a heartbeat again (docs/deployment.md: what other processes get).
             logger.error(
                 "liveview: publishing %s %s failed (%r); pages resync when the layer is back",
                 change.method,
                 topic,
                 exc,
             )
+            from liveview.hub import publish_failed  # the hub imports this module
+
+            publish_failed()
 
 
 def publish(change: ResourceChanged) -> None:

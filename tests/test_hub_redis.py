@@ -11,13 +11,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
 from channels_redis.pubsub import RedisPubSubChannelLayer
 
 from bench.redis_server import RedisServer
 from liveview import hub as hub_module
 from liveview.hub import Hub
-from liveview.publish import apublish
+from liveview.publish import apublish, publish
 from liveview.resources import ResourceChanged
 
 TIMEOUT = 20.0  # seconds
@@ -145,3 +146,59 @@ async def test_heartbeats_on_a_healthy_layer_reload_nothing(
     await until(lambda: hub._beat_seen >= beats + 5)
     assert hub.healthy and hub.recoveries == 0 and deliveries.got == []
     await hub.leave(page)
+
+
+@pytest.fixture
+def no_heartbeat(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The watch sleeps through the test: each heartbeat is one `hub.beat()` the test makes."""
+    monkeypatch.setattr(hub_module, "HEARTBEAT_INTERVAL", 3600.0)
+    monkeypatch.setattr(hub_module, "HEARTBEAT_TIMEOUT", 5.0)
+
+
+def loop_hub(layer: RedisPubSubChannelLayer, deliver: Deliveries) -> Hub:
+    """This event loop's hub, as `liveview.hub.hub()` makes it for the consumers."""
+    made = hub_module._hubs[asyncio.get_running_loop()] = Hub(layer, deliver)
+    return made
+
+
+async def test_a_failed_publish_between_two_heartbeats_reloads_every_page_at_the_next(
+    layer: RedisPubSubChannelLayer, redis: RedisServer, no_heartbeat: None
+) -> None:
+    deliveries = Deliveries()
+    hub = loop_hub(layer, deliveries)
+    page = Page("page")
+    await hub.set_topics(page, frozenset({"/things/5"}))
+    await hub.beat()
+    assert hub.healthy
+    redis.stop()  # an outage shorter than a heartbeat: none is sent while Redis is down
+    await apublish(put("/things/5", "lost"))
+    assert not hub.healthy
+    redis.start()
+    async with asyncio.timeout(TIMEOUT):
+        while not hub.healthy:  # the first beats may be lost while the layer reconnects
+            await hub.beat()
+    reloads = await deliveries.next()
+    assert hub.healthy and hub.recoveries == 1
+    assert [(c.uri, c.etag) for c in reloads[page]] == [("/things/5", None)]
+    await hub.leave(page)
+
+
+async def test_a_failed_publish_from_a_sync_thread_marks_the_hub_of_the_pages(
+    layer: RedisPubSubChannelLayer, redis: RedisServer, no_heartbeat: None
+) -> None:
+    hub = loop_hub(layer, Deliveries())
+    page = Page("page")
+    await hub.set_topics(page, frozenset({"/things/6"}))
+    redis.stop()
+    await sync_to_async(publish)(put("/things/6", "lost"))  # a view, a signal, the shell
+    await until(lambda: not hub.healthy)
+    await hub.leave(page)
+
+
+async def test_a_failed_publish_leaves_a_hub_without_pages_healthy(
+    layer: RedisPubSubChannelLayer, redis: RedisServer, no_heartbeat: None
+) -> None:
+    hub = loop_hub(layer, Deliveries())
+    redis.stop()
+    await apublish(put("/things/7", "lost"))
+    assert hub.healthy  # nothing here shows it: nothing to reload

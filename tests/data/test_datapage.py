@@ -175,3 +175,29 @@ def test_the_datapage_base_is_not_reported_as_unregistered() -> None:
     from liveview.data import DataPage
 
     assert [m for m in check_components_registered() if m.obj is DataPage] == []
+
+
+def mounted(*specs: tuple[str, str]) -> Page:
+    page = Page(connected=True)
+    token = PageToken.new(
+        tuple(ComponentSpec(name, cid, {}) for name, cid in specs), Binding.of(None, None, "x")
+    )
+    page.mount_token(token)
+    page.render_all()
+    return page
+
+
+@pytest.mark.django_db
+def test_a_broadcast_shared_between_twins_at_different_ids_keeps_each_pages_own_ids() -> None:
+    from liveview.fanout import render_batch
+
+    # Regression: the shared render of page B's twin (lv-1) was adopted by page A's (lv-2).
+    page_b = mounted(("test_data_samples", "lv-1"))
+    page_a = mounted(("test_data_list", "lv-1"), ("test_data_samples", "lv-2"))
+    sample = Sample.objects.create(name="Zed", species="Adelie", bill_length=40, body_mass=1)
+    change = ResourceChanged("POST", sample.uri, "/samples/", sample.etag)
+    frame_b, frame_a = render_batch([(page_b, [change]), (page_a, [change])])
+    assert frame_a is not None and frame_b is not None
+    assert "&quot;lv&quot;:&quot;lv-2&quot;" in frame_a
+    assert "lv-1" not in frame_a
+    assert "lv-2" not in frame_b
