@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 import json
 
 import pytest
@@ -130,3 +131,14 @@ async def test_an_async_handler_with_wrong_arguments_shows_an_error() -> None:
     await comm.send_to(text_data=json.dumps({"lv": "lv-1", "event": "shout"}))
     assert "Invalid arguments for shout: name: Field required" in await comm.receive_from()
     await comm.disconnect()
+
+
+async def test_an_idle_socket_holds_no_task_beside_its_own() -> None:
+    warm, _ = await connect(("test_greeter", "lv-1", {}))  # the process's hub starts here
+    before = asyncio.all_tasks()
+    comm, _ = await connect(("test_greeter", "lv-1", {}))
+    extra = asyncio.all_tasks() - before
+    # The communicator's task running the consumer, and no receive task waiting beside it.
+    assert len(extra) == 1, [t.get_coro() for t in extra]
+    await comm.disconnect()
+    await warm.disconnect()
