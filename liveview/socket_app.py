@@ -10,8 +10,7 @@ from django.conf import settings
 from django.http import parse_cookie
 
 from liveview import conf
-
-Scope = dict[str, Any]
+from liveview.origin import Scope
 
 
 class LiveSocketApplication:

@@ -4,9 +4,10 @@ import asyncio
 import json
 
 import pytest
-from channels.layers import InMemoryChannelLayer, get_channel_layer
+from channels.auth import AuthMiddlewareStack
+from channels.layers import DEFAULT_CHANNEL_LAYER, InMemoryChannelLayer, get_channel_layer
 
-from liveview.consumer import close_all, open_count
+from liveview.consumer import LiveConsumer, close_all, open_count
 from liveview.protocol import CloseCode
 from tests.support import closed_with, communicator, connect, token
 
@@ -142,3 +143,23 @@ async def test_an_idle_socket_holds_no_task_beside_its_own() -> None:
     assert len(extra) == 1, [t.get_coro() for t in extra]
     await comm.disconnect()
     await warm.disconnect()
+
+
+class LayeredConsumer(LiveConsumer):
+    channel_layer_alias = DEFAULT_CHANNEL_LAYER
+
+    async def relay(self, message: dict[str, str]) -> None:
+        await self.send(text_data=message["text"])
+
+
+async def test_a_subclass_naming_a_layer_gets_its_layer_channel() -> None:
+    comm = communicator(token(("test_greeter", "lv-1", {})))
+    comm.application.application = AuthMiddlewareStack(LayeredConsumer.as_asgi())
+    connected, _ = await comm.connect()
+    assert connected and 'id="lv-1"' in await comm.receive_from()
+    layer = get_channel_layer()
+    assert isinstance(layer, InMemoryChannelLayer)
+    (channel,) = [name for name in layer.channels if not name.startswith("liveview.hub.")]
+    await layer.send(channel, {"type": "relay", "text": "through the layer"})
+    assert await comm.receive_from() == "through the layer"
+    await comm.disconnect()
