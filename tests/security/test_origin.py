@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from asgiref.sync import iscoroutinefunction
 from pytest_django.fixtures import Settings
 
 from liveview.origin import OriginValidator
@@ -145,3 +146,8 @@ def test_an_allowed_socket_runs_the_inner_application_with_no_frame_between(exam
         "headers": [(b"host", SITE), (b"origin", b"https://example.com")],
     }
     assert OriginValidator(lambda *args: inner)(scope, None, None) is inner
+
+
+def test_servers_see_the_validator_as_an_asgi_3_application() -> None:
+    # uvicorn's `--interface auto` takes an app whose __call__ is no coroutine function for ASGI 2.
+    assert iscoroutinefunction(OriginValidator(None).__call__)
