@@ -2,14 +2,16 @@
 the fan-out bench's board and control sockets (``bench/board.py``) and the soak's control
 socket (``bench/soak_app.py``).
 
-Both sockets sit behind the same liveview OriginValidator + AuthMiddlewareStack +
-URLRouter, so per-connection middleware costs the same for both; per event, neither goes
-through routing or middleware again.
+liveview's socket (and HTTP) is served by ``live_asgi_application()``, exactly as in a project's
+asgi.py; the other sockets sit behind liveview's OriginValidator and channels'
+AuthMiddlewareStack + URLRouter (the stack a plain Channels project uses). Per event, no socket
+goes through routing or middleware again.
 """
 
 from __future__ import annotations
 
 import os
+from typing import Any
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
 
@@ -19,7 +21,7 @@ http_application = get_asgi_application()
 
 # Imported only after django.setup(): channels.auth needs the app registry.
 from channels.auth import AuthMiddlewareStack  # noqa: E402
-from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from channels.routing import URLRouter  # noqa: E402
 from django.urls import path  # noqa: E402
 
 from bench import payload_app  # noqa: E402, F401  (registers its component)
@@ -37,11 +39,11 @@ from bench.variants import (  # noqa: E402
     InlineLiveConsumer,
     RawHopConsumer,
 )
+from liveview import conf  # noqa: E402
 from liveview.origin import OriginValidator  # noqa: E402
-from liveview.routing import websocket_urlpatterns  # noqa: E402
+from liveview.routing import live_asgi_application  # noqa: E402
 
 websocket_routes = [
-    *websocket_urlpatterns(),
     path(RAW_PATH.lstrip("/"), RawCounterConsumer.as_asgi()),
     # Diagnostics for --variants only (bench/variants.py).
     path(RAW_HOP_PATH.lstrip("/"), RawHopConsumer.as_asgi()),
@@ -53,9 +55,14 @@ websocket_routes = [
     path(SOAK_CONTROL_PATH.lstrip("/"), SoakControlConsumer.as_asgi()),
 ]
 
-application = ProtocolTypeRouter(
-    {
-        "http": http_application,
-        "websocket": OriginValidator(AuthMiddlewareStack(URLRouter(websocket_routes))),
-    }
-)
+#: Exactly what a project's asgi.py serves (live_asgi_application): HTTP and liveview's socket.
+live = live_asgi_application(http_application)
+#: The bench's own sockets, behind channels' standard stack.
+others = OriginValidator(AuthMiddlewareStack(URLRouter(websocket_routes)))
+
+
+async def application(scope: dict[str, Any], receive: Any, send: Any) -> None:
+    if scope["type"] == "websocket" and scope["path"] != conf.websocket_path():
+        await others(scope, receive, send)
+    else:
+        await live(scope, receive, send)

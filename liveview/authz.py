@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 
 from liveview.publish import publish
-from liveview.resources import ResourceChanged
+from liveview.resources import NO_TOPICS, ResourceChanged
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -95,7 +95,7 @@ def control_topics(scope: dict[str, Any]) -> frozenset[str]:
     """The control topics a socket follows: its user's, when someone is logged in."""
     user = scope.get("user")
     if user is None or not user.is_authenticated:
-        return frozenset()
+        return NO_TOPICS
     return frozenset({user_topic(user.pk)})
 
 

@@ -12,6 +12,7 @@ from django.template.base import Template
 from django_components import Component, registry
 
 from liveview.events import EventHandler, is_event, wrapped_event
+from liveview.resources import NO_TOPICS
 
 if TYPE_CHECKING:
     from liveview.page import Page
@@ -173,7 +174,7 @@ class LiveComponent(Component):
         comp._lv_error = None
         comp._lv_html = None
         comp._lv_children = 0
-        comp._lv_topics = frozenset()
+        comp._lv_topics = NO_TOPICS
         comp._lv_pristine = True
         comp._lv_pending = []
         comp._lv_refresh_due = False

@@ -17,6 +17,9 @@ BACKLOG_LIMIT = 64
 
 
 class Outbox:
+    # One per open socket: slots keep it small (no instance dict).
+    __slots__ = ("_overflow", "_send", "_task", "backlog", "overflowed")
+
     def __init__(
         self,
         send: Callable[[str], Coroutine[Any, Any, None]],

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from channels.routing import ProtocolTypeRouter, URLRouter
+from channels.routing import ProtocolTypeRouter
 from django.urls import URLPattern, path
 
 from liveview import conf
@@ -29,7 +29,9 @@ def live_asgi_application(http_application: Any | None = None) -> ProtocolTypeRo
 
         http_application = get_asgi_application()
     # Imported only now: channels.auth needs the app registry that get_asgi_application() loads.
-    from channels.auth import AuthMiddlewareStack
+    from liveview.socket_app import LiveSocketApplication
 
-    websocket = OriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns())))
+    # LiveSocketApplication is AuthMiddlewareStack(URLRouter(websocket_urlpatterns())) in one
+    # layer (less memory per open socket); projects composing their own stack use those.
+    websocket = OriginValidator(LiveSocketApplication())
     return ProtocolTypeRouter({"http": http_application, "websocket": websocket})

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import asyncio
 import json
 
 import pytest
-from channels.layers import InMemoryChannelLayer, get_channel_layer
+from channels.auth import AuthMiddlewareStack
+from channels.layers import DEFAULT_CHANNEL_LAYER, InMemoryChannelLayer, get_channel_layer
 
-from liveview.consumer import close_all, open_count
+from liveview.consumer import LiveConsumer, close_all, open_count
 from liveview.protocol import CloseCode
 from tests.support import closed_with, communicator, connect, token
 
@@ -129,4 +131,35 @@ async def test_an_async_handler_with_wrong_arguments_shows_an_error() -> None:
     comm, _ = await connect(("test_greeter", "lv-1", {}))
     await comm.send_to(text_data=json.dumps({"lv": "lv-1", "event": "shout"}))
     assert "Invalid arguments for shout: name: Field required" in await comm.receive_from()
+    await comm.disconnect()
+
+
+async def test_an_idle_socket_holds_no_task_beside_its_own() -> None:
+    warm, _ = await connect(("test_greeter", "lv-1", {}))  # the process's hub starts here
+    before = asyncio.all_tasks()
+    comm, _ = await connect(("test_greeter", "lv-1", {}))
+    extra = asyncio.all_tasks() - before
+    # The communicator's task running the consumer, and no receive task waiting beside it.
+    assert len(extra) == 1, [t.get_coro() for t in extra]
+    await comm.disconnect()
+    await warm.disconnect()
+
+
+class LayeredConsumer(LiveConsumer):
+    channel_layer_alias = DEFAULT_CHANNEL_LAYER
+
+    async def relay(self, message: dict[str, str]) -> None:
+        await self.send(text_data=message["text"])
+
+
+async def test_a_subclass_naming_a_layer_gets_its_layer_channel() -> None:
+    comm = communicator(token(("test_greeter", "lv-1", {})))
+    comm.application.application = AuthMiddlewareStack(LayeredConsumer.as_asgi())
+    connected, _ = await comm.connect()
+    assert connected and 'id="lv-1"' in await comm.receive_from()
+    layer = get_channel_layer()
+    assert isinstance(layer, InMemoryChannelLayer)
+    (channel,) = [name for name in layer.channels if not name.startswith("liveview.hub.")]
+    await layer.send(channel, {"type": "relay", "text": "through the layer"})
+    assert await comm.receive_from() == "through the layer"
     await comm.disconnect()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from asgiref.sync import iscoroutinefunction
 from pytest_django.fixtures import Settings
 
 from liveview.origin import OriginValidator
@@ -133,3 +134,20 @@ async def test_the_validator_guards_websockets_only() -> None:
 def test_the_real_app_is_guarded_by_liveviews_validator() -> None:
     websocket = application.application_mapping["websocket"]
     assert isinstance(websocket, OriginValidator)
+
+
+def test_an_allowed_socket_runs_the_inner_application_with_no_frame_between(example: None) -> None:
+    # The inner application's own awaitable comes back: no coroutine of the validator's stays
+    # alive (and holds memory) for as long as the socket is open.
+    inner = object()
+    scope = {
+        "type": "websocket",
+        "scheme": "wss",
+        "headers": [(b"host", SITE), (b"origin", b"https://example.com")],
+    }
+    assert OriginValidator(lambda *args: inner)(scope, None, None) is inner
+
+
+def test_servers_see_the_validator_as_an_asgi_3_application() -> None:
+    # uvicorn's `--interface auto` takes an app whose __call__ is no coroutine function for ASGI 2.
+    assert iscoroutinefunction(OriginValidator(None).__call__)
