@@ -189,22 +189,26 @@ def cancel(instance: Job) -> bool:
     """
     pk = instance.pk
     silent_since = timezone.now() - timedelta(seconds=conf.job_abandoned_after())
-    ok = _write(
-        pk,
-        {"status": Job.Status.QUEUED},
-        status=Job.Status.CANCELLED,
-        cancel_requested=True,
-        message="Cancelled",
-    ) or _write(
-        pk,
-        {"status": Job.Status.RUNNING, "updated_at__lt": silent_since},
-        status=Job.Status.CANCELLED,
-        cancel_requested=True,
-        message="Cancelled (its worker had stopped)",
-    ) or _write(
-        pk,
-        {"status": Job.Status.RUNNING, "cancel_requested": False},
-        cancel_requested=True,
+    ok = (
+        _write(
+            pk,
+            {"status": Job.Status.QUEUED},
+            status=Job.Status.CANCELLED,
+            cancel_requested=True,
+            message="Cancelled",
+        )
+        or _write(
+            pk,
+            {"status": Job.Status.RUNNING, "updated_at__lt": silent_since},
+            status=Job.Status.CANCELLED,
+            cancel_requested=True,
+            message="Cancelled (its worker had stopped)",
+        )
+        or _write(
+            pk,
+            {"status": Job.Status.RUNNING, "cancel_requested": False},
+            cancel_requested=True,
+        )
     )
     instance.refresh_from_db()
     return ok

@@ -32,11 +32,11 @@ class RunButton(LiveComponent):
     @event
     def run(self) -> None:
         latest = feature_selection.latest()
-        if latest is not None and not latest.finished:
-            # A run whose worker was killed (Ctrl-C, a reload) is cancelled and replaced.
-            if not (latest.abandoned and latest.cancel()):
-                self.notice = "A run is already in progress."
-                return
+        # A run whose worker was killed (Ctrl-C, a reload) is cancelled and replaced.
+        stuck = latest is not None and latest.abandoned and latest.cancel()
+        if latest is not None and not latest.finished and not stuck:
+            self.notice = "A run is already in progress."
+            return
         feature_selection.start(seconds=float(settings.DASHBOARD_JOB_SECONDS))
         self.busy = True
         self.notice = ""
