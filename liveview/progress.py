@@ -14,7 +14,7 @@ from liveview.component import LiveComponent
 from liveview.data.blocks import Block
 from liveview.events import event
 from liveview.models import JOBS_COLLECTION, Job
-from liveview.resources import Subscription
+from liveview.resources import ResourceChanged, Subscription
 
 STATUS_TEXT = {
     Job.Status.QUEUED: "Queued",
@@ -73,6 +73,12 @@ class JobProgress(LiveComponent):
         if job.status == Job.Status.RUNNING and job.cancel_requested and not stuck:
             text = "Cancelling…"
         return {"status_text": text, "cancel_pending": job.cancel_requested and not stuck, **shown}
+
+    def resource_changed(self, change: ResourceChanged) -> None:
+        # Reload the job, keeping a notice the user has not read yet (the job may write 4×/s).
+        notice = self.notice
+        self.refresh()
+        self.notice = notice
 
     @event
     def cancel(self, job: int) -> None:

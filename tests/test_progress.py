@@ -10,6 +10,7 @@ from asgiref.sync import sync_to_async
 from django.test import Client
 from pytest_django.fixtures import Settings
 
+from liveview.jobs import Progress
 from liveview.models import Job
 from tests.support import connect
 
@@ -132,6 +133,19 @@ async def test_a_cancel_for_a_run_no_longer_shown_cancels_nothing() -> None:
     assert f"Run #{older.pk} is no longer shown here: it was not cancelled." in frame
     stored = await orm(Job.objects.get)(pk=newer.pk)
     assert (stored.status, stored.cancel_requested) == ("running", False)
+
+
+async def test_the_notice_outlives_the_next_progress_write() -> None:
+    older = await orm(Job.objects.create)(name="tests.jobs.add", status="running")
+    comm, _ = await connect(("job_progress", "lv-1", {"follow": "tests.jobs.add"}))
+    newer = await orm(Job.objects.create)(name="tests.jobs.add", status="running")
+    await comm.receive_from(timeout=5)
+    await comm.send_to(text_data=f'{{"lv": "lv-1", "event": "cancel", "job": {older.pk}}}')
+    await comm.receive_from(timeout=5)
+    await orm(Progress(newer.pk).__call__)(0.5, "a progress write")
+    frame = await comm.receive_from(timeout=5)
+    await comm.disconnect()
+    assert "a progress write" in frame and "it was not cancelled" in frame
 
 
 async def test_a_cancel_for_the_run_shown_cancels_it() -> None:
