@@ -74,6 +74,11 @@ def job_progress_interval() -> float:
     return float(getattr(settings, "LIVEVIEW_JOB_PROGRESS_INTERVAL", 0.25))
 
 
+def job_abandoned_after() -> float:
+    """Seconds without a write after which a running job is taken as abandoned by its worker."""
+    return float(getattr(settings, "LIVEVIEW_JOB_ABANDONED_AFTER", 60))
+
+
 def jobs_polled() -> bool:
     """Whether servers poll the jobs their pages show instead of the worker publishing.
 

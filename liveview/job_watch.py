@@ -20,6 +20,8 @@ logger = logging.getLogger("liveview.jobs")
 
 #: Polls with no job shown before the watcher stops (it starts again with the next page).
 IDLE_POLLS = 8
+#: After failed polls the watcher waits up to this many intervals (doubling from one).
+MAX_BACKOFF = 16
 
 _watchers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Task[None]] = (
     weakref.WeakKeyDictionary()
@@ -43,11 +45,17 @@ def watched_uris() -> list[str]:
 
 
 async def watch() -> None:
-    """Poll the shown jobs' ETags; publish a PUT (or DELETE) for each one that moved."""
+    """Poll the shown jobs' ETags; publish a PUT (or DELETE) for each one that moved.
+
+    It never ends while a page shows a job: a failed poll (the database down, locked, a bug)
+    is logged and retried after a backoff that doubles up to MAX_BACKOFF intervals, since no
+    other path would restart it for the pages already open.
+    """
     seen: dict[str, str | None] = {}
     idle = 0
+    failures = 0
     while idle < IDLE_POLLS:
-        await asyncio.sleep(conf.job_progress_interval())
+        await asyncio.sleep(conf.job_progress_interval() * min(2**failures, MAX_BACKOFF))
         uris = watched_uris()
         if not uris:
             idle += 1
@@ -55,24 +63,31 @@ async def watch() -> None:
             continue
         idle = 0
         try:
-            # Django's one sync thread, where pages render: one query, serialised with them.
-            etags = await database_sync_to_async(_etags)(uris)
+            await _poll(uris, seen)
         except OperationalError as exc:
             if "is locked" not in str(exc):
-                raise
-            continue  # SQLite busy with a worker's write: the next poll will see it
+                failures += 1
+                logger.exception("liveview: polling %d jobs failed (retrying)", len(uris))
+            # else SQLite was busy with a worker's write: the next poll will see it.
         except Exception:
-            logger.exception("liveview: polling %d jobs failed", len(uris))
+            failures += 1
+            logger.exception("liveview: polling %d jobs failed (retrying)", len(uris))
+        else:
+            failures = 0
+
+
+async def _poll(uris: list[str], seen: dict[str, str | None]) -> None:
+    # Django's one sync thread, where pages render: one query, serialised with them.
+    etags = await database_sync_to_async(_etags)(uris)
+    for uri, etag in etags.items():
+        if uri in seen and seen[uri] == etag:
             continue
-        for uri, etag in etags.items():
-            if uri in seen and seen[uri] == etag:
-                continue
-            # Also on first sight: the job may have moved between a page's mount and now.
-            seen[uri] = etag
-            method: Method = "PUT" if etag is not None else "DELETE"
-            await apublish(ResourceChanged(method, uri, JOBS_COLLECTION, etag))
-        for gone in set(seen) - set(etags):
-            del seen[gone]
+        # Also on first sight: the job may have moved between a page's mount and now.
+        method: Method = "PUT" if etag is not None else "DELETE"
+        await apublish(ResourceChanged(method, uri, JOBS_COLLECTION, etag))
+        seen[uri] = etag  # only once published: a failed publish is retried next poll
+    for gone in set(seen) - set(etags):
+        del seen[gone]
 
 
 def _etags(uris: list[str]) -> dict[str, str | None]:

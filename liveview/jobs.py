@@ -7,6 +7,7 @@ import logging
 import math
 import time
 from collections.abc import Callable
+from datetime import timedelta
 from importlib import import_module
 from importlib.util import find_spec
 from typing import Any, Concatenate, Generic, ParamSpec, TypeVar
@@ -86,7 +87,7 @@ class JobFunction(Generic[P, T]):
         return self.func(progress, *args, **kwargs)
 
     def start(self, **kwargs: Any) -> Job:
-        """Store a queued Job and enqueue it for the worker, in one transaction: both or none.
+        """Store a queued Job and enqueue it for the worker once the transaction commits.
 
         The keyword arguments must be JSON values: they are stored with the job.
         """
@@ -96,9 +97,12 @@ class JobFunction(Generic[P, T]):
             raise TypeError(f"{self.name}: job arguments must be JSON values ({exc})") from None
         with transaction.atomic():
             created = Job.objects.create(name=self.name, kwargs=kwargs)
-            result = run_job.enqueue(job_id=created.pk)
-            created.task_id = str(result.id)[:64]
-            Job.objects.filter(pk=created.pk).update(task_id=created.task_id)
+            if _queue_shares_the_database():
+                # The task row commits (or rolls back) with the Job row: both or none.
+                created.task_id = _enqueue(created.pk)
+            else:
+                # Another queue could hand the job to a worker before the Job row is visible.
+                transaction.on_commit(lambda: _enqueue(created.pk))
         return created
 
     def latest(self) -> Job | None:
@@ -107,6 +111,21 @@ class JobFunction(Generic[P, T]):
 
 
 _registry: dict[str, JobFunction[Any, Any]] = {}
+
+
+def _queue_shares_the_database() -> bool:
+    """Whether run_job's backend stores its queue in this database (django-tasks-db)."""
+    if find_spec("django_tasks_db") is None:
+        return False
+    from django_tasks_db.backend import DatabaseBackend
+
+    return isinstance(run_job.get_backend(), DatabaseBackend)
+
+
+def _enqueue(job_id: int) -> str:
+    task_id = str(run_job.enqueue(job_id=job_id).id)[:64]
+    Job.objects.filter(pk=job_id).update(task_id=task_id)
+    return task_id
 
 
 def job(func: Callable[Concatenate[Progress, P], T]) -> JobFunction[P, T]:
@@ -144,9 +163,17 @@ def run_job(job_id: int) -> None:
     except JobCancelled:
         _write(job_id, {}, status=Job.Status.CANCELLED, message="Cancelled")
     except Exception as exc:
+        # The full text stays in the row and the log; pages show it only with DEBUG.
         logger.exception("liveview: job %s #%s failed", stored.name, job_id)
         error = f"{type(exc).__name__}: {exc}"
         _write(job_id, {}, status=Job.Status.FAILED, error=error, message="Failed")
+    except BaseException as exc:
+        # SystemExit (the worker stopped by a signal: django-tasks exits inside the job),
+        # KeyboardInterrupt: record the end, else the row would say "running" for ever.
+        logger.warning("liveview: job %s #%s interrupted (%r)", stored.name, job_id, exc)
+        error = f"{type(exc).__name__}: interrupted"
+        _write(job_id, {}, status=Job.Status.FAILED, error=error, message="Interrupted")
+        raise
     else:
         done = {"status": Job.Status.DONE, "fraction": 1.0, "result": result}
         if not _write(job_id, {"cancel_requested": False}, **done, message=progress.message):
@@ -155,18 +182,33 @@ def run_job(job_id: int) -> None:
 
 
 def cancel(instance: Job) -> bool:
-    """Cancel a job: a queued one never runs; a running one stops at its next progress call."""
+    """Cancel a job: a queued one never runs; a running one stops at its next progress call.
+
+    A running job whose row was not written for `LIVEVIEW_JOB_ABANDONED_AFTER` seconds lost
+    its worker (killed, or a reload): it is cancelled at once.
+    """
     pk = instance.pk
-    ok = _write(
-        pk,
-        {"status": Job.Status.QUEUED},
-        status=Job.Status.CANCELLED,
-        cancel_requested=True,
-        message="Cancelled",
-    ) or _write(
-        pk,
-        {"status": Job.Status.RUNNING, "cancel_requested": False},
-        cancel_requested=True,
+    silent_since = timezone.now() - timedelta(seconds=conf.job_abandoned_after())
+    ok = (
+        _write(
+            pk,
+            {"status": Job.Status.QUEUED},
+            status=Job.Status.CANCELLED,
+            cancel_requested=True,
+            message="Cancelled",
+        )
+        or _write(
+            pk,
+            {"status": Job.Status.RUNNING, "updated_at__lt": silent_since},
+            status=Job.Status.CANCELLED,
+            cancel_requested=True,
+            message="Cancelled (its worker had stopped)",
+        )
+        or _write(
+            pk,
+            {"status": Job.Status.RUNNING, "cancel_requested": False},
+            cancel_requested=True,
+        )
     )
     instance.refresh_from_db()
     return ok

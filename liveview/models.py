@@ -2,10 +2,13 @@
 # It is a LiveResource, so every page showing it follows it through the ordinary pub/sub path.
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.db import models
+from django.utils import timezone
 
+from liveview import conf
 from liveview.resources import LiveResource
 
 JOBS_COLLECTION = "/liveview/jobs/"
@@ -50,6 +53,13 @@ class Job(LiveResource):
     @property
     def finished(self) -> bool:
         return self.status in ENDED
+
+    @property
+    def abandoned(self) -> bool:
+        """Running, but silent for `LIVEVIEW_JOB_ABANDONED_AFTER` seconds: its worker is gone."""
+        if self.status != self.Status.RUNNING:
+            return False
+        return self.updated_at < timezone.now() - timedelta(seconds=conf.job_abandoned_after())
 
     def cancel(self) -> bool:
         """Cancel: a queued job never runs, a running one stops at its next progress call.

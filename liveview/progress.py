@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django_components import register
 
 from liveview import conf
@@ -13,7 +14,7 @@ from liveview.component import LiveComponent
 from liveview.data.blocks import Block
 from liveview.events import event
 from liveview.models import JOBS_COLLECTION, Job
-from liveview.resources import Subscription
+from liveview.resources import ResourceChanged, Subscription
 
 STATUS_TEXT = {
     Job.Status.QUEUED: "Queued",
@@ -49,6 +50,7 @@ class JobProgress(LiveComponent):
         found = Job.objects.filter(name=follow) if follow else Job.objects.filter(pk=job or 0)
         self.job = found.first()
         self.job_id = self.job.pk if self.job is not None else job
+        self.notice = ""
 
     def subscriptions(self) -> Iterable[Subscription]:
         topics: list[Subscription] = [JOBS_COLLECTION] if self.follow else []
@@ -61,17 +63,32 @@ class JobProgress(LiveComponent):
         # htmx 2 replaces the component on every update: keep the Cancel button the user is
         # pressing (a click needs the same element under mousedown and mouseup). htmx 4 morphs.
         preserve = conf.htmx_version() == 2
+        # A job's error text is for its developers (it is in the row and the log), not viewers.
+        shown = {"preserve": preserve, "show_error": settings.DEBUG, "notice": self.notice}
         if job is None:
-            return {"status_text": "", "preserve": preserve}
+            return {"status_text": "", **shown}
         text = STATUS_TEXT[Job.Status(job.status)]
-        if job.status == Job.Status.RUNNING and job.cancel_requested:
+        # A job whose worker is gone can be cancelled again (it then ends at once).
+        stuck = job.abandoned
+        if job.status == Job.Status.RUNNING and job.cancel_requested and not stuck:
             text = "Cancelling…"
-        return {"status_text": text, "preserve": preserve}
+        return {"status_text": text, "cancel_pending": job.cancel_requested and not stuck, **shown}
+
+    def resource_changed(self, change: ResourceChanged) -> None:
+        # Reload the job, keeping a notice the user has not read yet (the job may write 4×/s).
+        notice = self.notice
+        self.refresh()
+        self.notice = notice
 
     @event
-    def cancel(self) -> None:
+    def cancel(self, job: int) -> None:
+        """Cancel the run the user saw: in `follow` mode a newer run may have replaced it."""
         if not self.cancellable or self.job is None:
             return
+        if job != self.job.pk:
+            self.notice = f"Run #{job} is no longer shown here: it was not cancelled."
+            return
+        self.notice = ""
         self.job.cancel()
 
 

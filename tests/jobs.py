@@ -84,3 +84,10 @@ def worker_thread_database() -> Iterator[None]:
         yield
     finally:
         connection_created.disconnect(dispatch_uid="tests-read-uncommitted")
+
+
+@job
+def interrupted(progress: Progress, kind: str) -> None:
+    """Stopped mid-run as a signal stops the worker: django-tasks' sys.exit(1), or Ctrl-C."""
+    progress(0.3, "working")
+    raise SystemExit(1) if kind == "exit" else KeyboardInterrupt

@@ -11,8 +11,10 @@ from typing import ParamSpec, TypeVar
 import pytest
 from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
+from django.db import OperationalError
 from pytest_django.fixtures import Settings
 
+from liveview import job_watch
 from liveview.jobs import Progress, run_job
 from liveview.models import Job
 from liveview.publish import from_message, group_name
@@ -72,7 +74,7 @@ async def test_cancel_from_the_page_stops_the_running_job(settings: Settings) ->
     comm, frame = await connect(("job_progress", "lv-1", {"job": row.pk}))
     while status_of(frame) != "running":
         frame = await comm.receive_from(timeout=5)
-    await comm.send_to(text_data='{"lv": "lv-1", "event": "cancel"}')
+    await comm.send_to(text_data=f'{{"lv": "lv-1", "event": "cancel", "job": {row.pk}}}')
     while status_of(frame) != "cancelled":
         frame = await comm.receive_from(timeout=5)
     await asyncio.to_thread(worker.join, 10)
@@ -92,3 +94,31 @@ async def test_with_a_shared_layer_the_worker_publishes_each_write(settings: Set
     change = from_message(await asyncio.wait_for(layer.receive(channel), 5))
     stored = await orm(Job.objects.get)(pk=row.pk)
     assert change is not None and (change.uri, change.etag) == (row.uri, stored.etag)
+
+
+async def test_the_watcher_outlives_failed_polls(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings.LIVEVIEW_JOB_PROGRESS_INTERVAL = 0.05
+    failures = [OperationalError("disk I/O error"), RuntimeError("a bug in a poll")]
+    failed_twice = threading.Event()
+    real = job_watch._etags
+
+    def failing_first(uris: list[str]) -> dict[str, str | None]:
+        if failures:
+            failure = failures.pop(0)
+            if not failures:
+                failed_twice.set()
+            raise failure
+        return real(uris)
+
+    monkeypatch.setattr(job_watch, "_etags", failing_first)
+    row = await orm(Job.objects.create)(name=jobs.flood.name, status=Job.Status.RUNNING)
+    comm, _ = await connect(("job_progress", "lv-1", {"job": row.pk}))
+    assert await asyncio.to_thread(failed_twice.wait, 5)
+    await orm(Progress(row.pk).__call__)(0.5, "after the failures")
+    frame = await comm.receive_from(timeout=5)
+    while "after the failures" not in frame:
+        frame = await comm.receive_from(timeout=5)
+    await comm.disconnect()
+    assert caplog.text.count("polling 1 jobs failed (retrying)") == 2

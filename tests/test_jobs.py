@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
 from pytest_django.fixtures import Settings
 
 from liveview.jobs import Progress, function_named, run_job
@@ -144,3 +147,67 @@ def test_only_job_functions_are_found_by_name() -> None:
     with pytest.raises(LookupError):
         function_named("os.system")
     assert function_named(jobs.add.name) is jobs.add
+
+
+@pytest.mark.parametrize(("kind", "raised"), [("exit", SystemExit), ("ctrl-c", KeyboardInterrupt)])
+def test_a_job_interrupted_mid_run_ends_failed_and_the_interrupt_goes_on(
+    kind: str, raised: type[BaseException]
+) -> None:
+    started = jobs.interrupted.start(kind=kind)
+    with pytest.raises(raised):
+        run_job.call(job_id=started.pk)
+    ended = Job.objects.get(pk=started.pk)
+    assert (ended.status, ended.message) == (Job.Status.FAILED, "Interrupted")
+
+
+def _silent_for(row: Job, seconds: float) -> None:
+    Job.objects.filter(pk=row.pk).update(updated_at=timezone.now() - timedelta(seconds=seconds))
+
+
+def test_cancelling_a_running_job_whose_worker_is_gone_ends_it_at_once(
+    settings: Settings,
+) -> None:
+    settings.LIVEVIEW_JOB_ABANDONED_AFTER = 60
+    row = Job.objects.create(name=jobs.add.name, status=Job.Status.RUNNING)
+    _silent_for(row, 61)
+    assert row.cancel()
+    assert row.status == Job.Status.CANCELLED and row.finished
+
+
+def test_cancelling_a_running_job_that_reports_waits_for_its_next_progress_call(
+    settings: Settings,
+) -> None:
+    settings.LIVEVIEW_JOB_ABANDONED_AFTER = 60
+    row = Job.objects.create(name=jobs.add.name, status=Job.Status.RUNNING)
+    _silent_for(row, 59)
+    assert row.cancel()
+    assert (row.status, row.cancel_requested) == (Job.Status.RUNNING, True)
+
+
+def test_start_enqueues_with_the_job_row_on_the_database_backend() -> None:
+    with transaction.atomic():
+        started = jobs.add.start(a=1, b=2)
+        assert DBTaskResult.objects.filter(id=started.task_id).exists()
+    assert Job.objects.get(pk=started.pk).task_id == started.task_id
+
+
+def test_start_on_another_backend_enqueues_only_once_the_transaction_commits(
+    settings: Settings,
+) -> None:
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    with transaction.atomic():
+        started = jobs.add.start(a=1, b=2)
+        assert jobs.CALLS == []
+    assert jobs.CALLS == ["add"]
+    assert Job.objects.get(pk=started.pk).status == Job.Status.DONE
+
+
+def test_start_on_another_backend_enqueues_nothing_when_the_transaction_rolls_back(
+    settings: Settings,
+) -> None:
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    with pytest.raises(RuntimeError), transaction.atomic():
+        jobs.add.start(a=1, b=2)
+        raise RuntimeError("the view failed after starting the job")
+    assert jobs.CALLS == []
+    assert not Job.objects.exists()

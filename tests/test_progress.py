@@ -10,6 +10,7 @@ from asgiref.sync import sync_to_async
 from django.test import Client
 from pytest_django.fixtures import Settings
 
+from liveview.jobs import Progress
 from liveview.models import Job
 from tests.support import connect
 
@@ -60,7 +61,8 @@ async def test_a_done_job_has_a_full_bar_and_no_cancel() -> None:
     assert 'value="100"' in frame and "Done" in frame and "Cancel" not in frame
 
 
-async def test_a_failed_job_shows_its_error_escaped() -> None:
+async def test_a_failed_job_shows_its_error_escaped_with_debug(settings: Settings) -> None:
+    settings.DEBUG = True
     frame = await rendered(status="failed", error="ValueError: <b>bad</b>")
     assert "Failed" in frame and "ValueError: &lt;b&gt;bad&lt;/b&gt;" in frame
     assert "<b>bad" not in frame
@@ -104,3 +106,60 @@ def test_the_dashboard_renders_the_latest_run_on_the_first_request() -> None:
     html = Client().get("/dashboard/").content.decode()
     assert 'value="50"' in html and "Scoring rooms" in html
     assert "Run feature selection</button>" in html and "disabled" in html
+
+
+async def test_a_failed_job_hides_its_error_without_debug(settings: Settings) -> None:
+    settings.DEBUG = False
+    frame = await rendered(status="failed", error="ValueError: secret path /srv/x")
+    assert "Failed" in frame and "details are in the server log" in frame
+    assert "secret path" not in frame
+
+
+async def test_cancel_carries_the_job_it_was_shown_for() -> None:
+    row = await orm(Job.objects.create)(name="tests.jobs.add", status="running")
+    comm, frame = await connect(("job_progress", "lv-1", {"follow": "tests.jobs.add"}))
+    await comm.disconnect()
+    assert f'"event":"cancel","job":{row.pk}}}' in frame.replace("&quot;", '"')
+
+
+async def test_a_cancel_for_a_run_no_longer_shown_cancels_nothing() -> None:
+    older = await orm(Job.objects.create)(name="tests.jobs.add", status="running")
+    comm, _ = await connect(("job_progress", "lv-1", {"follow": "tests.jobs.add"}))
+    newer = await orm(Job.objects.create)(name="tests.jobs.add", status="running")
+    assert f"lv-1-cancel-{newer.pk}" in await comm.receive_from(timeout=5)
+    await comm.send_to(text_data=f'{{"lv": "lv-1", "event": "cancel", "job": {older.pk}}}')
+    frame = await comm.receive_from(timeout=5)
+    await comm.disconnect()
+    assert f"Run #{older.pk} is no longer shown here: it was not cancelled." in frame
+    stored = await orm(Job.objects.get)(pk=newer.pk)
+    assert (stored.status, stored.cancel_requested) == ("running", False)
+
+
+async def test_the_notice_outlives_the_next_progress_write() -> None:
+    older = await orm(Job.objects.create)(name="tests.jobs.add", status="running")
+    comm, _ = await connect(("job_progress", "lv-1", {"follow": "tests.jobs.add"}))
+    newer = await orm(Job.objects.create)(name="tests.jobs.add", status="running")
+    await comm.receive_from(timeout=5)
+    await comm.send_to(text_data=f'{{"lv": "lv-1", "event": "cancel", "job": {older.pk}}}')
+    await comm.receive_from(timeout=5)
+    await orm(Progress(newer.pk).__call__)(0.5, "a progress write")
+    frame = await comm.receive_from(timeout=5)
+    await comm.disconnect()
+    assert "a progress write" in frame and "it was not cancelled" in frame
+
+
+async def test_a_cancel_for_the_run_shown_cancels_it() -> None:
+    row = await orm(Job.objects.create)(name="tests.jobs.add")
+    comm, _ = await connect(("job_progress", "lv-1", {"job": row.pk}))
+    await comm.send_to(text_data=f'{{"lv": "lv-1", "event": "cancel", "job": {row.pk}}}')
+    frame = await comm.receive_from(timeout=5)
+    await comm.disconnect()
+    assert "Cancelled" in frame
+    assert (await orm(Job.objects.get)(pk=row.pk)).status == "cancelled"
+
+
+async def test_a_job_whose_worker_is_gone_can_be_cancelled_again(settings: Settings) -> None:
+    settings.LIVEVIEW_JOB_ABANDONED_AFTER = 0
+    frame = await rendered(status="running", cancel_requested=True)
+    assert "Running" in frame and "Cancelling…" not in frame
+    assert "disabled>Cancel</button>" not in frame and ">Cancel</button>" in frame

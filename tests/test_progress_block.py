@@ -41,7 +41,8 @@ async def test_a_progress_block_shows_the_job_and_cancels_it() -> None:
     assert "Fits" in frame and 'aria-label="Latest fit"' in frame and "fitting" in frame
     child = re.search(r'id="(lv-1-\d+)" data-lv="job_progress"', frame)
     assert child is not None
-    await comm.send_to(text_data=f'{{"lv": "{child.group(1)}", "event": "cancel"}}')
+    cancel = f'{{"lv": "{child.group(1)}", "event": "cancel", "job": {row.pk}}}'
+    await comm.send_to(text_data=cancel)
     assert "Cancelling…" in await comm.receive_from(timeout=5)
     await comm.disconnect()
     stored = await sync_to_async(Job.objects.get)(pk=row.pk)

@@ -28,6 +28,27 @@ FINISH_A_JOB = textwrap.dedent(
     """
 )
 
+# Starts a run long enough to be stopped in the middle; returns once the worker runs it.
+START_A_LONG_JOB = textwrap.dedent(
+    """
+    import time
+    from project.dashboard.jobs import feature_selection
+    run = feature_selection.start(seconds=120)
+    deadline = time.monotonic() + 60
+    while run.status != "running" and time.monotonic() < deadline:
+        time.sleep(0.1)
+        run.refresh_from_db()
+    print("STATUS", run.status)
+    """
+)
+STATUS_OF_THE_LATEST_RUN = textwrap.dedent(
+    """
+    from project.dashboard.jobs import feature_selection
+    latest = feature_selection.latest()
+    print("STATUS", latest.status, latest.message)
+    """
+)
+
 
 def _free_port() -> int:
     with socket.socket() as s:
@@ -91,6 +112,44 @@ def test_runlive_serves_runs_jobs_and_stops_both_on_ctrl_c(tmp_path: Path) -> No
             server.wait()
         if server.stdout is not None:
             server.stdout.close()
+
+
+@pytest.mark.timeout(120)
+def test_ctrl_c_in_the_middle_of_a_job_ends_it_as_interrupted(tmp_path: Path) -> None:
+    env = {**os.environ, "LIVEVIEW_SQLITE_PATH": str(tmp_path / "db.sqlite3")}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    subprocess.run([*manage, "migrate", "--noinput"], env=env, check=True, capture_output=True)
+    server = subprocess.Popen(
+        [*manage, "runlive", f"127.0.0.1:{_free_port()}", "--noreload"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+        preexec_fn=_default_sigint,
+    )
+    try:
+        assert server.stdout is not None
+        for line in server.stdout:
+            if "Quit the server with CONTROL-C" in line:
+                break
+        shell = subprocess.run(
+            [*manage, "shell", "-c", START_A_LONG_JOB], env=env, capture_output=True, text=True
+        )
+        assert "STATUS running" in shell.stdout, shell.stdout + shell.stderr
+        os.killpg(server.pid, signal.SIGINT)
+        assert server.wait(timeout=30) is not None
+    finally:
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+        if server.stdout is not None:
+            server.stdout.close()
+    shell = subprocess.run(
+        [*manage, "shell", "-c", STATUS_OF_THE_LATEST_RUN], env=env, capture_output=True, text=True
+    )
+    assert "STATUS failed Interrupted" in shell.stdout, shell.stdout + shell.stderr
 
 
 def _zombie(pid: int) -> bool:

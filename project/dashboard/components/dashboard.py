@@ -22,7 +22,7 @@ class RunButton(LiveComponent):
 
     def mount(self) -> None:
         latest = feature_selection.latest()
-        self.busy = latest is not None and not latest.finished
+        self.busy = latest is not None and not latest.finished and not latest.abandoned
         self.notice = ""
 
     def subscriptions(self) -> Iterable[Subscription]:
@@ -32,7 +32,9 @@ class RunButton(LiveComponent):
     @event
     def run(self) -> None:
         latest = feature_selection.latest()
-        if latest is not None and not latest.finished:
+        # A run whose worker was killed (Ctrl-C, a reload) is cancelled and replaced.
+        stuck = latest is not None and latest.abandoned and latest.cancel()
+        if latest is not None and not latest.finished and not stuck:
             self.notice = "A run is already in progress."
             return
         feature_selection.start(seconds=float(settings.DASHBOARD_JOB_SECONDS))
