@@ -255,7 +255,11 @@ def run_server_bench(args: argparse.Namespace) -> list[tuple[int, dict[str, list
         env["REDIS_URL"] = redis.url
         env["BENCH_REDIS_LAYER"] = args.layer
         migrate(env)
+        # The client signs page tokens with the servers' settings; put the environment back
+        # afterwards, or `make bench`'s later scenarios start their servers on this Redis.
         for key in ("DJANGO_SETTINGS_MODULE", "DJANGO_DEBUG", "LIVEVIEW_SQLITE_PATH", "REDIS_URL"):
+            saved = os.environ.get(key)
+            stack.callback(_restore, key, saved)
             os.environ[key] = env[key]
         import django
 
@@ -280,6 +284,13 @@ def run_server_bench(args: argparse.Namespace) -> list[tuple[int, dict[str, list
             for i in range(len(ports)):
                 print(f"uvicorn-{i}.log, last lines:\n{tail(Path(tmp) / f'uvicorn-{i}.log', 200)}")
             raise
+
+
+def _restore(key: str, value: str | None) -> None:
+    if value is None:
+        os.environ.pop(key, None)
+    else:
+        os.environ[key] = value
 
 
 def main(argv: list[str] | None = None) -> int:
