@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import signal
 import sys
 import tempfile
@@ -44,6 +43,7 @@ from bench.server import (  # noqa: E402
     migrate,
     page_socket_path,
     raise_open_files_limit,
+    share_settings,
     tail,
     uvicorn_server,
 )
@@ -152,11 +152,7 @@ def measure_all(args: argparse.Namespace) -> ChurnResult:
     with tempfile.TemporaryDirectory(prefix="liveview-churn-") as tmp:
         env = bench_env(Path(tmp) / "bench.sqlite3")
         migrate(env)
-        for key in ("DJANGO_SETTINGS_MODULE", "DJANGO_DEBUG", "LIVEVIEW_SQLITE_PATH"):
-            os.environ[key] = env[key]
-        import django
-
-        django.setup()  # the client signs the page tokens with the server's settings
+        share_settings(env)
         port = free_port()
         log = Path(tmp) / "uvicorn.log"
         with uvicorn_server(env, port, log):

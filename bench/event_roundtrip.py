@@ -44,6 +44,7 @@ from bench.server import (  # noqa: E402
     exit_on_sigterm,
     free_port,
     migrate,
+    share_settings,
     uvicorn_server,
 )
 
@@ -292,8 +293,7 @@ def run_profile(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory(prefix="liveview-bench-") as tmp:
         env = bench_env(Path(tmp) / "bench.sqlite3")
         migrate(env)
-        for key in ("DJANGO_SETTINGS_MODULE", "DJANGO_DEBUG", "LIVEVIEW_SQLITE_PATH"):
-            os.environ[key] = env[key]
+        share_settings(env)
         from django.test import Client
 
         from bench.asgi import application  # django.setup() happens here

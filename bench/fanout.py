@@ -50,6 +50,7 @@ from bench.server import (  # noqa: E402
     free_port,
     migrate,
     raise_open_files_limit,
+    share_settings,
     tail,
     uvicorn_server,
 )
@@ -374,11 +375,7 @@ def run_server_bench(args: argparse.Namespace) -> list[Result]:
     with tempfile.TemporaryDirectory(prefix="liveview-bench-") as tmp:
         env = bench_env(Path(tmp) / "bench.sqlite3")
         migrate(env)
-        for key in ("DJANGO_SETTINGS_MODULE", "DJANGO_DEBUG", "LIVEVIEW_SQLITE_PATH"):
-            os.environ[key] = env[key]
-        import django
-
-        django.setup()  # the client signs the page tokens with the server's settings
+        share_settings(env)
         port = free_port()
         started = time.monotonic()
         log = Path(tmp) / "uvicorn.log"

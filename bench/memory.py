@@ -53,6 +53,7 @@ from bench.server import (  # noqa: E402
     migrate,
     page_socket_path,
     raise_open_files_limit,
+    share_settings,
     tail,
     uvicorn_server,
 )
@@ -196,11 +197,7 @@ def measure_all(args: argparse.Namespace) -> list[SideResult]:
         raise SystemExit(f"RLIMIT_NOFILE is {limit}; {need} are needed")
     with tempfile.TemporaryDirectory(prefix="liveview-memory-") as tmp:
         env = bench_env(Path(tmp) / "client.sqlite3")
-        for key in ("DJANGO_SETTINGS_MODULE", "DJANGO_DEBUG", "LIVEVIEW_SQLITE_PATH"):
-            os.environ[key] = env[key]
-        import django
-
-        django.setup()  # the client signs the page tokens with the server's settings
+        share_settings(env)
         sides = [LIVE, RAW] if args.side == "both" else [args.side]
         return [measure_side(side, args, Path(tmp)) for side in sides]
 

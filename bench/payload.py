@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import re
 import signal
 import sys
@@ -45,6 +44,7 @@ from bench.server import (  # noqa: E402
     free_port,
     migrate,
     page_socket_path,
+    share_settings,
     tail,
     uvicorn_server,
 )
@@ -117,11 +117,7 @@ def measure_all(events: int) -> list[PageResult]:
     with tempfile.TemporaryDirectory(prefix="liveview-payload-") as tmp:
         env = bench_env(Path(tmp) / "bench.sqlite3")
         migrate(env)
-        for key in ("DJANGO_SETTINGS_MODULE", "DJANGO_DEBUG", "LIVEVIEW_SQLITE_PATH"):
-            os.environ[key] = env[key]
-        import django
-
-        django.setup()  # the client signs the page tokens with the server's settings
+        share_settings(env)
         port = free_port()
         log = Path(tmp) / "uvicorn.log"
         with uvicorn_server(env, port, log):

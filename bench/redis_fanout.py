@@ -54,6 +54,8 @@ from bench.server import (  # noqa: E402
     free_port,
     migrate,
     raise_open_files_limit,
+    restore_environment,
+    share_settings,
     tail,
     uvicorn_server,
 )
@@ -255,15 +257,9 @@ def run_server_bench(args: argparse.Namespace) -> list[tuple[int, dict[str, list
         env["REDIS_URL"] = redis.url
         env["BENCH_REDIS_LAYER"] = args.layer
         migrate(env)
-        # The client signs page tokens with the servers' settings; put the environment back
-        # afterwards, or `make bench`'s later scenarios start their servers on this Redis.
-        for key in ("DJANGO_SETTINGS_MODULE", "DJANGO_DEBUG", "LIVEVIEW_SQLITE_PATH", "REDIS_URL"):
-            saved = os.environ.get(key)
-            stack.callback(_restore, key, saved)
-            os.environ[key] = env[key]
-        import django
-
-        django.setup()  # the client signs the page tokens with the servers' settings
+        # Put the environment back afterwards, or `make bench`'s later scenarios would start
+        # their servers on this Redis.
+        stack.callback(restore_environment, share_settings(env, "REDIS_URL"))
         ports = (free_port(), free_port())
         for i, port in enumerate(ports):
             stack.enter_context(uvicorn_server(env, port, Path(tmp) / f"uvicorn-{i}.log"))
@@ -284,13 +280,6 @@ def run_server_bench(args: argparse.Namespace) -> list[tuple[int, dict[str, list
             for i in range(len(ports)):
                 print(f"uvicorn-{i}.log, last lines:\n{tail(Path(tmp) / f'uvicorn-{i}.log', 200)}")
             raise
-
-
-def _restore(key: str, value: str | None) -> None:
-    if value is None:
-        os.environ.pop(key, None)
-    else:
-        os.environ[key] = value
 
 
 def main(argv: list[str] | None = None) -> int:

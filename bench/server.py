@@ -40,6 +40,30 @@ def bench_env(sqlite_path: Path) -> dict[str, str]:
     return env
 
 
+#: What this process takes from a bench server's environment (see `share_settings`).
+SHARED_KEYS = ("DJANGO_SETTINGS_MODULE", "DJANGO_DEBUG", "LIVEVIEW_SQLITE_PATH")
+
+
+def share_settings(env: dict[str, str], *extra: str) -> dict[str, str | None]:
+    """Set this process's Django up on a bench server's settings: the client signs the page
+    tokens with them. Returns what the environment held before, for `restore_environment`."""
+    keys = (*SHARED_KEYS, *extra)
+    saved = {key: os.environ.get(key) for key in keys}
+    os.environ.update({key: env[key] for key in keys})
+    import django
+
+    django.setup()
+    return saved
+
+
+def restore_environment(saved: dict[str, str | None]) -> None:
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+
+
 def migrate(env: dict[str, str]) -> None:
     done = subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],

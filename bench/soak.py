@@ -57,6 +57,7 @@ from bench.server import (  # noqa: E402
     free_port,
     migrate,
     raise_open_files_limit,
+    share_settings,
     tail,
     uvicorn_server,
 )
@@ -396,11 +397,7 @@ def run_soak(args: argparse.Namespace) -> Report:
     with tempfile.TemporaryDirectory(prefix="liveview-soak-") as tmp:
         env = bench_env(Path(tmp) / "bench.sqlite3")
         migrate(env)
-        for key in ("DJANGO_SETTINGS_MODULE", "DJANGO_DEBUG", "LIVEVIEW_SQLITE_PATH"):
-            os.environ[key] = env[key]
-        import django
-
-        django.setup()  # the client signs the page tokens with the server's settings
+        share_settings(env)
         port = free_port()
         started = time.monotonic()
         log = Path(tmp) / "uvicorn.log"

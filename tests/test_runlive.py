@@ -70,18 +70,20 @@ def _children(pid: int) -> list[int]:
     return found
 
 
-def _default_sigint() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_DFL)  # as in a terminal, even under `nohup`
+MANAGE = [sys.executable, str(ROOT / "manage.py")]
 
 
-@pytest.mark.timeout(120)
-def test_runlive_serves_runs_jobs_and_stops_both_on_ctrl_c(tmp_path: Path) -> None:
+def _environment(tmp_path: Path) -> dict[str, str]:
+    """The demo's settings on a database of the test's own."""
     env = {**os.environ, "LIVEVIEW_SQLITE_PATH": str(tmp_path / "db.sqlite3")}
     env.pop("DJANGO_SETTINGS_MODULE", None)
-    manage = [sys.executable, str(ROOT / "manage.py")]
-    subprocess.run([*manage, "migrate", "--noinput"], env=env, check=True, capture_output=True)
-    server = subprocess.Popen(
-        [*manage, "runlive", f"127.0.0.1:{_free_port()}", "--noreload"],
+    return env
+
+
+def _runlive(env: dict[str, str]) -> subprocess.Popen[str]:
+    """`manage.py runlive` in its own process group, as a terminal runs it."""
+    return subprocess.Popen(
+        [*MANAGE, "runlive", f"127.0.0.1:{_free_port()}", "--noreload"],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -89,6 +91,25 @@ def test_runlive_serves_runs_jobs_and_stops_both_on_ctrl_c(tmp_path: Path) -> No
         start_new_session=True,
         preexec_fn=_default_sigint,
     )
+
+
+def _stop(server: subprocess.Popen[str]) -> None:
+    if server.poll() is None:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait()
+    if server.stdout is not None:
+        server.stdout.close()
+
+
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)  # as in a terminal, even under `nohup`
+
+
+@pytest.mark.timeout(120)
+def test_runlive_serves_runs_jobs_and_stops_both_on_ctrl_c(tmp_path: Path) -> None:
+    env = _environment(tmp_path)
+    subprocess.run([*MANAGE, "migrate", "--noinput"], env=env, check=True, capture_output=True)
+    server = _runlive(env)
     try:
         assert server.stdout is not None
         lines = []
@@ -100,54 +121,36 @@ def test_runlive_serves_runs_jobs_and_stops_both_on_ctrl_c(tmp_path: Path) -> No
         workers = _children(server.pid)
         assert len(workers) == 1
         shell = subprocess.run(
-            [*manage, "shell", "-c", FINISH_A_JOB], env=env, capture_output=True, text=True
+            [*MANAGE, "shell", "-c", FINISH_A_JOB], env=env, capture_output=True, text=True
         )
         assert "STATUS done" in shell.stdout, shell.stdout + shell.stderr
         os.killpg(server.pid, signal.SIGINT)
         assert server.wait(timeout=30) is not None
         assert not Path(f"/proc/{workers[0]}").exists() or _zombie(workers[0])
     finally:
-        if server.poll() is None:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
-        if server.stdout is not None:
-            server.stdout.close()
+        _stop(server)
 
 
 @pytest.mark.timeout(120)
 def test_ctrl_c_in_the_middle_of_a_job_ends_it_as_interrupted(tmp_path: Path) -> None:
-    env = {**os.environ, "LIVEVIEW_SQLITE_PATH": str(tmp_path / "db.sqlite3")}
-    env.pop("DJANGO_SETTINGS_MODULE", None)
-    manage = [sys.executable, str(ROOT / "manage.py")]
-    subprocess.run([*manage, "migrate", "--noinput"], env=env, check=True, capture_output=True)
-    server = subprocess.Popen(
-        [*manage, "runlive", f"127.0.0.1:{_free_port()}", "--noreload"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-        preexec_fn=_default_sigint,
-    )
+    env = _environment(tmp_path)
+    subprocess.run([*MANAGE, "migrate", "--noinput"], env=env, check=True, capture_output=True)
+    server = _runlive(env)
     try:
         assert server.stdout is not None
         for line in server.stdout:
             if "Quit the server with CONTROL-C" in line:
                 break
         shell = subprocess.run(
-            [*manage, "shell", "-c", START_A_LONG_JOB], env=env, capture_output=True, text=True
+            [*MANAGE, "shell", "-c", START_A_LONG_JOB], env=env, capture_output=True, text=True
         )
         assert "STATUS running" in shell.stdout, shell.stdout + shell.stderr
         os.killpg(server.pid, signal.SIGINT)
         assert server.wait(timeout=30) is not None
     finally:
-        if server.poll() is None:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
-        if server.stdout is not None:
-            server.stdout.close()
+        _stop(server)
     shell = subprocess.run(
-        [*manage, "shell", "-c", STATUS_OF_THE_LATEST_RUN], env=env, capture_output=True, text=True
+        [*MANAGE, "shell", "-c", STATUS_OF_THE_LATEST_RUN], env=env, capture_output=True, text=True
     )
     assert "STATUS failed Interrupted" in shell.stdout, shell.stdout + shell.stderr
 
@@ -160,14 +163,13 @@ def _zombie(pid: int) -> bool:
 
 
 def test_runlive_refuses_a_taken_port_before_starting_a_worker(tmp_path: Path) -> None:
-    env = {**os.environ, "LIVEVIEW_SQLITE_PATH": str(tmp_path / "db.sqlite3")}
-    env.pop("DJANGO_SETTINGS_MODULE", None)
+    env = _environment(tmp_path)
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
         done = subprocess.run(
-            [sys.executable, str(ROOT / "manage.py"), "runlive", f"127.0.0.1:{port}"],
+            [*MANAGE, "runlive", f"127.0.0.1:{port}"],
             cwd=ROOT,
             env=env,
             capture_output=True,
