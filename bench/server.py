@@ -64,9 +64,10 @@ def restore_environment(saved: dict[str, str | None]) -> None:
             os.environ[key] = value
 
 
-def migrate(env: dict[str, str]) -> None:
+def manage(env: dict[str, str], *args: str) -> str:
+    """Run a manage.py command in a process of its own; its stdout."""
     done = subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
+        [sys.executable, "manage.py", *args],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -74,7 +75,12 @@ def migrate(env: dict[str, str]) -> None:
         timeout=120,
     )
     if done.returncode != 0:
-        raise RuntimeError(f"manage.py migrate failed:\n{done.stdout}{done.stderr}")
+        raise RuntimeError(f"manage.py {args[0]} failed:\n{done.stdout}{done.stderr}")
+    return done.stdout
+
+
+def migrate(env: dict[str, str]) -> None:
+    manage(env, "migrate", "--noinput", "-v", "0")
 
 
 def raise_open_files_limit(wanted: int) -> int:

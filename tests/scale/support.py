@@ -10,12 +10,11 @@ import secrets
 import signal
 import sqlite3
 import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 from bench.redis_server import RedisServer
-from bench.server import HOST, free_port, stop, tail, wait_until_serving
+from bench.server import HOST, free_port, manage, stop, tail, wait_until_serving
 from tests.scale.recipe import ROOT, unit_environment, uvicorn_command
 
 __all__ = [
@@ -95,21 +94,6 @@ def write_secret_env(path: Path) -> Path:
     """What the unit's EnvironmentFile holds: a secret key, the same for every process."""
     path.write_text(f"DJANGO_SECRET_KEY={secrets.token_urlsafe(50)}\n")
     return path
-
-
-def manage(env: dict[str, str], *args: str) -> str:
-    """Run a manage.py command in a process of its own; its stdout."""
-    done = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"manage.py {args[0]} failed:\n{done.stdout}{done.stderr}")
-    return done.stdout
 
 
 def new_poll(env: dict[str, str], question: str, choices: list[str]) -> int:
