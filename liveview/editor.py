@@ -33,15 +33,15 @@ THEIR_ETAG = "their_etag"
 #: How many versions' field values an editor remembers, to tell that a newer version left the
 #: form's fields alone (a vote): a version it forgot is a conflict, never an overwrite.
 VERSIONS_KEPT = 8
-NO_ETAG = (
+_NO_ETAG = (
     "This change was sent without the version it was based on (its form has no "
     f'"{BASE_ETAG}" field): nothing was saved. Reload the page.'
 )
-NO_THEIR_ETAG = (
+_NO_THEIR_ETAG = (
     "Overwrite was sent without the version you were shown (its form has no "
     f'"{THEIR_ETAG}" field): nothing was saved.'
 )
-CONFLICT = "Someone else changed this: reload it or overwrite it."
+_CONFLICT = "Someone else changed this: reload it or overwrite it."
 
 
 class ResourceEditor(LiveComponent):
@@ -153,7 +153,7 @@ class ResourceEditor(LiveComponent):
         """The input as typed, with the ETag it is based on (the form's hidden ``etag``)."""
         self.data = self._input(values)
         if etag is None:
-            self._refuse(NO_ETAG, "edit")
+            self._refuse(_NO_ETAG, "edit")
             return
         current = self._fetch()
         if current is None:
@@ -182,7 +182,7 @@ class ResourceEditor(LiveComponent):
             return
         self.data = self._input(values)
         if etag is None:
-            self._refuse(NO_ETAG, "save")
+            self._refuse(_NO_ETAG, "save")
             return
         current = self._fetch()
         if current is None:
@@ -191,7 +191,7 @@ class ResourceEditor(LiveComponent):
         self._follow_base(etag, current)
         if self.conflict is not None:
             self.saved = False
-            self.errors = {"form": [CONFLICT]}
+            self.errors = {"form": [_CONFLICT]}
             return
         self._save(self.etag)
 
@@ -203,7 +203,7 @@ class ResourceEditor(LiveComponent):
         if values:
             self.data = self._input(values)
         if their_etag is None:
-            self._refuse(NO_THEIR_ETAG, "overwrite")
+            self._refuse(_NO_THEIR_ETAG, "overwrite")
             return
         if etag is not None:
             self.etag = etag
@@ -238,7 +238,7 @@ class ResourceEditor(LiveComponent):
                 self._save(self.etag)
             elif self.conflict is not None:
                 self.etag = base  # the user's input is still based on what it was
-                self.errors = {"form": [CONFLICT]}
+                self.errors = {"form": [_CONFLICT]}
             return
         form.save_m2m()
         self.etag = form.instance.etag

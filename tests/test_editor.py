@@ -83,9 +83,7 @@ def test_a_stale_save_is_a_conflict_even_when_the_change_never_arrived(poll: Pol
     a_page, a = open_editor(poll)
     b_page, b = open_editor(poll)
     b_page.dispatch("lv-1", "save", {"question": "Theirs?", "etag": b.etag})
-    a_page.dispatch(
-        "lv-1", "save", {"question": "Mine?", "etag": a.etag}
-    )  # A never heard of B
+    a_page.dispatch("lv-1", "save", {"question": "Mine?", "etag": a.etag})  # A never heard of B
     assert stored(poll).question == "Theirs?"
     assert a.conflict is not None and a.conflict["values"]["question"] == "Theirs?"
 
@@ -183,3 +181,32 @@ def test_regression_overwrite_saves_only_over_the_version_the_user_was_shown(pol
     assert stored(poll).question == "C?"
     assert a.conflict is not None and a.conflict["values"] == {"question": "C?"}
     assert frame is not None and "C?" in frame and 'value="Mine?"' in frame
+
+
+def test_an_action_without_its_etag_is_refused_and_keeps_the_input(poll: Poll) -> None:
+    a_page, a = open_editor(poll)
+    frame = a_page.dispatch("lv-1", "save", {"question": "Mine?"})
+    assert stored(poll).question == "Original?" and "etag" in a.errors["form"][0]
+    assert frame is not None and "Mine?" in frame
+    a_page.dispatch("lv-1", "save", {"question": "Mine?", "etag": a.etag, "action": "overwrite"})
+    assert stored(poll).question == "Original?" and "their_etag" in a.errors["form"][0]
+
+
+def test_a_save_based_on_a_version_before_a_vote_goes_through(poll: Poll) -> None:
+    """The browser still holds the ETag from before a vote: the question was not touched."""
+    a_page, a = open_editor(poll)
+    base = a.etag
+    a_page.dispatch("lv-1", "edit", {"question": "Mine?", "etag": base})
+    vote(poll.pk, Choice.objects.get(poll=poll).pk)
+    a_page.changed([put(poll)])
+    a_page.dispatch("lv-1", "save", {"question": "Mine?", "etag": base})
+    assert stored(poll).question == "Mine?" and a.saved and a.conflict is None
+
+
+def test_an_edit_equal_to_theirs_is_no_conflict(poll: Poll) -> None:
+    a_page, a = open_editor(poll)
+    base = a.etag
+    b_page, b = open_editor(poll)
+    b_page.dispatch("lv-1", "save", {"question": "Same?", "etag": b.etag})
+    a_page.dispatch("lv-1", "edit", {"question": "Same?", "etag": base})
+    assert a.conflict is None and not a.dirty and a.etag == stored(poll).etag

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 from typing import Any
+from urllib.parse import parse_qs, urlencode
 
 from bs4 import Tag
 
+from liveview.render import EPOCH_ID
 from liveview.testing.bindings import bound_ancestors, message, triggers, values_for
 from liveview.testing.dom import Document, LiveTestError, attr, text_of
 from liveview.testing.forms import (
@@ -65,6 +67,24 @@ class LivePage:
         """Disconnect, as a closed tab does."""
         if not self._socket.future.done():
             await self._socket.disconnect(timeout=self.timeout)
+
+    async def reconnect(self) -> None:
+        """Close the socket (if open) and open a new one for the same page, as the glue does
+        after a drop or a hidden tab: with the newest page token a frame carried (``data-t``
+        on ``#lv-epoch``), the DOM as it is. The server mounts the page afresh; its first frame
+        and epoch apply as on the first connect."""
+        await self.close()
+        scope = self._socket.scope
+        query = parse_qs(scope["query_string"].decode("latin-1"))
+        epoch = self._doc.soup.find(id=EPOCH_ID)
+        token = epoch.get("data-t") if isinstance(epoch, Tag) else None
+        if isinstance(token, str) and token:
+            query["t"] = [token]
+        path = f"{scope['path']}?{urlencode(query, doseq=True)}"
+        self._served = Served(self._served.application, self._served.scheme)
+        self._socket = LiveCommunicator(self._served, path, headers=scope["headers"])
+        self.close_code = None
+        await self.connect()
 
     async def next_frame(self, timeout: float = 5.0) -> str:
         """Wait for the next frame the server sends (a broadcast), apply it and return it."""
