@@ -12,6 +12,7 @@ from django.template.base import Template
 from django_components import Component, registry
 
 from liveview.events import EventHandler, is_event, wrapped_event
+from liveview.keep import Mounted, user_changes
 from liveview.resources import NO_TOPICS
 
 if TYPE_CHECKING:
@@ -31,6 +32,8 @@ RESERVED = frozenset(
         "subscriptions",
         "resource_changed",
         "refresh",
+        "remount",
+        "remount_on_change",
         "extra_context",
         "login_required",
         "permission_required",
@@ -63,6 +66,9 @@ class LiveComponent(Component):
     staff_required: ClassVar[bool] = False
     #: Seconds between two `tick()` calls while the page's socket is open; None: never.
     tick_every: ClassVar[float | None] = None
+    #: True: a change to what it shows mounts it again from its arguments, dropping what its
+    #: events set (an open modal, a sort); False keeps that state on the new data.
+    remount_on_change: ClassVar[bool] = False
     _lv_events: ClassVar[dict[str, EventHandler]] = {}
     _lv_defaults: ClassVar[dict[str, Any]] = {}
 
@@ -80,6 +86,8 @@ class LiveComponent(Component):
     _lv_pending: list[ResourceChanged]
     #: Too many pending changes were dropped: `refresh()` before the state is next used.
     _lv_refresh_due: bool
+    #: The state as the last mount left it (on a live page): what `refresh()` compares with.
+    _lv_mounted: Mounted | None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -129,13 +137,29 @@ class LiveComponent(Component):
         self.refresh()
 
     def refresh(self) -> None:
-        """Mount again from the same arguments: state back to what mount makes of the database."""
+        """Mount again from the same arguments on the data as it is now, keeping what the
+        component's events changed since the last mount (unless the new mount changed it too);
+        with `remount_on_change`, keeping nothing (`remount()`)."""
+        state, before = self.live_state(), self._lv_mounted
+        self.remount()
+        after = self._lv_mounted
+        if type(self).remount_on_change or before is None or after is None:
+            return
+        kept = user_changes(state, before, after)
+        for name, value in kept.items():
+            setattr(self, name, value)
+        self._lv_pristine = not kept
+
+    def remount(self) -> None:
+        """Mount again from the same arguments: every attribute back to what mount makes of
+        the data as it is now."""
         kwargs = self._lv_page.mount_args[self._lv_id].kwargs
         for key in [k for k in vars(self) if not k.startswith("_")]:
             delattr(self, key)
         for field, default in type(self)._lv_defaults.items():
             setattr(self, field, copy.deepcopy(default))
         self.mount(**kwargs)
+        self._lv_mounted = Mounted.of(self.live_state())
         self._lv_pristine = True
 
     def tick(self) -> None:
@@ -162,6 +186,8 @@ class LiveComponent(Component):
         """A live instance, mounted: the user's class without django-components' render state."""
         comp = cls.unmounted(page, name, cid)
         comp.mount(**kwargs)
+        if page.connected:  # only a live page's components are ever mounted again
+            comp._lv_mounted = Mounted.of(comp.live_state())
         return comp
 
     @classmethod
@@ -178,6 +204,7 @@ class LiveComponent(Component):
         comp._lv_pristine = True
         comp._lv_pending = []
         comp._lv_refresh_due = False
+        comp._lv_mounted = None
         for field, default in cls._lv_defaults.items():
             setattr(comp, field, copy.deepcopy(default))
         return comp
@@ -204,14 +231,6 @@ def is_live_component(obj: object) -> bool:
 
 class UnknownComponent(LookupError):
     """A registered name that is not a LiveComponent (or not registered at all)."""
-
-
-_IMMUTABLE = (int, float, str, bool, bytes, type(None), frozenset)
-
-
-def snapshot(state: dict[str, Any]) -> dict[str, Any]:
-    """A copy of the state to roll back to; immutable values are shared, not copied."""
-    return {k: v if isinstance(v, _IMMUTABLE) else copy.deepcopy(v) for k, v in state.items()}
 
 
 def component_class(name: str) -> type[LiveComponent]:

@@ -14,8 +14,9 @@ from django.core.exceptions import ImproperlyConfigured
 
 from liveview.authz import AccessDenied, allowed, check_component
 from liveview.changes import apply_changes, catch_up, defer
-from liveview.component import LiveComponent, component_class, snapshot
+from liveview.component import LiveComponent, component_class
 from liveview.events import EventArgumentsError, EventHandler
+from liveview.keep import snapshot
 from liveview.metrics import failed, rendered
 from liveview.publish import turn
 from liveview.redirects import safe_redirect
