@@ -34,6 +34,7 @@ RESERVED = frozenset(
         "refresh",
         "remount",
         "remount_on_change",
+        "kept",
         "extra_context",
         "login_required",
         "permission_required",
@@ -69,6 +70,10 @@ class LiveComponent(Component):
     #: True: a change to what it shows mounts it again from its arguments, dropping what its
     #: events set (an open modal, a sort); False keeps that state on the new data.
     remount_on_change: ClassVar[bool] = False
+    #: Attributes (annotated on the class, JSON values) that survive a reconnect: after an
+    #: event changes one, the page gets a renewed token carrying them, and a reconnect's mount
+    #: applies them (validated by their annotations, like event arguments).
+    kept: ClassVar[tuple[str, ...]] = ()
     _lv_events: ClassVar[dict[str, EventHandler]] = {}
     _lv_defaults: ClassVar[dict[str, Any]] = {}
 
@@ -115,6 +120,7 @@ class LiveComponent(Component):
                     defaults[name] = vars(klass)[name]
         cls._lv_events = events
         cls._lv_defaults = defaults
+        _check_kept(cls)
 
     def mount(self, *args: Any, **kwargs: Any) -> None:
         """Set up the state from the mount arguments; the default stores them as attributes."""
@@ -217,6 +223,25 @@ class LiveComponent(Component):
             delattr(self, key)
         for key, value in state.items():
             setattr(self, key, value)
+
+
+def _check_kept(cls: type[LiveComponent]) -> None:
+    if isinstance(cls.kept, str) or not isinstance(cls.kept, tuple):
+        raise TypeError(f"{cls.__qualname__}.kept is a tuple of attribute names, like ('sort',)")
+    annotated = {
+        name
+        for klass in cls.__mro__
+        for name, annotation in vars(klass).get("__annotations__", {}).items()
+        if not _is_classvar(annotation)
+    }
+    for name in cls.kept:
+        if not isinstance(name, str) or name.startswith("_") or name in RESERVED:
+            raise TypeError(f"{cls.__qualname__}.kept: {name!r} is not a public attribute name")
+        if name not in annotated:
+            raise TypeError(
+                f"{cls.__qualname__}.kept names {name!r}: annotate it on the class "
+                f"(`{name}: str = ''`), so a reconnect can validate its value"
+            )
 
 
 def _is_classvar(annotation: Any) -> bool:

@@ -4,9 +4,12 @@
 from __future__ import annotations
 
 import copy
+import typing
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+
+import pydantic
 
 _IMMUTABLE = (int, float, str, bool, bytes, type(None), frozenset)
 
@@ -72,3 +75,62 @@ _IDENTITY: object = object.__eq__
 
 def _by_value(value: Any) -> bool:
     return type(value).__eq__ is not _IDENTITY
+
+
+# -- across reconnects: a component's `kept` attributes, carried by the page token -----------
+
+
+class KeptStateError(ValueError):
+    """Kept state from a page token that does not fit the attributes' declared types."""
+
+
+_VALIDATORS: dict[type, type[pydantic.BaseModel]] = {}
+
+
+def kept_values(comp: Any) -> dict[str, Any]:
+    """The component's `kept` attributes as they are now (those it has)."""
+    return {name: getattr(comp, name) for name in type(comp).kept if hasattr(comp, name)}
+
+
+def apply_kept(comp: Any, values: Mapping[str, Any]) -> dict[str, Any]:
+    """Set the component's `kept` attributes from a token's `values`, validated as an event's
+    arguments are (by the attributes' annotations); names it does not declare are ignored.
+    The values set; KeptStateError (nothing set) when one does not fit."""
+    names = type(comp).kept
+    chosen = {name: values[name] for name in names if name in values}
+    if not chosen:
+        return {}
+    try:
+        parsed = _validator(type(comp)).model_validate(chosen)
+    except pydantic.ValidationError as exc:
+        raise KeptStateError(f"{type(comp).__name__}: kept state does not fit: {exc}") from None
+    applied = {name: getattr(parsed, name) for name in chosen}
+    for name, value in applied.items():
+        setattr(comp, name, value)
+    return applied
+
+
+def _hint(cls: type, name: str) -> Any:
+    """The type `name` is annotated with on `cls` (or a base), resolved in its own module."""
+    for klass in cls.__mro__:
+        annotations = vars(klass).get("__annotations__", {})
+        if name in annotations:
+            # Only this annotation: the class's others may name types imported for mypy alone.
+            alone = type("Kept", (), {"__annotations__": {name: annotations[name]}})
+            alone.__module__ = klass.__module__
+            return typing.get_type_hints(alone, localns=dict(vars(klass)))[name]
+    raise TypeError(f"{cls.__qualname__}.{name} is not annotated")
+
+
+def _validator(cls: type) -> type[pydantic.BaseModel]:
+    model = _VALIDATORS.get(cls)
+    if model is None:
+        names: tuple[str, ...] = cls.kept  # type: ignore[attr-defined]
+        fields: dict[str, Any] = {name: (_hint(cls, name), None) for name in names}  # read: given
+        model = pydantic.create_model(
+            f"{cls.__qualname__}.kept",
+            __config__=pydantic.ConfigDict(extra="forbid", allow_inf_nan=False),
+            **fields,
+        )
+        _VALIDATORS[cls] = model
+    return model

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from liveview.component import LiveComponent
 from liveview.events import event
 from liveview.page import Page
 from liveview.resources import ResourceChanged, Subscription
+from liveview.token import Binding, ComponentSpec, PageToken, TokenError
 from project.polls.models import Poll
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -113,3 +115,75 @@ def test_remount_on_change_drops_what_events_set() -> None:
     page.dispatch("lv-1", "open_modal", {})
     page.changed(write("A"))
     assert comp.open is False and comp.questions == ["A"]
+
+
+# -- kept across reconnects ------------------------------------------------------------------
+
+
+@register("test_keep_sorter")
+class Sorter(LiveComponent):
+    template = "<p>{{ sort }} {{ page }}</p>"
+    kept = ("sort", "page")
+    sort: str = ""
+    page: int = 1
+    secret: str = "server's"
+
+    @event
+    def sort_by(self, column: str) -> None:
+        self.sort = column
+
+
+def reconnected(kept: dict[str, Any]) -> tuple[Page, Any]:
+    page = Page(connected=True)
+    spec = ComponentSpec("test_keep_sorter", "lv-1", {}, kept=kept)
+    page.mount_token(PageToken.new((spec,), Binding.of(None, None, "x")))
+    return page, page.components["lv-1"]
+
+
+def test_a_reconnect_applies_the_kept_state_the_token_carries() -> None:
+    _, comp = reconnected({"sort": "name", "page": "3"})
+    assert (comp.sort, comp.page) == ("name", 3)  # coerced like an event's arguments
+
+
+def test_kept_state_that_does_not_fit_is_ignored_as_a_whole() -> None:
+    _, comp = reconnected({"sort": "name", "page": "three"})
+    assert (comp.sort, comp.page) == ("", 1)
+
+
+def test_only_declared_names_are_ever_set_from_a_token() -> None:
+    _, comp = reconnected({"sort": "name", "secret": "client's", "_lv_id": "x"})
+    assert comp.secret == "server's" and comp._lv_id == "lv-1" and comp.sort == "name"
+
+
+def test_an_event_that_changes_kept_state_renews_the_token_once() -> None:
+    page, _ = reconnected({})
+    assert page.renewed_token() is None
+    page.dispatch("lv-1", "sort_by", {"column": "age"})
+    signed = page.renewed_token()
+    assert signed is not None and page.renewed_token() is None
+    token = PageToken.verify(signed)
+    assert token.components[0].kept == {"sort": "age", "page": 1}
+    assert token.page == page.mounted_from.page if page.mounted_from else False
+
+
+def test_a_renewed_token_expires_when_the_first_one_does() -> None:
+    page, _ = reconnected({})
+    page.dispatch("lv-1", "sort_by", {"column": "age"})
+    assert page.mounted_from is not None
+    old = replace(page.mounted_from, issued=page.mounted_from.issued - 100)  # type: ignore[operator]
+    page.mounted_from = old
+    page.dispatch("lv-1", "sort_by", {"column": "name"})
+    signed = page.renewed_token()
+    assert signed is not None
+    with pytest.raises(TokenError, match="expired"):
+        PageToken.verify(signed, max_age=50)
+
+
+def test_kept_must_name_annotated_attributes() -> None:
+    with pytest.raises(TypeError, match="annotate it"):
+
+        class Unannotated(LiveComponent):
+            kept = ("sort",)
+
+            def mount(self) -> None:
+                self.sort = ""

@@ -52,6 +52,8 @@ class LivePage:
         self.frames: list[str] = []
         #: The close code, once the server has closed the socket.
         self.close_code: int | None = None
+        #: The newest renewed page token a frame carried (a reconnect uses it).
+        self._token = ""
 
     # -- the socket ------------------------------------------------------------------------
 
@@ -76,10 +78,8 @@ class LivePage:
         await self.close()
         scope = self._socket.scope
         query = parse_qs(scope["query_string"].decode("latin-1"))
-        epoch = self._doc.soup.find(id=EPOCH_ID)
-        token = epoch.get("data-t") if isinstance(epoch, Tag) else None
-        if isinstance(token, str) and token:
-            query["t"] = [token]
+        if self._token:
+            query["t"] = [self._token]
         path = f"{scope['path']}?{urlencode(query, doseq=True)}"
         self._served = Served(self._served.application, self._served.scheme)
         self._socket = LiveCommunicator(self._served, path, headers=scope["headers"])
@@ -112,6 +112,10 @@ class LivePage:
             return None
         self.frames.append(text)
         self._doc.apply(text)
+        epoch = self._doc.soup.find(id=EPOCH_ID)
+        token = epoch.get("data-t") if isinstance(epoch, Tag) else None
+        if isinstance(token, str) and token:  # kept the way the glue keeps it: the newest seen
+            self._token = token
         return text
 
     def _raise_if_closed(self) -> None:
