@@ -126,7 +126,8 @@ def _validator(cls: type) -> type[pydantic.BaseModel]:
     model = _VALIDATORS.get(cls)
     if model is None:
         names: tuple[str, ...] = cls.kept  # type: ignore[attr-defined]
-        fields: dict[str, Any] = {name: (_hint(cls, name), None) for name in names}  # read: given
+        # Each optional (a token may carry some): only the names given are read back.
+        fields: dict[str, Any] = {name: (_hint(cls, name), None) for name in names}
         model = pydantic.create_model(
             f"{cls.__qualname__}.kept",
             __config__=pydantic.ConfigDict(extra="forbid", allow_inf_nan=False),
