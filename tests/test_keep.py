@@ -163,7 +163,10 @@ def test_an_event_that_changes_kept_state_renews_the_token_once() -> None:
     assert signed is not None and page.renewed_token() is None
     token = PageToken.verify(signed)
     assert token.components[0].kept == {"sort": "age", "page": 1}
-    assert token.page == page.mounted_from.page if page.mounted_from else False
+    first = page.mounted_from
+    assert first is not None
+    assert (token.page, token.binding, token.issued) == (first.page, first.binding, first.issued)
+    assert not token.binding.admits(Binding.of(None, None, "another browser"))
 
 
 def test_a_renewed_token_expires_when_the_first_one_does() -> None:
