@@ -42,6 +42,7 @@ _NO_THEIR_ETAG = (
     f'"{THEIR_ETAG}" field): nothing was saved.'
 )
 _CONFLICT = "Someone else changed this: reload it or overwrite it."
+_BUSY = "This is being changed by others right now: nothing was saved, try again."
 
 
 class ResourceEditor(LiveComponent):
@@ -214,8 +215,9 @@ class ResourceEditor(LiveComponent):
     def reload(self) -> None:
         self.load()
 
-    def _save(self, etag: str | None) -> None:
-        """Save the input over version `etag` only; a newer version is a conflict."""
+    def _save(self, etag: str | None, retries: int = 3) -> None:
+        """Save the input over version `etag` only; a newer version is a conflict (retried on
+        a newer one that left the form's fields alone, a few times: votes keep coming)."""
         self.saved = False
         if not self.can_edit():
             self.errors = {"form": ["You do not have permission to change this."]}
@@ -235,7 +237,10 @@ class ResourceEditor(LiveComponent):
             base = self.etag
             self._conflict_with(self._fetch(), etag)
             if self.conflict is None and not self.deleted:  # only untouched fields changed
-                self._save(self.etag)
+                if retries:
+                    self._save(self.etag, retries - 1)
+                else:
+                    self.errors = {"form": [_BUSY]}
             elif self.conflict is not None:
                 self.etag = base  # the user's input is still based on what it was
                 self.errors = {"form": [_CONFLICT]}

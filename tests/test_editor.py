@@ -210,3 +210,12 @@ def test_an_edit_equal_to_theirs_is_no_conflict(poll: Poll) -> None:
     b_page.dispatch("lv-1", "save", {"question": "Same?", "etag": b.etag})
     a_page.dispatch("lv-1", "edit", {"question": "Same?", "etag": base})
     assert a.conflict is None and not a.dirty and a.etag == stored(poll).etag
+
+
+def test_an_edit_that_lands_after_its_own_save_keeps_saved(poll: Poll) -> None:
+    a_page, a = open_editor(poll)
+    base = a.etag
+    a_page.dispatch("lv-1", "save", {"question": "Mine?", "etag": base})
+    assert a.saved
+    a_page.dispatch("lv-1", "edit", {"question": "Mine?", "etag": base})  # debounced, late
+    assert a.saved and not a.dirty and a.conflict is None and a.etag == stored(poll).etag

@@ -63,3 +63,21 @@ async def test_input_resent_after_a_reconnect_on_the_same_version_stays_dirty(
     assert page.value("Question") == "Mine?"
     await page.click(text="Save")
     assert await stored(poll) == "Mine?" and page.has("[role=status]", text="Saved")
+
+
+async def test_a_save_resent_after_a_reconnect_follows_the_table(live_client: LiveClient) -> None:
+    """The user had pressed Save while offline: the glue re-sends the submit with its base."""
+    poll = await new_poll()
+    page = await live_client.open(f"/polls/{poll.pk}/")
+    base = page.value("form.editor [name=etag]")
+    await page.close()
+    await page.reconnect()
+    await page.send("save", component="form.editor", question="Mine?", etag=base)
+    assert await stored(poll) == "Mine?" and page.has("[role=status]", text="Saved")
+    saved = page.value("form.editor [name=etag]")  # the new base
+    await page.close()
+    await Poll.objects.filter(pk=poll.pk).aupdate(question="Theirs?", etag="theirs-etag")
+    await page.reconnect()
+    assert page.value("form.editor [name=etag]") == "theirs-etag"  # the glue keeps `saved`
+    await page.send("save", component="form.editor", question="Mine again?", etag=saved)
+    assert await stored(poll) == "Theirs?" and page.has(".conflict", text="Theirs?")
