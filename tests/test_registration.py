@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.http import HttpRequest, HttpResponse
 from django.template import engines
-from django.test import Client
+from django.test import AsyncClient, Client
 from django.urls import path
 from django_components import NotRegistered
 from pytest_django.fixtures import Settings
@@ -34,6 +34,14 @@ def test_an_unregistered_name_says_how_to_register_it(client: Client) -> None:
     assert '@register("shopping_cart")' in hint
     assert "components/" in hint
     assert "liveview.W004" in hint
+
+
+@pytest.mark.asyncio
+async def test_an_async_request_gets_the_hint_too(async_client: AsyncClient) -> None:
+    """ASGI: Django converts the exception in a worker thread; the hint still lands."""
+    with pytest.raises(NotRegistered) as info:
+        await async_client.get("/page/", {"name": "shopping_cart"})
+    assert '@register("shopping_cart")' in notes(info.value)
 
 
 def test_a_near_miss_suggests_the_registered_name(client: Client) -> None:
