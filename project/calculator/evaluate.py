@@ -17,7 +17,8 @@ from decimal import Decimal
 
 MAX_LENGTH = 200
 MAX_DIGITS = 1000  # a result longer than this is refused before it is computed
-MAX_BITS = math.ceil(MAX_DIGITS * math.log2(10))
+# Every int of at most this many bits has at most MAX_DIGITS digits (2**3321 < 10**1000).
+MAX_BITS = math.floor(MAX_DIGITS * math.log2(10))
 
 Number = int | float
 
