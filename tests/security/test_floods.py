@@ -22,7 +22,15 @@ ADD = json.dumps({"lv": "lv-1", "event": "add"})
 COUNT = re.compile(r"<p>[^|<]*\|(\d+)\|")
 
 
-def test_the_bucket_allows_a_burst_then_the_rate() -> None:
+@pytest.fixture
+def still_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The event buckets' clock stands still: no token refills while a test runs, so what a
+    flood gets through is an exact count, however busy the machine is."""
+    now = time.monotonic() + 1e6  # after every bucket's start: each starts full
+    monkeypatch.setattr(liveview.limits, "time", SimpleNamespace(monotonic=lambda: now))
+
+
+def test_the_bucket_allows_a_burst_then_the_rate(still_clock: None) -> None:
     rate = EventRate(rate=10, burst=5, tokens=5)
     assert [rate.allow() for _ in range(7)] == [True] * 5 + [False] * 2
     assert not rate.flooding
@@ -30,19 +38,11 @@ def test_the_bucket_allows_a_burst_then_the_rate() -> None:
     assert [rate.allow() for _ in range(5)] == [True] * 5
 
 
-def test_dropping_far_more_than_a_burst_is_a_flood() -> None:
+def test_dropping_far_more_than_a_burst_is_a_flood(still_clock: None) -> None:
     rate = EventRate(rate=10, burst=5, tokens=5)
     for _ in range(11):
         rate.allow()
     assert rate.flooding
-
-
-@pytest.fixture
-def still_clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The event buckets' clock stands still: no token refills while a test runs, so what a
-    flood gets through is an exact count, however busy the machine is."""
-    now = time.monotonic() + 1e6  # after every bucket's start: each starts full
-    monkeypatch.setattr(liveview.limits, "time", SimpleNamespace(monotonic=lambda: now))
 
 
 def count_in(frame: str) -> int:
