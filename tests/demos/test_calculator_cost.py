@@ -41,16 +41,20 @@ def counted() -> Iterator[Cost]:
         if event in ("call", "c_call"):
             cost.calls += 1
 
-    tracemalloc.start()
+    tracing = tracemalloc.is_tracing()  # PYTHONTRACEMALLOC may have started it: leave it on
+    if not tracing:
+        tracemalloc.start()
     tracemalloc.reset_peak()
     before = tracemalloc.get_traced_memory()[0]
+    profiler = sys.getprofile()
     sys.setprofile(count)
     try:
         yield cost
     finally:
-        sys.setprofile(None)
+        sys.setprofile(profiler)
         cost.peak_bytes = tracemalloc.get_traced_memory()[1] - before
-        tracemalloc.stop()
+        if not tracing:
+            tracemalloc.stop()
 
 
 def evaluate_counted(expression: str) -> Cost:
