@@ -31,6 +31,8 @@ M = TypeVar("M", bound=LiveResource)
 Handler = Callable[[HttpRequest, Any], HttpResponse]
 
 SAFE_METHODS = frozenset({"GET", "HEAD"})
+#: The largest `?offset=`: with the page's limit added it stays within a 64-bit SQL integer.
+MAX_OFFSET = 2**62
 
 
 def error(status: int, message: str, **extra: Any) -> JsonResponse:
@@ -166,6 +168,8 @@ class ResourceAPI(Generic[M]):
             return error(400, "limit and offset must be integers")
         if limit < 1 or offset < 0:
             return error(400, "limit must be at least 1 and offset at least 0")
+        if offset > MAX_OFFSET:  # past a 64-bit SQL integer, the database would raise
+            return error(400, f"offset must be at most {MAX_OFFSET}")
         queryset = self.queryset.all()
         if not queryset.ordered:
             queryset = queryset.order_by("pk")  # pages need a stable order
@@ -283,6 +287,8 @@ def _json_object(request: HttpRequest) -> dict[str, Any] | HttpResponse:
         data = json.loads(request.body)
     except (ValueError, UnicodeDecodeError) as exc:
         return error(400, f"the body is not JSON: {exc}")
+    except RecursionError:
+        return error(400, "the body is not JSON this API reads: it nests too deeply")
     if not isinstance(data, dict):
         return error(400, "the body must be a JSON object of field values")
     return data
