@@ -194,7 +194,7 @@ def _logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 
 #: The user fields a save can change access by: a new password ends the user's other sessions
 #: (Django's session hash), the flags grant or take rights.
-ACCESS_FIELDS = frozenset({"password", "is_active", "is_staff", "is_superuser"})
+_ACCESS_FIELDS = frozenset({"password", "is_active", "is_staff", "is_superuser"})
 
 
 def _user_saved(
@@ -202,7 +202,7 @@ def _user_saved(
 ) -> None:
     # A save does not say what changed: every save is checked again, except one that names
     # its fields and none of them can change access (a login's last_login update).
-    if created or (update_fields is not None and not ACCESS_FIELDS & set(update_fields)):
+    if created or (update_fields is not None and not _ACCESS_FIELDS & set(update_fields)):
         return
     pk = instance.pk
     _on_commit(lambda: publish_access_changed([pk]))

@@ -89,7 +89,7 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             # Every way out gives back what the socket took: a client gone during the mount
             # (uvicorn raises ClientDisconnected from `send`) or any exception never reaches
             # `disconnect`, and its place in the connection caps would be lost for good.
-            await self.disconnect(ABNORMAL_CLOSURE)
+            await self.disconnect(_ABNORMAL_CLOSURE)
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         # Channels closes stale DB connections in a thread hop before every message; an event
@@ -297,7 +297,7 @@ async def _deliver(targets: dict[Any, list[ResourceChanged]]) -> None:
 
 
 #: Closed without a close frame (RFC 6455's 1006, never sent): the client went away mid-turn.
-ABNORMAL_CLOSURE = 1006
+_ABNORMAL_CLOSURE = 1006
 
 STALE = "This page was reconnecting, so that action was not applied. Please try again."
 
