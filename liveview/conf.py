@@ -102,3 +102,8 @@ def rest_basic_auth() -> tuple[bool, int, int, str]:
         int(getattr(settings, "LIVEVIEW_REST_AUTH_WINDOW", 300)),
         str(getattr(settings, "LIVEVIEW_REST_AUTH_CACHE", "default")),
     )
+
+
+def token_encrypted() -> bool:
+    """Whether page tokens are encrypted as well as signed (needs `cryptography`)."""
+    return bool(getattr(settings, "LIVEVIEW_TOKEN_ENCRYPTED", False))
