@@ -11,10 +11,22 @@ from pytest_django.fixtures import Settings
 from uvicorn.protocols.utils import ClientDisconnected
 
 from liveview import consumer as consumer_module
+from liveview import ticks
+from liveview.hub import existing_hub
 from liveview.limits import connections
 from liveview.metrics import metrics
 from liveview.testing.socket import LiveCommunicator, Served
-from tests.support import HOST, ORIGIN, SECRET, Spec, application, connect, csrf_token_for, token
+from tests.support import (
+    HOST,
+    ORIGIN,
+    SECRET,
+    Spec,
+    application,
+    communicator,
+    connect,
+    csrf_token_for,
+    token,
+)
 
 PAGE: Spec = ("test_recorder", "lv-1", {})
 
@@ -62,3 +74,23 @@ async def test_aborted_handshakes_give_back_their_place(
     assert connections.ips["127.0.0.1"] == before
     assert consumer_module.open_count() == open_before
     assert metrics.connections_closed == closed_before + 4  # each counted as closed
+
+
+async def test_a_failure_after_joining_the_hub_leaves_it(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Fails at the very end of connect: counted, mounted, sent, subscribed through the hub.
+    def broken_start(consumer: Any) -> None:
+        raise RuntimeError("the ticker could not start")
+
+    monkeypatch.setattr(ticks, "start", broken_start)
+    before = connections.ips["127.0.0.1"]
+    uri = "/released/1"
+    comm = communicator(token(("test_watcher", "lv-1", {"uri": uri})))
+    assert (await comm.connect())[0]
+    assert f"{uri}=" in await comm.receive_from()
+    with pytest.raises(RuntimeError):
+        await comm.wait(timeout=5)
+    found = existing_hub()
+    assert found is None or found.subscriber_count(uri) == 0
+    assert connections.ips["127.0.0.1"] == before
