@@ -103,6 +103,8 @@ if REDIS_URL:
 
 # liveview: htmx 4 by default; LIVEVIEW_HTMX_VERSION=2 switches the demo to htmx 2.
 LIVEVIEW_HTMX_VERSION = int(os.environ.get("LIVEVIEW_HTMX_VERSION", "4"))
+# Basic auth on the REST API (docs/rest.md) is off unless LIVEVIEW_REST_BASIC_AUTH=1.
+LIVEVIEW_REST_BASIC_AUTH = os.environ.get("LIVEVIEW_REST_BASIC_AUTH", "") == "1"
 # How long a page may stay open and still reconnect: one day.
 LIVEVIEW_TOKEN_MAX_AGE = 24 * 60 * 60
 
