@@ -13,6 +13,7 @@ from django_components import Component, registry
 
 from liveview.events import EventHandler, is_event, wrapped_event
 from liveview.keep import Mounted, user_changes
+from liveview.registration import not_registered_hint
 from liveview.resources import NO_TOPICS
 
 if TYPE_CHECKING:
@@ -262,10 +263,7 @@ def component_class(name: str) -> type[LiveComponent]:
     try:
         cls = registry.get(name)
     except Exception:
-        raise UnknownComponent(
-            f"no component registered as {name!r}: decorate its class with "
-            f'@register("{name}") in a components/ module of an installed app'
-        ) from None
+        raise UnknownComponent(not_registered_hint(name)) from None
     if not is_live_component(cls):
         raise UnknownComponent(
             f"component {name!r} is {cls.__qualname__}, not a LiveComponent: "

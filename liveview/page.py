@@ -11,6 +11,7 @@ from time import perf_counter
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
 
 from channels.db import database_sync_to_async
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from liveview.authz import AccessDenied, allowed, check_component
@@ -132,7 +133,7 @@ class Page:
             except Exception as exc:  # mount failed on reconnect: show it in the component
                 comp = cls.unmounted(self, spec.name, spec.id)
                 failed("liveview: mounting %s (%s) failed", comp, exc, spec.name, spec.id)
-                comp._lv_error = error_banner(f"Could not load: {_short(exc)}", exc)
+                comp._lv_error = error_banner(_failed("Could not load", exc), exc)
                 comp._lv_pristine = False
                 self.components[spec.id] = comp
                 self.mount_args[spec.id] = spec
@@ -185,7 +186,7 @@ class Page:
             return self.render(comp, oob=True)
         except Exception as exc:
             failed("liveview: rendering %s (%s) failed", comp, exc, comp._lv_name, comp._lv_id)
-            comp._lv_error = error_banner(f"Could not render: {_short(exc)}", exc)
+            comp._lv_error = error_banner(_failed("Could not render", exc), exc)
             return wrap(comp, comp._lv_error, oob=True)
 
     # -- events -----------------------------------------------------------------------------
@@ -335,7 +336,7 @@ class Page:
         """Apply `changes` to `comp` and re-render it: its fragment, or None if unchanged."""
         failure = apply_changes(comp, changes)
         if failure is not None:
-            return self._fail(comp, f"Could not update: {_short(failure)}", failure)
+            return self._fail(comp, _failed("Could not update", failure), failure)
         return self.rerender(comp)
 
     def changed(self, changes: list[ResourceChanged]) -> str | None:
@@ -441,6 +442,14 @@ def _json(value: object) -> str:
         return json.dumps(value, sort_keys=True)
     except (TypeError, ValueError):
         return repr(value)  # not JSON: signing the token says so
+
+
+def _failed(headline: str, exc: BaseException) -> str:
+    """What the user reads: the exception's text only with DEBUG (it may name a database host,
+    a user or a query); the full exception is in the log and the inspector either way."""
+    if not settings.DEBUG:
+        return f"{headline}. Please try again later."
+    return f"{headline}: {_short(exc)}"
 
 
 def _short(exc: BaseException) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core import signing
 
-from liveview import conf
+from liveview import conf, token_cipher
 
 SALT = "liveview.page-token"
 VERSION = 1
@@ -117,12 +117,18 @@ class PageToken:
             raise TokenSigningError(
                 f"live component mount arguments must be JSON (kept state too): {exc}"
             ) from None
-        return signing.dumps(payload, salt=SALT, compress=True)
+        signed = signing.dumps(payload, salt=SALT, compress=True)
+        return token_cipher.encrypt(signed) if conf.token_encrypted() else signed
 
     @classmethod
     def verify(cls, signed: str | None, *, max_age: int | None = None) -> PageToken:
         if not signed:
             raise TokenError("no page token")
+        if signed.startswith(token_cipher.PREFIX):  # whatever the setting says now
+            try:
+                signed = token_cipher.decrypt(signed)
+            except token_cipher.DecryptionFailed:
+                raise TokenError("page token invalid") from None
         try:
             payload = signing.loads(
                 signed, salt=SALT, max_age=conf.token_max_age() if max_age is None else max_age
