@@ -186,6 +186,10 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
                 started, cid = perf_counter(), message.component
                 frame = await page.dispatch_async(cid, message.event, message.values)
                 metrics.event_handled(page.components.get(cid), message.event, started)
+                token = page.renewed_token()  # kept state (a table's sort) changed
+                if message.seq is not None or token is not None:  # seq: the glue's input
+                    ack = epoch_element(page.key, ack=message.seq, token=token)  # is ours now
+                    frame = (frame or "") + ack
             if frame:
                 self.outbox.push(frame)  # in order with broadcasts; never waits
             if self.deferred:
