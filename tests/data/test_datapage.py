@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from pytest_django.fixtures import Settings
 
 from liveview.page import Page
 from liveview.resources import ResourceChanged
@@ -85,12 +86,14 @@ def test_filter_text_is_escaped_in_the_empty_message() -> None:
     assert "&lt;script&gt;x" in frame and "<script>x" not in frame
 
 
-def test_a_button_naming_something_that_is_not_an_event_fails_clearly() -> None:
+def test_a_button_naming_something_that_is_not_an_event_fails_clearly(settings: Settings) -> None:
+    settings.DEBUG = True  # the developer's mistake is named only under DEBUG
     html = connected("test_data_bad_button").render_all()
     assert "not_an_event" in html and "lv-error" in html
 
 
-def test_two_tables_with_one_key_fail_clearly() -> None:
+def test_two_tables_with_one_key_fail_clearly(settings: Settings) -> None:
+    settings.DEBUG = True
     html = connected("test_data_two_tables").render_all()
     assert "share the key" in html
 
