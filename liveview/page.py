@@ -14,12 +14,14 @@ from channels.db import database_sync_to_async
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from liveview import notify
 from liveview.authz import AccessDenied, allowed, check_component
 from liveview.changes import apply_changes, catch_up, defer
 from liveview.component import LiveComponent, component_class
 from liveview.events import EventArgumentsError, EventHandler
 from liveview.keep import KeptStateError, apply_kept, kept_values, snapshot
 from liveview.metrics import failed, rendered
+from liveview.notify import Mailbox
 from liveview.publish import turn
 from liveview.redirects import safe_redirect
 from liveview.render import error_banner, redirect_element, render_inner, wrap
@@ -88,6 +90,8 @@ class Page:
     #: The token this connection was mounted from, renewed when kept state changes.
     mounted_from: PageToken | None = None
     _top: int = 0
+    #: The notices of the turn under way (liveview.notify), made when first needed.
+    _mailbox: Mailbox | None = None
     #: Each component's kept state as the newest token sent carries it (JSON text).
     _kept_sent: dict[str, str] = field(default_factory=dict)
     _dispatch_in_thread: Callable[[str, str, dict[str, Any]], Awaitable[str | None]] | None = None
@@ -242,6 +246,7 @@ class Page:
         catch_up(comp)
         comp._lv_pristine = False
         self.redirect_to = None
+        notify.begin(self)
         return _Call(comp, handler, arguments, snapshot(comp.live_state()))
 
     def refuse(self, cid: str, message: str) -> str | None:
@@ -252,7 +257,8 @@ class Page:
     def _finish(
         self, call: _Call, failure: Exception | None, changes: list[ResourceChanged]
     ) -> str | None:
-        """The reply to one event: its component, and every component its changes touched.
+        """The reply to one event: its component, and every component its changes or its
+        notices touched, each rendered once.
 
         The changes the handler published are applied here, once, to every component of this
         page that shows them (the acting one included); the hub skips this page for them.
@@ -261,24 +267,69 @@ class Page:
             cls, name = type(call.comp).__name__, call.handler.name
             failed("liveview: %s.%s failed", call.comp, failure, cls, name, event=name)
             call.comp.restore_state(call.before)
-        parts: list[str | None] = []
+        touched: dict[LiveComponent, BaseException | None] = {}
         acted = False
         for comp, relevant in self.showing(changes):
             if comp is not call.comp:
-                parts.append(self.update(comp, relevant))
+                touched[comp] = apply_changes(comp, relevant)
             elif failure is None:
                 failure = apply_changes(comp, relevant)
                 acted = failure is None
+        heard = notify.deliver(self) if failure is None else notify.discard(self)
+        own = heard.pop(call.comp, None)
+        parts: list[str | None]
         if failure is not None:
             message = f"Something went wrong in {call.handler.name}."
-            parts.insert(0, self._fail(call.comp, message, failure))
+            parts = [self._fail(call.comp, message, failure)]
+        elif own is not None:
+            parts = [self._fail(call.comp, "Something went wrong while updating.", own)]
         else:
-            parts.insert(0, self.rerender(call.comp, None if acted else call.before))
+            parts = [self.rerender(call.comp, None if acted else call.before)]
+        parts += self.render_touched(touched, heard)
         self._follow(call.comp)
         target, self.redirect_to = self.redirect_to, None
         if target is not None and failure is None:
             parts.append(redirect_element(target))
         return "".join(p for p in parts if p) or None
+
+    def render_touched(
+        self,
+        updated: dict[LiveComponent, BaseException | None],
+        heard: dict[LiveComponent, BaseException | None],
+    ) -> list[str | None]:
+        """Each component a turn updated (changes applied) or that heard a notice, rendered
+        once: its fragment, an error in it for what failed, or None when its HTML is the same."""
+        parts: list[str | None] = []
+        for comp in {**updated, **heard}:
+            if (exc := updated.get(comp)) is not None:
+                parts.append(self._fail(comp, _failed("Could not update", exc), exc))
+            elif (exc := heard.get(comp)) is not None:
+                parts.append(self._fail(comp, "Something went wrong while updating.", exc))
+            else:
+                parts.append(self.rerender(comp))
+        return parts
+
+    # -- messages between components ---------------------------------------------------------
+
+    @property
+    def mailbox(self) -> Mailbox:
+        if self._mailbox is None:
+            self._mailbox = Mailbox()
+        return self._mailbox
+
+    def notify(self, name: str, /, **payload: Any) -> None:
+        """Tell every component of this page that listens to `name` (``@listens(name)``), with
+        `payload` as keyword arguments, once the current event, timer or tick has run."""
+        notify.send(self, name, payload)
+
+    def send_to(self, target: LiveComponent | str, name: str, /, **payload: Any) -> None:
+        """`notify`, for one component (or its DOM id) or the components registered as `target`."""
+        to = target._lv_id if isinstance(target, LiveComponent) else target
+        notify.send(self, name, payload, to)
+
+    def is_mine(self, change: ResourceChanged) -> bool:
+        """Whether this page's own event (or timer, or tick) made `change`."""
+        return change.origin is not None and change.origin == self.key
 
     # -- access -----------------------------------------------------------------------------
 
@@ -334,10 +385,7 @@ class Page:
 
     def update(self, comp: LiveComponent, changes: list[ResourceChanged]) -> str | None:
         """Apply `changes` to `comp` and re-render it: its fragment, or None if unchanged."""
-        failure = apply_changes(comp, changes)
-        if failure is not None:
-            return self._fail(comp, _failed("Could not update", failure), failure)
-        return self.rerender(comp)
+        return self.render_touched({comp: apply_changes(comp, changes)}, {})[0]
 
     def changed(self, changes: list[ResourceChanged]) -> str | None:
         """What a change sends this page: every component showing it, re-rendered."""
