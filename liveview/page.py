@@ -26,6 +26,7 @@ from liveview.publish import turn
 from liveview.redirects import safe_redirect
 from liveview.render import error_banner, redirect_element, render_inner, wrap
 from liveview.resources import ResourceChanged, topics_of
+from liveview.timers import Timer, schedule
 from liveview.token import Binding, ComponentSpec, PageToken, TokenSigningError
 
 if TYPE_CHECKING:
@@ -92,6 +93,8 @@ class Page:
     _top: int = 0
     #: The notices of the turn under way (liveview.notify), made when first needed.
     _mailbox: Mailbox | None = None
+    #: One-shot timers pending (liveview.timers), made when first needed.
+    _timers: list[Timer] | None = None
     #: Each component's kept state as the newest token sent carries it (JSON text).
     _kept_sent: dict[str, str] = field(default_factory=dict)
     _dispatch_in_thread: Callable[[str, str, dict[str, Any]], Awaitable[str | None]] | None = None
@@ -328,8 +331,13 @@ class Page:
         notify.send(self, name, payload, to)
 
     def is_mine(self, change: ResourceChanged) -> bool:
-        """Whether this page's own event (or timer, or tick) made `change`."""
+        """Whether one of this page's own events made `change` (its key is the change's origin)."""
         return change.origin is not None and change.origin == self.key
+
+    def after(self, seconds: float, handler: Callable[..., Any], /, **kwargs: Any) -> Timer:
+        """Call `handler` (a method of a component of this page, like ``self.dismiss``) with
+        `kwargs` once, `seconds` from now, in the page's turn; cancelled when the socket closes."""
+        return schedule(self, seconds, handler, kwargs)
 
     # -- access -----------------------------------------------------------------------------
 
