@@ -12,9 +12,10 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
 
 from channels.db import database_sync_to_async
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import ImproperlyConfigured
 
-from liveview import notify
+from liveview import flash, notify
 from liveview.authz import AccessDenied, allowed, check_component
 from liveview.changes import apply_changes, catch_up, defer
 from liveview.component import LiveComponent, component_class
@@ -95,6 +96,8 @@ class Page:
     _mailbox: Mailbox | None = None
     #: One-shot timers pending (liveview.timers), made when first needed.
     _timers: list[Timer] | None = None
+    #: The messages the turn under way flashed (liveview.flash), for a redirect ending it.
+    _flashed: list[dict[str, Any]] | None = None
     #: Each component's kept state as the newest token sent carries it (JSON text).
     _kept_sent: dict[str, str] = field(default_factory=dict)
     _dispatch_in_thread: Callable[[str, str, dict[str, Any]], Awaitable[str | None]] | None = None
@@ -290,7 +293,7 @@ class Page:
             parts = [self.rerender(call.comp, None if acted else call.before)]
         parts += self.render_touched(touched, heard)
         self._follow(call.comp)
-        target, self.redirect_to = self.redirect_to, None
+        target, self.redirect_to = flash.carried(self, self.redirect_to), None
         if target is not None and failure is None:
             parts.append(redirect_element(target))
         return "".join(p for p in parts if p) or None
@@ -338,6 +341,11 @@ class Page:
         """Call `handler` (a method of a component of this page, like ``self.dismiss``) with
         `kwargs` once, `seconds` from now, in the page's turn; cancelled when the socket closes."""
         return schedule(self, seconds, handler, kwargs)
+
+    def flash(self, text: object, level: int = messages.INFO, extra_tags: str = "") -> None:
+        """Show `text` to this page's user in ``{% live_messages %}`` (Django's message levels
+        and tags); when the turn ends with `redirect`, the next page shows it instead."""
+        flash.flash(self, text, level, extra_tags)
 
     # -- access -----------------------------------------------------------------------------
 

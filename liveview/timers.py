@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 
-from liveview import notify
+from liveview import flash, notify
 from liveview.changes import catch_up
 from liveview.keep import snapshot
 from liveview.metrics import failed
@@ -137,7 +137,7 @@ def fire(page: Page, timer: Timer) -> str | None:
         parts = [page.rerender(comp, before)]
     parts += page.render_touched({}, heard)
     page._follow(comp)
-    target, page.redirect_to = page.redirect_to, None
+    target, page.redirect_to = flash.carried(page, page.redirect_to), None
     if target is not None and failure is None:
         parts.append(redirect_element(target))
     return "".join(p for p in parts if p) or None
