@@ -39,8 +39,6 @@ class PollResults(LiveComponent):
 
     template_name = "polls/poll_results.html"
     viewer_independent = True
-    #: The choice this page's visitor voted for (told by the vote form): theirs, not shared.
-    mine: str = ""
 
     def mount(self, poll_id: int) -> None:
         self.poll_id = poll_id
@@ -60,6 +58,9 @@ class PollResults(LiveComponent):
 
     def subscriptions(self) -> list[Subscription]:
         return [f"{Poll.resource_collection}{self.poll_id}"]
+
+    #: The choice this page's visitor voted for (told by the vote form): theirs, not shared.
+    mine: str = ""
 
     @listens("poll-voted")
     def mark_mine(self, poll_id: int, choice: str) -> None:
