@@ -342,6 +342,11 @@ class Page:
         `kwargs` once, `seconds` from now, in the page's turn; cancelled when the socket closes."""
         return schedule(self, seconds, handler, kwargs)
 
+    @property
+    def timers(self) -> list[Timer]:
+        """The one-shot timers pending, soonest first."""
+        return sorted(self._timers or (), key=lambda t: t.due)
+
     def flash(self, text: object, level: int = messages.INFO, extra_tags: str = "") -> None:
         """Show `text` to this page's user in ``{% live_messages %}`` (Django's message levels
         and tags); when the turn ends with `redirect`, the next page shows it instead."""

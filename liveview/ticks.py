@@ -70,7 +70,9 @@ _firing: set[asyncio.Task[None]] = set()
 
 async def _fire(consumer: LiveConsumer, page: Page, timer: timers.Timer) -> None:
     try:
-        await run_turn(consumer, page, lambda: timers.fire(page, timer))
+        if not await run_turn(consumer, page, lambda: timers.fire(page, timer)):
+            timers.cancel_all(page)  # the socket let go of the page (its access was revoked)
+            return
         start(consumer)  # the handler may have set another timer, or mounted a ticking child
     except Exception:
         logger.exception("liveview: a timer of a page failed")

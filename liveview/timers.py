@@ -125,7 +125,8 @@ def fire(page: Page, timer: Timer) -> str | None:
         if failure is None:
             getattr(comp, timer.method)(**timer.kwargs)
     except Exception as exc:
-        failed("liveview: %s.%s failed", comp, exc, type(comp).__name__, timer.method)
+        name = timer.method
+        failed("liveview: %s.%s failed", comp, exc, type(comp).__name__, name, event=name)
         failure = exc
     heard = notify.deliver(page) if failure is None else notify.discard(page)
     parts: list[str | None]

@@ -71,10 +71,10 @@ def test_each_message_is_dismissed_by_its_own_timer_or_its_button() -> None:
     shown = page.components["lv-2"]
     assert isinstance(shown, LiveMessages)
     assert [m["text"] for m in shown.shown] == ["From the request", "Saved"]
-    assert len(page._timers or ()) == 2
+    assert len(page.timers) == 2
     page.dispatch("lv-2", "dismiss", {"id": str(shown.shown[0]["id"])})
     assert [m["text"] for m in shown.shown] == ["Saved"]
-    assert len(page._timers or ()) == 1  # its timer went with it
+    assert len(page.timers) == 1  # its timer went with it
 
 
 def test_a_reconnect_after_the_deadline_does_not_show_the_requests_messages_again() -> None:

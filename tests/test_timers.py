@@ -132,7 +132,7 @@ def test_a_timer_set_on_the_first_http_render_is_inert() -> None:
     page = Page()
     comp = page.mount("test_timer_mounted", "lv-1", {})
     assert isinstance(comp, Mounted)
-    assert page._timers is None and comp.state == "waiting"
+    assert page.timers == [] and comp.state == "waiting"
 
 
 async def test_closing_the_socket_cancels_its_timers() -> None:
@@ -142,7 +142,7 @@ async def test_closing_the_socket_cancels_its_timers() -> None:
     from liveview.consumer import open_pages
 
     (page,) = open_pages()
-    (timer,) = page._timers or []
+    (timer,) = page.timers
     assert timer.handle is not None
     await comm.disconnect()
     assert timer.cancelled and timer.handle.cancelled()
