@@ -62,11 +62,12 @@ def _shown_on(page: Page) -> bool:
     return any(comp._lv_name == NAME for comp in page.components.values())
 
 
-def carried(page: Page, target: str | None) -> str | None:
-    """The turn's redirect target: through the hop that stores its flash messages, if any."""
+def carried(page: Page, target: str | None, *, failed: bool = False) -> str | None:
+    """The turn's redirect target: through the hop that stores its flash messages, if any.
+    `failed`: the turn failed, and what it flashed is dropped with its state."""
     flashed, page._flashed = page._flashed, None
-    if target is None or not flashed:
-        if flashed and not _shown_on(page):
+    if failed or target is None or not flashed:
+        if flashed and not failed and not _shown_on(page):
             logger.warning(
                 "liveview: flash(%.60r) on a page without {%% live_messages %%}: nobody sees it",
                 flashed[0]["text"],

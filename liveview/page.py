@@ -293,7 +293,8 @@ class Page:
             parts = [self.rerender(call.comp, None if acted else call.before)]
         parts += self.render_touched(touched, heard)
         self._follow(call.comp)
-        target, self.redirect_to = flash.carried(self, self.redirect_to), None
+        target = flash.carried(self, self.redirect_to, failed=failure is not None)
+        self.redirect_to = None
         if target is not None and failure is None:
             parts.append(redirect_element(target))
         return "".join(p for p in parts if p) or None

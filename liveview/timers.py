@@ -138,7 +138,8 @@ def fire(page: Page, timer: Timer) -> str | None:
         parts = [page.rerender(comp, before)]
     parts += page.render_touched({}, heard)
     page._follow(comp)
-    target, page.redirect_to = flash.carried(page, page.redirect_to), None
+    target = flash.carried(page, page.redirect_to, failed=failure is not None)
+    page.redirect_to = None
     if target is not None and failure is None:
         parts.append(redirect_element(target))
     return "".join(p for p in parts if p) or None

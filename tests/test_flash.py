@@ -59,10 +59,17 @@ def test_a_flash_is_shown_live_with_djangos_level_tags() -> None:
     assert 'id="lv-2"' in frame and "From the request" in frame
 
 
-def test_a_failed_event_flashes_nothing() -> None:
+def test_a_failed_event_flashes_nothing(caplog: pytest.LogCaptureFixture) -> None:
     page = page_with_messages()
     frame = page.dispatch("lv-1", "fail", {})
     assert frame is not None and "Never shown" not in frame and 'id="lv-2"' not in frame
+    page.dispatch("lv-1", "save", {})
+    assert "Never shown" not in page.components["lv-2"]._lv_html  # type: ignore[operator]
+    bare = Page(connected=True)
+    bare.mount("test_flasher", "lv-1", {})
+    with caplog.at_level(logging.WARNING, logger="liveview"):
+        bare.dispatch("lv-1", "fail", {})
+    assert "live_messages" not in caplog.text  # dropped with the failure, not "unseen"
 
 
 def test_each_message_is_dismissed_by_its_own_timer_or_its_button() -> None:
