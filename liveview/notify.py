@@ -71,9 +71,16 @@ def listeners_of(cls: type[LiveComponent]) -> dict[str, tuple[str, ...]]:
     cached: dict[str, tuple[str, ...]] | None = cls.__dict__.get("_lv_listeners")
     if cached is not None:
         return cached
+    marked: dict[str, tuple[str, ...]] = {}  # method -> the notices it listens to
+    for klass in reversed(cls.__mro__):
+        for attr, obj in vars(klass).items():
+            if hasattr(obj, _MARK):
+                marked[attr] = getattr(obj, _MARK)
+            else:
+                marked.pop(attr, None)  # overridden without @listens: no longer listening
     found: dict[str, tuple[str, ...]] = {}
-    for attr in dir(cls):
-        for name in getattr(getattr(cls, attr, None), _MARK, ()):
+    for attr, names in marked.items():
+        for name in names:
             found[name] = (*found.get(name, ()), attr)
     cls._lv_listeners = found
     return found

@@ -331,6 +331,8 @@ class Page:
 
     def send_to(self, target: LiveComponent | str, name: str, /, **payload: Any) -> None:
         """`notify`, for one component (or its DOM id) or the components registered as `target`."""
+        if isinstance(target, LiveComponent) and target._lv_page is not self:
+            raise TypeError(f"send_to: {type(target).__name__} is a component of another page")
         to = target._lv_id if isinstance(target, LiveComponent) else target
         notify.send(self, name, payload, to)
 

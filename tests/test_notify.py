@@ -147,3 +147,25 @@ def test_is_mine_tells_the_pages_own_changes() -> None:
     theirs = changed("PUT", "/x/1", "/x/", "e")
     assert page.is_mine(mine) and not page.is_mine(theirs)
     assert not Page(connected=True).is_mine(mine)
+
+
+@register("test_note_deaf")
+class Deaf(Listener):
+    """Overrides the listener without @listens: it no longer listens."""
+
+    def add(self, pk: int) -> None:
+        raise AssertionError("a method overridden without @listens ran")
+
+
+def test_a_listener_overridden_without_listens_no_longer_listens() -> None:
+    page = page_of("test_note_sender", "test_note_deaf")
+    frame = page.dispatch("lv-1", "create", {"pk": "2"})
+    assert frame is not None and 'id="lv-2"' not in frame
+
+
+def test_send_to_a_component_of_another_page_is_refused() -> None:
+    page = page_of("test_note_sender")
+    other = page_of("test_note_list").components["lv-1"]
+    page.mailbox.open = True
+    with pytest.raises(TypeError, match="another page"):
+        page.send_to(other, "item-created", pk=1)
