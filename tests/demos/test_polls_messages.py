@@ -32,9 +32,11 @@ async def test_a_vote_marks_the_voters_row_in_the_results(live_client: LiveClien
         assert not watcher.has(".lv-message")
 
 
+@pytest.mark.parametrize("htmx", [4, 2])
 async def test_a_vote_flashes_and_the_flash_dismisses_itself(
-    live_client: LiveClient, settings: Settings
+    live_client: LiveClient, settings: Settings, htmx: int
 ) -> None:
+    settings.LIVEVIEW_HTMX_VERSION = htmx
     settings.LIVEVIEW_FLASH_SECONDS = 0.05
     poll = await new_poll()
     page = await live_client.open(f"/polls/{poll.pk}/")
