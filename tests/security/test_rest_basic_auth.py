@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 from django.contrib.auth import authenticate
-from django.contrib.auth.models import AnonymousUser, Permission, User
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.cache import cache
 from django.http import HttpResponse
-from django.test import Client, RequestFactory, override_settings
+from django.test import Client, RequestFactory
 from django.utils.http import quote_etag
 from pytest_django.fixtures import Settings
 
@@ -22,29 +22,17 @@ from liveview import rest_auth
 from liveview.rest import ResourceAPI
 from project.polls.forms import PollForm
 from project.polls.models import Poll
+from tests.security.rest_fixtures import PASSWORD, editor, fast_hashing, poll
 
 pytestmark = pytest.mark.django_db
-PASSWORD = "correct horse"
+__all__ = ["editor", "fast_hashing", "poll"]  # the fixtures this module uses
 
 
 @pytest.fixture(autouse=True)
-def fast_hashing() -> Iterator[None]:
-    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
-        cache.clear()
-        yield
-        cache.clear()
-
-
-@pytest.fixture
-def poll() -> Poll:
-    return Poll.objects.create(question="Tabs or spaces?")
-
-
-@pytest.fixture
-def editor() -> User:
-    user = User.objects.create_user("editor", password=PASSWORD)
-    user.user_permissions.add(*Permission.objects.filter(codename="change_poll"))
-    return user
+def clean_cache() -> Iterator[None]:
+    cache.clear()  # the throttle's counts
+    yield
+    cache.clear()
 
 
 def basic(username: str, password: str) -> str:
