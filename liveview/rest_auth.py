@@ -26,7 +26,7 @@ clock: Callable[[], float] = time.time
 
 def basic_enabled(override: bool | None) -> bool:
     """Whether an API reads Basic credentials: its own `basic_auth`, else the setting."""
-    return conf.rest_basic_auth()[0] if override is None else override
+    return conf.rest_basic_auth() if override is None else override
 
 
 def basic_login(request: HttpRequest) -> tuple[bool, HttpResponse | None]:
@@ -63,7 +63,7 @@ class Throttle:
     before its password is hashed, and given back when it succeeds."""
 
     def __init__(self, keys: list[str]) -> None:
-        _, self.limit, self.window, alias = conf.rest_basic_auth()
+        self.limit, self.window, alias = conf.rest_auth_throttle()
         self.cache = caches[alias]
         self.now = clock()
         slot = int(self.now // self.window)

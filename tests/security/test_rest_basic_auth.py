@@ -13,6 +13,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
 from django.utils.http import quote_etag
@@ -238,3 +239,15 @@ def test_the_addresses_of_one_ipv6_network_share_a_count(
     ]
     assert statuses == [401, 401, 401, 429, 429]
     assert get_as(poll, basic("editor", PASSWORD), ip="2001:db8:1:3::1").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("name", "value"), [("LIVEVIEW_REST_AUTH_WINDOW", 0), ("LIVEVIEW_REST_AUTH_FAILURES", -1)]
+)
+def test_a_throttle_setting_below_one_is_named_in_the_error(
+    settings: Settings, poll: Poll, name: str, value: int
+) -> None:
+    settings.LIVEVIEW_REST_BASIC_AUTH = True
+    setattr(settings, name, value)
+    with pytest.raises(ImproperlyConfigured, match=name):
+        get_as(poll, basic("editor", "wrong"))
