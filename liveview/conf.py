@@ -93,15 +93,20 @@ def jobs_polled() -> bool:
     return backend in ("", "channels.layers.InMemoryChannelLayer")
 
 
-def rest_basic_auth() -> tuple[bool, int, int, str]:
-    """REST Basic auth: (on?, failed attempts allowed per IP and per username in a window,
-    the window in seconds, the cache alias that counts them)."""
-    return (
-        bool(getattr(settings, "LIVEVIEW_REST_BASIC_AUTH", False)),
-        int(getattr(settings, "LIVEVIEW_REST_AUTH_FAILURES", 10)),
-        int(getattr(settings, "LIVEVIEW_REST_AUTH_WINDOW", 300)),
-        str(getattr(settings, "LIVEVIEW_REST_AUTH_CACHE", "default")),
-    )
+def rest_basic_auth() -> bool:
+    """Whether the REST API reads Basic credentials (an API's own `basic_auth` decides first)."""
+    return bool(getattr(settings, "LIVEVIEW_REST_BASIC_AUTH", False))
+
+
+def rest_auth_throttle() -> tuple[int, int, str]:
+    """(Failed Basic logins allowed per IP and per username in a window, the window in
+    seconds, the cache alias that counts them)."""
+    failures = int(getattr(settings, "LIVEVIEW_REST_AUTH_FAILURES", 10))
+    window = int(getattr(settings, "LIVEVIEW_REST_AUTH_WINDOW", 300))
+    for name, value in (("FAILURES", failures), ("WINDOW", window)):
+        if value < 1:
+            raise ImproperlyConfigured(f"LIVEVIEW_REST_AUTH_{name} must be at least 1, not {value}")
+    return failures, window, str(getattr(settings, "LIVEVIEW_REST_AUTH_CACHE", "default"))
 
 
 def token_encrypted() -> bool:
