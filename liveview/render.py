@@ -12,7 +12,7 @@ from django.template.base import Template
 from django.template.loader import get_template
 from django.utils.html import escape
 
-from liveview import conf
+from liveview import dialect
 
 if TYPE_CHECKING:
     from liveview.component import LiveComponent
@@ -85,9 +85,7 @@ def error_banner(message: str, exc: BaseException | None) -> str:
 
 def wrap(comp: LiveComponent, inner: str, *, oob: bool) -> str:
     tag = comp.live_tag
-    swap = ""
-    if oob:
-        swap = ' hx-swap-oob="outerMorph"' if conf.htmx_version() == 4 else ' hx-swap-oob="true"'
+    swap = dialect.current().swap_oob() if oob else ""
     return f'<{tag} id="{comp._lv_id}" data-lv="{escape(comp._lv_name)}"{swap}>{inner}</{tag}>'
 
 
@@ -97,8 +95,8 @@ EPOCH_ID = "lv-epoch"
 
 def epoch_element(epoch: str) -> str:
     """Sent with every connect's first frame; the glue adds its value to each event."""
-    swap = "outerMorph" if conf.htmx_version() == 4 else "true"
-    return f'<div id="{EPOCH_ID}" hidden data-v="{escape(epoch)}" hx-swap-oob="{swap}"></div>'
+    swap = dialect.current().swap_oob()
+    return f'<div id="{EPOCH_ID}" hidden data-v="{escape(epoch)}"{swap}></div>'
 
 
 #: The element the glue keeps in the page; a frame that replaces it with a `data-url` makes the
@@ -108,4 +106,5 @@ REDIRECT_ID = "lv-redirect"
 
 def redirect_element(url: str) -> str:
     """The out-of-band element that sends the browser to `url` (already checked as safe)."""
-    return f'<div id="{REDIRECT_ID}" hidden data-url="{escape(url)}" hx-swap-oob="outerHTML"></div>'
+    swap = dialect.current().oob_replace
+    return f'<div id="{REDIRECT_ID}" hidden data-url="{escape(url)}" hx-swap-oob="{swap}"></div>'

@@ -7,6 +7,7 @@ from typing import Any
 
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, Tag
 
+from liveview.dialect import DIALECTS
 from liveview.render import EPOCH_ID, REDIRECT_ID
 
 
@@ -83,7 +84,7 @@ class Document:
             if not isinstance(target, Tag):
                 continue
             element.extract()
-            del element["hx-swap-oob"]
+            del element["hx-swap-oob"]  # whichever swap: morph and replace look alike here
             target.replace_with(element)
             swapped.append(ident)
         if kept is not None:
@@ -169,13 +170,14 @@ def _shows(element: Tag, text: str) -> bool:
 
 
 _CLICKABLE = frozenset({"button", "a", "input", "label", "select", "summary", "option"})
+_SEND_ATTRS = tuple(d.send_attr for d in DIALECTS.values())
 
 
 def _clickable(element: Tag) -> bool:
     chain = [element, *element.parents]
     return any(
         isinstance(e, Tag)
-        and (e.name in _CLICKABLE or e.has_attr("hx-ws:send") or e.has_attr("ws-send"))
+        and (e.name in _CLICKABLE or any(e.has_attr(send) for send in _SEND_ATTRS))
         for e in chain
     )
 

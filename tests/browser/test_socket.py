@@ -16,7 +16,7 @@ LOADS = 100
 PER_LOAD_TIMEOUT_MS = 5_000
 
 
-def test_reconnect(page: Page, server: LiveServer, htmx_version: int) -> None:
+def test_reconnect(page: Page, server: LiveServer, htmx_version: str) -> None:
     """A close with 1012 (service restart) makes the page reconnect and re-render, no reload."""
     open_live(page, "/counter/")
     page.evaluate("window.__marker = 42")
@@ -38,7 +38,7 @@ def test_reconnect(page: Page, server: LiveServer, htmx_version: int) -> None:
     assert page.evaluate("window.__marker") == 42
 
 
-def test_every_load_is_live(page: Page, htmx_version: int) -> None:
+def test_every_load_is_live(page: Page, htmx_version: str) -> None:
     """Each of many loads goes live and answers an event (no init-order race)."""
     count = count_of(counter(page, "First counter"))
     increment = counter(page, "First counter").get_by_role("button", name="Increment")
@@ -54,7 +54,7 @@ def test_every_load_is_live(page: Page, htmx_version: int) -> None:
     assert not failures, f"{len(failures)} of {LOADS} loads did not go live: {failures}"
 
 
-def test_live_when_ws_extension_loads_late(page: Page, htmx_version: int) -> None:
+def test_live_when_ws_extension_loads_late(page: Page, htmx_version: str) -> None:
     """The race behind flaky loads, made certain: htmx initialises before its ws extension.
 
     The extension's script is held back until htmx has run (htmx 4 also processes <body> by
@@ -65,7 +65,7 @@ def test_live_when_ws_extension_loads_late(page: Page, htmx_version: int) -> Non
     def hold(route: Route) -> None:
         held.append(route)
 
-    page.route("**/django_htmx/ext/hx-ws-*", hold)
+    page.route("**/ext/hx-ws*", hold)
     page.add_init_script(
         "document.addEventListener('htmx:after:process',"
         " () => { window.__htmxProcessed = true }, true)"
