@@ -6,6 +6,7 @@ import warnings
 from typing import Any
 
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, Tag
+from bs4.element import Comment, NavigableString
 
 from liveview.dialect import DIALECTS
 from liveview.render import EPOCH_ID, REDIRECT_ID
@@ -76,7 +77,9 @@ class Document:
         swapped: list[str] = []
         focused = self._focused()
         kept = _typed(focused) if focused is not None else None
-        for element in [c for c in parse(frame).children if isinstance(c, Tag)]:
+        parsed = parse(frame)
+        _check_out_of_band(parsed)
+        for element in [c for c in parsed.children if isinstance(c, Tag)]:
             ident = element.get("id")
             if not isinstance(ident, str):
                 continue
@@ -160,6 +163,15 @@ class Document:
         inner = [m for m in matching if not any(o is not m and _inside(o, m) for o in matching)]
         # What a user would click: a button or link (or what is inside one) before plain text.
         return sorted(inner, key=lambda e: not _clickable(e))[0]
+
+
+def _check_out_of_band(frame: BeautifulSoup) -> None:
+    """A frame is out-of-band parts only: htmx 4.0.x swaps whatever else it holds into <body>."""
+    for node in frame.children:
+        if isinstance(node, Tag) and not node.has_attr("hx-swap-oob"):
+            raise LiveTestError(f"a frame's <{node.name}> has no hx-swap-oob: {str(node)[:80]!r}")
+        if isinstance(node, NavigableString) and not isinstance(node, Comment) and node.strip():
+            raise LiveTestError(f"a frame has text outside its elements: {node.strip()[:80]!r}")
 
 
 def _shows(element: Tag, text: str) -> bool:
