@@ -81,3 +81,30 @@ def test_live_when_ws_extension_loads_late(page: Page, htmx_version: str) -> Non
     first = counter(page, "First counter")
     first.get_by_role("button", name="Increment").click()
     expect(count_of(first)).to_have_text("1")
+
+
+HIDE = """hidden => {
+    Object.defineProperty(document, "hidden", {configurable: true, get: () => hidden});
+    Object.defineProperty(document, "visibilityState",
+        {configurable: true, get: () => (hidden ? "hidden" : "visible")});
+    document.dispatchEvent(new Event("visibilitychange"));
+}"""
+
+
+def test_a_tab_hidden_then_shown_again_is_live(page: Page, htmx_version: str) -> None:
+    """htmx 4 closes the socket of a hidden tab and reopens it when the tab is shown: the page
+    goes live again with a full render. htmx 2 keeps its socket open."""
+    open_live(page, "/counter/")
+    first = counter(page, "First counter")
+    increment = first.get_by_role("button", name="Increment")
+    increment.click()
+    expect(count_of(first)).to_have_text("1")
+    page.evaluate(HIDE, True)
+    if htmx_version != "htmx2":
+        page.wait_for_selector("body[data-lv-socket=closed]", state="attached")
+    page.evaluate(HIDE, False)
+    page.wait_for_selector(LIVE, state="attached")
+    # A reconnect's render starts the in-memory counter again from its mount arguments.
+    expect(count_of(first)).to_have_text("1" if htmx_version == "htmx2" else "0")
+    increment.click()
+    expect(count_of(first)).to_have_text("2" if htmx_version == "htmx2" else "1")
