@@ -13,7 +13,9 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from liveview.consumer import STALE, close_all
 from liveview.protocol import CloseCode
-from tests.browser.support import LIVE, LiveServer, count_of, counter, open_live
+from project.polls.models import Choice
+from tests.browser.support import LIVE, LiveServer, count_of, counter, open_live, orm
+from tests.browser.test_polls import new_poll
 
 pytestmark = pytest.mark.browser
 
@@ -50,3 +52,27 @@ def test_clicks_made_while_the_socket_is_down_are_refused_visibly_not_replayed(
     increment.click()
     expect(count_of(first)).to_have_text("1")
     expect(notice).to_have_count(0)
+
+
+def test_a_vote_made_while_the_socket_is_down_is_refused_visibly_then_counts_once(
+    context: BrowserContext, page: Page, server: LiveServer, htmx_version: str
+) -> None:
+    pk = new_poll(server, f"Offline {htmx_version}?")
+    open_live(page, f"/polls/{pk}/")
+    pizza = page.get_by_role("button", name="Pizza")
+    context.set_offline(True)
+    server.call(lambda: close_all(code=CloseCode.RESYNC))
+    page.wait_for_selector(CLOSED, state="attached")
+    pizza.click()
+    voting = page.locator("[data-lv]", has=pizza)
+    expect(voting.locator(":scope > .lv-error")).to_have_text(STALE)
+
+    context.set_offline(False)
+    page.wait_for_selector(LIVE, state="attached")
+    expect(page.locator(".total-votes")).to_have_text("0")
+    pizza.click()
+    expect(page.locator(".total-votes")).to_have_text("1")
+    counted = orm(
+        server, lambda: sum(Choice.objects.filter(poll_id=pk).values_list("votes", flat=True))
+    )
+    assert counted == 1
