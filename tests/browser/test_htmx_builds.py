@@ -55,7 +55,7 @@ def test_a_page_that_loaded_another_htmx_major_says_so(page: Page, settings: Set
 
     page.on("console", console)
     page.goto("/counter/")
-    notice = page.locator(".lv-htmx-mismatch")
+    notice = page.locator(".lv-htmx-notice")
     expect(notice).to_contain_text("loaded htmx 4.0.")
     expect(notice).to_contain_text("rendered for htmx 2")
     assert len(errors) == 1 and "loaded htmx 4.0." in errors[0], errors
@@ -68,4 +68,11 @@ def test_without_debug_the_mismatch_is_only_in_the_console(page: Page, settings:
     with page.expect_console_message(lambda m: "rendered for htmx 2" in m.text) as message:
         page.goto("/counter/")
     assert message.value.type == "error"
-    expect(page.locator(".lv-htmx-mismatch")).to_have_count(0)
+    expect(page.locator(".lv-htmx-notice")).to_have_count(0)
+
+
+def test_a_page_whose_htmx_did_not_load_says_so(page: Page, settings: Settings) -> None:
+    settings.DEBUG = True
+    settings.LIVEVIEW_HTMX_SCRIPTS = ("htmx/missing/htmx.min.js",)
+    page.goto("/counter/")
+    expect(page.locator(".lv-htmx-notice")).to_contain_text("htmx did not load")

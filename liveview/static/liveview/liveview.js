@@ -30,15 +30,16 @@
      "error": "htmx:ws:error"}
   ];
   var s = document.currentScript, b = document.body, d = s.dataset;
-  var B = BUILDS.filter(function (x) {
-    return x.versions.some(function (v) { return htmx.version.indexOf(v) === 0; });
-  })[0];
   function alarm(text) {
     console.error("liveview: " + text);
     if (d.debug === undefined) return;
-    b.insertAdjacentHTML("afterbegin", '<p class="lv-error lv-htmx-mismatch" role="alert"></p>');
+    b.insertAdjacentHTML("afterbegin", '<p class="lv-error lv-htmx-notice" role="alert"></p>');
     b.firstChild.textContent = "liveview: " + text;
   }
+  if (typeof htmx === "undefined") return alarm("htmx did not load (LIVEVIEW_HTMX_SCRIPTS?)");
+  var B = BUILDS.filter(function (x) {
+    return x.versions.some(function (v) { return htmx.version.indexOf(v) === 0; });
+  })[0];
   if (!B) return alarm("htmx " + htmx.version + " is not supported (docs/htmx.md)");
   if (B.major !== d.htmx) {
     alarm("this page loaded htmx " + htmx.version + " but is rendered for htmx " + d.htmx +
