@@ -63,7 +63,10 @@ class LiveClient:
             (b"origin", f"http://{host}".encode()),
             (b"cookie", cookies.encode()),
         ]
-        speaks = named(attr(script, "data-htmx") or "")
+        try:
+            speaks = named(attr(script, "data-htmx") or "")
+        except ValueError as exc:
+            raise LiveTestError(f"{path}: {exc}") from None
         frame = self.frame or speaks.frames[0]
         if frame not in speaks.frames:
             raise LiveTestError(
