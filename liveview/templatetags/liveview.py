@@ -17,6 +17,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django_htmx.jinja import django_htmx_script, htmx_script
 
 from liveview import conf, dialect
+from liveview.consumer import STALE
 from liveview.page import Handle
 from liveview.redirects import safe_href as _safe_href
 from liveview.render import EPOCH_ID
@@ -54,10 +55,8 @@ def liveview_scripts(context: Context) -> SafeString:
     # The CSRF token in the URL: only a page of this site can know it (the socket checks it).
     url = f"{conf.websocket_path()}?t={token}&csrf={get_token(request)}"
     nonce_attr = format_html(' nonce="{}"', nonce) if nonce else ""
-    from liveview.consumer import STALE  # the one text of a refused action
-
     # data-htmx: the htmx the server renders for (the glue reports a page that loaded another);
-    # data-refused: what the glue shows on an action it could not send.
+    # data-refused: what the glue shows on an action it could not send (the server's own text).
     return html + format_html(
         '<div id="{}" hidden></div><script src="{}" data-url="{}" data-htmx="{}" data-refused="{}"'
         "{} defer{}></script>",
