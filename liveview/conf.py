@@ -27,7 +27,7 @@ def htmx_scripts() -> tuple[str, ...]:
         return ()
     shape = (
         "LIVEVIEW_HTMX_SCRIPTS must be a list of static paths, htmx's before its ws extension's, "
-        'e.g. ("htmx/4.0.1/htmx.min.js", "htmx/4.0.1/ext/hx-ws.js")'
+        'e.g. ("htmx/4.0.1/htmx.min.js", "htmx/4.0.1/ext/hx-ws.min.js")'
     )
     if isinstance(paths, str) or not isinstance(paths, list | tuple):
         raise ImproperlyConfigured(f"{shape}, not {paths!r}")
