@@ -151,7 +151,11 @@ async def test_heartbeats_on_a_healthy_layer_reload_nothing(
 @pytest.fixture
 def no_heartbeat(monkeypatch: pytest.MonkeyPatch) -> None:
     """The watch sleeps through the test: each heartbeat is one `hub.beat()` the test makes."""
-    monkeypatch.setattr(hub_module, "HEARTBEAT_INTERVAL", 3600.0)
+
+    async def sleep_through(hub: Hub) -> None:
+        await asyncio.Event().wait()
+
+    monkeypatch.setattr(Hub, "_watch", sleep_through)
     monkeypatch.setattr(hub_module, "HEARTBEAT_TIMEOUT", 5.0)
 
 
