@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 
 
@@ -37,8 +38,8 @@ class Command(BaseCommand):
         worker = subprocess.Popen(worker_args)
         self.stdout.write(f"Jobs worker started (pid {worker.pid}).")
         try:
-            # SIGTERM reaches here as SystemExit: Daphne's handler stops runserver with
-            # --noreload, Django's reloader raises it otherwise.
+            # SIGTERM ends this too: with --noreload Daphne's handler stops the server, with
+            # the reloader Django's raises SystemExit. Either way the worker is stopped below.
             call_command("runserver", addrport, use_reloader=not noreload)
         except KeyboardInterrupt:
             pass
@@ -61,7 +62,10 @@ def _stop_worker(worker: subprocess.Popen[bytes], worker_id: str) -> None:
             worker.wait()
     from liveview.jobs import interrupt_claimed_by
 
-    interrupt_claimed_by(worker_id)
+    try:
+        interrupt_claimed_by(worker_id)
+    except DatabaseError as exc:  # not migrated yet, or the database is gone: nothing to mark
+        sys.stderr.write(f"Could not check the jobs the worker left running: {exc}\n")
 
 
 def _refuse_a_taken_port(addrport: str) -> None:
