@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup run test test-fast browser services lint bench clean
+.PHONY: setup run test test-fast browser services htmx lint bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,25 +30,31 @@ browser:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; \
 	fi
 
-## make services: redis-server, nginx and systemd-analyze for the several-process tests (tests/scale), from Debian
+## make services: redis-server, nginx, systemd-analyze and PostgreSQL for the several-process tests (tests/scale, tests/postgres), from Debian
 services:
 	@missing=""; \
 	command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
 	command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing="$$missing nginx"; \
 	command -v systemd-analyze >/dev/null 2>&1 || missing="$$missing systemd"; \
+	command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
+	  || missing="$$missing postgresql"; \
 	if [ -z "$$missing" ]; then \
-	  echo "redis-server, nginx, systemd-analyze: present"; \
+	  echo "redis-server, nginx, systemd-analyze, postgresql: present"; \
 	else \
 	  echo "installing Debian's$$missing"; \
 	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
 
-## make test: set up, make sure Chromium, redis-server and nginx are there, lint, run everything
-test: setup browser services lint
+## make htmx: fetch htmx 4.0.x (npm pack htmx.org@4.0) into ~/.cache/liveview/htmx/<version>/ (LIVEVIEW_HTMX_CACHE overrides); docs/htmx.md
+htmx: setup
+	$(BIN)/python -m liveview.testing.htmx_builds
+
+## make test: set up, make sure Chromium, redis-server, nginx and htmx 4.0.x are there, lint, run everything
+test: setup browser services htmx lint
 	$(BIN)/python -m pytest
 
-test-fast: setup
+test-fast: setup htmx
 	$(BIN)/python -m pytest -m "not browser and not slow"
 
 lint: setup

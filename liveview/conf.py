@@ -17,6 +17,30 @@ def htmx_version() -> HtmxVersion:
     return 2 if version == 2 else 4
 
 
+def htmx_scripts() -> tuple[str, ...]:
+    """The project's own htmx build: static paths of htmx and its ws extension, in load order.
+
+    Empty (the default): django-htmx's build of LIVEVIEW_HTMX_VERSION. See docs/htmx.md.
+    """
+    paths = getattr(settings, "LIVEVIEW_HTMX_SCRIPTS", None)
+    if paths is None:
+        return ()
+    shape = (
+        "LIVEVIEW_HTMX_SCRIPTS must be a list of static paths, htmx's before its ws extension's, "
+        'e.g. ("htmx/4.0.1/htmx.min.js", "htmx/4.0.1/ext/hx-ws.min.js")'
+    )
+    if isinstance(paths, str) or not isinstance(paths, list | tuple):
+        raise ImproperlyConfigured(f"{shape}, not {paths!r}")
+    for path in paths:
+        if not isinstance(path, str) or not path.endswith(".js"):
+            raise ImproperlyConfigured(f"{shape}; {path!r} is not the path of a .js file")
+        if path.startswith("/") or "://" in path:
+            raise ImproperlyConfigured(
+                f"{shape}; {path!r} is a URL: give the path under a static files directory"
+            )
+    return tuple(paths)
+
+
 def websocket_path() -> str:
     path: str = getattr(settings, "LIVEVIEW_WEBSOCKET_PATH", "/ws/liveview/")
     if not (path.startswith("/") and path.endswith("/")):
@@ -93,15 +117,20 @@ def jobs_polled() -> bool:
     return backend in ("", "channels.layers.InMemoryChannelLayer")
 
 
-def rest_basic_auth() -> tuple[bool, int, int, str]:
-    """REST Basic auth: (on?, failed attempts allowed per IP and per username in a window,
-    the window in seconds, the cache alias that counts them)."""
-    return (
-        bool(getattr(settings, "LIVEVIEW_REST_BASIC_AUTH", False)),
-        int(getattr(settings, "LIVEVIEW_REST_AUTH_FAILURES", 10)),
-        int(getattr(settings, "LIVEVIEW_REST_AUTH_WINDOW", 300)),
-        str(getattr(settings, "LIVEVIEW_REST_AUTH_CACHE", "default")),
-    )
+def rest_basic_auth() -> bool:
+    """Whether the REST API reads Basic credentials (an API's own `basic_auth` decides first)."""
+    return bool(getattr(settings, "LIVEVIEW_REST_BASIC_AUTH", False))
+
+
+def rest_auth_throttle() -> tuple[int, int, str]:
+    """(Failed Basic logins allowed per IP and per username in a window, the window in
+    seconds, the cache alias that counts them)."""
+    failures = int(getattr(settings, "LIVEVIEW_REST_AUTH_FAILURES", 10))
+    window = int(getattr(settings, "LIVEVIEW_REST_AUTH_WINDOW", 300))
+    for name, value in (("FAILURES", failures), ("WINDOW", window)):
+        if value < 1:
+            raise ImproperlyConfigured(f"LIVEVIEW_REST_AUTH_{name} must be at least 1, not {value}")
+    return failures, window, str(getattr(settings, "LIVEVIEW_REST_AUTH_CACHE", "default"))
 
 
 def token_encrypted() -> bool:

@@ -37,7 +37,10 @@ def decrypt(token: str) -> str:
     except (binascii.Error, ValueError):
         raise DecryptionFailed("not base64") from None
     nonce, sealed = raw[:_NONCE], raw[_NONCE:]
-    from cryptography.exceptions import InvalidTag
+    try:
+        from cryptography.exceptions import InvalidTag
+    except ImportError:  # encryption was never on here: anyone may send a token saying "e."
+        raise DecryptionFailed("encrypted, and `cryptography` is not installed") from None
 
     for secret in [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", ())]:
         try:

@@ -15,7 +15,7 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.contrib.auth.models import AnonymousUser, Permission, User
 from django.core.cache import cache
-from django.test import Client, RequestFactory, override_settings
+from django.test import Client, RequestFactory
 from django.utils.http import quote_etag
 from pytest_django.fixtures import Settings
 
@@ -24,19 +24,14 @@ from liveview.publish import group_name
 from liveview.rest import ResourceAPI
 from project.polls.forms import PollForm
 from project.polls.models import Choice, Poll
+from tests.security.rest_fixtures import PASSWORD, fast_hashing
 
 if TYPE_CHECKING:
     from django.test.client import _MonkeyPatchedWSGIResponse as Response
 
 pytestmark = pytest.mark.django_db
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "rest.md"
-PASSWORD = "correct horse"
-
-
-@pytest.fixture(autouse=True)
-def fast_hashing() -> Iterator[None]:
-    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
-        yield
+__all__ = ["fast_hashing"]  # the fixture this module uses
 
 
 @pytest.fixture

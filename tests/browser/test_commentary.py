@@ -54,7 +54,7 @@ def post(page: Page, name: str, comment: str) -> None:
 
 
 def test_a_comment_reaches_every_browser_on_the_event_as_text(
-    browsers: list[Page], server: LiveServer, htmx_version: int
+    browsers: list[Page], server: LiveServer, htmx_version: str
 ) -> None:
     final, launch = new_event(server, "Final"), new_event(server, "Launch")
     ann, bob, elsewhere = browsers
@@ -87,7 +87,9 @@ def test_a_comment_reaches_every_browser_on_the_event_as_text(
     assert stored == [HOSTILE, "Kick-off!"]
 
 
-def test_post_is_disabled_until_the_form_validates(page: Page, server: LiveServer) -> None:
+def test_post_is_disabled_until_the_form_validates(
+    page: Page, server: LiveServer, htmx_version: str
+) -> None:
     pk = new_event(server, "Disabled")
     open_live(page, f"/events/{pk}/")
     post_button = page.get_by_role("button", name="Post")
@@ -99,7 +101,7 @@ def test_post_is_disabled_until_the_form_validates(page: Page, server: LiveServe
 
 
 def test_a_field_error_appears_as_the_user_types_and_goes_when_fixed(
-    page: Page, server: LiveServer, htmx_version: int
+    page: Page, server: LiveServer, htmx_version: str
 ) -> None:
     pk = new_event(server, "Typing")
     open_live(page, f"/events/{pk}/")
@@ -120,7 +122,7 @@ def test_a_field_error_appears_as_the_user_types_and_goes_when_fixed(
 
 
 def test_a_forced_submit_of_an_invalid_form_shows_every_error_and_posts_nothing(
-    page: Page, server: LiveServer
+    page: Page, server: LiveServer, htmx_version: str
 ) -> None:
     pk = new_event(server, "Quiet")
     open_live(page, f"/events/{pk}/")

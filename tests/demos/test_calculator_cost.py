@@ -205,3 +205,32 @@ def test_no_short_input_costs_more_than_a_bounded_amount(expression: str) -> Non
     cost = evaluate_counted(expression)
     assert cost.peak_bytes < MAX_PEAK_BYTES, (expression, cost)
     assert cost.calls < MAX_CALLS, (expression, cost)
+
+
+@pytest.mark.parametrize(
+    ("expression", "reason"),
+    [
+        ("1e309 - 1e309", "not a finite number"),  # a literal past a float is inf; inf-inf nan
+        ("1e308 // 1e-308", "not a finite number"),
+        ("round(1e309)", "infinity"),
+        ("round(1e309 - 1e309)", "NaN"),
+        ("factorial(round(1e308))", "result too large"),
+        ("floor(1e308) ** 3 * floor(1e308)", "result too large"),
+        ("(2**3000) % 1e-300", "too large to convert"),
+        ("2**-(2**3000)", "too large to convert"),
+        ("-" * 199 + "1", ""),  # the deepest nesting 200 characters reach
+        ("(" * 99 + "1" + ")" * 99, ""),
+        ("(-1) ** (2**3000)", ""),  # a huge exponent of -1, 0 or 1 is cheap and allowed
+    ],
+)
+def test_review_inputs_stay_within_the_bounds(expression: str, reason: str) -> None:
+    """Inputs a review tried against the bounds: each answers or is refused, cheaply."""
+    with counted() as cost:
+        try:
+            evaluate(expression)
+        except InvalidExpression as exc:
+            assert reason and reason in str(exc), exc
+        else:
+            assert not reason, expression
+    assert cost.peak_bytes < MAX_PEAK_BYTES
+    assert cost.calls < MAX_CALLS

@@ -4,6 +4,8 @@ raises ClientDisconnected from `send`) or any exception after it was admitted.""
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from typing import Any
 
 import pytest
@@ -94,3 +96,31 @@ async def test_a_failure_after_joining_the_hub_leaves_it(
     found = existing_hub()
     assert found is None or found.subscriber_count(uri) == 0
     assert connections.ips["127.0.0.1"] == before
+
+
+async def test_a_socket_cancelled_during_its_mount_gives_back_its_place(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The server cancels the socket's task (a shutdown, a client gone) while the mount runs.
+    loop = asyncio.get_running_loop()
+    mounting, finish = asyncio.Event(), threading.Event()
+    mount_and_render = consumer_module._mount_and_render
+
+    def slow_mount(page: Any, signed: Any) -> str:
+        loop.call_soon_threadsafe(mounting.set)
+        finish.wait()
+        return mount_and_render(page, signed)
+
+    monkeypatch.setattr(consumer_module, "_mount_and_render", slow_mount)
+    before = connections.ips["127.0.0.1"]
+    open_before = consumer_module.open_count()
+    comm = communicator(token(PAGE))
+    assert (await comm.connect())[0]
+    await mounting.wait()
+    assert connections.ips["127.0.0.1"] == before + 1
+    comm.future.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await comm.future
+    finish.set()
+    assert connections.ips["127.0.0.1"] == before
+    assert consumer_module.open_count() == open_before

@@ -4,6 +4,7 @@ no longer shows its mount arguments or the user's pk. Off by default (docs/secur
 from __future__ import annotations
 
 import base64
+import sys
 
 import pytest
 from pytest_django.fixtures import Settings
@@ -68,3 +69,14 @@ async def test_a_socket_opens_with_an_encrypted_token() -> None:
     comm, frame = await connect(("test_recorder", "lv-1", {"label": "sealed"}))
     assert "<p>sealed|" in frame
     await comm.disconnect()
+
+
+def test_an_encrypted_looking_token_without_cryptography_is_invalid(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Encryption off and `cryptography` absent (it is an extra): anyone can still send a token
+    # starting with "e."; it is an invalid token (4401), not a server error.
+    for module in ("cryptography.exceptions", "cryptography.hazmat.primitives.ciphers.aead"):
+        monkeypatch.setitem(sys.modules, module, None)  # what an import then finds: none
+    with pytest.raises(TokenError):
+        PageToken.verify("e.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")

@@ -3,35 +3,16 @@ database can hold, a JSON body nested past Python's recursion limit."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from django.contrib.auth.models import Permission, User
-from django.test import Client, override_settings
+from django.contrib.auth.models import User
+from django.test import Client
 from django.utils.http import quote_etag
 
 from project.polls.models import Poll
+from tests.security.rest_fixtures import editor, fast_hashing, poll
 
 pytestmark = pytest.mark.django_db
-PASSWORD = "correct horse"
-
-
-@pytest.fixture(autouse=True)
-def fast_hashing() -> Iterator[None]:
-    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
-        yield
-
-
-@pytest.fixture
-def poll() -> Poll:
-    return Poll.objects.create(question="Tabs or spaces?")
-
-
-@pytest.fixture
-def editor() -> User:
-    user = User.objects.create_user("editor", password=PASSWORD)
-    user.user_permissions.add(*Permission.objects.filter(codename="change_poll"))
-    return user
+__all__ = ["editor", "fast_hashing", "poll"]  # the fixtures this module uses
 
 
 @pytest.mark.parametrize("offset", ["99999999999999999999999", str(2**63), str(2**63 - 1)])

@@ -11,10 +11,11 @@ from typing import Any
 
 import pytest
 from django.contrib.auth import authenticate
-from django.contrib.auth.models import AnonymousUser, Permission, User
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpResponse
-from django.test import Client, RequestFactory, override_settings
+from django.test import Client, RequestFactory
 from django.utils.http import quote_etag
 from pytest_django.fixtures import Settings
 
@@ -22,29 +23,17 @@ from liveview import rest_auth
 from liveview.rest import ResourceAPI
 from project.polls.forms import PollForm
 from project.polls.models import Poll
+from tests.security.rest_fixtures import PASSWORD, editor, fast_hashing, poll
 
 pytestmark = pytest.mark.django_db
-PASSWORD = "correct horse"
+__all__ = ["editor", "fast_hashing", "poll"]  # the fixtures this module uses
 
 
 @pytest.fixture(autouse=True)
-def fast_hashing() -> Iterator[None]:
-    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
-        cache.clear()
-        yield
-        cache.clear()
-
-
-@pytest.fixture
-def poll() -> Poll:
-    return Poll.objects.create(question="Tabs or spaces?")
-
-
-@pytest.fixture
-def editor() -> User:
-    user = User.objects.create_user("editor", password=PASSWORD)
-    user.user_permissions.add(*Permission.objects.filter(codename="change_poll"))
-    return user
+def clean_cache() -> Iterator[None]:
+    cache.clear()  # the throttle's counts
+    yield
+    cache.clear()
 
 
 def basic(username: str, password: str) -> str:
@@ -186,3 +175,79 @@ def test_the_throttle_lifts_once_its_window_has_passed(
 def test_successful_logins_are_not_counted(throttled: Clock, editor: User, poll: Poll) -> None:
     for _ in range(10):
         assert get_as(poll, basic("editor", PASSWORD)).status_code == 200
+
+
+# -- review: guesses in flight, spellings of one username, addresses of one IPv6 host -------
+
+
+def test_guesses_in_flight_at_once_are_counted_before_any_is_hashed(
+    throttled: Clock, editor: User, poll: Poll, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Ten requests arrive while earlier ones are still hashing their passwords (each hash takes
+    # a quarter of a second): a request in `authenticate` sends the next ones before it hashes,
+    # so they are all in flight together. Only the limit's worth of them may hash a password.
+    checked: list[str] = []
+    statuses: dict[int, int] = {}
+
+    def send(n: int) -> None:
+        statuses[n] = 0  # sent, not answered yet
+        statuses[n] = get_as(poll, basic(f"guess{n}", "wrong")).status_code
+
+    def concurrent(request: Any, username: str, password: str) -> Any:
+        checked.append(username)
+        while len(statuses) < 10:
+            send(len(statuses))
+        return authenticate(request, username=username, password=password)
+
+    monkeypatch.setattr(rest_auth, "authenticate", concurrent)
+    send(0)
+    assert len(checked) == 3  # LIVEVIEW_REST_AUTH_FAILURES
+    assert sorted(statuses.values()) == [401] * 3 + [429] * 7
+
+
+def test_a_login_in_flight_that_succeeds_is_not_counted(
+    throttled: Clock, editor: User, poll: Poll
+) -> None:
+    for _ in range(2):
+        assert get_as(poll, basic("editor", "wrong")).status_code == 401
+    for _ in range(3):  # at the limit but one: a success gives back the attempt it reserved
+        assert get_as(poll, basic("editor", PASSWORD)).status_code == 200
+    assert get_as(poll, basic("editor", "wrong")).status_code == 401
+    assert get_as(poll, basic("editor", PASSWORD)).status_code == 429
+
+
+def test_spellings_of_one_username_share_its_count(
+    throttled: Clock, editor: User, poll: Poll
+) -> None:
+    # Backends often match usernames (or emails) case-insensitively, and MySQL's default
+    # collation does: EDITOR, Editor and a full-width ｅditor must not each get the limit.
+    spellings = ["editor", "EDITOR", "Editor", "\uff45ditor"]
+    statuses = [
+        get_as(poll, basic(name, "wrong"), ip=f"10.0.3.{i}").status_code
+        for i, name in enumerate(spellings)
+    ]
+    assert statuses == [401, 401, 401, 429]
+
+
+def test_the_addresses_of_one_ipv6_network_share_a_count(
+    throttled: Clock, editor: User, poll: Poll
+) -> None:
+    # An IPv6 host commonly holds a whole /64: one address each guess would never be throttled.
+    statuses = [
+        get_as(poll, basic(f"guess{i}", "wrong"), ip=f"2001:db8:1:2::{i:x}").status_code
+        for i in range(1, 6)
+    ]
+    assert statuses == [401, 401, 401, 429, 429]
+    assert get_as(poll, basic("editor", PASSWORD), ip="2001:db8:1:3::1").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("name", "value"), [("LIVEVIEW_REST_AUTH_WINDOW", 0), ("LIVEVIEW_REST_AUTH_FAILURES", -1)]
+)
+def test_a_throttle_setting_below_one_is_named_in_the_error(
+    settings: Settings, poll: Poll, name: str, value: int
+) -> None:
+    settings.LIVEVIEW_REST_BASIC_AUTH = True
+    setattr(settings, name, value)
+    with pytest.raises(ImproperlyConfigured, match=name):
+        get_as(poll, basic("editor", "wrong"))
