@@ -11,6 +11,8 @@ from django_components import register
 from liveview import LiveComponent, event
 from liveview.notify import listens
 from liveview.page import Page
+from liveview.publish import apublish
+from liveview.resources import ResourceChanged
 from liveview.timers import TimerError
 from tests.support import connect
 
@@ -190,3 +192,32 @@ def test_a_handler_must_be_a_public_method_of_a_component_of_the_page() -> None:
         page.after(1, other.hide, was="")
     with pytest.raises(TimerError, match="not a public method"):
         page.after(1, toast._private)
+
+
+@register("test_timer_on_change")
+class OnChange(LiveComponent):
+    """Sets a timer from `resource_changed`, in a broadcast's turn."""
+
+    template = "<p>{{ state }}</p>"
+    state: str = "idle"
+
+    def subscriptions(self) -> list[str]:
+        return ["/timer-test/1"]
+
+    def resource_changed(self, change: ResourceChanged) -> None:
+        self.state = "changed"
+        self.live.after(0, self.settle)
+
+    def settle(self) -> None:
+        self.state = "settled"
+
+
+async def test_a_timer_set_in_a_broadcasts_turn_runs_without_waiting_for_an_event() -> None:
+    comm, _ = await connect(("test_timer_on_change", "lv-1", {}))
+    # The connect's catch-up reloads what it shows once (armed by the connect itself).
+    assert "<p>changed</p>" in await comm.receive_from()
+    assert "<p>settled</p>" in await comm.receive_from()
+    await apublish(ResourceChanged("PUT", "/timer-test/1", "/timer-test/", "e1"))
+    assert "<p>changed</p>" in await comm.receive_from()
+    assert "<p>settled</p>" in await comm.receive_from()
+    await comm.disconnect()
