@@ -1,7 +1,7 @@
 # Messages between the components of one page (Livewire's $dispatch/#[On], LiveView's
-# send/handle_info): `self.live.notify("saved", pk=3)` queues a notice; when the event, timer or
-# tick that sent it has run, every component with a matching `@listens` method runs it, in the
-# same turn, and the turn's reply carries each component it touched, rendered once.
+# send/handle_info): `self.live.notify("saved", pk=3)` queues a notice; when the event, timer,
+# tick or broadcast that sent it has run, every component with a matching `@listens` method
+# runs it, in the same turn, and the turn's reply carries each component it touched, once.
 from __future__ import annotations
 
 import inspect
@@ -93,8 +93,8 @@ def send(page: Page, name: str, payload: dict[str, Any], to: str | None = None) 
     box = page.mailbox
     if not box.open:
         raise NoticeError(
-            f"notify({name!r}) outside an event, a listener, a timer or a tick: nothing would "
-            "deliver it (a page's mount and resource_changed cannot notify)"
+            f"notify({name!r}) outside a turn of a live page: nothing would deliver it (a "
+            "mount cannot notify; an event, a listener, a timer, a tick or a change can)"
         )
     if box.sent >= MAX_NOTICES:
         raise NoticeError(f"more than {MAX_NOTICES} notices in one turn: listeners in a loop?")
@@ -105,13 +105,17 @@ def send(page: Page, name: str, payload: dict[str, Any], to: str | None = None) 
 def begin(page: Page) -> None:
     """A turn starts: notices may be sent until `deliver` or `discard` ends it."""
     box = page.mailbox
-    box.open, box.sent, box.queue = True, 0, []
+    box.open, box.sent = True, 0
+    if box.queue:
+        box.queue = []
 
 
 def discard(page: Page) -> dict[LiveComponent, BaseException | None]:
     """The turn failed: what it queued goes nowhere."""
     box = page.mailbox
-    box.open, box.queue = False, []
+    box.open = False
+    if box.queue:
+        box.queue = []
     return {}
 
 
@@ -130,8 +134,20 @@ def deliver(page: Page) -> dict[LiveComponent, BaseException | None]:
                         if ran[comp] is not None:
                             break
     finally:
-        box.open, box.queue = False, []
+        box.open = False
+        if box.queue:
+            box.queue = []
     return ran
+
+
+def settle(page: Page, parts: dict[str, str | None]) -> None:
+    """End a broadcast's turn: deliver its notices, and put the fragment of each component
+    that listened in `parts` (by DOM id), in place of the one the turn rendered before."""
+    heard = deliver(page)
+    for comp, failure in heard.items():
+        (fragment,) = page.render_touched({}, {comp: failure})
+        if fragment is not None:
+            parts[comp._lv_id] = fragment
 
 
 def _listen(page: Page, comp: LiveComponent, method: str, notice: Notice) -> BaseException | None:

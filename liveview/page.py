@@ -249,10 +249,10 @@ class Page:
             arguments = handler.coerce(values)
         except EventArgumentsError as exc:
             return self._fail(comp, f"Invalid arguments for {event}: {exc}", None)
+        notify.begin(self)  # before catch_up: the changes it applies may notify
         catch_up(comp)
         comp._lv_pristine = False
         self.redirect_to = None
-        notify.begin(self)
         return _Call(comp, handler, arguments, snapshot(comp.live_state()))
 
     def refuse(self, cid: str, message: str) -> str | None:
@@ -412,9 +412,12 @@ class Page:
         return self.render_touched({comp: apply_changes(comp, changes)}, {})[0]
 
     def changed(self, changes: list[ResourceChanged]) -> str | None:
-        """What a change sends this page: every component showing it, re-rendered."""
-        parts = [self.update(comp, relevant) for comp, relevant in self.showing(changes)]
-        return "".join(p for p in parts if p) or None
+        """What a change sends this page: every component showing it (or told of it by a
+        notice), re-rendered."""
+        notify.begin(self)
+        parts = {c._lv_id: self.update(c, relevant) for c, relevant in self.showing(changes)}
+        notify.settle(self, parts)
+        return "".join(p for p in parts.values() if p) or None
 
     def _follow(self, comp: LiveComponent) -> None:
         """Ask the component what it shows now (after mount, an event or a change)."""

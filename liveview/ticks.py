@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import time
 from collections.abc import Callable
@@ -54,6 +55,7 @@ def _arm(consumer: LiveConsumer, page: Page) -> None:
     for timer in timers.unarmed(page):
         delay = max(0.0, timer.due - time.monotonic())
         timer.handle = loop.call_later(delay, _spawn, consumer, page, timer)
+        timer.armed_with = functools.partial(_fire, consumer, page, timer)
 
 
 def _spawn(consumer: LiveConsumer, page: Page, timer: timers.Timer) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -45,6 +45,17 @@ class Timer:
     cancelled: bool = False
     #: The event loop's handle once the socket has armed it.
     handle: asyncio.TimerHandle | None = field(default=None, repr=False)
+    #: Its turn on the socket that armed it (what the handle calls when it is due).
+    armed_with: Callable[[], Awaitable[None]] | None = field(default=None, repr=False)
+
+    async def run_now(self) -> None:
+        """Run it now rather than when due, in its socket's turn (liveview.testing's
+        `LivePage.run_timers`: a test need not wait for the clock)."""
+        if self.armed_with is None or self.cancelled:
+            raise TimerError(f"{self.method}: this timer is not armed on an open socket")
+        if self.handle is not None:
+            self.handle.cancel()
+        await self.armed_with()
 
     def cancel(self) -> None:
         self.cancelled = True

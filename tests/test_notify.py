@@ -8,8 +8,9 @@ from django_components import register
 from liveview import LiveComponent, event
 from liveview.notify import MAX_NOTICES, NoticeError, listens
 from liveview.page import Page
-from liveview.publish import changed
+from liveview.publish import apublish, changed
 from liveview.resources import ResourceChanged
+from tests.support import connect
 
 
 @register("test_note_sender")
@@ -124,7 +125,7 @@ def test_listeners_in_a_loop_stop_with_an_error() -> None:
 
 def test_notify_outside_a_turn_is_a_clear_error() -> None:
     page = page_of("test_note_sender")
-    with pytest.raises(NoticeError, match="outside an event"):
+    with pytest.raises(NoticeError, match="outside a turn"):
         page.notify("item-created", pk=1)
 
 
@@ -169,3 +170,35 @@ def test_send_to_a_component_of_another_page_is_refused() -> None:
     page.mailbox.open = True
     with pytest.raises(TypeError, match="another page"):
         page.send_to(other, "item-created", pk=1)
+
+
+@register("test_note_watcher")
+class Watcher(LiveComponent):
+    """Shows a URI, and tells the page when it changes: a notice sent in a broadcast's turn."""
+
+    template = "<p>changes={{ changes }}</p>"
+    changes: int = 0
+
+    def subscriptions(self) -> list[str]:
+        return ["/note-test/1"]
+
+    def resource_changed(self, change: ResourceChanged) -> None:
+        self.changes += 1
+        self.live.notify("item-created", pk=self.changes)
+
+
+def test_a_notice_sent_in_a_broadcasts_turn_is_delivered_in_it() -> None:
+    page = page_of("test_note_watcher", "test_note_list")
+    frame = page.changed([changed("PUT", "/note-test/1", "/note-test/", "e1")])
+    assert frame is not None and "changes=1" in frame and "<li>1</li>" in frame
+    assert frame.count('id="lv-2"') == 1
+
+
+async def test_a_notice_sent_in_a_hub_delivery_reaches_the_pages_listeners() -> None:
+    comm, _ = await connect(("test_note_watcher", "lv-1", {}), ("test_note_list", "lv-2", {}))
+    first = await comm.receive_from()  # the connect's catch-up reloads what it shows, once
+    assert "changes=1" in first and "<li>1</li>" in first
+    await apublish(ResourceChanged("PUT", "/note-test/1", "/note-test/", "e2"))
+    frame = await comm.receive_from()
+    assert "changes=2" in frame and "<li>1</li><li>2</li>" in frame
+    await comm.disconnect()
