@@ -117,6 +117,11 @@ def render_messages(context: Context, seconds: float | None = None) -> SafeStrin
         or not (math.isfinite(seconds) and seconds > 0)
     ):
         raise TypeError(f"{{% live_messages %}}: seconds is a positive number, not {seconds!r}")
+    if isinstance(context.get("lv"), Handle):
+        raise TypeError(
+            "{% live_messages %} goes in the page's template, not in a live component's: "
+            "it reads the request's messages, and a component re-renders without a request"
+        )
     request = context.get("request")
     if not isinstance(request, HttpRequest):
         raise TypeError(
@@ -127,11 +132,6 @@ def render_messages(context: Context, seconds: float | None = None) -> SafeStrin
         message_data(m.level, m.message, m.extra_tags or "") for m in messages.get_messages(request)
     ]
     kwargs = {"initial": initial[-MAX_SHOWN:], "until": time.time() + seconds, "seconds": seconds}
-    parent = context.get("lv")
-    if isinstance(parent, Handle):
-        page = parent.page
-        comp = page.child(NAME, parent.next_child_id(), kwargs)
-    else:
-        page = page_for_request(request)
-        comp = page.mount(NAME, page.next_top_id(), kwargs)
+    page = page_for_request(request)
+    comp = page.mount(NAME, page.next_top_id(), kwargs)
     return mark_safe(page.render(comp, oob=False))  # noqa: S308  (escaped by its template)

@@ -144,3 +144,15 @@ def test_a_flash_nobody_shows_is_logged(caplog: pytest.LogCaptureFixture) -> Non
     with caplog.at_level(logging.WARNING, logger="liveview"):
         page.dispatch("lv-1", "save", {})
     assert "without {% live_messages %}" in caplog.text
+
+
+@register("test_flash_nested")
+class Nested(LiveComponent):
+    template = "{% load liveview %}{% live_messages %}"
+
+
+def test_live_messages_inside_a_live_component_is_a_clear_error() -> None:
+    page = Page(connected=True)
+    nested = page.mount("test_flash_nested", "lv-1", {})
+    with pytest.raises(TypeError, match="not in a live component"):
+        page.render(nested, oob=False)
