@@ -10,8 +10,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, AnyStr, TypeVar
 
-from liveview import dialect
-
 if TYPE_CHECKING:
     from liveview.component import LiveComponent
     from liveview.page import Page
@@ -215,7 +213,7 @@ def event_cause(comp: LiveComponent | None, event: str) -> Cause:
 
 def frame_sent(page: Page, frame: str, cause: Cause) -> None:
     """A frame leaves for the page's socket: its bytes, and each component's part of them."""
-    total, parts = frame_sizes(frame, dialect.current().swap_oob())
+    total, parts = frame_sizes(frame)
     metrics.count_event_bytes(cause, total)
     components = page.components
     for cid, size in parts:
@@ -223,28 +221,28 @@ def frame_sent(page: Page, frame: str, cause: Cause) -> None:
         metrics.count_component_bytes(type(comp).__name__ if comp is not None else "?", size)
 
 
-def frame_sizes(frame: str, swap: str) -> tuple[int, list[tuple[str, int]]]:
+def frame_sizes(frame: str) -> tuple[int, list[tuple[str, int]]]:
     """The frame's UTF-8 size, and each top-level component's part of it: (DOM id, size).
 
-    A part is a component's wrapper element, found by `swap` (the dialect's hx-swap-oob
-    attribute, which only top-level parts carry) after its id and `data-lv`; it ends at its
-    closing tag (before the epoch element or anything else sent after it). No HTML parsing:
-    a few `find` calls over the text, or over its UTF-8 encoding (made once) when it is not
-    ASCII, so that every offset is a byte offset.
+    The frame's top-level elements are out of band: each carries `hx-swap-oob` (a nested
+    component's wrapper does not). A component's part starts at such an element with an id
+    and `data-lv` and ends at its closing tag, before the next out-of-band element (the
+    epoch, the redirect). No HTML parsing: a few `find` calls over the text, or over its
+    UTF-8 encoding (made once) when it is not ASCII, so that every offset is a byte offset.
     """
     if frame.isascii():  # O(1) in CPython: its characters are its bytes
-        return len(frame), _parts(frame, swap, _STR_MARKS)
+        return len(frame), _parts(frame, _STR_MARKS)
     data = frame.encode()
-    return len(data), [(cid.decode(), n) for cid, n in _parts(data, swap.encode(), _BYTES_MARKS)]
+    return len(data), [(cid.decode(), n) for cid, n in _parts(data, _BYTES_MARKS)]
 
 
-# "<", ' ', 'id="', '" data-lv="', '"', "</", ">": as text and as bytes.
-_STR_MARKS = ("<", " ", 'id="', '" data-lv="', '"', "</", ">")
+# The attribute every top-level element has, and the rest of the marks, as text and as bytes.
+_STR_MARKS = (' hx-swap-oob="', "<", " ", 'id="', '" data-lv="', '"', "</", ">")
 _BYTES_MARKS = tuple(m.encode() for m in _STR_MARKS)
 
 
-def _parts(text: AnyStr, swap: AnyStr, marks: Sequence[AnyStr]) -> list[tuple[AnyStr, int]]:
-    lt, space, id_is, data_lv, quote, end_tag, gt = marks
+def _parts(text: AnyStr, marks: Sequence[AnyStr]) -> list[tuple[AnyStr, int]]:
+    swap, lt, space, id_is, data_lv, quote, end_tag, gt = marks
     starts: list[tuple[int, AnyStr, AnyStr | None]] = []  # ("<" at, tag, DOM id or None)
     at = text.find(swap)
     while at != -1:

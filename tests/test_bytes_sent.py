@@ -45,8 +45,9 @@ def test_a_frame_is_split_into_its_components_parts_in_utf8_bytes() -> None:
     first = f'<div id="lv-1" data-lv="a"{swap}><p>Zähler 1</p>{child}</div>'
     second = f'<div id="lv-2" data-lv="b"{swap}>€</div>'
     epoch = f'<div id="lv-epoch" hidden data-v="k"{swap}></div>'
-    frame = first + second + epoch
-    total, parts = frame_sizes(frame, swap)
+    redirect = '<div id="lv-redirect" hidden data-url="/" hx-swap-oob="outerHTML"></div>'
+    frame = first + second + epoch + redirect
+    total, parts = frame_sizes(frame)
     assert total == utf8(frame)
     assert parts == [("lv-1", utf8(first)), ("lv-2", utf8(second))]  # the child is lv-1's
 
@@ -54,7 +55,13 @@ def test_a_frame_is_split_into_its_components_parts_in_utf8_bytes() -> None:
 def test_a_frame_without_components_has_only_a_total() -> None:
     swap = ' hx-swap-oob="true"'
     frame = f'<div id="lv-epoch" hidden data-v="k" data-ack="3"{swap}></div>'
-    assert frame_sizes(frame, swap) == (utf8(frame), [])
+    assert frame_sizes(frame) == (utf8(frame), [])
+
+
+def test_an_element_after_the_last_component_is_not_its_part() -> None:
+    part = '<div id="lv-1" data-lv="a" hx-swap-oob="outerMorph"><p>1</p></div>'
+    redirect = '<div id="lv-redirect" hidden data-url="/" hx-swap-oob="outerHTML"></div>'
+    assert frame_sizes(part + redirect) == (len(part + redirect), [("lv-1", len(part))])
 
 
 # -- the bounds ----------------------------------------------------------------------------------
@@ -169,3 +176,13 @@ async def test_the_event_log_line_carries_the_bytes(
     await page.click(f"{FIRST} button", text="Increment")
     (handled,) = [r for r in caplog.records if getattr(r, "lv_action", None) == "event"]
     assert handled.lv_bytes == utf8(page.frames[-1])  # type: ignore[attr-defined]
+
+
+async def test_a_tick_records_under_tick(live_client: LiveClient) -> None:
+    user = await sync_to_async(User.objects.create_user)("ticker", is_staff=True)
+    await live_client.login(user)
+    page = await live_client.open("/liveview/")  # the inspector ticks once a second
+    ticked = await page.next_frame(timeout=5)
+    tick = metrics.metrics.bytes_by_event[("", "tick")]
+    assert utf8(ticked) in tick.samples
+    assert utf8(ticked) in component_row("Inspector").samples  # its part is the whole frame
