@@ -249,7 +249,8 @@ def _parts(text: AnyStr, marks: Sequence[AnyStr]) -> list[tuple[AnyStr, int]]:
         opened = text.rfind(lt, 0, at)
         tag, _, attrs = text[opened + 1 : at].partition(space)
         found = attrs.startswith(id_is) and data_lv in attrs
-        starts.append((opened, tag, attrs[4 : attrs.index(quote, 4)] if found else None))
+        begins = len(id_is)
+        starts.append((opened, tag, attrs[begins : attrs.index(quote, begins)] if found else None))
         at = text.find(swap, at + len(swap))
     parts: list[tuple[AnyStr, int]] = []
     for i, (opened, tag, cid) in enumerate(starts):

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from asgiref.sync import sync_to_async
 from django.contrib.auth.models import User
-from django.test import AsyncClient
+from django.test import AsyncClient, Client
 
 from liveview import metrics
 from liveview.inspector import inspect_process
@@ -166,6 +166,14 @@ async def test_the_inspector_page_shows_both_tables(live_client: LiveClient) -> 
     assert f'<td class="n">{answer}</td>' in row  # total, p50 and max of the one send
     report = inspect_process()
     assert report.bytes_by_event[0].total >= report.bytes_by_event[-1].total  # busiest first
+
+
+def test_an_event_name_from_a_client_is_shown_escaped(client: Client) -> None:
+    metrics.metrics.count_event_bytes(("Counter", "<script>x</script>"), 7)
+    client.force_login(User.objects.create_user("staff", is_staff=True))
+    html = client.get("/liveview/").content.decode()
+    assert 'data-event-bytes="Counter.&lt;script&gt;x&lt;/script&gt;"' in html
+    assert "<script>x</script>" not in html
 
 
 async def test_the_event_log_line_carries_the_bytes(
