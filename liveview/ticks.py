@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from liveview import notify, timers
 from liveview.changes import catch_up
-from liveview.metrics import failed
+from liveview.metrics import BROADCAST, TICK, Cause, event_cause, failed
 from liveview.page import in_sync_thread
 
 if TYPE_CHECKING:
@@ -72,7 +72,8 @@ _firing: set[asyncio.Task[None]] = set()
 
 async def _fire(consumer: LiveConsumer, page: Page, timer: timers.Timer) -> None:
     try:
-        if not await run_turn(consumer, page, lambda: timers.fire(page, timer)):
+        cause = event_cause(timer.component, f"after:{timer.method}")
+        if not await run_turn(consumer, page, lambda: timers.fire(page, timer), cause):
             timers.cancel_all(page)  # the socket let go of the page (its access was revoked)
             return
         start(consumer)  # the handler may have set another timer, or mounted a ticking child
@@ -80,20 +81,23 @@ async def _fire(consumer: LiveConsumer, page: Page, timer: timers.Timer) -> None
         logger.exception("liveview: a timer of a page failed")
 
 
-async def run_turn(consumer: LiveConsumer, page: Page, work: Callable[[], str | None]) -> bool:
+async def run_turn(
+    consumer: LiveConsumer, page: Page, work: Callable[[], str | None], cause: Cause
+) -> bool:
     """Run `work` (in Django's sync thread) as one turn of the socket, in turn with events and
-    broadcasts, and send its frame; False when the page is no longer the socket's."""
+    broadcasts, and send its frame (its bytes counted under `cause`); False when the page is
+    no longer the socket's."""
     if consumer.page is not page:
         return False  # closed, or its access was revoked
     async with consumer.lock:
         frame = await in_sync_thread(work)()
         if frame:
-            consumer.outbox.push(frame)
+            consumer.outbox.push(frame, cause)
         if consumer.deferred:  # broadcasts that arrived during the turn
             deferred, consumer.deferred = consumer.deferred, []
             frame = await in_sync_thread(page.changed)(deferred)
             if frame:
-                consumer.outbox.push(frame)
+                consumer.outbox.push(frame, BROADCAST)
     await consumer._follow_topics()
     return True
 
@@ -103,7 +107,7 @@ async def _run(consumer: LiveConsumer, page: Page) -> None:
     try:
         while (every := interval(page)) is not None:
             await asyncio.sleep(every)
-            if not await run_turn(consumer, page, lambda: tick(page, time.monotonic(), due)):
+            if not await run_turn(consumer, page, lambda: tick(page, time.monotonic(), due), TICK):
                 return
             if page._timers:
                 _arm(consumer, page)

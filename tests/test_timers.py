@@ -8,7 +8,7 @@ import pytest
 from django.test import override_settings
 from django_components import register
 
-from liveview import LiveComponent, event
+from liveview import LiveComponent, event, metrics
 from liveview.notify import listens
 from liveview.page import Page
 from liveview.publish import apublish
@@ -110,6 +110,16 @@ async def test_a_timer_set_by_an_event_runs_once_and_is_sent() -> None:
     await comm.send_json_to({"lv": "lv-1", "event": "show", "text": "Saved"})
     assert "<p>Saved</p>" in await comm.receive_from()
     assert "<p></p>" in await comm.receive_from()  # the timer's turn
+    await comm.disconnect()
+
+
+async def test_a_timers_frame_is_counted_under_its_method() -> None:
+    metrics.reset()
+    comm, _ = await connect(("test_timer_toast", "lv-1", {}))
+    await comm.send_json_to({"lv": "lv-1", "event": "show", "text": "Saved"})
+    await comm.receive_from()
+    await comm.receive_from()  # the timer's turn
+    assert ("Toast", "after:hide") in metrics.metrics.bytes_by_event
     await comm.disconnect()
 
 
