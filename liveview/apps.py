@@ -22,7 +22,10 @@ class LiveViewConfig(AppConfig):
 
         got_request_exception.connect(hint_not_registered, dispatch_uid="liveview.registration")
 
-        from liveview import progress  # noqa: F401  (registers the "job_progress" component)
+        from liveview import (
+            live_messages,  # noqa: F401  (registers "liveview.messages")
+            progress,  # noqa: F401  (registers the "job_progress" component)
+        )
         from liveview.hub import topic_joined_hooks
         from liveview.job_watch import topic_joined
 
