@@ -21,7 +21,7 @@
 set -euo pipefail
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
-ROOT=${LIVEVIEW_COMPAT_ROOT:-${XDG_CACHE_HOME:-$HOME/.cache}/liveview/trixie}
+ROOT=$(realpath -m "${LIVEVIEW_COMPAT_ROOT:-${XDG_CACHE_HOME:-$HOME/.cache}/liveview/trixie}")
 SUITE=trixie
 DJANGO=${LIVEVIEW_COMPAT_DJANGO:-Django>=6,<7}
 MARKERS=${LIVEVIEW_COMPAT_MARKERS:-not slow}
@@ -31,6 +31,11 @@ PACKAGES="python3 python3-venv ca-certificates curl redis-server chromium fonts-
 VENV=/opt/venv
 ROOT_STAMP=$ROOT/.liveview-root
 VENV_STAMP=$ROOT$VENV/.liveview-venv
+
+if [ "$ROOT" = / ] || [ "$ROOT" = "$REPO" ]; then
+  echo "test-compat: LIVEVIEW_COMPAT_ROOT=$ROOT cannot hold the root" >&2
+  exit 2
+fi
 
 if [ "$(id -u)" != 0 ]; then
   exec sudo --preserve-env=LIVEVIEW_COMPAT_ROOT,LIVEVIEW_COMPAT_MIRROR,LIVEVIEW_COMPAT_DJANGO,LIVEVIEW_COMPAT_MARKERS \
@@ -46,12 +51,14 @@ mirror() {
     return
   fi
   local codename uri
-  codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
+  # Only a Debian host's mirror carries Debian 13.
+  codename=$(. /etc/os-release && [ "${ID:-}" = debian ] && echo "${VERSION_CODENAME:-}") || true
   # The URI apt fetches this release's own suite from (not -updates, not -security).
   uri=$(apt-get indextargets --format '$(RELEASE) $(REPO_URI)' 'Identifier: Packages' 2>/dev/null \
     | awk -v suite="$codename" '$1 == suite { print $2; exit }')
   if [ -z "$uri" ]; then
-    echo "test-compat: no Debian mirror found in apt's sources; set LIVEVIEW_COMPAT_MIRROR" >&2
+    echo "test-compat: no Debian mirror in apt's sources; set LIVEVIEW_COMPAT_MIRROR" \
+      "(e.g. http://deb.debian.org/debian)" >&2
     exit 2
   fi
   echo "$uri"
@@ -110,7 +117,9 @@ mount_all() {
     -o "lowerdir=$REPO,upperdir=$ROOT/mnt/upper,workdir=$ROOT/mnt/work" "$ROOT/src"
   # The host's name servers and trusted certificates (a proxy's own CA included) for pip.
   cp /etc/resolv.conf "$ROOT/etc/resolv.conf"
-  mount --bind /etc/ssl/certs/ca-certificates.crt "$ROOT/etc/ssl/certs/ca-certificates.crt"
+  if [ -f /etc/ssl/certs/ca-certificates.crt ]; then
+    mount --bind /etc/ssl/certs/ca-certificates.crt "$ROOT/etc/ssl/certs/ca-certificates.crt"
+  fi
 }
 
 in_root() {
