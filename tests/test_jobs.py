@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from importlib.util import find_spec
 from types import SimpleNamespace
 
 import pytest
@@ -19,6 +20,12 @@ from liveview.models import Job
 from tests import jobs
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+# The immediate backend of the Tasks API liveview uses: django.tasks' on Django 6, the backport's
+# on 5.2 (as liveview.jobs chooses).
+IMMEDIATE = (
+    "django.tasks" if find_spec("django.tasks") else "django_tasks"
+) + ".backends.immediate.ImmediateBackend"
 
 
 @pytest.fixture(autouse=True)
@@ -203,7 +210,7 @@ def test_start_enqueues_with_the_job_row_on_the_database_backend() -> None:
 def test_start_on_another_backend_enqueues_only_once_the_transaction_commits(
     settings: Settings,
 ) -> None:
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.TASKS = {"default": {"BACKEND": IMMEDIATE}}
     with transaction.atomic():
         started = jobs.add.start(a=1, b=2)
         assert jobs.CALLS == []
@@ -214,7 +221,7 @@ def test_start_on_another_backend_enqueues_only_once_the_transaction_commits(
 def test_start_on_another_backend_enqueues_nothing_when_the_transaction_rolls_back(
     settings: Settings,
 ) -> None:
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.TASKS = {"default": {"BACKEND": IMMEDIATE}}
     with pytest.raises(RuntimeError), transaction.atomic():
         jobs.add.start(a=1, b=2)
         raise RuntimeError("the view failed after starting the job")
