@@ -60,7 +60,7 @@ test-fast: setup htmx
 ## make test-compat: the suite but tests/scale on Debian 13's Python 3.13 and Django 6.x, in a debootstrap root
 ## built once into ~/.cache/liveview/trixie (LIVEVIEW_COMPAT_ROOT; root or sudo); see .ci/compat.sh
 .PHONY: test-compat
-test-compat:
+test-compat: htmx
 	.ci/compat.sh
 
 lint: setup

@@ -25,6 +25,7 @@ ROOT=$(realpath -m "${LIVEVIEW_COMPAT_ROOT:-${XDG_CACHE_HOME:-$HOME/.cache}/live
 SUITE=trixie
 DJANGO=${LIVEVIEW_COMPAT_DJANGO:-Django>=6,<7}
 MARKERS=${LIVEVIEW_COMPAT_MARKERS:-not slow}
+HTMX_CACHE=$(realpath -m "${LIVEVIEW_HTMX_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/liveview/htmx}")
 # What the tests need besides Python: redis-server (the hub on Redis), curl (the README's curl
 # samples), Chromium (the browser tests), certificates for pip.
 PACKAGES="python3 python3-venv ca-certificates curl redis-server chromium fonts-dejavu-core"
@@ -38,8 +39,8 @@ if [ "$ROOT" = / ] || [ "$ROOT" = "$REPO" ]; then
 fi
 
 if [ "$(id -u)" != 0 ]; then
-  exec sudo --preserve-env=LIVEVIEW_COMPAT_ROOT,LIVEVIEW_COMPAT_MIRROR,LIVEVIEW_COMPAT_DJANGO,LIVEVIEW_COMPAT_MARKERS \
-    LIVEVIEW_COMPAT_ROOT="$ROOT" "$0" "$@"
+  exec sudo --preserve-env=LIVEVIEW_COMPAT_ROOT,LIVEVIEW_COMPAT_MIRROR,LIVEVIEW_COMPAT_DJANGO,LIVEVIEW_COMPAT_MARKERS,LIVEVIEW_HTMX_CACHE \
+    LIVEVIEW_COMPAT_ROOT="$ROOT" LIVEVIEW_HTMX_CACHE="$HTMX_CACHE" "$0" "$@"
 fi
 
 say() { printf 'test-compat: %s\n' "$*"; }
@@ -115,6 +116,9 @@ mount_all() {
   mkdir -p "$ROOT/mnt/upper" "$ROOT/mnt/work" "$ROOT/src"
   mount -t overlay overlay \
     -o "lowerdir=$REPO,upperdir=$ROOT/mnt/upper,workdir=$ROOT/mnt/work" "$ROOT/src"
+  # htmx 4.0.x as `make htmx` fetched it, for the browser tests' third dialect (read-only).
+  mkdir -p "$ROOT/htmx-cache"
+  mount --bind -o ro "$HTMX_CACHE" "$ROOT/htmx-cache"
   # The host's name servers and trusted certificates (a proxy's own CA included) for pip.
   cp /etc/resolv.conf "$ROOT/etc/resolv.conf"
   if [ -f /etc/ssl/certs/ca-certificates.crt ]; then
@@ -126,7 +130,8 @@ in_root() {
   chroot "$ROOT" /usr/bin/env -i HOME=/root LANG=C.UTF-8 \
     PATH=$VENV/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
     SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt PIP_CERT=/etc/ssl/certs/ca-certificates.crt \
-    PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore "$@"
+    PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore \
+    LIVEVIEW_HTMX_CACHE=/htmx-cache "$@"
 }
 
 build_venv() {
