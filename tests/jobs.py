@@ -9,9 +9,25 @@ from typing import Any
 
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.signals import connection_created
+from django_tasks_db.management.commands.db_worker import Worker
 
 from liveview.jobs import Progress, job
 from liveview.models import Job
+
+
+def db_worker() -> Worker:
+    """django-tasks' database worker, taking every queued task at once, in this process."""
+    return Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test-worker",
+        excluded_queue_names=[],
+    )
+
 
 #: What the jobs below did, in order: a job that never ran leaves nothing here.
 CALLS: list[str] = []

@@ -10,7 +10,6 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 from pytest_django.fixtures import Settings
 
@@ -35,16 +34,7 @@ def _calls() -> None:
 
 def work() -> None:
     """Run django-tasks' database worker until the queue is empty."""
-    Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test-worker",
-        excluded_queue_names=[],
-    ).run()
+    jobs.db_worker().run()
 
 
 def test_a_started_job_waits_in_the_queue_for_the_worker() -> None:
