@@ -115,7 +115,7 @@ async def test_socket_mount_without_the_permission_closes_4406_before_anything_r
 
 
 def test_access_denied_has_its_own_close_code_not_the_tokens() -> None:
-    assert CloseCode.ACCESS_DENIED != CloseCode.TOKEN_FORBIDDEN
+    assert int(CloseCode.ACCESS_DENIED) != int(CloseCode.TOKEN_FORBIDDEN)
     assert CloseCode(CloseCode.ACCESS_DENIED).name == "ACCESS_DENIED"  # not an alias
 
 
