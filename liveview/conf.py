@@ -129,7 +129,7 @@ def layer_in_memory(layer: object) -> bool:
     `layer` is a layer object or a BACKEND path from settings; None (no layer) is not one.
     """
     if isinstance(layer, str):
-        return layer.rpartition(".")[2] == InMemoryChannelLayer.__name__
+        return layer.rpartition(".")[2] == str(InMemoryChannelLayer.__name__)
     return bool(isinstance(layer, InMemoryChannelLayer))  # channels is untyped
 
 
