@@ -56,7 +56,11 @@ def targets(module: str, node: ast.Import | ast.ImportFrom) -> set[str]:
                 package = package[:-1]
             package = package[: len(package) - (node.level - 1)]
             base = ".".join([*package, *([node.module] if node.module else [])])
-        names = [base, *(f"{base}.{alias.name}" for alias in node.names)]
+        # `from package import name`: the submodule when there is one, else the package.
+        names = [
+            f"{base}.{alias.name}" if f"{base}.{alias.name}" in MODULES else base
+            for alias in node.names
+        ]
     found = set()
     for name in names:
         while name and name not in MODULES:
@@ -111,10 +115,19 @@ def test_the_cycle_finder_finds_a_cycle() -> None:
 
 
 def test_relative_and_package_imports_resolve_to_modules() -> None:
-    tree = ast.parse("from . import blocks\nfrom liveview import conf\nimport liveview.hub\n")
+    tree = ast.parse(
+        "from . import blocks\nfrom liveview import conf\nimport liveview.hub\n"
+        "from ..events import event\nfrom liveview import LiveComponent\n"
+    )
     nodes = list(top_level_imports(tree))
     found = set().union(*(targets("liveview.data.chart", node) for node in nodes))
-    assert found >= {"liveview.data.blocks", "liveview.conf", "liveview.hub"}
+    assert found == {
+        "liveview.data.blocks",
+        "liveview.conf",
+        "liveview.hub",
+        "liveview.events",
+        "liveview",
+    }
 
 
 def test_no_module_connects_a_signal_when_imported() -> None:
