@@ -9,12 +9,14 @@ class LiveViewConfig(AppConfig):
 
     def ready(self) -> None:
         from liveview import (
+            authz,
             checks,  # noqa: F401  (registers the system checks)
             inspector,  # noqa: F401  (registers the inspector component)
+            resources,
         )
-        from liveview.authz import connect_signals
 
-        connect_signals()
+        authz.connect_signals()
+        resources.connect_signals()
 
         from django.core.signals import got_request_exception
 

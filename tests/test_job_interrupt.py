@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 from django_tasks_db.models import DBTaskResult
 
-from liveview.jobs import Progress, interrupt_claimed_by, job
+from liveview.jobs import ProgressReporter, interrupt_claimed_by, job
 from liveview.models import Job
 from tests import jobs
 
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @job
-def stopped_halfway(progress: Progress) -> str:
+def stopped_halfway(progress: ProgressReporter) -> str:
     progress(0.5, "halfway")
     signal.raise_signal(signal.SIGTERM)  # systemd, Docker, Kubernetes: a deploy
     return "finished anyway"

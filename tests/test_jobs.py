@@ -14,7 +14,7 @@ from django_tasks_db.models import DBTaskResult
 from pytest_django.fixtures import Settings
 
 import liveview.jobs
-from liveview.jobs import Progress, function_named, run_job
+from liveview.jobs import ProgressReporter, function_named, run_job
 from liveview.models import Job
 from tests import jobs
 
@@ -107,7 +107,7 @@ def test_progress_writes_at_most_once_per_interval(monkeypatch: pytest.MonkeyPat
     now = [0.0]
     monkeypatch.setattr(liveview.jobs, "time", SimpleNamespace(monotonic=lambda: now[0]))
     row = Job.objects.create(name=jobs.flood.name, status=Job.Status.RUNNING)
-    progress = Progress(row.pk, interval=0.25)
+    progress = ProgressReporter(row.pk, interval=0.25)
     written_at = []
     with CaptureQueriesContext(connection) as queries:
         for call in range(100):
@@ -136,9 +136,9 @@ def test_the_final_state_arrives_however_fast_the_job_reports(settings: Settings
 def test_progress_refuses_a_fraction_that_is_not_a_number() -> None:
     row = Job.objects.create(name=jobs.flood.name, status=Job.Status.RUNNING)
     with pytest.raises(TypeError):
-        Progress(row.pk)("half")  # type: ignore[arg-type]
+        ProgressReporter(row.pk)("half")  # type: ignore[arg-type]
     with pytest.raises(ValueError):
-        Progress(row.pk)(float("nan"))
+        ProgressReporter(row.pk)(float("nan"))
 
 
 def test_an_unknown_job_name_fails_the_job(caplog: pytest.LogCaptureFixture) -> None:
@@ -217,3 +217,13 @@ def test_start_on_another_backend_enqueues_nothing_when_the_transaction_rolls_ba
         raise RuntimeError("the view failed after starting the job")
     assert jobs.CALLS == []
     assert not Job.objects.exists()
+
+
+def test_the_old_name_of_the_progress_callback_still_imports_with_a_warning() -> None:
+    from liveview import jobs
+
+    with pytest.warns(DeprecationWarning, match="ProgressReporter"):
+        old = jobs.Progress
+    assert old is jobs.ProgressReporter
+    with pytest.raises(AttributeError):
+        _ = jobs.NoSuchName
