@@ -154,3 +154,36 @@ def test_names_are_shown_to_users_only_and_sorted() -> None:
     ]
     assert Presence.of(viewers, show_names=True) == Presence(3, 1, ("Alice", "bob"))
     assert Presence.of(viewers, show_names=False) == Presence(3, 1, ())
+
+
+@register("test_presence_shared")
+class SharedViewers(LiveComponent):
+    """Declares itself viewer-independent, yet shows names: never rendered once for all."""
+
+    template = "<p>{{ viewers }}</p>"
+    viewer_independent = True
+
+    def subscriptions(self) -> list[Subscription]:
+        return [presence_of("/things/shared")]
+
+    def extra_context(self) -> dict[str, Presence]:
+        return {"viewers": self.live.present("/things/shared")}
+
+
+@pytest.mark.django_db
+def test_a_guest_never_gets_the_names_a_user_sees_through_a_shared_render() -> None:
+    from django.contrib.auth.models import AnonymousUser
+
+    from liveview.fanout import render_batch
+
+    alice = User.objects.create_user("alice")
+    mine, guests = Page(user=alice, connected=True), Page(user=AnonymousUser(), connected=True)
+    for page in (mine, guests):
+        page.mount("test_presence_shared", "lv-1", {})
+        page.render_all()
+    uri = presence_of("/things/shared")
+    change = ResourceChanged("PUT", uri, uri, None)
+    mine.components["lv-1"]._lv_html = "stale"  # so this broadcast renders it afresh
+    frames = render_batch([(mine, [change]), (guests, [change])])
+    assert frames[0] is not None and "alice" in frames[0]
+    assert frames[1] is None or "alice" not in frames[1]
