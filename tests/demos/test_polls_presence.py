@@ -8,9 +8,12 @@ from __future__ import annotations
 import pytest
 from asgiref.sync import sync_to_async
 from django.contrib.auth.models import User
+from django.http import HttpRequest, HttpResponse
+from django.template import Engine, RequestContext
+from django.urls import path
 from django_components import register
 
-from liveview import LiveComponent
+from liveview import LiveComponent, event
 from liveview.page import Page
 from liveview.presence import Presence, PresenceError, Viewer, presence_of
 from liveview.resources import ResourceChanged, Subscription
@@ -187,3 +190,43 @@ def test_a_guest_never_gets_the_names_a_user_sees_through_a_shared_render() -> N
     frames = render_batch([(mine, [change]), (guests, [change])])
     assert frames[0] is not None and "alice" in frames[0]
     assert frames[1] is None or "alice" not in frames[1]
+
+
+@register("test_presence_toggle")
+class Toggle(LiveComponent):
+    """Counted among /things/toggle's viewers until its user clicks "Stop"."""
+
+    template = """{% load liveview %}{% if watching %}<p class="viewers">{{ viewers }}</p>
+<button type="button" {% live "stop" %}>Stop</button>{% endif %}"""
+    watching: bool = True
+
+    def subscriptions(self) -> list[Subscription]:
+        return [presence_of("/things/toggle")] if self.watching else []
+
+    def extra_context(self) -> dict[str, Presence]:
+        return {"viewers": self.live.present("/things/toggle")} if self.watching else {}
+
+    @event
+    def stop(self) -> None:
+        self.watching = False
+
+
+def toggle_page(request: HttpRequest) -> HttpResponse:
+    text = '{% load liveview %}{% component "test_presence_toggle" / %}{% liveview_scripts %}'
+    return HttpResponse(Engine.get_default().from_string(text).render(RequestContext(request)))
+
+
+urlpatterns = [path("toggle/", toggle_page)]
+
+
+@pytest.mark.urls(__name__)
+async def test_a_page_that_stops_showing_presence_leaves_while_still_open(
+    live_client: LiveClient,
+) -> None:
+    first = await live_client.open("/toggle/")
+    async with LiveClient() as other:
+        second = await other.open("/toggle/")
+        await viewers_become(first, "2 people")
+        await second.click(text="Stop")
+        await viewers_become(first, "1 person")
+        assert second.close_code is None  # still open: it left the topic, not the page
