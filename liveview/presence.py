@@ -394,8 +394,12 @@ async def leave(consumer: LiveConsumer) -> None:
 async def reload_before_delivery(changes: list[ResourceChanged]) -> None:
     """The hub's hook: read the viewers of the topics a batch announces before pages render."""
     topics = {c.uri[len(PREFIX) :] for c in changes if is_presence(c)}
-    if topics:
+    if not topics:
+        return
+    try:
         await registry().reload(topics)
+    except Exception:  # never the hub's delivery task: pages render what was read last
+        logger.exception("liveview: reading who is viewing failed")
 
 
 def present(page: Page, target: Subscription) -> Presence:
