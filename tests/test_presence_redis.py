@@ -13,8 +13,8 @@ import pytest
 from redis.asyncio import Redis
 
 from bench.redis_server import RedisServer
-from liveview import presence
-from liveview.presence import RedisRegistry, Viewer
+from liveview import presence, presence_registry
+from liveview.presence_registry import RedisRegistry, Viewer
 from liveview.testing import LiveClient
 from project.polls.models import Choice, Poll
 
@@ -92,7 +92,9 @@ async def test_a_killed_process_viewers_expire_within_the_ttl(client: Redis) -> 
     assert await alive.refresh() == [TOPIC]
     assert alive.viewers(TOPIC) == [BOB]
     assert announced == [TOPIC]  # every page showing it re-renders
-    assert await client.zcard(presence._key(TOPIC)) == 1  # the ghost is gone from Redis too
+    assert (
+        await client.zcard(presence_registry._key(TOPIC)) == 1
+    )  # the ghost is gone from Redis too
 
 
 async def test_a_live_process_keeps_its_viewers_past_the_ttl(client: Redis) -> None:
@@ -163,7 +165,9 @@ async def test_a_page_sees_a_viewer_of_another_process_come_and_go(
 ) -> None:
     """Another process's join reaches this one as a published change; this process reads the
     viewers again before its pages render (the hub's before-delivery hook)."""
-    monkeypatch.setattr(presence, "REFRESH_INTERVAL", 3600.0)  # no refresh comes to the rescue
+    monkeypatch.setattr(
+        presence_registry, "REFRESH_INTERVAL", 3600.0
+    )  # no refresh comes to the rescue
     settings.CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
@@ -172,7 +176,7 @@ async def test_a_page_sees_a_viewer_of_another_process_come_and_go(
     }
     poll = await Poll.objects.acreate(question="Lunch?")
     await Choice.objects.acreate(poll=poll, text="Pizza")
-    elsewhere = RedisRegistry(client, ttl=TTL, interval=None)  # announces on the layer
+    elsewhere = RedisRegistry(client, ttl=TTL, interval=None, announce=presence.announce)
     async with LiveClient() as browser:
         page = await browser.open(f"/polls/{poll.pk}/")
         await elsewhere.join("page-x", BOB, [f"/polls/{poll.pk}"])

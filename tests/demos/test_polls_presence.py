@@ -15,7 +15,8 @@ from django_components import register
 
 from liveview import LiveComponent, event
 from liveview.page import Page
-from liveview.presence import Presence, PresenceError, Viewer, presence_of
+from liveview.presence import Presence, PresenceError, presence_of
+from liveview.presence_registry import Viewer
 from liveview.resources import ResourceChanged, Subscription
 from liveview.testing import LiveClient
 from liveview.testing.page import LivePage
