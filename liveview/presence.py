@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 from liveview import presence_registry
 from liveview.presence_registry import LocalRegistry, RedisRegistry, Viewer
@@ -108,15 +109,26 @@ def registry() -> Registry:
         from channels_redis.utils import create_pool
         from redis.asyncio import Redis
 
-        ttl = float(getattr(settings, "LIVEVIEW_PRESENCE_TTL", presence_registry.TTL))
         found = _redis[loop] = RedisRegistry(
             Redis(connection_pool=create_pool(host)),
-            ttl=ttl,
+            ttl=presence_ttl(),
             interval=presence_registry.REFRESH_INTERVAL,
             announce=announce,
         )
     _current = found
     return found
+
+
+def presence_ttl() -> float:
+    """``LIVEVIEW_PRESENCE_TTL``: seconds, more than two refreshes, so one late refresh never
+    drops a viewer who is still there."""
+    ttl = getattr(settings, "LIVEVIEW_PRESENCE_TTL", presence_registry.TTL)
+    least = 2 * presence_registry.REFRESH_INTERVAL
+    if isinstance(ttl, bool) or not isinstance(ttl, int | float) or not ttl > least:
+        raise ImproperlyConfigured(
+            f"LIVEVIEW_PRESENCE_TTL is a number of seconds above {least:g}, not {ttl!r}"
+        )
+    return float(ttl)
 
 
 def _redis_host() -> dict[str, Any] | None:

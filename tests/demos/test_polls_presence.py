@@ -5,9 +5,12 @@ Several processes on Redis, and expiry after a kill: tests/test_presence_redis.p
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from asgiref.sync import sync_to_async
 from django.contrib.auth.models import User
+from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse
 from django.template import Engine, RequestContext
 from django.urls import path
@@ -15,7 +18,7 @@ from django_components import register
 
 from liveview import LiveComponent, event
 from liveview.page import Page
-from liveview.presence import Presence, PresenceError, presence_of
+from liveview.presence import Presence, PresenceError, presence_of, presence_ttl
 from liveview.presence_registry import Viewer
 from liveview.resources import ResourceChanged, Subscription
 from liveview.testing import LiveClient
@@ -231,3 +234,14 @@ async def test_a_page_that_stops_showing_presence_leaves_while_still_open(
         await second.click(text="Stop")
         await viewers_become(first, "1 person")
         assert second.close_code is None  # still open: it left the topic, not the page
+
+
+@pytest.mark.parametrize("ttl", [2, 0, -1, "5", True, float("nan")])
+def test_a_bad_presence_ttl_is_a_clear_error(settings: Any, ttl: object) -> None:
+    settings.LIVEVIEW_PRESENCE_TTL = ttl
+    with pytest.raises(ImproperlyConfigured, match="LIVEVIEW_PRESENCE_TTL is a number"):
+        presence_ttl()
+
+
+def test_the_presence_ttl_defaults_to_five_seconds() -> None:
+    assert presence_ttl() == 5.0
