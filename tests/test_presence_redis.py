@@ -165,9 +165,9 @@ async def test_a_page_sees_a_viewer_of_another_process_come_and_go(
 ) -> None:
     """Another process's join reaches this one as a published change; this process reads the
     viewers again before its pages render (the hub's before-delivery hook)."""
-    monkeypatch.setattr(
-        presence_registry, "REFRESH_INTERVAL", 3600.0
-    )  # no refresh comes to the rescue
+    # No refresh comes to the rescue: only the announcement can bring the news.
+    monkeypatch.setattr(presence_registry, "REFRESH_INTERVAL", 3600.0)
+    settings.LIVEVIEW_PRESENCE_TTL = 3 * 3600.0
     settings.CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
