@@ -33,3 +33,9 @@ class LiveViewConfig(AppConfig):
 
         if topic_joined not in topic_joined_hooks:
             topic_joined_hooks.append(topic_joined)
+
+        from liveview.hub import before_delivery_hooks
+        from liveview.presence import reload_before_delivery
+
+        if reload_before_delivery not in before_delivery_hooks:
+            before_delivery_hooks.append(reload_before_delivery)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from liveview.component import LiveComponent
 from liveview.metrics import failed
+from liveview.presence import is_presence
 from liveview.resources import ResourceChanged
 
 _PENDING_LIMIT = 256
@@ -15,6 +16,8 @@ def apply_changes(comp: LiveComponent, changes: list[ResourceChanged]) -> Except
     for change in changes:
         if failure is not None:
             break
+        if is_presence(change):
+            continue  # who is viewing changed, not the data: re-rendering shows it
         try:
             comp.resource_changed(change)
         except Exception as exc:

@@ -22,7 +22,7 @@ from django.middleware.csrf import (  # type: ignore[attr-defined]
     get_token,
 )
 
-from liveview import conf, metrics, ticks
+from liveview import conf, metrics, presence, ticks
 from liveview.authz import AccessDenied, access_changed_for, control_topics, split_control
 from liveview.component import UnknownComponent
 from liveview.fanout import frames_for
@@ -213,6 +213,7 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         _open.discard(self)
         self.outbox.cancel()
         ticks.stop(self)
+        await presence.leave(self)
         if self.opened is not None:
             metrics.connection_closed(code, self.opened)
             self.opened = None
@@ -269,7 +270,9 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             self.hub = hub(_deliver)
             if self.hub is None:
                 return set()
-        return await self.hub.set_topics(self, page.topics() | self.control_topics)
+        joined = await self.hub.set_topics(self, page.topics() | self.control_topics)
+        await presence.follow(self)  # after subscribing: its own join announcement reaches it
+        return joined
 
     async def access_changed(self, changes: list[ResourceChanged]) -> None:
         """The user logged out, or their permissions changed: close if the page is not theirs."""

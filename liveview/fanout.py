@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from liveview import notify
+from liveview import notify, presence
 from liveview.resources import ResourceChanged
 
 if TYPE_CHECKING:
@@ -22,6 +22,8 @@ def share_key(comp: LiveComponent) -> ShareKey | None:
         return None
     if comp._lv_children or comp._lv_error is not None:
         return None
+    if any(t.startswith(presence.PREFIX) for t in comp._lv_topics):
+        return None  # who is viewing shows names to some viewers only
     cached: ShareKey | None = comp.__dict__.get("_lv_share_key")
     if cached is None:
         kwargs = comp._lv_page.mount_args[comp._lv_id].kwargs

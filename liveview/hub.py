@@ -36,6 +36,8 @@ Deliver = Callable[[dict[Any, list[ResourceChanged]]], Awaitable[None]]
 #: Called on the hub's loop with each topic this process starts following (the jobs watcher
 #: starts this way, see job_watch.py).
 topic_joined_hooks: list[Callable[[str], None]] = []
+#: Awaited with each batch of changes before it is delivered (presence.py reads the viewers).
+before_delivery_hooks: list[Callable[[list[ResourceChanged]], Awaitable[None]]] = []
 
 _hubs: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Hub] = weakref.WeakKeyDictionary()
 
@@ -218,6 +220,8 @@ class Hub:
             changes = [await self._queue.get()]
             while not self._queue.empty():
                 changes.append(self._queue.get_nowait())
+            for hook in before_delivery_hooks:
+                await hook(changes)
             targets: dict[Any, list[ResourceChanged]] = {}
             for change in changes:
                 for topic in change.topics():

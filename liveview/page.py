@@ -15,7 +15,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ImproperlyConfigured
 
-from liveview import flash, notify
+from liveview import flash, notify, presence
 from liveview.authz import AccessDenied, allowed, check_component
 from liveview.changes import apply_changes, catch_up, defer
 from liveview.component import LiveComponent, component_class
@@ -26,7 +26,7 @@ from liveview.notify import Mailbox
 from liveview.publish import turn
 from liveview.redirects import safe_redirect
 from liveview.render import error_banner, redirect_element, render_inner, wrap
-from liveview.resources import ResourceChanged, topics_of
+from liveview.resources import ResourceChanged, Subscription, topics_of
 from liveview.timers import Timer, schedule
 from liveview.token import Binding, ComponentSpec, PageToken, TokenSigningError
 
@@ -354,6 +354,11 @@ class Page:
         """Show `text` to this page's user in ``{% live_messages %}`` (Django's message levels
         and tags); when the turn ends with `redirect`, the next page shows it instead."""
         flash.flash(self, text, level, extra_tags)
+
+    def present(self, target: Subscription) -> presence.Presence:
+        """Who is viewing `target` (listed as `presence_of(target)` in a subscriptions()):
+        this page's viewer included; names only when this page's user is logged in."""
+        return presence.present(self, target)
 
     # -- access -----------------------------------------------------------------------------
 

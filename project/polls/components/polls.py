@@ -1,4 +1,5 @@
-"""The polls demo's live components: the list, a poll's results, its vote form and its editor.
+"""The polls demo's live components: the list, a poll's results, who is viewing it, its vote
+form and its editor.
 
 A vote tells the results next to it which row is this visitor's (`notify`/`@listens`) and
 flashes "Vote counted" (`{% live_messages %}` on the page dismisses it after a few seconds).
@@ -13,6 +14,7 @@ from django_components import register
 from liveview import LiveComponent, event
 from liveview.editor import ResourceEditor
 from liveview.notify import listens
+from liveview.presence import Presence, presence_of
 from liveview.resources import Subscription
 from project.polls.forms import PollForm
 from project.polls.models import Choice, Poll, vote
@@ -67,6 +69,26 @@ class PollResults(LiveComponent):
         """The vote form next to it says which choice this visitor picked: mark that row."""
         if poll_id == self.poll_id:
             self.mine = choice
+
+
+@register("poll_viewers")
+class PollViewers(LiveComponent):
+    """Who has this poll open, live: names for a logged-in visitor, a count for a guest."""
+
+    template_name = "polls/poll_viewers.html"
+
+    def mount(self, poll_id: int) -> None:
+        self.poll_id = poll_id
+
+    @property
+    def topic(self) -> str:
+        return f"{Poll.resource_collection}{self.poll_id}"
+
+    def subscriptions(self) -> list[Subscription]:
+        return [presence_of(self.topic)]
+
+    def extra_context(self) -> dict[str, Presence]:
+        return {"viewers": self.live.present(self.topic)}
 
 
 @register("poll_vote")
