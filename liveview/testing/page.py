@@ -140,14 +140,35 @@ class LivePage:
 
     # -- acting as a user --------------------------------------------------------------------
 
-    async def click(self, selector: str | None = None, *, text: str | None = None) -> None:
-        """Click the first element matching `selector` and/or showing exactly `text`."""
+    async def click(
+        self, selector: str | None = None, *, text: str | None = None, confirm: bool | None = None
+    ) -> None:
+        """Click the first element matching `selector` and/or showing exactly `text`.
+
+        A binding with `hx-confirm` asks first: `confirm=True` answers OK, `confirm=False`
+        Cancel (nothing is sent); without an answer the click is an error, as a test that
+        forgot the dialog would otherwise pass for a user who never saw it."""
         if selector is None and text is None:
             raise LiveTestError("click() needs a CSS selector, a text, or both")
         element = self._doc.by_text(selector, text)
         control = element if element.name in _DISABLEABLE else element.find_parent(_DISABLEABLE)
         if control is not None and is_disabled(control):
             raise LiveTestError(f"{_describe(control)} is disabled: a click on it does nothing")
+        question = next(
+            (
+                attr(b, "hx-confirm")
+                for b in bound_ancestors(element, self.dialect)
+                if attr(b, "hx-confirm")
+            ),
+            None,
+        )
+        if question is not None and confirm is None:
+            raise LiveTestError(
+                f"{_describe(element)} asks {question!r} first: pass confirm=True (OK) or "
+                "confirm=False (Cancel)"
+            )
+        if question is not None and not confirm:
+            return  # Cancel: the glue drops the event
         self._doc.focus(element)  # focus leaves any field being typed in
         if await self._click(element):
             return

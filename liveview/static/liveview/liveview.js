@@ -131,6 +131,14 @@
   });
   on(B.open, function () { b.setAttribute("data-lv-socket", "open"); });
   on(B.beforeConnect, function (e) { if (fatal) e.detail.connection.cancelled = true; });
+  // hx-confirm on a bound element ({% live ... confirm= %}): neither ws extension asks, so the
+  // glue does, before the event leaves; "Cancel" drops it. An already refused send never asks.
+  on(B.beforeSend, function (e) {
+    var q = e.target.getAttribute && e.target.getAttribute("hx-confirm");
+    if (!q || e.defaultPrevented || (e.detail && e.detail.cancelled) || window.confirm(q)) return;
+    e.preventDefault();
+    if (e.detail) e.detail.cancelled = true;
+  });
   if (B.ext) b.setAttribute("hx-ext", ((b.getAttribute("hx-ext") || "") + "," + B.ext).replace(/^,/, ""));
   b.setAttribute(B.connect, d.url);
   // htmx 2 processes <body> itself once the document is loaded; htmx 4 may have already.
