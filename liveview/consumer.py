@@ -151,6 +151,10 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         _open.add(self)
         # The epoch: events made before this render arrived are stale (see `receive`).
         await self.send(text_data=frame + epoch_element(page.key))
+        if any(c._lv_lazy for c in page.components.values()):  # after the page is live
+            async with self.lock:
+                lazy = await in_sync_thread(page.mount_lazy)()
+            self.outbox.push(lazy)
         joined = await self._follow_topics()
         await self._catch_up(seen, joined)
         ticks.start(self)
