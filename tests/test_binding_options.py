@@ -33,7 +33,8 @@ class Rows(LiveComponent):
         "<button type='button' {% live 'cancel' only=True %}>Cancel</button>"
         "<button type='button' {% live 'cancel' %}>Cancel (form)</button>"
         "<button type='button' {% live 'pick' only=True row='b' %}>Pick</button></form>"
-        "<p class='said'>{{ said }}</p>"
+        "<form class='wipe' {% live 'wipe' confirm='Wipe every row?' %}><button>Wipe</button>"
+        "</form><p class='said'>{{ said }}</p>"
     )
     rows: list[str] = ["a", "b"]
     said: str = ""
@@ -45,6 +46,10 @@ class Rows(LiveComponent):
     @event
     def save(self, description: str, type: str) -> None:
         self.said = f"saved {description} {type}"
+
+    @event
+    def wipe(self) -> None:
+        self.rows = []
 
     @event
     def cancel(self) -> None:
@@ -100,6 +105,16 @@ async def test_a_click_that_ignores_the_question_is_an_error(live_client: LiveCl
     page = await live_client.open("/rows/")
     with pytest.raises(LiveTestError, match="asks 'Delete this row\\?' first"):
         await page.click(text="Delete a")
+
+
+async def test_a_confirmed_form_asks_on_its_submit_button(live_client: LiveClient) -> None:
+    page = await live_client.open("/rows/")
+    with pytest.raises(LiveTestError, match="asks 'Wipe every row\\?' first"):
+        await page.submit("form.wipe")  # submit() cannot answer: click the button
+    await page.click(text="Wipe", confirm=False)
+    assert page.count("li") == 2
+    await page.click(text="Wipe", confirm=True)
+    assert page.count("li") == 0
 
 
 async def test_a_button_in_a_form_sends_the_forms_fields(live_client: LiveClient) -> None:

@@ -58,6 +58,8 @@ class LivePage:
         self.close_code: int | None = None
         #: The newest renewed page token a frame carried (a reconnect uses it).
         self._token = ""
+        #: The answer `click(confirm=)` gives a binding's hx-confirm question, while it runs.
+        self._answer: bool | None = None
 
     # -- the socket ------------------------------------------------------------------------
 
@@ -135,6 +137,15 @@ class LivePage:
     async def _fire(
         self, bound: Tag, *, submitter: Tag | None = None, source: Tag | None = None
     ) -> None:
+        question = attr(bound, "hx-confirm")
+        if question:  # the glue asks before the send (docs/events.md)
+            if self._answer is None:
+                raise LiveTestError(
+                    f"{_describe(source or bound)} asks {question!r} first: click it with "
+                    "confirm=True (OK) or confirm=False (Cancel)"
+                )
+            if not self._answer:
+                return  # Cancel: nothing is sent
         values = values_for(bound, submitter)
         await self._send(message(values, self._doc.epoch, self.frame, source or bound, self.url))
 
@@ -154,23 +165,13 @@ class LivePage:
         control = element if element.name in _DISABLEABLE else element.find_parent(_DISABLEABLE)
         if control is not None and is_disabled(control):
             raise LiveTestError(f"{_describe(control)} is disabled: a click on it does nothing")
-        question = next(
-            (
-                attr(b, "hx-confirm")
-                for b in bound_ancestors(element, self.dialect)
-                if attr(b, "hx-confirm")
-            ),
-            None,
-        )
-        if question is not None and confirm is None:
-            raise LiveTestError(
-                f"{_describe(element)} asks {question!r} first: pass confirm=True (OK) or "
-                "confirm=False (Cancel)"
-            )
-        if question is not None and not confirm:
-            return  # Cancel: the glue drops the event
         self._doc.focus(element)  # focus leaves any field being typed in
-        if await self._click(element):
+        self._answer = confirm
+        try:
+            done = await self._click(element)
+        finally:
+            self._answer = None
+        if done:
             return
         what = _describe(element)
         if element.name == "a" and element.has_attr("href"):
