@@ -132,14 +132,13 @@
   on(B.open, function () { b.setAttribute("data-lv-socket", "open"); });
   on(B.beforeConnect, function (e) { if (fatal) e.detail.connection.cancelled = true; });
   // hx-confirm on a bound element ({% live ... confirm= %}): neither ws extension asks, so the
-  // glue does, before the event leaves; "Cancel" drops it, and a submit button's click with it
-  // (htmx 2's ws extension prevents that default only after a send). A refused send never asks.
+  // glue does, before the event leaves; "Cancel" drops it (htmx has already stopped a bound
+  // submit button's own submit). A send the glue refused never asks.
   on(B.beforeSend, function (e) {
-    var q = e.target.getAttribute && e.target.getAttribute("hx-confirm"), x = e.detail || {};
-    if (!q || e.defaultPrevented || x.cancelled || window.confirm(q)) return;
+    var q = e.target.getAttribute && e.target.getAttribute("hx-confirm");
+    if (!q || e.defaultPrevented || (e.detail && e.detail.cancelled) || window.confirm(q)) return;
     e.preventDefault();
-    x.cancelled = true;
-    if (x.triggeringEvent) x.triggeringEvent.preventDefault();
+    if (e.detail) e.detail.cancelled = true;
   });
   if (B.ext) b.setAttribute("hx-ext", ((b.getAttribute("hx-ext") || "") + "," + B.ext).replace(/^,/, ""));
   b.setAttribute(B.connect, d.url);
