@@ -30,14 +30,16 @@ browser:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; \
 	fi
 
-## make services: redis-server, nginx and systemd-analyze for the several-process tests (tests/scale), from Debian
+## make services: redis-server, nginx, systemd-analyze and PostgreSQL for the several-process tests (tests/scale, tests/postgres), from Debian
 services:
 	@missing=""; \
 	command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
 	command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing="$$missing nginx"; \
 	command -v systemd-analyze >/dev/null 2>&1 || missing="$$missing systemd"; \
+	command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
+	  || missing="$$missing postgresql"; \
 	if [ -z "$$missing" ]; then \
-	  echo "redis-server, nginx, systemd-analyze: present"; \
+	  echo "redis-server, nginx, systemd-analyze, postgresql: present"; \
 	else \
 	  echo "installing Debian's$$missing"; \
 	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \

@@ -69,6 +69,7 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario("memory", "bench.memory"),
     Scenario("churn", "bench.churn"),
     Scenario("soak", "bench.soak"),
+    Scenario("redis_recovery", "bench.redis_recovery"),
     # Last: it sets the runner's Django up against its own Redis (the template still places
     # its section after the in-process fan-out).
     Scenario("redis_fanout", "bench.redis_fanout"),

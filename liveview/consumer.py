@@ -56,7 +56,7 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         self.deferred: list[ResourceChanged] = []
         self.hub: Hub | None = None
         self.rate = EventRate.from_settings()
-        self.outbox = Outbox(self._send_frame, self._too_slow)
+        self.outbox = Outbox(self._send_frame, self._too_slow, self._sent)
         self.counted: tuple[object | None, str | None] | None = None
         #: The per-user topics this socket follows besides its page's (see liveview.authz).
         self.control_topics: frozenset[str] = NO_TOPICS
@@ -150,11 +150,13 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         self.origin = page.key
         _open.add(self)
         # The epoch: events made before this render arrived are stale (see `receive`).
-        await self.send(text_data=frame + epoch_element(page.key))
+        frame += epoch_element(page.key)
+        metrics.frame_sent(page, frame, metrics.CONNECT)
+        await self.send(text_data=frame)
         if any(c._lv_lazy for c in page.components.values()):  # after the page is live
             async with self.lock:
                 lazy = await in_sync_thread(page.mount_lazy)()
-            self.outbox.push(lazy)
+            self.outbox.push(lazy, metrics.CONNECT)
         joined = await self._follow_topics()
         await self._catch_up(seen, joined)
         ticks.start(self)
@@ -182,6 +184,7 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             await self.close(code=CloseCode.BAD_MESSAGE)
             return
         async with self.lock:
+            cause = metrics.event_cause(page.components.get(message.component), message.event)
             if message.version != page.key:
                 # Made against an older render (queued while the socket was down and
                 # replayed by htmx on reconnect): refused, so nothing happens twice.
@@ -189,18 +192,18 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             else:
                 started, cid = perf_counter(), message.component
                 frame = await page.dispatch_async(cid, message.event, message.values)
-                metrics.event_handled(page.components.get(cid), message.event, started)
                 token = page.renewed_token()  # kept state (a table's sort) changed
                 if message.seq is not None or token is not None:  # seq: the glue's input
                     ack = epoch_element(page.key, ack=message.seq, token=token)  # is ours now
                     frame = (frame or "") + ack
+                metrics.event_handled(page.components.get(cid), message.event, started, frame)
             if frame:
-                self.outbox.push(frame)  # in order with broadcasts; never waits
+                self.outbox.push(frame, cause)  # in order with broadcasts; never waits
             if self.deferred:
                 deferred, self.deferred = self.deferred, []
                 frame = await in_sync_thread(page.changed)(deferred)
                 if frame:
-                    self.outbox.push(frame)
+                    self.outbox.push(frame, metrics.BROADCAST)
         await self._follow_topics()
         ticks.start(self)  # a component this event mounted may tick
 
@@ -225,6 +228,10 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
 
     async def _send_frame(self, frame: str) -> None:
         await self.send(text_data=frame)
+
+    def _sent(self, frame: str, cause: metrics.Cause) -> None:
+        if self.page is not None:
+            metrics.frame_sent(self.page, frame, cause)
 
     async def _too_slow(self) -> None:
         await self.close(code=CloseCode.TRY_AGAIN_LATER)
@@ -254,7 +261,7 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         async with self.lock:
             frame = await in_sync_thread(page.changed)(missed)
             if frame:
-                self.outbox.push(frame)
+                self.outbox.push(frame, metrics.BROADCAST)
 
     async def _follow_topics(self) -> set[str]:
         """Keep this socket subscribed to exactly what its page shows; the topics joined."""
@@ -296,7 +303,7 @@ async def _deliver(targets: dict[Any, list[ResourceChanged]]) -> None:
         frames = await in_sync_thread(frames_for)(ready) if ready else {}
         for consumer, frame in frames.items():
             if frame and consumer.page is not None:
-                consumer.outbox.push(frame)  # never waits on a slow reader
+                consumer.outbox.push(frame, metrics.BROADCAST)  # never waits on a slow reader
     finally:
         for consumer in ready:
             consumer.lock.release()

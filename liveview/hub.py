@@ -3,10 +3,13 @@
 # group_send grows quadratically on the in-memory layer; a dict lookup and a loop do not.
 # Across processes (Redis) it also watches the layer: a heartbeat through it every second; when
 # one is lost, changes may have been lost too, so once heartbeats come back every page
-# subscribed here reloads what it shows from the database.
+# subscribed here reloads what it shows from the database. A heartbeat not back yet is followed
+# by another every PROBE_INTERVAL: the first that arrives ends the wait, so recovery waits for
+# the layer's reconnect, not for a timeout.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import weakref
 from collections import OrderedDict, deque
@@ -41,6 +44,8 @@ _RECENT = 4096
 #: Seconds between two heartbeats through the layer, and how long one may take to come back.
 HEARTBEAT_INTERVAL = 1.0
 HEARTBEAT_TIMEOUT = 3.0
+#: Seconds between the heartbeats of one round (and between rounds while the layer is down).
+PROBE_INTERVAL = 0.2
 HEARTBEAT_TYPE = "liveview.heartbeat"
 
 
@@ -64,6 +69,8 @@ class Hub:
         #: How many times this hub has reloaded every page after the layer came back.
         self.recoveries = 0
         self._beat_seen = 0
+        #: The heartbeats that came back lately: the first of a round missing = one was lost.
+        self._beats_back: deque[int] = deque(maxlen=64)
         self._beats = 0
         self._beat_event = asyncio.Event()
         # The in-memory layer lives in this process: nothing between it and us can fail.
@@ -188,6 +195,7 @@ class Hub:
                 beat = message.get("n")
                 if isinstance(beat, int) and beat > self._beat_seen:
                     self._beat_seen = beat
+                    self._beats_back.append(beat)
                     self._beat_event.set()
                 continue
             change = from_message(message)
@@ -226,21 +234,20 @@ class Hub:
 
     async def _watch(self) -> None:
         while True:
-            await asyncio.sleep(HEARTBEAT_INTERVAL)
+            await asyncio.sleep(HEARTBEAT_INTERVAL if self.healthy else PROBE_INTERVAL)
             await self.beat()
 
     async def beat(self) -> None:
-        """One heartbeat: mark the hub unhealthy if it is lost, recover if it is back."""
-        self._beats += 1
-        if await self._heartbeat(self._beats):
-            if not self.healthy:
-                await self._recover()
-        elif self.healthy:
+        """One round of heartbeats: mark the hub unhealthy if one is lost, recover once back."""
+        answered, lost = await self._heartbeat()
+        if lost and self.healthy:
             self.healthy = False
             logger.warning(
-                "liveview: the channel layer did not answer a heartbeat; pages reload from"
-                " the database when it is back"
+                "liveview: the channel layer lost a heartbeat; pages reload from the database"
+                " once it answers"
             )
+        if answered and not self.healthy:
+            await self._recover()
 
     def publish_failed(self) -> None:
         """A publish from this process failed: its pages reload at the next good heartbeat.
@@ -251,19 +258,35 @@ class Hub:
             self.healthy = False
             logger.warning("liveview: a publish failed; pages here reload at the next heartbeat")
 
-    async def _heartbeat(self, beat: int) -> bool:
-        """Send heartbeat `beat` to this hub's own channel; True if it came back in time."""
+    async def _heartbeat(self) -> tuple[bool, bool]:
+        """Send heartbeats to this hub's own channel until one comes back: (answered, lost).
+
+        `answered`: one came back within HEARTBEAT_TIMEOUT. `lost`: the first did not, so a
+        change may have been lost too. A new one goes out every PROBE_INTERVAL: after Redis
+        restarts, the pub/sub layer resubscribes up to a second after a send already works, and
+        whatever was sent before is gone; waiting out the timeout for it made recovery 4-5 s.
+        """
+        first = self._beats + 1
         try:
             async with asyncio.timeout(HEARTBEAT_TIMEOUT):
-                channel = await self._open_channel()
-                await self.layer.send(channel, {"type": HEARTBEAT_TYPE, "n": beat})
-                while self._beat_seen < beat:
+                while self._beat_seen < first:
+                    self._beats += 1
+                    try:
+                        channel = await self._open_channel()
+                        await self.layer.send(channel, {"type": HEARTBEAT_TYPE, "n": self._beats})
+                    except Exception as exc:  # the layer's connection error: the next may pass
+                        logger.debug("liveview: heartbeat %d failed: %r", self._beats, exc)
                     self._beat_event.clear()
-                    await self._beat_event.wait()
-        except Exception as exc:  # TimeoutError, or the layer's connection error
-            logger.debug("liveview: heartbeat %d failed: %r", beat, exc)
-            return False
-        return True
+                    with contextlib.suppress(TimeoutError):
+                        async with asyncio.timeout(PROBE_INTERVAL):
+                            while self._beat_seen < first:
+                                await self._beat_event.wait()
+                                self._beat_event.clear()
+        except TimeoutError:
+            logger.debug("liveview: no heartbeat from %d to %d came back", first, self._beats)
+            return False, True
+        # Pub/sub keeps the order of one connection: had the first arrived, it would be here.
+        return True, first not in self._beats_back
 
     async def _recover(self) -> None:
         """The layer answers again: rejoin every group, then reload every page subscribed here.

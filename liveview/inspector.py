@@ -14,7 +14,7 @@ from django_components import register
 
 from liveview.component import LiveComponent
 from liveview.events import event
-from liveview.metrics import ErrorRecord, metrics
+from liveview.metrics import ByteSizes, ErrorRecord, metrics
 
 #: The registered name of the inspector component (dotted: no project's name can clash).
 NAME = "liveview.inspector"
@@ -33,6 +33,25 @@ class RenderRow:
 
 
 @dataclass(frozen=True, slots=True)
+class BytesRow:
+    """What one component class (`event` empty), or the frames answering one event, sent."""
+
+    component: str  # class name; "" for a frame the server sent on its own
+    event: str  # the event's name, or "connect", "broadcast", "tick", "server"; "" per class
+    sends: int  # frames (per class: frames it had a part in) since start
+    total: int  # UTF-8 bytes since start
+    p50: int  # median bytes per send, of the latest ones
+    max: int  # the largest send since start
+
+    @property
+    def key(self) -> str:
+        """`Class.event`, the event alone for the server's own frames, or the class alone."""
+        if not self.event:
+            return self.component
+        return f"{self.component}.{self.event}" if self.component else self.event
+
+
+@dataclass(frozen=True, slots=True)
 class ProcessReport:
     """One look at this process; every number is this process's own."""
 
@@ -48,6 +67,8 @@ class ProcessReport:
     events: int
     events_per_second: float
     renders: list[RenderRow]  # by class name
+    bytes_by_component: list[BytesRow]  # most bytes first
+    bytes_by_event: list[BytesRow]  # most bytes first
     topics: list[tuple[str, int]]  # (topic, subscribers on this process), busiest first
     topics_total: int
     errors: list[ErrorRecord]  # newest first
@@ -85,11 +106,27 @@ def inspect_process() -> ProcessReport:
         events=metrics.events,
         events_per_second=metrics.events_per_second(),
         renders=renders,
+        bytes_by_component=_busiest(
+            BytesRow(name, "", *_sizes(sizes))
+            for name, sizes in _copied(metrics.bytes_by_component.items)
+        ),
+        bytes_by_event=_busiest(
+            BytesRow(name, ev, *_sizes(sizes))
+            for (name, ev), sizes in _copied(metrics.bytes_by_event.items)
+        ),
         topics=subscribers.most_common(TOPICS_SHOWN),
         topics_total=len(subscribers),
         errors=list(reversed(metrics.errors.copy())),
         errors_total=metrics.errors_total,
     )
+
+
+def _sizes(sizes: ByteSizes) -> tuple[int, int, int, int]:
+    return sizes.count, sizes.total, sizes.p50(), sizes.max
+
+
+def _busiest(rows: Iterable[BytesRow]) -> list[BytesRow]:
+    return sorted(rows, key=lambda row: (-row.total, row.key))
 
 
 def _copied(items: Callable[[], Iterable[T]]) -> list[T]:

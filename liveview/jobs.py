@@ -5,11 +5,15 @@ from __future__ import annotations
 import json
 import logging
 import math
+import signal
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from importlib import import_module
 from importlib.util import find_spec
+from types import FrameType
 from typing import Any, Concatenate, Generic, ParamSpec, TypeVar
 
 from django.db import OperationalError, transaction
@@ -30,6 +34,10 @@ _tasks: Any = import_module("django.tasks" if find_spec("django.tasks") else "dj
 
 class JobCancelled(Exception):
     """Raised by `progress()` inside a job that was cancelled: the job stops there."""
+
+
+class JobInterrupted(SystemExit):
+    """Raised inside a running job when its worker is told to stop (SIGTERM, SIGINT)."""
 
 
 class Progress:
@@ -158,7 +166,8 @@ def run_job(job_id: int) -> None:
     stored = Job.objects.get(pk=job_id)
     progress = Progress(job_id)
     try:
-        result = function_named(stored.name).func(progress, **stored.kwargs)
+        with _stopped_by_signals():
+            result = function_named(stored.name).func(progress, **stored.kwargs)
         json.dumps(result)
     except JobCancelled:
         _write(job_id, {}, status=Job.Status.CANCELLED, message="Cancelled")
@@ -168,17 +177,100 @@ def run_job(job_id: int) -> None:
         error = f"{type(exc).__name__}: {exc}"
         _write(job_id, {}, status=Job.Status.FAILED, error=error, message="Failed")
     except BaseException as exc:
-        # SystemExit (the worker stopped by a signal: django-tasks exits inside the job),
-        # KeyboardInterrupt: record the end, else the row would say "running" for ever.
+        # JobInterrupted (the worker told to stop), SystemExit, KeyboardInterrupt: record the
+        # end, else the row would say "running" for ever.
         logger.warning("liveview: job %s #%s interrupted (%r)", stored.name, job_id, exc)
-        error = f"{type(exc).__name__}: interrupted"
-        _write(job_id, {}, status=Job.Status.FAILED, error=error, message="Interrupted")
+        with _signals_held():  # a second SIGTERM (runlive's, after the group's) waits for it
+            _interrupted(job_id, f"{type(exc).__name__}: interrupted")
         raise
     else:
         done = {"status": Job.Status.DONE, "fraction": 1.0, "result": result}
         if not _write(job_id, {"cancel_requested": False}, **done, message=progress.message):
             # Cancelled after its last progress call: the result is kept, the job is done.
             _write(job_id, {}, **done, message="Done")
+
+
+_STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
+
+@contextmanager
+def _stopped_by_signals() -> Iterator[None]:
+    """While the job runs, SIGTERM or SIGINT interrupt it at once (JobInterrupted).
+
+    django-tasks' worker would let the running job finish first, longer than a deploy waits
+    (Docker: 10 s, systemd: 90 s) before SIGKILL leaves the row "running". The worker's own
+    handler still runs first, so it takes no further task. Signals reach the main thread only.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous: dict[int, Any] = {signum: signal.getsignal(signum) for signum in _STOP_SIGNALS}
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        before = previous[signum]
+        if before == signal.SIG_IGN:
+            return
+        if callable(before):
+            before(signum, frame)  # db_worker: stop after this task (or exit: forced)
+        raise JobInterrupted(128 + signum)
+
+    for signum in _STOP_SIGNALS:
+        signal.signal(signum, interrupt)
+    try:
+        yield
+    finally:
+        for stopping, handler in previous.items():
+            signal.signal(stopping, handler)
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """Deliver SIGTERM and SIGINT only once the block is done (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held: list[int] = []
+    previous: dict[int, Any] = {signum: signal.getsignal(signum) for signum in _STOP_SIGNALS}
+    for signum in _STOP_SIGNALS:
+        signal.signal(signum, lambda signum, frame: held.append(signum))
+    try:
+        yield
+    finally:
+        for stopping, handler in previous.items():
+            signal.signal(stopping, handler)
+        for again in held[:1]:
+            signal.raise_signal(again)
+
+
+def _interrupted(job_id: int, error: str) -> bool:
+    return _write(
+        job_id,
+        {"status": Job.Status.RUNNING},
+        status=Job.Status.FAILED,
+        error=error,
+        message="Interrupted",
+    )
+
+
+def interrupt_claimed_by(worker_id: str) -> int:
+    """Mark the jobs a stopped database worker left running as failed "Interrupted".
+
+    For a worker that could not record it itself (killed, or `db_worker --reload`, whose
+    outer process SIGKILLs the one running the job). Returns how many jobs it marked.
+    """
+    from django_tasks_db.models import DBTaskResult
+
+    marked = 0
+    for job_id, task_id in Job.objects.filter(status=Job.Status.RUNNING).values_list(
+        "pk", "task_id"
+    ):
+        task = DBTaskResult.objects.filter(id=task_id).first() if task_id else None
+        if task is None or worker_id not in task.worker_ids:
+            continue
+        if task.status == "RUNNING":
+            task.set_failed(JobInterrupted(f"worker {worker_id} stopped"))
+        marked += _interrupted(job_id, f"JobInterrupted: worker {worker_id} stopped")
+    return marked
 
 
 def cancel(instance: Job) -> bool:

@@ -5,12 +5,16 @@ from __future__ import annotations
 import logging
 import time
 from collections import Counter, deque
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, AnyStr, TypeVar
 
 if TYPE_CHECKING:
     from liveview.component import LiveComponent
+    from liveview.page import Page
+
+T = TypeVar("T", int, float)
 
 #: Errors, as the `liveview` logger has always logged them (with the fields below added).
 logger = logging.getLogger("liveview")
@@ -25,6 +29,21 @@ RENDER_SAMPLES = 512
 ERRORS_KEPT = 50
 #: Events per second: the average over this many whole seconds, the current one excluded.
 RATE_WINDOW = 5
+#: Sizes kept per component class and per event: the latest ones, for p50.
+BYTES_SAMPLES = 256
+#: Component classes, and events, whose bytes are kept apart; the rest are counted together.
+BYTES_KEYS = 100
+
+#: What caused a frame: (component class, event name), or ("", why) for the server's own turns.
+Cause = tuple[str, str]
+CONNECT: Cause = ("", "connect")
+BROADCAST: Cause = ("", "broadcast")
+TICK: Cause = ("", "tick")
+#: A frame the server pushed for a reason none of the above names.
+SERVER: Cause = ("", "server")
+#: Where the bytes of the classes and events past `BYTES_KEYS` go.
+OTHER_CLASS = "(other)"
+OTHER_KEY: Cause = (OTHER_CLASS, "(other)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +76,32 @@ class RenderTimes:
         return _nearest_rank(ordered, 50), _nearest_rank(ordered, 99)
 
 
-def _nearest_rank(ordered: list[float], pct: int) -> float:
+class ByteSizes:
+    """What one component class, or one event, sent: sends and bytes since start, the largest
+    send since start and the latest `BYTES_SAMPLES` sizes (UTF-8 bytes)."""
+
+    __slots__ = ("count", "max", "samples", "total")
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.total = 0
+        self.max = 0
+        self.samples: deque[int] = deque(maxlen=BYTES_SAMPLES)
+
+    def add(self, size: int) -> None:
+        self.count += 1
+        self.total += size
+        if size > self.max:
+            self.max = size
+        self.samples.append(size)
+
+    def p50(self) -> int:
+        """The median of the kept sizes (nearest rank); 0 when there are none."""
+        ordered = sorted(self.samples.copy())
+        return _nearest_rank(ordered, 50) if ordered else 0
+
+
+def _nearest_rank(ordered: list[T], pct: int) -> T:
     rank = max(1, -(-pct * len(ordered) // 100))  # ceil(pct/100 * n)
     return ordered[rank - 1]
 
@@ -75,6 +119,9 @@ class Metrics:
         self.renders: dict[str, RenderTimes] = {}
         self.errors: deque[ErrorRecord] = deque(maxlen=ERRORS_KEPT)
         self.errors_total = 0
+        #: Bytes sent, by component class (its part of each frame) and by what caused the frame.
+        self.bytes_by_component: dict[str, ByteSizes] = {}
+        self.bytes_by_event: dict[Cause, ByteSizes] = {}
         # One bucket per second, indexed by the second modulo the ring's length.
         self._stamps = [-1] * (RATE_WINDOW + 1)
         self._counts = [0] * (RATE_WINDOW + 1)
@@ -97,6 +144,22 @@ class Metrics:
             if second - RATE_WINDOW <= stamp < second
         )
         return total / RATE_WINDOW
+
+    def count_component_bytes(self, cls_name: str, size: int) -> None:
+        table = self.bytes_by_component
+        sizes = table.get(cls_name)
+        if sizes is None:
+            key = cls_name if len(table) < BYTES_KEYS else OTHER_CLASS
+            sizes = table.setdefault(key, ByteSizes())
+        sizes.add(size)
+
+    def count_event_bytes(self, cause: Cause, size: int) -> None:
+        table = self.bytes_by_event
+        sizes = table.get(cause)
+        if sizes is None:
+            key = cause if len(table) < BYTES_KEYS else OTHER_KEY
+            sizes = table.setdefault(key, ByteSizes())
+        sizes.add(size)
 
     def render_times(self, cls_name: str) -> RenderTimes:
         times = self.renders.get(cls_name)
@@ -143,8 +206,68 @@ def connection_closed(code: int | None, opened: float) -> None:
         )
 
 
-def event_handled(comp: LiveComponent | None, event: str, started: float) -> None:
-    """One event ran (`started`: its `time.perf_counter()` when it arrived)."""
+def event_cause(comp: LiveComponent | None, event: str) -> Cause:
+    """What the frames answering `event` are counted under."""
+    return (type(comp).__name__ if comp is not None else "?", event[:64])
+
+
+def frame_sent(page: Page, frame: str, cause: Cause) -> None:
+    """A frame leaves for the page's socket: its bytes, and each component's part of them."""
+    total, parts = frame_sizes(frame)
+    metrics.count_event_bytes(cause, total)
+    components = page.components
+    for cid, size in parts:
+        comp = components.get(cid)
+        metrics.count_component_bytes(type(comp).__name__ if comp is not None else "?", size)
+
+
+def frame_sizes(frame: str) -> tuple[int, list[tuple[str, int]]]:
+    """The frame's UTF-8 size, and each top-level component's part of it: (DOM id, size).
+
+    The frame's top-level elements are out of band: each carries `hx-swap-oob` (a nested
+    component's wrapper does not). A component's part starts at such an element with an id
+    and `data-lv` and ends at its closing tag, before the next out-of-band element (the
+    epoch, the redirect). No HTML parsing: a few `find` calls over the text, or over its
+    UTF-8 encoding (made once) when it is not ASCII, so that every offset is a byte offset.
+    """
+    if frame.isascii():  # O(1) in CPython: its characters are its bytes
+        return len(frame), _parts(frame, _STR_MARKS)
+    data = frame.encode()
+    return len(data), [(cid.decode(), n) for cid, n in _parts(data, _BYTES_MARKS)]
+
+
+# The attribute every top-level element has, and the rest of the marks, as text and as bytes.
+_STR_MARKS = (' hx-swap-oob="', "<", " ", 'id="', '" data-lv="', '"', "</", ">")
+_BYTES_MARKS = tuple(m.encode() for m in _STR_MARKS)
+
+
+def _parts(text: AnyStr, marks: Sequence[AnyStr]) -> list[tuple[AnyStr, int]]:
+    swap, lt, space, id_is, data_lv, quote, end_tag, gt = marks
+    starts: list[tuple[int, AnyStr, AnyStr | None]] = []  # ("<" at, tag, DOM id or None)
+    at = text.find(swap)
+    while at != -1:
+        opened = text.rfind(lt, 0, at)
+        tag, _, attrs = text[opened + 1 : at].partition(space)
+        found = attrs.startswith(id_is) and data_lv in attrs
+        begins = len(id_is)
+        starts.append((opened, tag, attrs[begins : attrs.index(quote, begins)] if found else None))
+        at = text.find(swap, at + len(swap))
+    parts: list[tuple[AnyStr, int]] = []
+    for i, (opened, tag, cid) in enumerate(starts):
+        if cid is None:
+            continue  # the epoch element, say: in the total, no one's part
+        limit = starts[i + 1][0] if i + 1 < len(starts) else len(text)
+        closing = end_tag + tag + gt
+        closed = text.rfind(closing, opened, limit)
+        parts.append((cid, (limit if closed == -1 else closed + len(closing)) - opened))
+    return parts
+
+
+def event_handled(
+    comp: LiveComponent | None, event: str, started: float, frame: str | None = None
+) -> None:
+    """One event ran (`started`: its `time.perf_counter()` when it arrived; `frame`: what
+    answers it, None when nothing does)."""
     now = time.monotonic()
     metrics.count_event(now)
     if comp is not None and event_log.isEnabledFor(logging.DEBUG):
@@ -162,6 +285,7 @@ def event_handled(comp: LiveComponent | None, event: str, started: float) -> Non
                 "lv_event": event[:64],
                 "lv_duration_ms": ms,
                 "lv_outcome": "ok" if comp._lv_error is None else "error",
+                "lv_bytes": len(frame.encode()) if frame else 0,
             },
         )
 

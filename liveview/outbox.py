@@ -10,6 +10,8 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
+from liveview.metrics import SERVER, Cause
+
 logger = logging.getLogger("liveview")
 
 #: Frames queued behind a blocked send before the socket is given up on.
@@ -18,23 +20,28 @@ BACKLOG_LIMIT = 64
 
 class Outbox:
     # One per open socket: slots keep it small (no instance dict).
-    __slots__ = ("_overflow", "_send", "_task", "backlog", "overflowed")
+    __slots__ = ("_meter", "_overflow", "_send", "_task", "backlog", "overflowed")
 
     def __init__(
         self,
         send: Callable[[str], Coroutine[Any, Any, None]],
         overflow: Callable[[], Awaitable[None]],
+        meter: Callable[[str, Cause], None] | None = None,
     ) -> None:
         self._send = send
         self._overflow = overflow
+        #: Told of every frame pushed and what caused it (the inspector's bytes sent).
+        self._meter = meter
         #: None while nothing waits; else the frames queued behind the send that waits.
         self.backlog: deque[str] | None = None
         self._task: asyncio.Task[None] | None = None
         self.overflowed = False
 
-    def push(self, frame: str) -> None:
+    def push(self, frame: str, cause: Cause = SERVER) -> None:
         if self.overflowed:
             return
+        if self._meter is not None:
+            self._meter(frame, cause)
         if self.backlog is not None:
             self.backlog.append(frame)
             if len(self.backlog) > BACKLOG_LIMIT:

@@ -8,7 +8,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from liveview.changes import catch_up
-from liveview.metrics import failed
+from liveview.metrics import BROADCAST, TICK, failed
 from liveview.page import in_sync_thread
 
 if TYPE_CHECKING:
@@ -50,12 +50,12 @@ async def _run(consumer: LiveConsumer, page: Page) -> None:
             async with consumer.lock:  # in turn with events and broadcasts
                 frame = await in_sync_thread(tick)(page, time.monotonic(), due)
                 if frame:
-                    consumer.outbox.push(frame)
+                    consumer.outbox.push(frame, TICK)
                 if consumer.deferred:  # broadcasts that arrived during the tick
                     deferred, consumer.deferred = consumer.deferred, []
                     frame = await in_sync_thread(page.changed)(deferred)
                     if frame:
-                        consumer.outbox.push(frame)
+                        consumer.outbox.push(frame, BROADCAST)
             await consumer._follow_topics()
     except Exception:
         logger.exception("liveview: the ticker of a page failed; its components stop ticking")

@@ -151,7 +151,11 @@ async def test_heartbeats_on_a_healthy_layer_reload_nothing(
 @pytest.fixture
 def no_heartbeat(monkeypatch: pytest.MonkeyPatch) -> None:
     """The watch sleeps through the test: each heartbeat is one `hub.beat()` the test makes."""
-    monkeypatch.setattr(hub_module, "HEARTBEAT_INTERVAL", 3600.0)
+
+    async def sleep_through(hub: Hub) -> None:
+        await asyncio.Event().wait()
+
+    monkeypatch.setattr(Hub, "_watch", sleep_through)
     monkeypatch.setattr(hub_module, "HEARTBEAT_TIMEOUT", 5.0)
 
 
@@ -202,3 +206,44 @@ async def test_a_failed_publish_leaves_a_hub_without_pages_healthy(
     redis.stop()
     await apublish(put("/things/7", "lost"))
     assert hub.healthy  # nothing here shows it: nothing to reload
+
+
+async def test_the_first_heartbeat_round_after_redis_is_back_recovers(
+    layer: RedisPubSubChannelLayer, redis: RedisServer, no_heartbeat: None
+) -> None:
+    # The pub/sub layer resubscribes up to a second after a send works again: a heartbeat sent
+    # before that is lost, and the round goes on with another instead of waiting it out.
+    deliveries = Deliveries()
+    hub = loop_hub(layer, deliveries)
+    page = Page("page")
+    await hub.set_topics(page, frozenset({"/things/8"}))
+    await hub.beat()
+    redis.stop()
+    await hub.beat()
+    assert not hub.healthy
+    # In a thread, as another process restarts it: the layer's receive loop keeps its pace.
+    await asyncio.to_thread(redis.start)
+    await hub.beat()
+    assert hub.healthy and hub.recoveries == 1
+    reloads = await deliveries.next()
+    assert [(c.uri, c.etag) for c in reloads[page]] == [("/things/8", None)]
+    await hub.leave(page)
+
+
+async def test_a_restart_between_two_heartbeats_is_noticed_and_recovered_in_one_round(
+    layer: RedisPubSubChannelLayer, redis: RedisServer, no_heartbeat: None
+) -> None:
+    deliveries = Deliveries()
+    hub = loop_hub(layer, deliveries)
+    page = Page("page")
+    await hub.set_topics(page, frozenset({"/things/9"}))
+    await hub.beat()
+    # No heartbeat sees Redis down; the first after the restart is lost (its connection was
+    # closed by the restart), the next one comes back: noticed and recovered in one round.
+    redis.stop()
+    redis.start()
+    await hub.beat()
+    assert hub.healthy and hub.recoveries == 1
+    reloads = await deliveries.next()
+    assert [(c.uri, c.etag) for c in reloads[page]] == [("/things/9", None)]
+    await hub.leave(page)

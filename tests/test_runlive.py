@@ -44,8 +44,10 @@ START_A_LONG_JOB = textwrap.dedent(
 STATUS_OF_THE_LATEST_RUN = textwrap.dedent(
     """
     from project.dashboard.jobs import feature_selection
+    from django_tasks_db.models import DBTaskResult
     latest = feature_selection.latest()
     print("STATUS", latest.status, latest.message)
+    print("TASK", DBTaskResult.objects.get(id=latest.task_id).status)
     """
 )
 
@@ -80,10 +82,10 @@ def _environment(tmp_path: Path) -> dict[str, str]:
     return env
 
 
-def _runlive(env: dict[str, str]) -> subprocess.Popen[str]:
+def _runlive(env: dict[str, str], *, reload: bool = False) -> subprocess.Popen[str]:
     """`manage.py runlive` in its own process group, as a terminal runs it."""
     return subprocess.Popen(
-        [*MANAGE, "runlive", f"127.0.0.1:{_free_port()}", "--noreload"],
+        [*MANAGE, "runlive", f"127.0.0.1:{_free_port()}", *([] if reload else ["--noreload"])],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -132,10 +134,24 @@ def test_runlive_serves_runs_jobs_and_stops_both_on_ctrl_c(tmp_path: Path) -> No
 
 
 @pytest.mark.timeout(120)
-def test_ctrl_c_in_the_middle_of_a_job_ends_it_as_interrupted(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("stop", "reload"),
+    [
+        pytest.param("ctrl-c", False, id="ctrl-c"),
+        # What systemd (KillMode=control-group) sends on every stop: the whole group.
+        pytest.param("sigterm-group", False, id="sigterm-group"),
+        pytest.param("sigterm-group", True, id="sigterm-group-reload"),
+        # What Docker and Kubernetes send: the main process alone.
+        pytest.param("sigterm-main", False, id="sigterm-main"),
+        pytest.param("sigterm-main", True, id="sigterm-main-reload"),
+    ],
+)
+def test_a_stop_in_the_middle_of_a_job_ends_it_as_interrupted(
+    tmp_path: Path, stop: str, reload: bool
+) -> None:
     env = _environment(tmp_path)
     subprocess.run([*MANAGE, "migrate", "--noinput"], env=env, check=True, capture_output=True)
-    server = _runlive(env)
+    server = _runlive(env, reload=reload)
     try:
         assert server.stdout is not None
         for line in server.stdout:
@@ -145,14 +161,37 @@ def test_ctrl_c_in_the_middle_of_a_job_ends_it_as_interrupted(tmp_path: Path) ->
             [*MANAGE, "shell", "-c", START_A_LONG_JOB], env=env, capture_output=True, text=True
         )
         assert "STATUS running" in shell.stdout, shell.stdout + shell.stderr
-        os.killpg(server.pid, signal.SIGINT)
+        if stop == "ctrl-c":
+            os.killpg(server.pid, signal.SIGINT)
+        elif stop == "sigterm-group":
+            os.killpg(server.pid, signal.SIGTERM)
+        else:
+            os.kill(server.pid, signal.SIGTERM)
         assert server.wait(timeout=30) is not None
+        log = server.stdout.read()
+        # Every process of the group is gone: nothing left to finish the job later.
+        assert _group_members(server.pid) == []
     finally:
         _stop(server)
     shell = subprocess.run(
         [*MANAGE, "shell", "-c", STATUS_OF_THE_LATEST_RUN], env=env, capture_output=True, text=True
     )
-    assert "STATUS failed Interrupted" in shell.stdout, shell.stdout + shell.stderr
+    assert "STATUS failed Interrupted" in shell.stdout, shell.stdout + shell.stderr + log
+    assert "TASK FAILED" in shell.stdout, shell.stdout + shell.stderr + log
+
+
+def _group_members(pgid: int) -> list[int]:
+    """The live (not zombie) processes of process group `pgid`."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[2]) == pgid and fields[0] != "Z":
+                found.append(int(entry.name))
+    return found
 
 
 def _zombie(pid: int) -> bool:

@@ -1,8 +1,10 @@
 # `manage.py runlive [addrport]`: the development server and django-tasks' database worker in
-# one command; Ctrl-C stops both. `make run` uses it.
+# one command; Ctrl-C or SIGTERM stops both, and a job cut off by the stop ends "Interrupted".
+# `make run` uses it.
 from __future__ import annotations
 
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -11,6 +13,7 @@ from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 
 
@@ -29,22 +32,40 @@ class Command(BaseCommand):
             call_command("runserver", addrport, use_reloader=True)
             return
         _refuse_a_taken_port(addrport)
+        worker_id = f"runlive-{os.getpid()}-{secrets.token_hex(4)}"
         worker_args = [sys.executable, sys.argv[0], "db_worker", "--interval", "0.2"]
-        worker_args.append("--no-reload" if noreload else "--reload")
+        worker_args += ["--worker-id", worker_id, "--no-reload" if noreload else "--reload"]
         worker = subprocess.Popen(worker_args)
         self.stdout.write(f"Jobs worker started (pid {worker.pid}).")
         try:
+            # SIGTERM ends this too: with --noreload Daphne's handler stops the server, with
+            # the reloader Django's raises SystemExit. Either way the worker is stopped below.
             call_command("runserver", addrport, use_reloader=not noreload)
         except KeyboardInterrupt:
             pass
         finally:
-            if worker.poll() is None:
-                worker.terminate()
-                try:
-                    worker.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    worker.kill()
-                    worker.wait()
+            _stop_worker(worker, worker_id)
+
+
+def _stop_worker(worker: subprocess.Popen[bytes], worker_id: str) -> None:
+    """Stop the worker; whatever job it was running ends "Interrupted", never "running".
+
+    The worker records that itself (liveview.jobs) unless it could not: `db_worker --reload`
+    SIGKILLs the process running the job when it is stopped, so what it left is marked here.
+    """
+    if worker.poll() is None:
+        worker.terminate()
+        try:
+            worker.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
+    from liveview.jobs import interrupt_claimed_by
+
+    try:
+        interrupt_claimed_by(worker_id)
+    except DatabaseError as exc:  # not migrated yet, or the database is gone: nothing to mark
+        sys.stderr.write(f"Could not check the jobs the worker left running: {exc}\n")
 
 
 def _refuse_a_taken_port(addrport: str) -> None:
