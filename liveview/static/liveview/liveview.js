@@ -123,14 +123,6 @@
     }
     setTimeout(go, 0);
   });
-  on(B.close, function (e) {
-    var code = get(e.detail, B.code);
-    if ((code >= 4400 && code < 4500) || code === 1008 || code === 1009) fatal = code;
-    live = false;
-    b.setAttribute("data-lv-socket", "closed");
-  });
-  on(B.open, function () { b.setAttribute("data-lv-socket", "open"); });
-  on(B.beforeConnect, function (e) { if (fatal) e.detail.connection.cancelled = true; });
   // hx-confirm on a bound element ({% live ... confirm= %}): neither ws extension asks, so the
   // glue does, before the event leaves; "Cancel" drops it (htmx has already stopped a bound
   // submit button's own submit). A send the glue refused never asks.
@@ -140,6 +132,14 @@
     e.preventDefault();
     if (e.detail) e.detail.cancelled = true;
   });
+  on(B.close, function (e) {
+    var code = get(e.detail, B.code);
+    if ((code >= 4400 && code < 4500) || code === 1008 || code === 1009) fatal = code;
+    live = false;
+    b.setAttribute("data-lv-socket", "closed");
+  });
+  on(B.open, function () { b.setAttribute("data-lv-socket", "open"); });
+  on(B.beforeConnect, function (e) { if (fatal) e.detail.connection.cancelled = true; });
   if (B.ext) b.setAttribute("hx-ext", ((b.getAttribute("hx-ext") || "") + "," + B.ext).replace(/^,/, ""));
   b.setAttribute(B.connect, d.url);
   // htmx 2 processes <body> itself once the document is loaded; htmx 4 may have already.
