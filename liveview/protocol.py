@@ -55,7 +55,7 @@ ONLY_KEY = "lv_only"
 
 # Keys the client adds to the values; never handler arguments. A form's CSRF field rides
 # along with its values; the socket does not need it (the page token is bound to the secret).
-_ENVELOPE = frozenset({"lv", "event", "csrfmiddlewaretoken", VERSION_KEY, SEQ_KEY, ONLY_KEY})
+_ENVELOPE = frozenset({"lv", "event", "csrfmiddlewaretoken", VERSION_KEY, SEQ_KEY})
 
 #: How deep arrays and objects may nest in a frame (the frame's own object is level 1).
 #: htmx sends three levels at most; this leaves room for JSON values a binding passes.
@@ -93,7 +93,7 @@ def parse_event(text: str) -> EventMessage:
     version = values.get(VERSION_KEY)
     seq = values.get(SEQ_KEY)
     if ONLY_KEY in values:
-        values = _only(values, values[ONLY_KEY])
+        values = _only(values, values.pop(ONLY_KEY))
     for key in _ENVELOPE:
         values.pop(key, None)
     return EventMessage(
