@@ -57,6 +57,12 @@ test: setup browser services htmx lint
 test-fast: setup htmx
 	$(BIN)/python -m pytest -m "not browser and not slow"
 
+## make test-compat: the suite but tests/scale on Debian 13's Python 3.13 and Django 6.x, in a debootstrap root
+## built once into ~/.cache/liveview/trixie (LIVEVIEW_COMPAT_ROOT; root or sudo); see .ci/compat.sh
+.PHONY: test-compat
+test-compat: htmx
+	.ci/compat.sh
+
 lint: setup
 	$(BIN)/ruff check liveview project tests bench
 	$(BIN)/ruff format --check liveview project tests bench

@@ -9,12 +9,14 @@ class LiveViewConfig(AppConfig):
 
     def ready(self) -> None:
         from liveview import (
+            authz,
             checks,  # noqa: F401  (registers the system checks)
             inspector,  # noqa: F401  (registers the inspector component)
+            resources,
         )
-        from liveview.authz import connect_signals
 
-        connect_signals()
+        authz.connect_signals()
+        resources.connect_signals()
 
         from django.core.signals import got_request_exception
 
@@ -22,7 +24,10 @@ class LiveViewConfig(AppConfig):
 
         got_request_exception.connect(hint_not_registered, dispatch_uid="liveview.registration")
 
-        from liveview import progress  # noqa: F401  (registers the "job_progress" component)
+        from liveview import (
+            live_messages,  # noqa: F401  (registers "liveview.messages")
+            progress,  # noqa: F401  (registers the "job_progress" component)
+        )
         from liveview.hub import topic_joined_hooks
         from liveview.job_watch import topic_joined
 

@@ -73,9 +73,7 @@ def check_channel_layer(app_configs: Any = None, **kwargs: Any) -> list[CheckMes
     workers = _configured_workers()
     if workers <= 1:
         return []
-    layers = getattr(settings, "CHANNEL_LAYERS", {}) or {}
-    backend = str(layers.get("default", {}).get("BACKEND", ""))
-    if not backend.endswith(".InMemoryChannelLayer"):
+    if not conf.layer_in_memory(conf.layer_backend()):
         return []
     return [
         Warning(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from channels.layers import InMemoryChannelLayer
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
@@ -112,9 +113,24 @@ def jobs_polled() -> bool:
     polled = getattr(settings, "LIVEVIEW_JOBS_POLL", None)
     if polled is not None:
         return bool(polled)
-    layers = getattr(settings, "CHANNEL_LAYERS", {})
-    backend = str(layers.get("default", {}).get("BACKEND", ""))
-    return backend in ("", "channels.layers.InMemoryChannelLayer")
+    backend = layer_backend()
+    return not backend or layer_in_memory(backend)
+
+
+def layer_backend() -> str:
+    """The default channel layer's BACKEND path from CHANNEL_LAYERS ("" when none is set)."""
+    layers = getattr(settings, "CHANNEL_LAYERS", None) or {}
+    return str(layers.get("default", {}).get("BACKEND", ""))
+
+
+def layer_in_memory(layer: object) -> bool:
+    """Whether a channel layer lives in this process only (Channels' in-memory layer).
+
+    `layer` is a layer object or a BACKEND path from settings; None (no layer) is not one.
+    """
+    if isinstance(layer, str):
+        return layer.rpartition(".")[2] == str(InMemoryChannelLayer.__name__)
+    return bool(isinstance(layer, InMemoryChannelLayer))  # channels is untyped
 
 
 def rest_basic_auth() -> bool:

@@ -309,6 +309,7 @@ async def _deliver(targets: dict[Any, list[ResourceChanged]]) -> None:
             consumer.lock.release()
     for consumer in ready:
         await consumer._follow_topics()
+        ticks.start(consumer)  # a timer its components set on the change
 
 
 #: Closed without a close frame (RFC 6455's 1006, never sent): the client went away mid-turn.

@@ -147,20 +147,29 @@ class ResourceEditor(LiveComponent):
         else:
             self._conflict_with(current, base)
 
+    def _take_input(
+        self, action: str, etag: str | None, values: dict[str, Any]
+    ) -> LiveResource | None:
+        """Keep the input and decide by the table on the ETag it came with; None: stop here."""
+        self.data = self._input(values)
+        if etag is None:
+            self._refuse(_NO_ETAG, action)
+            return None
+        current = self._fetch()
+        if current is None:
+            self.deleted = True
+            return None
+        self._follow_base(etag, current)
+        return current
+
     # -- events -----------------------------------------------------------------------------
 
     @event
     def edit(self, etag: str | None = None, **values: Any) -> None:
         """The input as typed, with the ETag it is based on (the form's hidden ``etag``)."""
-        self.data = self._input(values)
-        if etag is None:
-            self._refuse(_NO_ETAG, "edit")
-            return
-        current = self._fetch()
+        current = self._take_input("edit", etag, values)
         if current is None:
-            self.deleted = True
             return
-        self._follow_base(etag, current)
         if self.dirty:  # an edit that lands after its own save (debounced) keeps "Saved"
             self.saved = False
         form = self.form_class(data=self.data, instance=current)
@@ -181,15 +190,8 @@ class ResourceEditor(LiveComponent):
         if action == "overwrite":
             self.overwrite(etag=etag, their_etag=their_etag, **values)
             return
-        self.data = self._input(values)
-        if etag is None:
-            self._refuse(_NO_ETAG, "save")
+        if self._take_input("save", etag, values) is None:
             return
-        current = self._fetch()
-        if current is None:
-            self.deleted = True
-            return
-        self._follow_base(etag, current)
         if self.conflict is not None:
             self.saved = False
             self.errors = {"form": [_CONFLICT]}

@@ -10,6 +10,8 @@ from typing import Any, TypeVar, overload
 
 import pydantic
 
+from liveview.authz import permissions_of
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 _MARK = "__liveview_event__"
@@ -45,7 +47,7 @@ def event(
     ``@event(login_required=True)`` and ``@event(permission="app.codename")`` (or a tuple of
     permissions, all needed) refuse the event to other users; the handler then does not run.
     """
-    permissions = (permission,) if isinstance(permission, str) else tuple(permission or ())
+    permissions = permissions_of(permission)
 
     def mark(func: F) -> F:
         if not inspect.isfunction(func):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from liveview import notify
 from liveview.resources import ResourceChanged
 
 if TYPE_CHECKING:
@@ -37,7 +38,8 @@ def render_batch(batch: list[tuple[Page, list[ResourceChanged]]]) -> list[str | 
     framed: dict[ShareKey, str] = {}
     frames: list[str | None] = []
     for page, changes in batch:
-        parts: list[str | None] = []
+        parts: dict[str, str | None] = {}  # by DOM id: a notice's listener may replace one
+        notify.begin(page)
         for comp, relevant in page.showing(changes):
             key = share_key(comp)
             twin = rendered.get(key) if key is not None else None
@@ -45,12 +47,13 @@ def render_batch(batch: list[tuple[Page, list[ResourceChanged]]]) -> list[str | 
                 part = page.adopt(comp, twin, relevant, framed.get(key))
                 if part is not None:
                     framed[key] = part
-                parts.append(part)
+                parts[comp._lv_id] = part
                 continue
-            parts.append(page.update(comp, relevant))
+            parts[comp._lv_id] = page.update(comp, relevant)
             if key is not None and share_key(comp) == key and comp._lv_html is not None:
                 rendered[key] = comp._lv_html
-        frames.append("".join(p for p in parts if p) or None)
+        notify.settle(page, parts)
+        frames.append("".join(p for p in parts.values() if p) or None)
     return frames
 
 

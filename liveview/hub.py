@@ -16,9 +16,10 @@ from collections import OrderedDict, deque
 from collections.abc import Awaitable, Callable, Hashable
 from typing import Any, Protocol
 
-from channels.layers import BaseChannelLayer, InMemoryChannelLayer, get_channel_layer
+from channels.layers import BaseChannelLayer, get_channel_layer
 
 from liveview.authz import USERS
+from liveview.conf import layer_in_memory
 from liveview.publish import from_message, group_name, message_key
 from liveview.resources import ResourceChanged
 
@@ -74,7 +75,7 @@ class Hub:
         self._beats = 0
         self._beat_event = asyncio.Event()
         # The in-memory layer lives in this process: nothing between it and us can fail.
-        self._watched = not isinstance(layer, InMemoryChannelLayer)
+        self._watched = not layer_in_memory(layer)
 
     async def set_topics(self, subscriber: Subscriber, topics: frozenset[str]) -> set[str]:
         """Subscribe to exactly `topics`, joining and leaving layer groups as needed.

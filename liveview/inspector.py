@@ -9,10 +9,11 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from channels.layers import InMemoryChannelLayer, get_channel_layer
+from channels.layers import get_channel_layer
 from django_components import register
 
 from liveview.component import LiveComponent
+from liveview.conf import layer_in_memory
 from liveview.events import event
 from liveview.metrics import ByteSizes, ErrorRecord, metrics
 
@@ -97,7 +98,7 @@ def inspect_process() -> ProcessReport:
         pid=os.getpid(),
         uptime_s=time.time() - metrics.started,
         layer=_class_path(layer) if layer is not None else "none",
-        layer_shared=layer is not None and not isinstance(layer, InMemoryChannelLayer),
+        layer_shared=layer is not None and not layer_in_memory(layer),
         connections_open=len(pages),
         connections_opened=metrics.connections_opened,
         connections_closed=metrics.connections_closed,

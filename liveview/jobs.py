@@ -8,6 +8,7 @@ import math
 import signal
 import threading
 import time
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
@@ -40,7 +41,19 @@ class JobInterrupted(SystemExit):
     """Raised inside a running job when its worker is told to stop (SIGTERM, SIGINT)."""
 
 
-class Progress:
+def __getattr__(name: str) -> Any:
+    # `Progress` was this callback's name; liveview.progress.Progress is the progress block.
+    if name == "Progress":
+        warnings.warn(
+            "liveview.jobs.Progress is now liveview.jobs.ProgressReporter",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return ProgressReporter
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+class ProgressReporter:
     """The `progress(fraction, message)` callback a job receives.
 
     Writes reach the database (and so every page) at most once per
@@ -85,13 +98,13 @@ class Progress:
 class JobFunction(Generic[P, T]):
     """A function decorated with `@job`: call `.start(**kwargs)` to run it in the worker."""
 
-    def __init__(self, func: Callable[Concatenate[Progress, P], T]) -> None:
+    def __init__(self, func: Callable[Concatenate[ProgressReporter, P], T]) -> None:
         self.func = func
         self.name = f"{func.__module__}.{func.__qualname__}"
         self.__doc__ = func.__doc__
         _registry[self.name] = self
 
-    def __call__(self, progress: Progress, *args: P.args, **kwargs: P.kwargs) -> T:
+    def __call__(self, progress: ProgressReporter, *args: P.args, **kwargs: P.kwargs) -> T:
         return self.func(progress, *args, **kwargs)
 
     def start(self, **kwargs: Any) -> Job:
@@ -136,7 +149,7 @@ def _enqueue(job_id: int) -> str:
     return task_id
 
 
-def job(func: Callable[Concatenate[Progress, P], T]) -> JobFunction[P, T]:
+def job(func: Callable[Concatenate[ProgressReporter, P], T]) -> JobFunction[P, T]:
     """Make `func(progress, **kwargs)` a job: ``fit.start(n=10)`` runs it in the worker."""
     return JobFunction(func)
 
@@ -164,7 +177,7 @@ def run_job(job_id: int) -> None:
     if not _write(job_id, {"status": Job.Status.QUEUED}, status=Job.Status.RUNNING):
         return  # cancelled while queued (or already run): it never starts
     stored = Job.objects.get(pk=job_id)
-    progress = Progress(job_id)
+    progress = ProgressReporter(job_id)
     try:
         with _stopped_by_signals():
             result = function_named(stored.name).func(progress, **stored.kwargs)

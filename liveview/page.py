@@ -12,18 +12,22 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
 
 from channels.db import database_sync_to_async
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import ImproperlyConfigured
 
+from liveview import flash, notify
 from liveview.authz import AccessDenied, allowed, check_component
 from liveview.changes import apply_changes, catch_up, defer
 from liveview.component import LiveComponent, component_class
 from liveview.events import EventArgumentsError, EventHandler
 from liveview.keep import KeptStateError, apply_kept, kept_values, snapshot
 from liveview.metrics import failed, rendered
+from liveview.notify import Mailbox
 from liveview.publish import turn
 from liveview.redirects import safe_redirect
 from liveview.render import error_banner, redirect_element, render_inner, wrap
 from liveview.resources import ResourceChanged, topics_of
+from liveview.timers import Timer, schedule
 from liveview.token import Binding, ComponentSpec, PageToken, TokenSigningError
 
 if TYPE_CHECKING:
@@ -88,6 +92,12 @@ class Page:
     #: The token this connection was mounted from, renewed when kept state changes.
     mounted_from: PageToken | None = None
     _top: int = 0
+    #: The notices of the turn under way (liveview.notify), made when first needed.
+    _mailbox: Mailbox | None = None
+    #: One-shot timers pending (liveview.timers), made when first needed.
+    _timers: list[Timer] | None = None
+    #: The messages the turn under way flashed (liveview.flash), for a redirect ending it.
+    _flashed: list[dict[str, Any]] | None = None
     #: Each component's kept state as the newest token sent carries it (JSON text).
     _kept_sent: dict[str, str] = field(default_factory=dict)
     _dispatch_in_thread: Callable[[str, str, dict[str, Any]], Awaitable[str | None]] | None = None
@@ -268,6 +278,7 @@ class Page:
             arguments = handler.coerce(values)
         except EventArgumentsError as exc:
             return self._fail(comp, f"Invalid arguments for {event}: {exc}", None)
+        notify.begin(self)  # before catch_up: the changes it applies may notify
         catch_up(comp)
         comp._lv_pristine = False
         self.redirect_to = None
@@ -281,7 +292,8 @@ class Page:
     def _finish(
         self, call: _Call, failure: Exception | None, changes: list[ResourceChanged]
     ) -> str | None:
-        """The reply to one event: its component, and every component its changes touched.
+        """The reply to one event: its component, and every component its changes or its
+        notices touched, each rendered once.
 
         The changes the handler published are applied here, once, to every component of this
         page that shows them (the acting one included); the hub skips this page for them.
@@ -290,24 +302,87 @@ class Page:
             cls, name = type(call.comp).__name__, call.handler.name
             failed("liveview: %s.%s failed", call.comp, failure, cls, name, event=name)
             call.comp.restore_state(call.before)
-        parts: list[str | None] = []
+        touched: dict[LiveComponent, BaseException | None] = {}
         acted = False
         for comp, relevant in self.showing(changes):
             if comp is not call.comp:
-                parts.append(self.update(comp, relevant))
+                touched[comp] = apply_changes(comp, relevant)
             elif failure is None:
                 failure = apply_changes(comp, relevant)
                 acted = failure is None
+        heard = notify.deliver(self) if failure is None else notify.discard(self)
+        own = heard.pop(call.comp, None)
+        parts: list[str | None]
         if failure is not None:
             message = f"Something went wrong in {call.handler.name}."
-            parts.insert(0, self._fail(call.comp, message, failure))
+            parts = [self._fail(call.comp, message, failure)]
+        elif own is not None:
+            parts = [self._fail(call.comp, "Something went wrong while updating.", own)]
         else:
-            parts.insert(0, self.rerender(call.comp, None if acted else call.before))
+            parts = [self.rerender(call.comp, None if acted else call.before)]
+        parts += self.render_touched(touched, heard)
         self._follow(call.comp)
-        target, self.redirect_to = self.redirect_to, None
+        target = flash.carried(self, self.redirect_to, failed=failure is not None)
+        self.redirect_to = None
         if target is not None and failure is None:
             parts.append(redirect_element(target))
         return "".join(p for p in parts if p) or None
+
+    def render_touched(
+        self,
+        updated: dict[LiveComponent, BaseException | None],
+        heard: dict[LiveComponent, BaseException | None],
+    ) -> list[str | None]:
+        """Each component a turn updated (changes applied) or that heard a notice, rendered
+        once: its fragment, an error in it for what failed, or None when its HTML is the same."""
+        parts: list[str | None] = []
+        for comp in {**updated, **heard}:
+            if (exc := updated.get(comp)) is not None:
+                parts.append(self._fail(comp, _failed("Could not update", exc), exc))
+            elif (exc := heard.get(comp)) is not None:
+                parts.append(self._fail(comp, "Something went wrong while updating.", exc))
+            else:
+                parts.append(self.rerender(comp))
+        return parts
+
+    # -- messages between components ---------------------------------------------------------
+
+    @property
+    def mailbox(self) -> Mailbox:
+        if self._mailbox is None:
+            self._mailbox = Mailbox()
+        return self._mailbox
+
+    def notify(self, name: str, /, **payload: Any) -> None:
+        """Tell every component of this page that listens to `name` (``@listens(name)``), with
+        `payload` as keyword arguments, once the current event, timer or tick has run."""
+        notify.send(self, name, payload)
+
+    def send_to(self, target: LiveComponent | str, name: str, /, **payload: Any) -> None:
+        """`notify`, for one component (or its DOM id) or the components registered as `target`."""
+        if isinstance(target, LiveComponent) and target._lv_page is not self:
+            raise TypeError(f"send_to: {type(target).__name__} is a component of another page")
+        to = target._lv_id if isinstance(target, LiveComponent) else target
+        notify.send(self, name, payload, to)
+
+    def is_mine(self, change: ResourceChanged) -> bool:
+        """Whether one of this page's own events made `change` (its key is the change's origin)."""
+        return change.origin is not None and change.origin == self.key
+
+    def after(self, seconds: float, handler: Callable[..., Any], /, **kwargs: Any) -> Timer:
+        """Call `handler` (a method of a component of this page, like ``self.dismiss``) with
+        `kwargs` once, `seconds` from now, in the page's turn; cancelled when the socket closes."""
+        return schedule(self, seconds, handler, kwargs)
+
+    @property
+    def timers(self) -> list[Timer]:
+        """The one-shot timers pending, soonest first."""
+        return sorted(self._timers or (), key=lambda t: t.due)
+
+    def flash(self, text: object, level: int = messages.INFO, extra_tags: str = "") -> None:
+        """Show `text` to this page's user in ``{% live_messages %}`` (Django's message levels
+        and tags); when the turn ends with `redirect`, the next page shows it instead."""
+        flash.flash(self, text, level, extra_tags)
 
     # -- access -----------------------------------------------------------------------------
 
@@ -363,15 +438,15 @@ class Page:
 
     def update(self, comp: LiveComponent, changes: list[ResourceChanged]) -> str | None:
         """Apply `changes` to `comp` and re-render it: its fragment, or None if unchanged."""
-        failure = apply_changes(comp, changes)
-        if failure is not None:
-            return self._fail(comp, _failed("Could not update", failure), failure)
-        return self.rerender(comp)
+        return self.render_touched({comp: apply_changes(comp, changes)}, {})[0]
 
     def changed(self, changes: list[ResourceChanged]) -> str | None:
-        """What a change sends this page: every component showing it, re-rendered."""
-        parts = [self.update(comp, relevant) for comp, relevant in self.showing(changes)]
-        return "".join(p for p in parts if p) or None
+        """What a change sends this page: every component showing it (or told of it by a
+        notice), re-rendered."""
+        notify.begin(self)
+        parts = {c._lv_id: self.update(c, relevant) for c, relevant in self.showing(changes)}
+        notify.settle(self, parts)
+        return "".join(p for p in parts.values() if p) or None
 
     def _follow(self, comp: LiveComponent) -> None:
         """Ask the component what it shows now (after mount, an event or a change)."""

@@ -23,7 +23,7 @@ class CloseCode(IntEnum):
     #: The page token was rendered for another session or user.
     TOKEN_FORBIDDEN = 4403
     #: The user may not see a component of the page (login_required, permission_required).
-    ACCESS_DENIED = 4403
+    ACCESS_DENIED = 4406
     #: The user logged out, was deactivated or lost a permission a component of the page needs.
     ACCESS_REVOKED = 4410
     #: The token names a component that is not a registered LiveComponent.

@@ -193,5 +193,7 @@ def _deleted(sender: type[Any], instance: Any, using: str, **kwargs: Any) -> Non
         _publish_on_commit(_changed("DELETE", instance, None), using)
 
 
-post_save.connect(_saved, dispatch_uid="liveview.resources.saved")
-post_delete.connect(_deleted, dispatch_uid="liveview.resources.deleted")
+def connect_signals() -> None:
+    """Connected by the app's ready(): a LiveResource's save or delete publishes its change."""
+    post_save.connect(_saved, dispatch_uid="liveview.resources.saved")
+    post_delete.connect(_deleted, dispatch_uid="liveview.resources.deleted")

@@ -27,10 +27,6 @@ class TokenSigningError(TypeError):
     """A mount argument or kept value that is not JSON: the token cannot carry it."""
 
 
-class TokenBindingError(TokenError):
-    """The token is genuine but was rendered for another session or user."""
-
-
 @dataclass(frozen=True, slots=True)
 class ComponentSpec:
     """One live component of a page: registered name, DOM id, JSON mount arguments, and the
@@ -81,6 +77,8 @@ def _digest(secret: str) -> str:
 class PageToken:
     components: tuple[ComponentSpec, ...]
     binding: Binding
+    #: A random nonce, kept on renewal: two pages listing the same components get different
+    #: tokens (nothing reads it back).
     page: str
     #: When the page was first rendered (Unix seconds): a token renewed with newer kept state
     #: expires when the first one does.

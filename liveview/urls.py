@@ -1,10 +1,15 @@
-# `path("liveview/", include("liveview.urls"))`: the staff inspector.
+# `path("liveview/", include("liveview.urls"))`: the staff inspector, and the hop that stores a
+# redirect's flash messages (flash.py).
 from __future__ import annotations
 
 from django.urls import path
 
+from liveview.flash import hop
 from liveview.views import inspector
 
 app_name = "liveview"
 
-urlpatterns = [path("", inspector, name="inspector")]
+urlpatterns = [
+    path("", inspector, name="inspector"),
+    path("flash/<str:blob>/", hop, name="flash"),
+]

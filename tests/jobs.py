@@ -9,23 +9,39 @@ from typing import Any
 
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.signals import connection_created
+from django_tasks_db.management.commands.db_worker import Worker
 
-from liveview.jobs import Progress, job
+from liveview.jobs import ProgressReporter, job
 from liveview.models import Job
+
+
+def db_worker() -> Worker:
+    """django-tasks' database worker, taking every queued task at once, in this process."""
+    return Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test-worker",
+        excluded_queue_names=[],
+    )
+
 
 #: What the jobs below did, in order: a job that never ran leaves nothing here.
 CALLS: list[str] = []
 
 
 @job
-def add(progress: Progress, a: int, b: int) -> int:
+def add(progress: ProgressReporter, a: int, b: int) -> int:
     CALLS.append("add")
     progress(0.5, "adding")
     return a + b
 
 
 @job
-def report_half(progress: Progress) -> dict[str, Any]:
+def report_half(progress: ProgressReporter) -> dict[str, Any]:
     """Returns what the database held right after progress(0.5, 'half')."""
     progress(0.5, "half")
     row = Job.objects.get(name=report_half.name)
@@ -33,13 +49,13 @@ def report_half(progress: Progress) -> dict[str, Any]:
 
 
 @job
-def explode(progress: Progress) -> None:
+def explode(progress: ProgressReporter) -> None:
     progress(0.1, "about to fail")
     raise RuntimeError("the model did not converge")
 
 
 @job
-def cancelled_midway(progress: Progress) -> None:
+def cancelled_midway(progress: ProgressReporter) -> None:
     """Cancels itself (as another page would) between two progress calls."""
     progress(0.1, "first")
     Job.objects.get(name=cancelled_midway.name).cancel()
@@ -49,7 +65,7 @@ def cancelled_midway(progress: Progress) -> None:
 
 
 @job
-def flood(progress: Progress, seconds: float) -> int:
+def flood(progress: ProgressReporter, seconds: float) -> int:
     """Reports progress as fast as it can for `seconds`, then a final message."""
     calls = 0
     end = time.monotonic() + seconds
@@ -61,7 +77,7 @@ def flood(progress: Progress, seconds: float) -> int:
 
 
 @job
-def not_json(progress: Progress) -> object:
+def not_json(progress: ProgressReporter) -> object:
     return object()
 
 
@@ -87,7 +103,7 @@ def worker_thread_database() -> Iterator[None]:
 
 
 @job
-def interrupted(progress: Progress, kind: str) -> None:
+def interrupted(progress: ProgressReporter, kind: str) -> None:
     """Stopped mid-run as a signal stops the worker: django-tasks' sys.exit(1), or Ctrl-C."""
     progress(0.3, "working")
     raise SystemExit(1) if kind == "exit" else KeyboardInterrupt

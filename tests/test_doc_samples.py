@@ -48,9 +48,10 @@ DELEGATED: dict[str, tuple[str, str]] = {
     "docs/testing.md": ("tests/testing/test_docs.py", "runs the test samples as tests"),
     "docs/deployment.md": (
         "tests/scale",
-        "starts its server processes from the documented systemd unit (which passes "
-        "`systemd-analyze verify`) with the documented channel layer, runs daphne's command "
-        "and Debian's nginx with the documented block in front of them",
+        "starts its server and worker processes from the documented systemd units (which "
+        "pass `systemd-analyze verify`) with the documented channel layer, runs daphne's "
+        "command and Debian's nginx with the documented block in front of them, on SQLite "
+        "and, with the workers, on PostgreSQL",
     ),
     "docs/benchmarks.md": ("Makefile", "`make bench` runs the scenarios and writes it"),
 }

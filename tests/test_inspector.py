@@ -6,11 +6,12 @@ from collections.abc import Iterator
 
 import pytest
 from asgiref.sync import sync_to_async
+from channels.layers import InMemoryChannelLayer
 from django.contrib.auth.models import User
 from django.test import Client
 from pytest_django.fixtures import Settings
 
-from liveview import metrics
+from liveview import conf, metrics
 from liveview.inspector import NAME, inspect_process
 from liveview.page import Page
 from liveview.protocol import CloseCode
@@ -149,6 +150,25 @@ def test_a_shared_layer_is_named_and_the_numbers_said_to_be_this_processs(
 
 def test_the_in_memory_layer_is_not_called_shared() -> None:
     assert inspect_process().layer_shared is False
+
+
+class _OwnInMemory(InMemoryChannelLayer):  # type: ignore[misc]  # channels is untyped
+    pass
+
+
+@pytest.mark.parametrize(
+    ("layer", "in_memory"),
+    [
+        (InMemoryChannelLayer(), True),
+        (_OwnInMemory(), True),
+        ("channels.layers.InMemoryChannelLayer", True),
+        ("channels_redis.pubsub.RedisPubSubChannelLayer", False),
+        ("tests.test_inspector.SharedLayer", False),
+        (None, False),
+    ],
+)
+def test_one_function_says_whether_a_layer_is_in_memory(layer: object, in_memory: bool) -> None:
+    assert conf.layer_in_memory(layer) is in_memory
 
 
 class SharedLayer:

@@ -7,10 +7,9 @@ import signal
 from collections.abc import Iterator
 
 import pytest
-from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
-from liveview.jobs import Progress, interrupt_claimed_by, job
+from liveview.jobs import ProgressReporter, interrupt_claimed_by, job
 from liveview.models import Job
 from tests import jobs
 
@@ -18,23 +17,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @job
-def stopped_halfway(progress: Progress) -> str:
+def stopped_halfway(progress: ProgressReporter) -> str:
     progress(0.5, "halfway")
     signal.raise_signal(signal.SIGTERM)  # systemd, Docker, Kubernetes: a deploy
     return "finished anyway"
-
-
-def worker() -> Worker:
-    return Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test-worker",
-        excluded_queue_names=[],
-    )
 
 
 @pytest.fixture
@@ -51,7 +37,7 @@ def test_sigterm_ends_the_running_job_interrupted_and_the_worker_takes_no_other(
 ) -> None:
     stopped = stopped_halfway.start()
     waiting = jobs.add.start(a=1, b=2)
-    db_worker = worker()
+    db_worker = jobs.db_worker()
     db_worker.configure_signals()  # what `manage.py db_worker` does
     db_worker.run()
     row = Job.objects.get(pk=stopped.pk)
@@ -67,7 +53,7 @@ def test_sigterm_ends_the_running_job_interrupted_and_the_worker_takes_no_other(
 
 def test_the_worker_handlers_are_back_once_the_job_is_over(signal_handlers: None) -> None:
     jobs.add.start(a=1, b=2)
-    db_worker = worker()
+    db_worker = jobs.db_worker()
     db_worker.configure_signals()
     db_worker.run()
     assert signal.getsignal(signal.SIGTERM) == db_worker.shutdown
@@ -78,7 +64,7 @@ def test_sigterm_ends_the_job_without_a_database_worker_too(signal_handlers: Non
     # Any other worker: the default SIGTERM would kill the process; the job is recorded first.
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     stopped = stopped_halfway.start()
-    worker().run()
+    jobs.db_worker().run()
     assert Job.objects.get(pk=stopped.pk).message == "Interrupted"
 
 

@@ -15,7 +15,7 @@ from django.db import OperationalError
 from pytest_django.fixtures import Settings
 
 from liveview import job_watch
-from liveview.jobs import Progress, run_job
+from liveview.jobs import ProgressReporter, run_job
 from liveview.models import Job
 from liveview.publish import from_message, group_name
 from tests import jobs
@@ -90,7 +90,7 @@ async def test_with_a_shared_layer_the_worker_publishes_each_write(settings: Set
     assert layer is not None
     channel = await layer.new_channel()
     await layer.group_add(group_name(row.uri), channel)
-    await orm(Progress(row.pk).__call__)(0.5, "half")
+    await orm(ProgressReporter(row.pk).__call__)(0.5, "half")
     change = from_message(await asyncio.wait_for(layer.receive(channel), 5))
     stored = await orm(Job.objects.get)(pk=row.pk)
     assert change is not None and (change.uri, change.etag) == (row.uri, stored.etag)
@@ -116,7 +116,7 @@ async def test_the_watcher_outlives_failed_polls(
     row = await orm(Job.objects.create)(name=jobs.flood.name, status=Job.Status.RUNNING)
     comm, _ = await connect(("job_progress", "lv-1", {"job": row.pk}))
     assert await asyncio.to_thread(failed_twice.wait, 5)
-    await orm(Progress(row.pk).__call__)(0.5, "after the failures")
+    await orm(ProgressReporter(row.pk).__call__)(0.5, "after the failures")
     frame = await comm.receive_from(timeout=5)
     while "after the failures" not in frame:
         frame = await comm.receive_from(timeout=5)

@@ -3,22 +3,28 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from importlib.util import find_spec
 from types import SimpleNamespace
 
 import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 from pytest_django.fixtures import Settings
 
 import liveview.jobs
-from liveview.jobs import Progress, function_named, run_job
+from liveview.jobs import ProgressReporter, function_named, run_job
 from liveview.models import Job
 from tests import jobs
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+# The immediate backend of the Tasks API liveview uses: django.tasks' on Django 6, the backport's
+# on 5.2 (as liveview.jobs chooses).
+IMMEDIATE = (
+    "django.tasks" if find_spec("django.tasks") else "django_tasks"
+) + ".backends.immediate.ImmediateBackend"
 
 
 @pytest.fixture(autouse=True)
@@ -28,16 +34,7 @@ def _calls() -> None:
 
 def work() -> None:
     """Run django-tasks' database worker until the queue is empty."""
-    Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test-worker",
-        excluded_queue_names=[],
-    ).run()
+    jobs.db_worker().run()
 
 
 def test_a_started_job_waits_in_the_queue_for_the_worker() -> None:
@@ -110,7 +107,7 @@ def test_progress_writes_at_most_once_per_interval(monkeypatch: pytest.MonkeyPat
     now = [0.0]
     monkeypatch.setattr(liveview.jobs, "time", SimpleNamespace(monotonic=lambda: now[0]))
     row = Job.objects.create(name=jobs.flood.name, status=Job.Status.RUNNING)
-    progress = Progress(row.pk, interval=0.25)
+    progress = ProgressReporter(row.pk, interval=0.25)
     written_at = []
     with CaptureQueriesContext(connection) as queries:
         for call in range(100):
@@ -139,9 +136,9 @@ def test_the_final_state_arrives_however_fast_the_job_reports(settings: Settings
 def test_progress_refuses_a_fraction_that_is_not_a_number() -> None:
     row = Job.objects.create(name=jobs.flood.name, status=Job.Status.RUNNING)
     with pytest.raises(TypeError):
-        Progress(row.pk)("half")  # type: ignore[arg-type]
+        ProgressReporter(row.pk)("half")  # type: ignore[arg-type]
     with pytest.raises(ValueError):
-        Progress(row.pk)(float("nan"))
+        ProgressReporter(row.pk)(float("nan"))
 
 
 def test_an_unknown_job_name_fails_the_job(caplog: pytest.LogCaptureFixture) -> None:
@@ -203,7 +200,7 @@ def test_start_enqueues_with_the_job_row_on_the_database_backend() -> None:
 def test_start_on_another_backend_enqueues_only_once_the_transaction_commits(
     settings: Settings,
 ) -> None:
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.TASKS = {"default": {"BACKEND": IMMEDIATE}}
     with transaction.atomic():
         started = jobs.add.start(a=1, b=2)
         assert jobs.CALLS == []
@@ -214,9 +211,19 @@ def test_start_on_another_backend_enqueues_only_once_the_transaction_commits(
 def test_start_on_another_backend_enqueues_nothing_when_the_transaction_rolls_back(
     settings: Settings,
 ) -> None:
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.TASKS = {"default": {"BACKEND": IMMEDIATE}}
     with pytest.raises(RuntimeError), transaction.atomic():
         jobs.add.start(a=1, b=2)
         raise RuntimeError("the view failed after starting the job")
     assert jobs.CALLS == []
     assert not Job.objects.exists()
+
+
+def test_the_old_name_of_the_progress_callback_still_imports_with_a_warning() -> None:
+    from liveview import jobs
+
+    with pytest.warns(DeprecationWarning, match="ProgressReporter"):
+        old = jobs.Progress
+    assert old is jobs.ProgressReporter
+    with pytest.raises(AttributeError):
+        _ = jobs.NoSuchName

@@ -10,7 +10,7 @@ from asgiref.sync import sync_to_async
 from django.test import Client
 from pytest_django.fixtures import Settings
 
-from liveview.jobs import Progress
+from liveview.jobs import ProgressReporter
 from liveview.models import Job
 from tests.support import connect
 
@@ -142,7 +142,7 @@ async def test_the_notice_outlives_the_next_progress_write() -> None:
     await comm.receive_from(timeout=5)
     await comm.send_to(text_data=f'{{"lv": "lv-1", "event": "cancel", "job": {older.pk}}}')
     await comm.receive_from(timeout=5)
-    await orm(Progress(newer.pk).__call__)(0.5, "a progress write")
+    await orm(ProgressReporter(newer.pk).__call__)(0.5, "a progress write")
     frame = await comm.receive_from(timeout=5)
     await comm.disconnect()
     assert "a progress write" in frame and "it was not cancelled" in frame

@@ -76,8 +76,15 @@ MANAGE = [sys.executable, str(ROOT / "manage.py")]
 
 
 def _environment(tmp_path: Path) -> dict[str, str]:
-    """The demo's settings on a database of the test's own."""
-    env = {**os.environ, "LIVEVIEW_SQLITE_PATH": str(tmp_path / "db.sqlite3")}
+    """The demo's settings on a database of the test's own, its output unbuffered.
+
+    The tests read runlive's output line by line through a pipe, where Python buffers it.
+    """
+    env = {
+        **os.environ,
+        "LIVEVIEW_SQLITE_PATH": str(tmp_path / "db.sqlite3"),
+        "PYTHONUNBUFFERED": "1",
+    }
     env.pop("DJANGO_SETTINGS_MODULE", None)
     return env
 

@@ -7,24 +7,35 @@ import json
 import math
 import sys
 from collections.abc import Iterable, Mapping, Sequence
+from functools import cache
 from typing import Any, ClassVar, Literal
 from xml.etree import ElementTree
 
-import pygal
 from django.utils.safestring import SafeString, mark_safe
 
 from liveview.data.blocks import Block
 from liveview.resources import Subscription
 
-# pygal appends a legacy import hook (for its map plugins, unused here) that makes every failed
-# import anywhere in the process warn ImportWarning: an error under `-W error`. Take it out.
-sys.meta_path[:] = [f for f in sys.meta_path if type(f).__name__ != "PluginImportFixer"]
-
 ChartKind = Literal["line", "bar", "scatter"]
 Number = int | float
 Point = tuple[Number, Number]
 
-_KINDS: dict[str, type[Any]] = {"line": pygal.Line, "bar": pygal.Bar, "scatter": pygal.XY}
+#: The pygal chart class of each kind.
+_KINDS: dict[str, str] = {"line": "Line", "bar": "Bar", "scatter": "XY"}
+
+
+@cache
+def _pygal() -> Any:  # pygal is untyped
+    """pygal, imported by the first chart drawn (not when liveview is imported).
+
+    Its import appends a legacy import hook (for its map plugins, unused here) that makes every
+    failed import anywhere in the process warn ImportWarning, an error under `-W error`: it is
+    taken out of `sys.meta_path` here, as soon as pygal put it there.
+    """
+    import pygal
+
+    sys.meta_path[:] = [f for f in sys.meta_path if type(f).__name__ != "PluginImportFixer"]
+    return pygal
 
 
 class Chart(Block):
@@ -87,7 +98,7 @@ class Chart(Block):
 
     def svg(self) -> SafeString:
         """The chart as an ``<svg>`` element, safe to put in HTML: pygal escapes every text."""
-        chart = _KINDS[self.kind](
+        chart = getattr(_pygal(), _KINDS[self.kind])(
             js=[],
             disable_xml_declaration=True,
             width=self.width,

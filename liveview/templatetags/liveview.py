@@ -167,3 +167,11 @@ def safe_href(url: object) -> str:
     Autoescaping keeps a value inside its attribute; it does not stop ``javascript:``.
     """
     return _safe_href(url)
+
+
+@register.simple_tag(takes_context=True)
+def live_messages(context: Context, seconds: float | None = None) -> SafeString:
+    """``{% live_messages %}``: Django's messages, shown live, each dismissed after `seconds`."""
+    from liveview.flash import render_messages
+
+    return render_messages(context, seconds)

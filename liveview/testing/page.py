@@ -102,6 +102,25 @@ class LivePage:
                 if text is not None:
                     return text
 
+    async def run_timers(self, limit: int = 100) -> int:
+        """Run this page's pending one-shot timers (``self.live.after``) now, soonest first, as
+        if their time had come (and those they set, up to `limit`); their frames are applied.
+        How many ran."""
+        from liveview.consumer import open_pages
+
+        self._raise_if_closed()
+        page = next((p for p in open_pages() if p.key == self._doc.epoch), None)
+        if page is None:
+            raise LiveTestError("this page's socket is not open: it has no timers to run")
+        ran = 0
+        while ran < limit and (armed := [t for t in page.timers if t.armed_with is not None]):
+            await armed[0].run_now()
+            ran += 1
+        queue = self._socket.output_queue
+        while not queue.empty():
+            self._take(queue.get_nowait())
+        return ran
+
     async def _settle(self) -> None:
         """Wait until the server has handled everything sent, then apply what it answered."""
         await self._served.read_past(self._sent, self._socket.future, self.timeout)

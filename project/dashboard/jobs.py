@@ -6,7 +6,7 @@ import statistics
 import time
 from typing import Any
 
-from liveview.jobs import Progress, job
+from liveview.jobs import ProgressReporter, job
 from project.dashboard.dataset import houses
 
 #: Progress steps per feature: the job reports often, the throttle keeps the pages calm.
@@ -14,7 +14,7 @@ STEPS = 20
 
 
 @job
-def feature_selection(progress: Progress, seconds: float = 8.0) -> dict[str, Any]:
+def feature_selection(progress: ProgressReporter, seconds: float = 8.0) -> dict[str, Any]:
     """Absolute Pearson correlation of each feature with the price, best first.
 
     The arithmetic takes milliseconds; the job paces itself over `seconds` so that an analyst

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
@@ -29,6 +30,8 @@ def poll_vote(request: HttpRequest, pk: int) -> HttpResponse:
     form = VoteForm(request.POST)
     if not form.is_valid() or not vote(poll.pk, form.cleaned_data["choice"]):
         return render(request, "polls/detail.html", {"poll": poll}, status=400)
+    choice = poll.choices.get(pk=form.cleaned_data["choice"])
+    messages.success(request, f"Vote counted: {choice.text}.")  # the live vote flashes the same
     return redirect(poll)
 
 

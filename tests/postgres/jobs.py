@@ -5,11 +5,11 @@ from __future__ import annotations
 import os
 import time
 
-from liveview.jobs import Progress, job
+from liveview.jobs import ProgressReporter, job
 
 
 @job
-def noted(progress: Progress, path: str, label: str, seconds: float) -> str:
+def noted(progress: ProgressReporter, path: str, label: str, seconds: float) -> str:
     """Append "<label> <worker pid>" to `path` (one line per run), then work `seconds`."""
     with open(path, "a") as notes:
         notes.write(f"{label} {os.getpid()}\n")

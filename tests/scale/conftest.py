@@ -20,6 +20,7 @@ from tests.scale.support import (
     ServerProcess,
     manage,
     server_env,
+    votes_in_db,
     write_secret_env,
 )
 
@@ -37,6 +38,10 @@ class Cluster:
         for server in self.servers:
             if not server.running:
                 server.start()
+
+    def votes(self, poll_id: int) -> dict[str, int]:
+        """What the database holds for the poll: choice -> votes."""
+        return votes_in_db(self.sqlite_path, poll_id)
 
     def logs(self) -> str:
         return "\n".join(f"--- {s.name} ---\n{s.log()}" for s in self.servers)

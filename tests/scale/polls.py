@@ -6,7 +6,7 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.support import open_live
 from tests.scale.conftest import Cluster
-from tests.scale.support import new_poll, votes_in_db
+from tests.scale.support import new_poll
 
 CHOICES = ["Tea", "Coffee"]
 #: How long a page may take to converge after a fault heals (reconnect backoff included).
@@ -44,7 +44,7 @@ def shown(page: Page) -> dict[str, str]:
 
 def expect_database_shown(cluster: Cluster, pk: int, *pages: Page, timeout: int) -> None:
     """Every page shows exactly what the database holds (checked when the pages are quiet)."""
-    held = votes_in_db(cluster.sqlite_path, pk)
+    held = cluster.votes(pk)
     total = str(sum(held.values()))
     for page in pages:
         expect(page.locator(".total-votes")).to_have_text(total, timeout=timeout)

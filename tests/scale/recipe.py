@@ -1,8 +1,10 @@
 """The production recipe of docs/deployment.md, read from the document itself: its channel layer
-(the ```python block), its systemd unit (```ini) and daphne's command (```console).
+(the ```python block), its systemd units (```ini: the server's and the jobs worker's) and
+daphne's command (```console).
 
-The several-process tests start their server processes from these, with only the port, the
-paths and the Redis URL swapped for the test's, so a recipe that stops working fails them.
+The several-process tests start their server and worker processes from these, with only the
+port, the paths, the database and the Redis URL swapped for the test's, so a recipe that stops
+working fails them.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 import shlex
+import socket
 import sys
 from pathlib import Path
 from typing import Any
@@ -20,6 +23,10 @@ DEPLOYMENT_DOC = ROOT / "docs" / "deployment.md"
 DOC_ROOT = "/srv/liveview"
 DOC_VENV_BIN = DOC_ROOT + "/.venv/bin/"
 DOC_PORT = "8001"
+#: The documented systemd units, each named by its fence's first line (`# /etc/systemd/…`).
+SERVER_UNIT = "liveview@.service"
+WORKER_UNIT = "liveview-worker@.service"
+UNIT_HEADER = "# /etc/systemd/system/"
 #: The command a reader runs the several-process tests with, shown in the document.
 SCALE_TESTS_COMMAND = ".venv/bin/python -m pytest tests/scale -q"
 
@@ -66,14 +73,18 @@ def channel_layers(redis_url: str) -> dict[str, Any]:
 # -- the systemd unit (```ini) --------------------------------------------------------------
 
 
-def unit_text() -> str:
-    return only_fence("ini")
+def unit_text(unit: str = SERVER_UNIT) -> str:
+    """The ```ini block whose first line is `# /etc/systemd/system/<unit>`."""
+    found = [text for text in fences("ini") if text.startswith(f"{UNIT_HEADER}{unit}\n")]
+    if len(found) != 1:
+        raise RuntimeError(f"{DEPLOYMENT_DOC} has {len(found)} {unit} units, not one")
+    return found[0]
 
 
-def unit_lines(section: str, key: str) -> list[str]:
+def unit_lines(section: str, key: str, unit: str = SERVER_UNIT) -> list[str]:
     """The values of `key=` in `[section]` of the unit, in order (systemd allows repeats)."""
     values, current = [], ""
-    for raw in unit_text().splitlines():
+    for raw in unit_text(unit).splitlines():
         line = raw.strip()
         if not line or line.startswith(("#", ";")):
             continue
@@ -84,10 +95,10 @@ def unit_lines(section: str, key: str) -> list[str]:
     return values
 
 
-def unit_value(section: str, key: str) -> str:
-    values = unit_lines(section, key)
+def unit_value(section: str, key: str, unit: str = SERVER_UNIT) -> str:
+    values = unit_lines(section, key, unit)
     if len(values) != 1:
-        raise RuntimeError(f"the documented unit has {len(values)} {key}= in [{section}]")
+        raise RuntimeError(f"the documented {unit} has {len(values)} {key}= in [{section}]")
     return values[0]
 
 
@@ -104,14 +115,25 @@ def uvicorn_command(port: int) -> list[str]:
     return shlex.split(local_paths(exec_start).replace("%i", str(port)))
 
 
-def unit_environment(environment_file: Path) -> dict[str, str]:
+def worker_command(instance: str) -> list[str]:
+    """The worker unit's ExecStart for `instance` (`%i`) on this host (`%H`), on this checkout."""
+    exec_start = unit_value("Service", "ExecStart", WORKER_UNIT)
+    words = shlex.split(local_paths(exec_start).replace("%i", instance))
+    if words[1:3] != ["manage.py", "db_worker"]:
+        raise RuntimeError(
+            f"the documented worker no longer runs manage.py db_worker: {exec_start}"
+        )
+    return [word.replace("%H", socket.gethostname()) for word in words]
+
+
+def unit_environment(environment_file: Path, unit: str = SERVER_UNIT) -> dict[str, str]:
     """The unit's Environment= lines, then `environment_file` (in place of its EnvironmentFile)."""
     env: dict[str, str] = {}
-    for assignment in unit_lines("Service", "Environment"):
+    for assignment in unit_lines("Service", "Environment", unit):
         for word in shlex.split(assignment):
             name, _, value = word.partition("=")
             env[name] = value
-    unit_value("Service", "EnvironmentFile")  # the unit has one: the test's stands in for it
+    unit_value("Service", "EnvironmentFile", unit)  # the unit has one: the test's stands in
     for line in environment_file.read_text().splitlines():
         if line.strip() and not line.lstrip().startswith("#"):
             name, _, value = line.partition("=")
@@ -119,11 +141,13 @@ def unit_environment(environment_file: Path) -> dict[str, str]:
     return env
 
 
-def local_unit(environment_file: Path) -> str:
+def local_unit(environment_file: Path, unit: str = SERVER_UNIT) -> str:
     """The documented unit with this checkout's paths and the test's environment file."""
-    documented = unit_value("Service", "EnvironmentFile")
+    documented = unit_value("Service", "EnvironmentFile", unit)
     return local_paths(
-        unit_text().replace(f"EnvironmentFile={documented}", f"EnvironmentFile={environment_file}")
+        unit_text(unit).replace(
+            f"EnvironmentFile={documented}", f"EnvironmentFile={environment_file}"
+        )
     )
 
 

@@ -1,5 +1,6 @@
-"""docs/deployment.md's recipe, block by block: the channel layer, the systemd unit, daphne's
-command and the console commands (its nginx block: test_nginx.py)."""
+"""docs/deployment.md's recipe, block by block: the channel layer, the systemd units, daphne's
+command and the console commands (its nginx block: test_nginx.py; the whole recipe on
+PostgreSQL, workers included: test_full_recipe.py)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,8 @@ from tests.scale.polls import expect_database_shown, open_poll, vote
 from tests.scale.recipe import (
     ROOT,
     SCALE_TESTS_COMMAND,
+    SERVER_UNIT,
+    WORKER_UNIT,
     channel_layers,
     console_commands,
     daphne_command,
@@ -86,14 +89,16 @@ def test_the_server_processes_run_the_units_exec_start_and_environment(
     assert any(e.startswith("DJANGO_SECRET_KEY=") for e in environ)
 
 
-def test_the_documented_unit_passes_systemd_analyze_verify(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("unit", "instance"), [(SERVER_UNIT, "8001"), (WORKER_UNIT, "1")])
+def test_the_documented_units_pass_systemd_analyze_verify(
+    tmp_path: Path, unit: str, instance: str
+) -> None:
     analyze = shutil.which("systemd-analyze")
     if analyze is None:
         pytest.fail("systemd-analyze is missing: `make services` installs Debian's systemd")
-    unit = tmp_path / "liveview@.service"
-    unit.write_text(local_unit(write_secret_env(tmp_path / "secret.env")))
+    tmp_path.joinpath(unit).write_text(local_unit(write_secret_env(tmp_path / "secret.env"), unit))
     done = subprocess.run(
-        [analyze, "verify", str(tmp_path / "liveview@8001.service")],
+        [analyze, "verify", str(tmp_path / unit.replace("@.", f"@{instance}."))],
         capture_output=True,
         text=True,
         timeout=60,

@@ -1,7 +1,7 @@
 """Authorization: components and events a user may not use, and sockets that outlive a login.
 
 `login_required` / `permission_required` refuse the mount (HTTP 403; the socket closes with
-4403 before anything renders), `@event(permission=...)` refuses the event (error banner, state
+4406 before anything renders), `@event(permission=...)` refuses the event (error banner, state
 unchanged), and logout, deactivation or a removed permission close the user's sockets with
 4410 within two seconds. The old page token then opens nothing.
 """
@@ -22,6 +22,8 @@ from django.http import HttpRequest
 from django.test import Client
 from pytest_django.fixtures import Settings
 
+from liveview import metrics
+from liveview.inspector import inspect_process
 from liveview.protocol import CloseCode
 from tests.support import Spec, closed_with, communicator, saved_session, token
 
@@ -101,15 +103,30 @@ def test_http_render_of_a_permission_required_component_is_403_without_it(
     assert client.get("/guarded/test_editors_only/").status_code == 200
 
 
-async def test_socket_mount_of_a_login_required_component_closes_4403_for_anonymous() -> None:
+async def test_socket_mount_of_a_login_required_component_closes_4406_for_anonymous() -> None:
     comm, _ = await open_as(None, MEMBERS)
     assert await closed_with(comm) == CloseCode.ACCESS_DENIED  # nothing rendered before
 
 
-async def test_socket_mount_without_the_permission_closes_4403_before_anything_renders() -> None:
+async def test_socket_mount_without_the_permission_closes_4406_before_anything_renders() -> None:
     user = await new_user("no-perm")
     comm, _ = await open_as(user, GUARDED, EDITORS)  # one refused component refuses the page
-    assert await closed_with(comm) == 4403
+    assert await closed_with(comm) == 4406
+
+
+def test_access_denied_has_its_own_close_code_not_the_tokens() -> None:
+    assert int(CloseCode.ACCESS_DENIED) != int(CloseCode.TOKEN_FORBIDDEN)
+    assert CloseCode(CloseCode.ACCESS_DENIED).name == "ACCESS_DENIED"  # not an alias
+
+
+async def test_an_access_denied_close_reaches_the_metrics_under_its_own_code() -> None:
+    metrics.reset()
+    comm, _ = await open_as(None, MEMBERS)
+    code = await closed_with(comm)
+    await comm.disconnect(code=code)  # the browser echoes the server's code; Daphne reports it
+    assert dict(inspect_process().close_codes) == {CloseCode.ACCESS_DENIED: 1}
+    assert CloseCode.TOKEN_FORBIDDEN not in dict(inspect_process().close_codes)
+    metrics.reset()
 
 
 async def test_socket_mount_with_the_permission_renders() -> None:

@@ -1,12 +1,18 @@
-"""The polls demo's live components: the list, a poll's results, its vote form and its editor."""
+"""The polls demo's live components: the list, a poll's results, its vote form and its editor.
+
+A vote tells the results next to it which row is this visitor's (`notify`/`@listens`) and
+flashes "Vote counted" (`{% live_messages %}` on the page dismisses it after a few seconds).
+"""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.db.models import Sum
 from django_components import register
 
 from liveview import LiveComponent, event
 from liveview.editor import ResourceEditor
+from liveview.notify import listens
 from liveview.resources import Subscription
 from project.polls.forms import PollForm
 from project.polls.models import Choice, Poll, vote
@@ -53,6 +59,15 @@ class PollResults(LiveComponent):
     def subscriptions(self) -> list[Subscription]:
         return [f"{Poll.resource_collection}{self.poll_id}"]
 
+    #: The choice this page's visitor voted for (told by the vote form): theirs, not shared.
+    mine: str = ""
+
+    @listens("poll-voted")
+    def mark_mine(self, poll_id: int, choice: str) -> None:
+        """The vote form next to it says which choice this visitor picked: mark that row."""
+        if poll_id == self.poll_id:
+            self.mine = choice
+
 
 @register("poll_vote")
 class PollVote(LiveComponent):
@@ -72,6 +87,8 @@ class PollVote(LiveComponent):
         texts = {c["id"]: c["text"] for c in self.choices}
         if choice in texts and vote(self.poll_id, choice):
             self.voted = str(texts[choice])
+            self.live.notify("poll-voted", poll_id=self.poll_id, choice=self.voted)
+            self.live.flash(f"Vote counted: {self.voted}.", level=messages.SUCCESS)
         else:
             self.voted = ""
             raise ValueError(f"{choice} is not a choice of this poll")
