@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 async def test_delete_asks_first_and_cancel_keeps_the_poll(live_client: LiveClient) -> None:
     poll = await Poll.objects.acreate(question="Keep me?")
     page = await live_client.open(f"/polls/{poll.pk}/")
-    assert 'hx-confirm="Delete this poll and its votes?"' in page.html("#lv-3")
+    assert 'hx-confirm="Delete this poll and its votes?"' in page.html("[data-lv=poll_editor]")
     await page.click(text="Delete poll", confirm=False)
     assert await Poll.objects.filter(pk=poll.pk).aexists()
     assert page.redirect is None
