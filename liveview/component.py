@@ -42,6 +42,8 @@ RESERVED = frozenset(
         "staff_required",
         "tick",
         "tick_every",
+        "lazy",
+        "placeholder",
     }
 )
 
@@ -75,6 +77,9 @@ class LiveComponent(Component):
     #: event changes one, the page gets a renewed token carrying them, and a reconnect's mount
     #: applies them (validated by their annotations, like event arguments).
     kept: ClassVar[tuple[str, ...]] = ()
+    #: True: the first HTTP render shows `placeholder()` instead of mounting it (its mount is
+    #: slow); the page's socket mounts it once connected and sends it (docs/components.md).
+    lazy: ClassVar[bool] = False
     _lv_events: ClassVar[dict[str, EventHandler]] = {}
     _lv_defaults: ClassVar[dict[str, Any]] = {}
 
@@ -94,6 +99,8 @@ class LiveComponent(Component):
     _lv_refresh_due: bool
     #: The state as the last mount left it (on a live page): what `refresh()` compares with.
     _lv_mounted: Mounted | None
+    #: A lazy component not mounted yet: it shows its placeholder.
+    _lv_lazy: bool
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -173,6 +180,15 @@ class LiveComponent(Component):
         """Called every `tick_every` seconds while the page is open; then the component is
         re-rendered (and sent when its HTML changed). The default only re-renders."""
 
+    def placeholder(self) -> str:
+        """The HTML a `lazy` component shows until its socket mounts it (trusted, not escaped).
+
+        Runs before `mount`: only the class's declared defaults are set."""
+        return (
+            '<p class="lv-placeholder">Loading…</p>'
+            '<noscript><p class="lv-placeholder">This part needs JavaScript.</p></noscript>'
+        )
+
     def extra_context(self) -> Mapping[str, Any]:
         """Template variables computed at each render (a bound form, say): not state."""
         return {}
@@ -212,6 +228,7 @@ class LiveComponent(Component):
         comp._lv_pending = []
         comp._lv_refresh_due = False
         comp._lv_mounted = None
+        comp._lv_lazy = False
         for field, default in cls._lv_defaults.items():
             setattr(comp, field, copy.deepcopy(default))
         return comp

@@ -153,6 +153,10 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         frame += epoch_element(page.key)
         metrics.frame_sent(page, frame, metrics.CONNECT)
         await self.send(text_data=frame)
+        if any(c._lv_lazy for c in page.components.values()):  # after the page is live
+            async with self.lock:
+                lazy = await in_sync_thread(page.mount_lazy)()
+            self.outbox.push(lazy, metrics.CONNECT)
         joined = await self._follow_topics()
         await self._catch_up(seen, joined)
         ticks.start(self)

@@ -116,7 +116,11 @@ class Page:
             )
         cls = component_class(name)
         check_component(cls, self.user)
-        comp = cls.new_live(self, name, cid, kwargs)
+        if cls.lazy and not self.connected:  # the HTTP render: its socket mounts it
+            comp = cls.unmounted(self, name, cid)
+            comp._lv_lazy = True
+        else:
+            comp = cls.new_live(self, name, cid, kwargs)
         self.components[cid] = comp
         self.mount_args[cid] = ComponentSpec(name=name, id=cid, kwargs=kwargs)
         if self.connected:
@@ -137,16 +141,37 @@ class Page:
         self.mounted_from = token
         for spec in token.components:
             cls = component_class(spec.name)  # an unknown name refuses the whole socket
-            try:
-                comp = self.mount(spec.name, spec.id, dict(spec.kwargs))
-                self._restore_kept(comp, spec)
-            except Exception as exc:  # mount failed on reconnect: show it in the component
+            if cls.lazy:  # mounted by mount_lazy, once the first frame has gone
                 comp = cls.unmounted(self, spec.name, spec.id)
-                failed("liveview: mounting %s (%s) failed", comp, exc, spec.name, spec.id)
-                comp._lv_error = error_banner(_failed("Could not load", exc), exc)
-                comp._lv_pristine = False
+                comp._lv_lazy = True
                 self.components[spec.id] = comp
                 self.mount_args[spec.id] = spec
+                continue
+            self._mount_spec(cls, spec)
+
+    def _mount_spec(self, cls: type[LiveComponent], spec: ComponentSpec) -> LiveComponent:
+        try:
+            comp = self.mount(spec.name, spec.id, dict(spec.kwargs))
+            self._restore_kept(comp, spec)
+        except Exception as exc:  # mount failed on reconnect: show it in the component
+            comp = cls.unmounted(self, spec.name, spec.id)
+            failed("liveview: mounting %s (%s) failed", comp, exc, spec.name, spec.id)
+            comp._lv_error = error_banner(_failed("Could not load", exc), exc)
+            comp._lv_pristine = False
+            self.components[spec.id] = comp
+            self.mount_args[spec.id] = spec
+        return comp
+
+    def mount_lazy(self) -> str:
+        """Mount the lazy components still showing their placeholder: their full renders (a
+        failed mount shows its error in the component)."""
+        frames = []
+        for cid, comp in list(self.components.items()):
+            if comp._lv_lazy and self.components.get(cid) is comp:
+                frames.append(
+                    self._render_guarded(self._mount_spec(type(comp), self.mount_args[cid]))
+                )
+        return "".join(frames)
 
     def _restore_kept(self, comp: LiveComponent, spec: ComponentSpec) -> None:
         """Apply the state the token kept for `comp` (what its last connection left)."""
@@ -168,6 +193,8 @@ class Page:
     # -- rendering --------------------------------------------------------------------------
 
     def render(self, comp: LiveComponent, *, oob: bool) -> str:
+        if comp._lv_lazy:
+            return wrap(comp, (comp._lv_error or "") + comp.placeholder(), oob=oob, busy=True)
         handle = Handle(comp)
         started = perf_counter()
         inner = (comp._lv_error or "") + render_inner(comp, handle)
@@ -240,6 +267,8 @@ class Page:
         if comp is None:
             logger.info("liveview: event %r for unknown component %r ignored", event[:64], cid[:64])
             return None
+        if comp._lv_lazy:  # nothing to act on yet (no binding is rendered before its mount)
+            return self._fail(comp, "This part is still loading.", None)
         handler = type(comp)._lv_events.get(event)
         if handler is None:
             return self._fail(comp, f"Unknown event {event[:64]!r}.", None)

@@ -48,6 +48,10 @@ class ProtocolError(ValueError):
 VERSION_KEY = "lv_v"
 #: The key the glue adds to every event: its number on the page (acknowledged in the reply).
 SEQ_KEY = "lv_seq"
+#: The key `{% live ... only=True %}` puts in its values: the names of its own arguments, the
+#: only values the event gets. The ws extensions always add the enclosing form's fields and
+#: have no attribute to stop them (docs/events.md), so the server drops them.
+ONLY_KEY = "lv_only"
 
 # Keys the client adds to the values; never handler arguments. A form's CSRF field rides
 # along with its values; the socket does not need it (the page token is bound to the secret).
@@ -88,6 +92,8 @@ def parse_event(text: str) -> EventMessage:
         raise ProtocolError("missing event name `event`")
     version = values.get(VERSION_KEY)
     seq = values.get(SEQ_KEY)
+    if ONLY_KEY in values:
+        values = _only(values, values.pop(ONLY_KEY))
     for key in _ENVELOPE:
         values.pop(key, None)
     return EventMessage(
@@ -98,6 +104,13 @@ def parse_event(text: str) -> EventMessage:
         version=version if isinstance(version, str) else None,
         seq=seq if type(seq) is int and seq >= 0 else None,
     )
+
+
+def _only(values: dict[str, Any], names: object) -> dict[str, Any]:
+    """The values a binding with `only=True` sends: its own arguments, none of its form's."""
+    if not (isinstance(names, list) and all(isinstance(n, str) for n in names)):
+        raise ProtocolError(f"`{ONLY_KEY}` is a list of argument names")
+    return {k: v for k, v in values.items() if k in _ENVELOPE or k in names}
 
 
 def _reject_constant(name: str) -> Any:

@@ -83,9 +83,12 @@ def error_banner(message: str, exc: BaseException | None) -> str:
     return html
 
 
-def wrap(comp: LiveComponent, inner: str, *, oob: bool) -> str:
+def wrap(comp: LiveComponent, inner: str, *, oob: bool, busy: bool = False) -> str:
+    """`busy`: a lazy component's placeholder (`aria-busy` until its full render replaces it)."""
     tag = comp.live_tag
     swap = dialect.current().swap_oob() if oob else ""
+    if busy:
+        swap += ' aria-busy="true" data-lv-lazy'
     return f'<{tag} id="{comp._lv_id}" data-lv="{escape(comp._lv_name)}"{swap}>{inner}</{tag}>'
 
 

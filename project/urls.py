@@ -5,7 +5,7 @@ from django.urls import include, path
 
 from project.calculator.views import calculator_page
 from project.counter.views import counter_page
-from project.dashboard.views import dashboard_page
+from project.dashboard.views import dashboard_page, summary_page
 from project.echo.views import echo_page
 from project.home.views import index
 
@@ -15,6 +15,7 @@ urlpatterns = [
     path("calculator/", calculator_page, name="calculator"),
     path("echo/", echo_page, name="echo"),
     path("dashboard/", dashboard_page, name="dashboard"),
+    path("dashboard/summary/", summary_page, name="dashboard-summary"),
     path("polls/", include("project.polls.urls")),
     path("events/", include("project.commentary.urls")),
     path("api/polls/", include("project.polls.api")),

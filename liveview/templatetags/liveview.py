@@ -19,6 +19,7 @@ from django_htmx.jinja import django_htmx_script, htmx_script
 from liveview import conf, dialect
 from liveview.consumer import STALE
 from liveview.page import Handle
+from liveview.protocol import ONLY_KEY
 from liveview.redirects import safe_href as _safe_href
 from liveview.render import EPOCH_ID
 from liveview.static_render import binding_for_request, page_for_request
@@ -29,6 +30,8 @@ _EVENT_NAME = re.compile(r"[a-z][a-z0-9_.:-]*")
 _KEY_NAME = re.compile(r"[A-Za-z0-9]+")
 _INTERVAL = re.compile(r"\d+(ms|s)")
 _BINDING_OPTIONS = frozenset({"on", "debounce", "throttle", "key", "changed"})
+#: Options that shape what is sent rather than when (see `_binding`).
+_SEND_OPTIONS = frozenset({"only", "confirm"})
 
 
 @register.simple_tag(takes_context=True)
@@ -87,8 +90,9 @@ def live(context: Context, event: str, **kwargs: Any) -> SafeString:
     """Bind the element to the component's `event`: ``<button {% live "increment" by=1 %}>``.
 
     Options: on="input" (the DOM event; default by element: submit, change or click),
-    debounce="300ms", throttle="1s", key="Enter", changed=True. Other keyword
-    arguments are sent to the handler as its arguments.
+    debounce="300ms", throttle="1s", key="Enter", changed=True, only=True (send this
+    binding's own arguments, not its form's fields), confirm="Delete it?" (ask first). Other
+    keyword arguments are sent to the handler as its arguments.
     """
     handle = context.get("lv")
     if not isinstance(handle, Handle):
@@ -106,8 +110,11 @@ def live(context: Context, event: str, **kwargs: Any) -> SafeString:
 def _binding(send: str, cid: str, event: str, items: tuple[tuple[str, Any], ...]) -> SafeString:
     kwargs = dict(items)
     options = {k: kwargs.pop(k) for k in list(kwargs) if k in _BINDING_OPTIONS}
+    sending = {k: kwargs.pop(k) for k in list(kwargs) if k in _SEND_OPTIONS}
     trigger = _trigger(**options)
     values = {"lv": cid, "event": event, **kwargs}
+    if sending.get("only"):
+        values[ONLY_KEY] = list(kwargs)
     try:
         vals = json.dumps(values, separators=(",", ":"), allow_nan=False)
     except (TypeError, ValueError) as exc:
@@ -115,6 +122,12 @@ def _binding(send: str, cid: str, event: str, items: tuple[tuple[str, Any], ...]
     html = format_html('{} hx-vals="{}"', mark_safe(send), vals)
     if trigger:
         html += format_html(' hx-trigger="{}"', trigger)
+    confirm = sending.get("confirm")
+    if confirm is not None:
+        question = str(confirm).strip()
+        if not question:
+            raise template.TemplateSyntaxError("{% live %}: confirm= takes the question to ask")
+        html += format_html(' hx-confirm="{}"', question)
     return html
 
 

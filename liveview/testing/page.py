@@ -58,6 +58,8 @@ class LivePage:
         self.close_code: int | None = None
         #: The newest renewed page token a frame carried (a reconnect uses it).
         self._token = ""
+        #: The answer `click(confirm=)` gives a binding's hx-confirm question, while it runs.
+        self._answer: bool | None = None
 
     # -- the socket ------------------------------------------------------------------------
 
@@ -154,13 +156,28 @@ class LivePage:
     async def _fire(
         self, bound: Tag, *, submitter: Tag | None = None, source: Tag | None = None
     ) -> None:
+        question = attr(bound, "hx-confirm")
+        if question:  # the glue asks before the send (docs/events.md)
+            if self._answer is None:
+                raise LiveTestError(
+                    f"{_describe(source or bound)} asks {question!r} first: click it with "
+                    "confirm=True (OK) or confirm=False (Cancel)"
+                )
+            if not self._answer:
+                return  # Cancel: nothing is sent
         values = values_for(bound, submitter)
         await self._send(message(values, self._doc.epoch, self.frame, source or bound, self.url))
 
     # -- acting as a user --------------------------------------------------------------------
 
-    async def click(self, selector: str | None = None, *, text: str | None = None) -> None:
-        """Click the first element matching `selector` and/or showing exactly `text`."""
+    async def click(
+        self, selector: str | None = None, *, text: str | None = None, confirm: bool | None = None
+    ) -> None:
+        """Click the first element matching `selector` and/or showing exactly `text`.
+
+        A binding with `hx-confirm` asks first: `confirm=True` answers OK, `confirm=False`
+        Cancel (nothing is sent); without an answer the click is an error, as a test that
+        forgot the dialog would otherwise pass for a user who never saw it."""
         if selector is None and text is None:
             raise LiveTestError("click() needs a CSS selector, a text, or both")
         element = self._doc.by_text(selector, text)
@@ -168,7 +185,12 @@ class LivePage:
         if control is not None and is_disabled(control):
             raise LiveTestError(f"{_describe(control)} is disabled: a click on it does nothing")
         self._doc.focus(element)  # focus leaves any field being typed in
-        if await self._click(element):
+        self._answer = confirm
+        try:
+            done = await self._click(element)
+        finally:
+            self._answer = None
+        if done:
             return
         what = _describe(element)
         if element.name == "a" and element.has_attr("href"):

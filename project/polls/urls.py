@@ -10,4 +10,5 @@ urlpatterns = [
     path("<int:pk>/", views.poll_detail, name="detail"),
     path("<int:pk>/vote/", views.poll_vote, name="vote"),
     path("<int:pk>/edit/", views.poll_edit, name="edit"),
+    path("<int:pk>/delete/", views.poll_delete, name="delete"),
 ]

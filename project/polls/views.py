@@ -42,6 +42,8 @@ def poll_edit(request: HttpRequest, pk: int) -> HttpResponse:
     action = request.POST.get("action", "save")
     if action == "reload":
         return redirect(poll)
+    if action == "delete":  # the live button asks in a dialog; without JavaScript, this page
+        return render(request, "polls/delete_confirm.html", {"poll": poll})
     field = THEIR_ETAG if action == "overwrite" else BASE_ETAG
     etag = request.POST.get(field, "")
     form = PollForm(request.POST, instance=poll)
@@ -59,3 +61,10 @@ def poll_edit(request: HttpRequest, pk: int) -> HttpResponse:
         context = {"poll": theirs, "form": form, "etag": stale.expected, "conflict": theirs}
         return render(request, "polls/edit_fallback.html", context, status=409)
     return redirect(poll)
+
+
+@require_POST
+def poll_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """The confirmation page's "Delete": the poll and its votes, gone."""
+    get_object_or_404(Poll, pk=pk).delete()
+    return redirect("polls:index")

@@ -123,6 +123,15 @@
     }
     setTimeout(go, 0);
   });
+  // hx-confirm on a bound element ({% live ... confirm= %}): neither ws extension asks, so the
+  // glue does, before the event leaves; "Cancel" drops it (htmx has already stopped a bound
+  // submit button's own submit). A send the glue refused never asks.
+  on(B.beforeSend, function (e) {
+    var q = e.target.getAttribute && e.target.getAttribute("hx-confirm");
+    if (!q || e.defaultPrevented || (e.detail && e.detail.cancelled) || window.confirm(q)) return;
+    e.preventDefault();
+    if (e.detail) e.detail.cancelled = true;
+  });
   on(B.close, function (e) {
     var code = get(e.detail, B.code);
     if ((code >= 4400 && code < 4500) || code === 1008 || code === 1009) fatal = code;

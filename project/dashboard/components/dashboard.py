@@ -3,10 +3,12 @@ in Python from liveview.data's Chart and Table."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
+from django.template.loader import render_to_string
 from django_components import register
 
 from liveview import LiveComponent, event
@@ -14,6 +16,7 @@ from liveview.data import Chart, DataPage, Layout, Table, Text
 from liveview.models import JOBS_COLLECTION, Job
 from liveview.resources import Subscription
 from project.dashboard.jobs import feature_selection
+from project.dashboard.summary import summary_rows
 
 
 @register("dashboard_run")
@@ -75,3 +78,20 @@ class Results(DataPage):
         # watcher polls when the layer is process-local.
         latest = feature_selection.latest()
         return [JOBS_COLLECTION, *([latest] if latest is not None else [])]
+
+
+@register("dashboard_summary")
+class Summary(LiveComponent):
+    """The data set at a glance. Its mount is slow (DASHBOARD_SUMMARY_SECONDS stands in for a
+    warehouse query), so it is lazy: the page shows a placeholder and the socket fills it in."""
+
+    template_name = "dashboard/summary.html"
+    lazy = True
+    viewer_independent = True
+
+    def mount(self) -> None:
+        time.sleep(settings.DASHBOARD_SUMMARY_SECONDS)  # the demo's stand-in for a slow query
+        self.rows = summary_rows()
+
+    def placeholder(self) -> str:
+        return render_to_string("dashboard/summary_placeholder.html")

@@ -124,3 +124,15 @@ class PollEditor(ResourceEditor):
     model = Poll
     form_class = PollForm
     permission = None  # a real site keeps the default: the model's change permission
+
+    @event
+    def delete(self) -> None:
+        """The poll and its votes, gone; the button asks first (`confirm=`), and without
+        JavaScript the form's post goes to a confirmation page (views.poll_edit)."""
+        if not self.can_edit():
+            self._refuse("You may not delete this poll.", "delete")
+            return
+        poll = Poll.objects.filter(pk=self.pk).first()
+        if poll is not None:
+            poll.delete()  # published: every page showing it hears
+        self.live.redirect("/polls/")
