@@ -180,6 +180,8 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
                 started, cid = perf_counter(), message.component
                 frame = await page.dispatch_async(cid, message.event, message.values)
                 metrics.event_handled(page.components.get(cid), message.event, started)
+                if message.seq is not None:  # the glue's input up to it is the server's now
+                    frame = (frame or "") + epoch_element(page.key, ack=message.seq)
             if frame:
                 self.outbox.push(frame)  # in order with broadcasts; never waits
             if self.deferred:

@@ -44,10 +44,14 @@ class ProtocolError(ValueError):
 
 #: The key the glue adds to every event: the connection (epoch) the event was made in.
 VERSION_KEY = "lv_v"
+#: The key the glue adds to every event: its number on the page (acknowledged in the reply).
+SEQ_KEY = "lv_seq"
 
 # Keys the client adds around the values; never handler arguments. A form's CSRF field rides
 # along with its values; the socket does not need it (the page token is bound to the secret).
-_ENVELOPE = frozenset({"lv", "event", "headers", "HEADERS", "csrfmiddlewaretoken", VERSION_KEY})
+_ENVELOPE = frozenset(
+    {"lv", "event", "headers", "HEADERS", "csrfmiddlewaretoken", VERSION_KEY, SEQ_KEY}
+)
 
 #: How deep arrays and objects may nest in a frame (the frame's own object is level 1).
 #: htmx sends three levels at most; this leaves room for JSON values a binding passes.
@@ -62,6 +66,8 @@ class EventMessage:
     headers: dict[str, Any]
     #: The epoch of the render the event was made against; stale after a reconnect.
     version: str | None = None
+    #: The event's number on the page; the reply acknowledges it (`data-ack`).
+    seq: int | None = None
 
 
 def parse_event(text: str) -> EventMessage:
@@ -92,6 +98,7 @@ def parse_event(text: str) -> EventMessage:
     if not isinstance(event, str) or not event:
         raise ProtocolError("missing event name `event`")
     version = values.get(VERSION_KEY)
+    seq = values.get(SEQ_KEY)
     for key in _ENVELOPE:
         values.pop(key, None)
     return EventMessage(
@@ -100,6 +107,7 @@ def parse_event(text: str) -> EventMessage:
         values=values,
         headers=headers if isinstance(headers, dict) else {},
         version=version if isinstance(version, str) else None,
+        seq=seq if type(seq) is int and seq >= 0 else None,
     )
 
 

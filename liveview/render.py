@@ -95,10 +95,16 @@ def wrap(comp: LiveComponent, inner: str, *, oob: bool) -> str:
 EPOCH_ID = "lv-epoch"
 
 
-def epoch_element(epoch: str) -> str:
-    """Sent with every connect's first frame; the glue adds its value to each event."""
+def epoch_element(epoch: str, *, ack: int | None = None) -> str:
+    """Sent with every connect's first frame; the glue adds its value to each event.
+
+    `ack`: the `lv_seq` of the event this frame answers (the glue's input up to it is the
+    server's from then on)."""
     swap = "outerMorph" if conf.htmx_version() == 4 else "true"
-    return f'<div id="{EPOCH_ID}" hidden data-v="{escape(epoch)}" hx-swap-oob="{swap}"></div>'
+    acked = "" if ack is None else f' data-ack="{ack}"'
+    return (
+        f'<div id="{EPOCH_ID}" hidden data-v="{escape(epoch)}"{acked} hx-swap-oob="{swap}"></div>'
+    )
 
 
 #: The element the glue keeps in the page; a frame that replaces it with a `data-url` makes the
