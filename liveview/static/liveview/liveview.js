@@ -6,7 +6,19 @@
 // redirect: a frame that fills #lv-redirect's data-url (checked on the server).
 (function () {
   var s = document.currentScript, b = document.body, two = s.dataset.htmx === "2";
-  var fatal = 0, kept = null, unsent = null;
+  var fatal = 0;
+  // Until the dialect table lands (branch dialect): the names the input records use.
+  var B = two
+    ? { beforeSend: "htmx:wsConfigSend", values: "parameters", beforeMessage: "htmx:wsBeforeMessage",
+        afterMessage: "htmx:wsAfterMessage", cleanup: "htmx:beforeCleanupElement", close: "htmx:wsClose",
+        open: "htmx:wsOpen" }
+    : { beforeSend: "htmx:before:ws:request", values: "body", beforeMessage: "htmx:before:ws:message",
+        afterMessage: "htmx:after:ws:message", cleanup: null, close: "htmx:ws:close",
+        open: "htmx:after:ws:connection" };
+  function get(o, path) {
+    path.split(".").forEach(function (k) { o = o && o[k]; });
+    return o;
+  }
   b.insertAdjacentHTML("beforeend", '<div id="lv-redirect" hidden></div>');
   function go() {
     var r = document.getElementById("lv-redirect"), url = r && r.getAttribute("data-url");
@@ -20,43 +32,22 @@
     b.setAttribute("hx-ws:connect", s.dataset.url);
     htmx.process(b);
   }
-  function on(name, f) { b.addEventListener(name, f); }
+  function on(name, f) { if (name) b.addEventListener(name, f); }
   // Every event carries the epoch of the render it was made against: a reconnect's replay of
   // events queued while the socket was down is then refused by the server, not run twice.
   function epoch() { var e = document.getElementById("lv-epoch"); return (e && e.dataset.v) || ""; }
   on(two ? "htmx:wsConfigSend" : "htmx:before:ws:request", function (e) {
     (two ? e.detail.parameters : e.detail.body).lv_v = epoch();
-    if (e.target === unsent) unsent = null;
-  });
-  // Typed but not sent yet (a debounce running) when htmx 2 replaces the input: its timer
-  // would still fire from the detached element, whose events never reach this glue (no
-  // epoch: refused as stale). Cancel it; the restore below fires `input` on the new input.
-  on("input", function (e) { unsent = e.target; });
-  on("htmx:beforeCleanupElement", function (e) {
-    var d = e.target === unsent && e.target["htmx-internal-data"];
-    if (d && d.delayed) { clearTimeout(d.delayed); d.delayed = null; }
   });
   on(two ? "htmx:wsAfterSend" : "htmx:after:ws:request", function (e) {
     var c = e.target.closest && e.target.closest("[data-lv]");
     if (c) { c.classList.add("lv-loading"); c.setAttribute("aria-busy", "true"); }
-  });
-  on("htmx:wsBeforeMessage", function () {
-    var a = document.activeElement;
-    kept = a && a.id && "selectionStart" in a
-      ? { id: a.id, node: a, value: a.value, from: a.selectionStart, to: a.selectionEnd } : null;
   });
   on(two ? "htmx:wsAfterMessage" : "htmx:after:ws:message", function () {
     b.setAttribute("data-lv-socket", "live");
     document.querySelectorAll(".lv-loading").forEach(function (c) {
       c.classList.remove("lv-loading"); c.removeAttribute("aria-busy");
     });
-    var k = kept, el = k && document.getElementById(k.id);
-    kept = null;
-    if (el && el !== k.node && "selectionStart" in el) {
-      el.value = k.value; el.focus();
-      try { el.setSelectionRange(k.from, k.to); } catch (x) { /* not a text input */ }
-      if (k.node === unsent) el.dispatchEvent(new Event("input", { bubbles: true }));
-    }
     setTimeout(go, 0);
   });
   on(two ? "htmx:wsClose" : "htmx:ws:close", function (e) {
@@ -68,4 +59,201 @@
     b.setAttribute("data-lv-socket", "open");
   });
   on("htmx:before:ws:connection", function (e) { if (fatal) e.detail.connection.cancelled = true; });
+
+  // ---- What the user typed is theirs (docs/forms.md, "Templates and the user's input") ----
+  // Each event carries `lv_seq`; the server acknowledges the last one it applied (#lv-epoch's
+  // data-ack). Per control, `own` holds the user's value, the seq of the last event that
+  // carried it and whether a newer value waits (a debounce running). After every frame a
+  // control whose value the server has not acknowledged gets it back (with caret and focus),
+  // and its form keeps the `etag` the input was based on; acknowledged, the server's rendering
+  // wins. After a reconnect's first frame, unsaved input is put back and sent again.
+  var seq = 0, own = {}, submits = {}, seen = null, snap = null, refusedSends = 0;
+  function isControl(el) {
+    var t = el && el.name && el.tagName;
+    return t === "TEXTAREA" || t === "SELECT" ||
+      (t === "INPUT" && !/^(hidden|submit|button|reset|image|file)$/.test(el.type));
+  }
+  function boxOf(el) { return el.closest("[data-lv]"); }
+  function keyOf(el) {
+    if (el.id) return "#" + el.id;
+    var c = boxOf(el), radio = el.type === "radio" ? "\u0000" + el.value : "";
+    return (c ? c.id : "") + "\u0000" + el.name + radio;
+  }
+  function find(key) {
+    if (key[0] === "#") return document.getElementById(key.slice(1));
+    var p = key.split("\u0000"), c = document.getElementById(p[0]);
+    var all = c ? c.querySelectorAll("[name]") : [];
+    for (var i = 0; i < all.length; i++) {
+      var el = all[i];
+      if (el.name === p[1] && isControl(el) && (p.length < 3 || el.value === p[2])) return el;
+    }
+    return null;
+  }
+  function read(el) {
+    if (el.type === "checkbox" || el.type === "radio") return el.checked;
+    if (el.tagName === "SELECT" && el.multiple) {
+      return Array.prototype.filter.call(el.options, function (o) { return o.selected; })
+        .map(function (o) { return o.value; }).join("\u0000");
+    }
+    return el.value;
+  }
+  function write(el, v) {
+    if (el.type === "checkbox" || el.type === "radio") { el.checked = v; return; }
+    if (el.tagName === "SELECT" && el.multiple) {
+      var vs = v.split("\u0000");
+      Array.prototype.forEach.call(el.options, function (o) { o.selected = vs.indexOf(o.value) >= 0; });
+      return;
+    }
+    el.value = v;
+  }
+  function etagInput(el) { return el.form && el.form.querySelector('input[type="hidden"][name="etag"]'); }
+  function etagOf(el) { var t = etagInput(el); return t ? t.value : null; }
+  function typed(e) {
+    var el = e.target;
+    if (!isControl(el)) return;
+    var k = keyOf(el), r = own[k], v = read(el);
+    if (r && r.value === v && r.node === el) return;  // `change` after `input`: nothing new
+    if (!r) r = own[k] = { base: etagOf(el), seq: 0, epoch: "", acked: false };
+    r.value = v; r.unsent = true; r.acked = false; r.node = el;
+    status();
+  }
+  // Whether `values` (an event's) carry the record's value.
+  function carries(values, el, r) {
+    if (!(el.name in values)) return false;
+    if (typeof r.value !== "string" || (el.tagName === "SELECT" && el.multiple)) return true;
+    return [].concat(values[el.name]).map(String).indexOf(r.value) >= 0;
+  }
+  function stamp(e) {
+    if (e.defaultPrevented || (e.detail && e.detail.cancelled)) {
+      var el = e.target;
+      if (!(isControl(el) && own[keyOf(el)])) refusedSends += 1;  // typing is counted as input
+      status();
+      return;
+    }
+    var values = get(e.detail, B.values), sender = e.target, c = sender.closest && boxOf(sender);
+    var s = ++seq, ep = epoch();
+    values.lv_seq = s;
+    Object.keys(own).forEach(function (k) {
+      var r = own[k], el = r.node.isConnected ? r.node : find(k);
+      if (el && boxOf(el) === c && carries(values, el, r) && read(el) === r.value) {
+        r.seq = s; r.epoch = ep; r.unsent = false;
+      }
+    });
+    if (sender.tagName === "FORM" && c) {
+      submits[c.id] = { seq: s, epoch: ep, action: values.action };
+    }
+  }
+  // htmx 2 replaces elements: a debounce still running on a replaced input would fire from the
+  // detached element (never stamped: refused as stale). Cancel it; `settle` restarts it.
+  function cleanup(e) {
+    var r = isControl(e.target) && own[keyOf(e.target)], d = r && r.unsent && e.target["htmx-internal-data"];
+    if (d && d.delayed) { clearTimeout(d.delayed); d.delayed = null; }
+  }
+  function before() {
+    var a = document.activeElement;
+    snap = isControl(a) ? { key: keyOf(a), node: a, from: a.selectionStart, to: a.selectionEnd } : null;
+  }
+  function caret(el, from, to) {
+    try { el.setSelectionRange(from, to); } catch (x) { /* not a text control */ }
+  }
+  function settle() {
+    var ep = document.getElementById("lv-epoch"), e = (ep && ep.getAttribute("data-v")) || "";
+    var ack = Number((ep && ep.getAttribute("data-ack")) || 0), fresh = e !== seen;
+    var again = [], k0 = snap, focusEl = k0 && find(k0.key);
+    var rebased = [];
+    seen = e;
+    snap = null;
+    Object.keys(own).forEach(function (k) {
+      var r = own[k], el = find(k);
+      if (!el) { delete own[k]; return; }  // the server removed the control
+      r.acked = !r.unsent && r.seq > 0 && r.epoch === e && r.seq <= ack;
+      if (!r.acked) return;
+      // The server's rendering wins. A new `etag` is a save (or reload) the server made of
+      // this form: input typed since is based on that version now.
+      if (etagOf(el) !== r.base && el.form) rebased.push(el.form);
+      if (read(el) !== r.value || etagOf(el) !== r.base) delete own[k];
+    });
+    Object.keys(own).forEach(function (k) {
+      var r = own[k], el = find(k);
+      if (r.acked) { r.node = el; return; }
+      var replaced = el !== r.node;
+      r.node = el;
+      if (el.form && rebased.indexOf(el.form) >= 0) r.base = etagOf(el);
+      var t = etagInput(el), differs = read(el) !== r.value;
+      var moved = t && r.base !== null && t.value !== r.base;
+      if (fresh && !differs && !moved) { delete own[k]; return; }  // the server has it all
+      if (differs) {
+        write(el, r.value);
+        if (k0 && k0.key === k) caret(el, k0.from, k0.to);
+      }
+      if (moved) t.value = r.base;
+      if (fresh) again.push(el);
+      else if (replaced && r.unsent) el.dispatchEvent(new Event("input", { bubbles: true }));
+    });
+    if (focusEl && focusEl !== document.activeElement && focusEl.isConnected) {
+      focusEl.focus();
+      caret(focusEl, k0.from, k0.to);
+    }
+    Object.keys(submits).forEach(function (id) {
+      var x = submits[id];
+      if ((x.epoch === e && x.seq <= ack) || !document.getElementById(id)) delete submits[id];
+    });
+    if (fresh) sendAgain(again, e);
+    status();
+  }
+  // A reconnect's first frame: the user's unsaved input goes back to the server, through the
+  // control's own binding (its `edit`); a Save that was sent but never answered is sent again.
+  function sendAgain(els, e) {
+    var done = [];
+    els.forEach(function (el) {
+      var c = boxOf(el), x = c && submits[c.id];
+      if (x && x.epoch !== e) {
+        if (done.indexOf(c.id) >= 0) return;
+        done.push(c.id);
+        delete submits[c.id];
+        var f = el.form, btn = f && x.action != null &&
+          f.querySelector('[type="submit"][name="action"][value="' + CSS.escape(String(x.action)) + '"]');
+        if (btn) btn.click(); else if (f) f.requestSubmit();
+        return;
+      }
+      el.dispatchEvent(new Event("input", { bubbles: true }));
+    });
+  }
+  // ---- The connection, as the user sees it (docs/events.md, "The connection indicator") ----
+  b.insertAdjacentHTML("beforeend", '<div id="lv-status" class="lv-status" role="status" hidden></div>');
+  var sendable = "[ws-send],[hx-ws\\:send]";
+  function status() {
+    var el = document.getElementById("lv-status"), state = b.getAttribute("data-lv-socket");
+    if (!el) return;
+    var down = state === "closed" || (state === "open" && seen === null) || (seen !== null && state !== "live");
+    var n = refusedSends;
+    Object.keys(own).forEach(function (k) { if (!own[k].acked) n += 1; });
+    if (!down) {
+      refusedSends = 0;
+      el.hidden = true;
+      el.textContent = "";
+    } else {
+      var what = fatal ? "Disconnected: reload the page." : "Offline: reconnecting\u2026";
+      el.textContent = what + (n ? " " + n + (n === 1 ? " change" : " changes") + " not sent yet." : "");
+      el.hidden = false;
+    }
+    el.setAttribute("data-pending", String(down ? n : 0));
+    // Buttons (and forms' submit buttons) would send nothing while the socket is down.
+    document.querySelectorAll(sendable).forEach(function (s) {
+      var btns = s.tagName === "FORM" ? s.querySelectorAll('[type="submit"],button:not([type])')
+        : isControl(s) ? [] : [s];
+      Array.prototype.forEach.call(btns, function (x) {
+        x.classList.toggle("lv-offline", down);
+        if (down) x.setAttribute("aria-disabled", "true"); else x.removeAttribute("aria-disabled");
+      });
+    });
+  }
+  on("input", typed);
+  on("change", typed);
+  on(B.beforeSend, stamp);
+  on(B.cleanup, cleanup);
+  on(B.beforeMessage, before);
+  on(B.afterMessage, settle);
+  on(B.close, status);
+  on(B.open, status);
 })();
