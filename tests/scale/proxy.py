@@ -40,6 +40,7 @@ class TcpProxy:
 
     def stop(self) -> None:
         self.cut()
+        self._call(self._finish_tasks())
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout=10)
         self._loop.close()
@@ -54,6 +55,14 @@ class TcpProxy:
 
     def _call(self, coro: Coroutine[Any, Any, None]) -> None:
         asyncio.run_coroutine_threadsafe(coro, self._loop).result(timeout=10)
+
+    async def _finish_tasks(self) -> None:
+        """Let the connections' tasks end (they were cut) before the loop stops."""
+        current = asyncio.current_task()
+        tasks = [t for t in asyncio.all_tasks() if t is not current]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
 
     async def _listen(self) -> None:
         self._server = await asyncio.start_server(self._handle, HOST, self.port, reuse_address=True)
