@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup run test test-fast browser services lint bench clean
+.PHONY: setup run test test-fast browser services htmx lint bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -44,11 +44,15 @@ services:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
 
-## make test: set up, make sure Chromium, redis-server and nginx are there, lint, run everything
-test: setup browser services lint
+## make htmx: fetch htmx 4.0.x (npm pack htmx.org@4.0) into ~/.cache/liveview/htmx/<version>/ (LIVEVIEW_HTMX_CACHE overrides); docs/htmx.md
+htmx: setup
+	$(BIN)/python -m liveview.testing.htmx_builds
+
+## make test: set up, make sure Chromium, redis-server, nginx and htmx 4.0.x are there, lint, run everything
+test: setup browser services htmx lint
 	$(BIN)/python -m pytest
 
-test-fast: setup
+test-fast: setup htmx
 	$(BIN)/python -m pytest -m "not browser and not slow"
 
 lint: setup

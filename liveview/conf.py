@@ -17,6 +17,30 @@ def htmx_version() -> HtmxVersion:
     return 2 if version == 2 else 4
 
 
+def htmx_scripts() -> tuple[str, ...]:
+    """The project's own htmx build: static paths of htmx and its ws extension, in load order.
+
+    Empty (the default): django-htmx's build of LIVEVIEW_HTMX_VERSION. See docs/htmx.md.
+    """
+    paths = getattr(settings, "LIVEVIEW_HTMX_SCRIPTS", None)
+    if paths is None:
+        return ()
+    shape = (
+        "LIVEVIEW_HTMX_SCRIPTS must be a list of static paths, htmx's before its ws extension's, "
+        'e.g. ("htmx/4.0.1/htmx.min.js", "htmx/4.0.1/ext/hx-ws.js")'
+    )
+    if isinstance(paths, str) or not isinstance(paths, list | tuple):
+        raise ImproperlyConfigured(f"{shape}, not {paths!r}")
+    for path in paths:
+        if not isinstance(path, str) or not path.endswith(".js"):
+            raise ImproperlyConfigured(f"{shape}; {path!r} is not the path of a .js file")
+        if path.startswith("/") or "://" in path:
+            raise ImproperlyConfigured(
+                f"{shape}; {path!r} is a URL: give the path under a static files directory"
+            )
+    return tuple(paths)
+
+
 def websocket_path() -> str:
     path: str = getattr(settings, "LIVEVIEW_WEBSOCKET_PATH", "/ws/liveview/")
     if not (path.startswith("/") and path.endswith("/")):

@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 from django.conf import settings
 from django_components import register
 
-from liveview import conf
+from liveview import dialect
 from liveview.component import LiveComponent
 from liveview.data.blocks import Block
 from liveview.events import event
@@ -62,7 +62,7 @@ class JobProgress(LiveComponent):
         job = self.job
         # htmx 2 replaces the component on every update: keep the Cancel button the user is
         # pressing (a click needs the same element under mousedown and mouseup). htmx 4 morphs.
-        preserve = conf.htmx_version() == 2
+        preserve = not dialect.current().morphs
         # A job's error text is for its developers (it is in the row and the log), not viewers.
         shown = {"preserve": preserve, "show_error": settings.DEBUG, "notice": self.notice}
         if job is None:

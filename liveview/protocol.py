@@ -1,5 +1,5 @@
-# The wire: what a browser sends (three htmx message shapes), what we answer, how we close.
-# Pure functions, no Django; the consumer and the tests share them.
+# The wire: what a browser sends (the frame shapes are liveview.dialect's), what we answer, how
+# we close. Pure functions; the consumer and the tests share them.
 from __future__ import annotations
 
 import json
@@ -7,6 +7,8 @@ import math
 from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
+
+from liveview.dialect import unwrap
 
 
 class CloseCode(IntEnum):
@@ -47,11 +49,9 @@ VERSION_KEY = "lv_v"
 #: The key the glue adds to every event: its number on the page (acknowledged in the reply).
 SEQ_KEY = "lv_seq"
 
-# Keys the client adds around the values; never handler arguments. A form's CSRF field rides
+# Keys the client adds to the values; never handler arguments. A form's CSRF field rides
 # along with its values; the socket does not need it (the page token is bound to the secret).
-_ENVELOPE = frozenset(
-    {"lv", "event", "headers", "HEADERS", "csrfmiddlewaretoken", VERSION_KEY, SEQ_KEY}
-)
+_ENVELOPE = frozenset({"lv", "event", "csrfmiddlewaretoken", VERSION_KEY, SEQ_KEY})
 
 #: How deep arrays and objects may nest in a frame (the frame's own object is level 1).
 #: htmx sends three levels at most; this leaves room for JSON values a binding passes.
@@ -71,12 +71,7 @@ class EventMessage:
 
 
 def parse_event(text: str) -> EventMessage:
-    """Parse one client frame in any of the three shapes htmx's ws extensions send.
-
-    htmx 2 + htmx-ext-ws:       {...values, "HEADERS": {...}}
-    htmx 4.0.0-beta6:           {"headers": {...}, "body": {...values}}
-    htmx 4.0.1:                 {...values, "headers": {...}}
-    """
+    """Parse one client frame in any shape a supported htmx sends (liveview.dialect)."""
     try:
         data = json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float)
     except (ValueError, RecursionError) as exc:
@@ -84,13 +79,7 @@ def parse_event(text: str) -> EventMessage:
     if not isinstance(data, dict):
         raise ProtocolError("an event is a JSON object")
     _check(data, 1)
-    body = data.get("body")
-    if isinstance(body, dict) and set(data) <= {"headers", "body"}:
-        values = dict(body)
-        headers = data.get("headers")
-    else:
-        values = dict(data)
-        headers = data.get("HEADERS", data.get("headers"))
+    values, headers = unwrap(data)
     component = values.get("lv")
     event = values.get("event")
     if not isinstance(component, str) or not component:
@@ -105,7 +94,7 @@ def parse_event(text: str) -> EventMessage:
         component=component,
         event=event,
         values=values,
-        headers=headers if isinstance(headers, dict) else {},
+        headers=headers,
         version=version if isinstance(version, str) else None,
         seq=seq if type(seq) is int and seq >= 0 else None,
     )

@@ -12,7 +12,7 @@ from django.template.base import Template
 from django.template.loader import get_template
 from django.utils.html import escape
 
-from liveview import conf
+from liveview import dialect
 
 if TYPE_CHECKING:
     from liveview.component import LiveComponent
@@ -85,9 +85,7 @@ def error_banner(message: str, exc: BaseException | None) -> str:
 
 def wrap(comp: LiveComponent, inner: str, *, oob: bool) -> str:
     tag = comp.live_tag
-    swap = ""
-    if oob:
-        swap = ' hx-swap-oob="outerMorph"' if conf.htmx_version() == 4 else ' hx-swap-oob="true"'
+    swap = dialect.current().swap_oob() if oob else ""
     return f'<{tag} id="{comp._lv_id}" data-lv="{escape(comp._lv_name)}"{swap}>{inner}</{tag}>'
 
 
@@ -100,11 +98,9 @@ def epoch_element(epoch: str, *, ack: int | None = None) -> str:
 
     `ack`: the `lv_seq` of the event this frame answers (the glue's input up to it is the
     server's from then on)."""
-    swap = "outerMorph" if conf.htmx_version() == 4 else "true"
+    swap = dialect.current().swap_oob()
     acked = "" if ack is None else f' data-ack="{ack}"'
-    return (
-        f'<div id="{EPOCH_ID}" hidden data-v="{escape(epoch)}"{acked} hx-swap-oob="{swap}"></div>'
-    )
+    return f'<div id="{EPOCH_ID}" hidden data-v="{escape(epoch)}"{acked}{swap}></div>'
 
 
 #: The element the glue keeps in the page; a frame that replaces it with a `data-url` makes the
@@ -114,4 +110,5 @@ REDIRECT_ID = "lv-redirect"
 
 def redirect_element(url: str) -> str:
     """The out-of-band element that sends the browser to `url` (already checked as safe)."""
-    return f'<div id="{REDIRECT_ID}" hidden data-url="{escape(url)}" hx-swap-oob="outerHTML"></div>'
+    swap = dialect.current().oob_replace
+    return f'<div id="{REDIRECT_ID}" hidden data-url="{escape(url)}" hx-swap-oob="{swap}"></div>'

@@ -93,6 +93,16 @@ if REDIS_URL:
 
 # liveview: htmx 4 by default; LIVEVIEW_HTMX_VERSION=2 switches the demo to htmx 2.
 LIVEVIEW_HTMX_VERSION = int(os.environ.get("LIVEVIEW_HTMX_VERSION", "4"))
+# LIVEVIEW_HTMX_BUILD=~/.cache/liveview/htmx/4.0.1 (what `make htmx` fetched) serves that htmx
+# build instead of django-htmx's (docs/htmx.md).
+STATICFILES_DIRS: list[tuple[str, Path]] = []
+if os.environ.get("LIVEVIEW_HTMX_BUILD"):
+    _build = Path(os.environ["LIVEVIEW_HTMX_BUILD"]).expanduser()
+    STATICFILES_DIRS.append((f"htmx/{_build.name}", _build))
+    LIVEVIEW_HTMX_SCRIPTS = (
+        f"htmx/{_build.name}/htmx.min.js",
+        f"htmx/{_build.name}/ext/hx-ws.min.js",
+    )
 # How long a page may stay open and still reconnect: one day.
 LIVEVIEW_TOKEN_MAX_AGE = 24 * 60 * 60
 

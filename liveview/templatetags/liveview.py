@@ -7,15 +7,16 @@ import re
 from typing import Any
 
 from django import template
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.middleware.csrf import get_token
 from django.template import Context
 from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
-from django_htmx.jinja import htmx_script
+from django_htmx.jinja import django_htmx_script, htmx_script
 
-from liveview import conf
+from liveview import conf, dialect
 from liveview.page import Handle
 from liveview.redirects import safe_href as _safe_href
 from liveview.render import EPOCH_ID
@@ -35,9 +36,9 @@ def liveview_scripts(context: Context) -> SafeString:
 
     Put it at the end of <body>: the page token lists the components rendered before it.
     """
-    version = conf.htmx_version()
+    speaks = dialect.current()
     nonce = context.get("csp_nonce")
-    html = htmx_script(version=version, extensions="hx-ws", nonce=nonce)
+    html = _htmx_scripts(speaks, nonce)
     html += format_html('<link rel="stylesheet" href="{}">', static("liveview/liveview.css"))
     request = context.get("request")
     if request is None:
@@ -53,14 +54,33 @@ def liveview_scripts(context: Context) -> SafeString:
     # The CSRF token in the URL: only a page of this site can know it (the socket checks it).
     url = f"{conf.websocket_path()}?t={token}&csrf={get_token(request)}"
     nonce_attr = format_html(' nonce="{}"', nonce) if nonce else ""
+    from liveview.consumer import STALE  # the one text of a refused action
+
+    # data-htmx: the htmx the server renders for (the glue reports a page that loaded another);
+    # data-refused: what the glue shows on an action it could not send.
     return html + format_html(
-        '<div id="{}" hidden></div><script src="{}" data-url="{}" data-htmx="{}" defer{}></script>',
+        '<div id="{}" hidden></div><script src="{}" data-url="{}" data-htmx="{}" data-refused="{}"'
+        "{} defer{}></script>",
         EPOCH_ID,
         static("liveview/liveview.js"),
         url,
-        version,
+        speaks.name,
+        STALE,
+        mark_safe(" data-debug") if settings.DEBUG else "",
         nonce_attr,
     )
+
+
+def _htmx_scripts(speaks: dialect.Dialect, nonce: Any) -> SafeString:
+    """django-htmx's htmx and ws extension, or the project's own (LIVEVIEW_HTMX_SCRIPTS)."""
+    paths = conf.htmx_scripts()
+    if not paths:
+        return htmx_script(version=speaks.major, extensions="hx-ws", nonce=nonce)
+    nonce_attr = format_html(' nonce="{}"', nonce) if nonce else ""
+    html = mark_safe("")
+    for path in paths:  # in order: htmx before its extension, all deferred
+        html += format_html('<script src="{}" defer{}></script>', static(path), nonce_attr)
+    return html + django_htmx_script(nonce=nonce)
 
 
 @register.simple_tag(takes_context=True)
@@ -75,15 +95,16 @@ def live(context: Context, event: str, **kwargs: Any) -> SafeString:
     if not isinstance(handle, Handle):
         raise template.TemplateSyntaxError("{% live %} is used inside a LiveComponent's template")
     try:
-        key = (conf.htmx_version(), handle.id, event, tuple(kwargs.items()))
+        key = (dialect.current().send_attr, handle.id, event, tuple(kwargs.items()))
         return _binding(*key)
     except TypeError:  # an unhashable argument (a list, a dict): not cached
-        return _binding.__wrapped__(conf.htmx_version(), handle.id, event, tuple(kwargs.items()))
+        send = dialect.current().send_attr
+        return _binding.__wrapped__(send, handle.id, event, tuple(kwargs.items()))
 
 
 # Re-renders repeat the same bindings; caching them keeps {% live %} off the event's cost.
 @functools.lru_cache(maxsize=4096)
-def _binding(version: int, cid: str, event: str, items: tuple[tuple[str, Any], ...]) -> SafeString:
+def _binding(send: str, cid: str, event: str, items: tuple[tuple[str, Any], ...]) -> SafeString:
     kwargs = dict(items)
     options = {k: kwargs.pop(k) for k in list(kwargs) if k in _BINDING_OPTIONS}
     trigger = _trigger(**options)
@@ -92,7 +113,6 @@ def _binding(version: int, cid: str, event: str, items: tuple[tuple[str, Any], .
         vals = json.dumps(values, separators=(",", ":"), allow_nan=False)
     except (TypeError, ValueError) as exc:
         raise template.TemplateSyntaxError(f"{{% live %}} arguments must be JSON: {exc}") from None
-    send = "hx-ws:send" if version == 4 else "ws-send"
     html = format_html('{} hx-vals="{}"', mark_safe(send), vals)
     if trigger:
         html += format_html(' hx-trigger="{}"', trigger)

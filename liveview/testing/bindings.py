@@ -1,5 +1,5 @@
-# Reads the `{% live %}` binding attributes in their htmx 4 and htmx 2 shapes (hx-ws:send or
-# ws-send, hx-vals, hx-trigger) and builds the message htmx's ws extension would send for them.
+# Reads the `{% live %}` binding attributes in the page's htmx dialect (its send attribute,
+# hx-vals, hx-trigger) and builds the message that htmx's ws extension would send for them.
 from __future__ import annotations
 
 import json
@@ -9,11 +9,11 @@ from typing import Any
 
 from bs4 import Tag
 
+from liveview.dialect import Dialect, FrameShape
 from liveview.protocol import VERSION_KEY
 from liveview.testing.dom import LiveTestError, attr
 from liveview.testing.forms import closest, form_values, input_type, merge, value_of
 
-_SEND = {4: "hx-ws:send", 2: "ws-send"}
 _KEY_FILTER = re.compile(r"\[key=='([A-Za-z0-9]+)'\]")
 
 
@@ -58,14 +58,14 @@ def _default_event(element: Tag) -> str:
     return "click"
 
 
-def is_bound(element: Tag, version: int) -> bool:
-    return element.has_attr(_SEND[version])
+def is_bound(element: Tag, speaks: Dialect) -> bool:
+    return element.has_attr(speaks.send_attr)
 
 
-def bound_ancestors(element: Tag, version: int) -> list[Tag]:
+def bound_ancestors(element: Tag, speaks: Dialect) -> list[Tag]:
     """The element and its ancestors that carry a binding, innermost first (DOM events bubble)."""
     chain = [element, *(p for p in element.parents if isinstance(p, Tag))]
-    return [e for e in chain if is_bound(e, version)]
+    return [e for e in chain if is_bound(e, speaks)]
 
 
 def hx_vals(element: Tag) -> dict[str, Any]:
@@ -100,14 +100,14 @@ def values_for(element: Tag, submitter: Tag | None = None) -> dict[str, Any]:
     return values
 
 
-def message(values: dict[str, Any], epoch: str, version: int, trigger: Tag | None, url: str) -> str:
-    """The frame htmx's ws extension sends, in the shape of the page's htmx version."""
+def message(
+    values: dict[str, Any], epoch: str, shape: FrameShape, trigger: Tag | None, url: str
+) -> str:
+    """The frame htmx's ws extension sends, in the shape of the page's htmx build."""
     body = {**values, VERSION_KEY: epoch}  # the glue stamps every event with the epoch
     headers = {
         "HX-Request": "true",
         "HX-Trigger": attr(trigger, "id") if trigger is not None else None,
         "HX-Current-URL": url,
     }
-    if version == 2:
-        return json.dumps({**body, "HEADERS": headers})
-    return json.dumps({"headers": headers, "body": body})
+    return json.dumps(shape.frame(body, headers))

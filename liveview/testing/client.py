@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from channels.routing import get_default_application
 from django.test import AsyncClient
 
+from liveview.dialect import FrameShape, named
 from liveview.publish import apublish
 from liveview.resources import LiveResource, Method, ResourceChanged
 from liveview.testing.dom import Document, LiveTestError, attr
@@ -22,11 +23,23 @@ TIMEOUT = 10.0
 
 
 class LiveClient:
-    """One browser: its own session and cookies, any number of open pages."""
+    """One browser: its own session and cookies, any number of open pages.
 
-    def __init__(self, http: AsyncClient | None = None, *, timeout: float = TIMEOUT) -> None:
+    `frame`: the frame shape of the htmx build to send events as (liveview.dialect's
+    HTMX2_FRAME, HTMX4_BETA_FRAME, HTMX4_FRAME); by default the one django-htmx ships for
+    the page's htmx version.
+    """
+
+    def __init__(
+        self,
+        http: AsyncClient | None = None,
+        *,
+        timeout: float = TIMEOUT,
+        frame: FrameShape | None = None,
+    ) -> None:
         self.http = http if http is not None else AsyncClient()
         self.timeout = timeout
+        self.frame = frame
         self.pages: list[LivePage] = []
 
     async def login(self, user: User) -> None:
@@ -50,13 +63,21 @@ class LiveClient:
             (b"origin", f"http://{host}".encode()),
             (b"cookie", cookies.encode()),
         ]
+        speaks = named(attr(script, "data-htmx") or "")
+        frame = self.frame or speaks.frames[0]
+        if frame not in speaks.frames:
+            raise LiveTestError(
+                f"{path} is rendered for htmx {speaks.name}, whose builds never send "
+                f"{frame.name} frames"
+            )
         served = Served(get_default_application())
         socket = LiveCommunicator(served, attr(script, "data-url") or "", headers=headers)
         page = LivePage(
             socket,
             served,
             document,
-            version=int(attr(script, "data-htmx") or 4),
+            dialect=speaks,
+            frame=frame,
             url=f"http://{host}{path}",
             timeout=self.timeout,
         )

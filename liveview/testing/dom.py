@@ -6,7 +6,9 @@ import warnings
 from typing import Any
 
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, Tag
+from bs4.element import Comment, NavigableString
 
+from liveview.dialect import DIALECTS
 from liveview.render import EPOCH_ID, REDIRECT_ID
 
 
@@ -75,7 +77,9 @@ class Document:
         swapped: list[str] = []
         focused = self._focused()
         kept = _typed(focused) if focused is not None else None
-        for element in [c for c in parse(frame).children if isinstance(c, Tag)]:
+        parsed = parse(frame)
+        _check_out_of_band(parsed)
+        for element in [c for c in parsed.children if isinstance(c, Tag)]:
             ident = element.get("id")
             if not isinstance(ident, str):
                 continue
@@ -83,7 +87,7 @@ class Document:
             if not isinstance(target, Tag):
                 continue
             element.extract()
-            del element["hx-swap-oob"]
+            del element["hx-swap-oob"]  # whichever swap: morph and replace look alike here
             target.replace_with(element)
             swapped.append(ident)
         if kept is not None:
@@ -161,6 +165,15 @@ class Document:
         return sorted(inner, key=lambda e: not _clickable(e))[0]
 
 
+def _check_out_of_band(frame: BeautifulSoup) -> None:
+    """A frame is out-of-band parts only: htmx 4.0.x swaps whatever else it holds into <body>."""
+    for node in frame.children:
+        if isinstance(node, Tag) and not node.has_attr("hx-swap-oob"):
+            raise LiveTestError(f"a frame's <{node.name}> has no hx-swap-oob: {str(node)[:80]!r}")
+        if isinstance(node, NavigableString) and not isinstance(node, Comment) and node.strip():
+            raise LiveTestError(f"a frame has text outside its elements: {node.strip()[:80]!r}")
+
+
 def _shows(element: Tag, text: str) -> bool:
     if text_of(element) == text:
         return True
@@ -169,13 +182,14 @@ def _shows(element: Tag, text: str) -> bool:
 
 
 _CLICKABLE = frozenset({"button", "a", "input", "label", "select", "summary", "option"})
+_SEND_ATTRS = tuple(d.send_attr for d in DIALECTS.values())
 
 
 def _clickable(element: Tag) -> bool:
     chain = [element, *element.parents]
     return any(
         isinstance(e, Tag)
-        and (e.name in _CLICKABLE or e.has_attr("hx-ws:send") or e.has_attr("ws-send"))
+        and (e.name in _CLICKABLE or any(e.has_attr(send) for send in _SEND_ATTRS))
         for e in chain
     )
 

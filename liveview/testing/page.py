@@ -7,6 +7,7 @@ from typing import Any
 
 from bs4 import Tag
 
+from liveview.dialect import Dialect, FrameShape
 from liveview.testing.bindings import bound_ancestors, message, triggers, values_for
 from liveview.testing.dom import Document, LiveTestError, attr, text_of
 from liveview.testing.forms import (
@@ -35,7 +36,8 @@ class LivePage:
         served: Served,
         document: Document,
         *,
-        version: int,
+        dialect: Dialect,
+        frame: FrameShape,
         url: str,
         timeout: float,
     ) -> None:
@@ -43,7 +45,9 @@ class LivePage:
         self._served = served
         self._doc = document
         self._sent = 0
-        self.version = version
+        #: The htmx the page was rendered for, and the shape of the frames its build sends.
+        self.dialect = dialect
+        self.frame = frame
         self.url = url
         self.timeout = timeout
         #: Every frame the server sent, in order, as sent (the connect's full render first).
@@ -108,7 +112,7 @@ class LivePage:
         self, bound: Tag, *, submitter: Tag | None = None, source: Tag | None = None
     ) -> None:
         values = values_for(bound, submitter)
-        await self._send(message(values, self._doc.epoch, self.version, source or bound, self.url))
+        await self._send(message(values, self._doc.epoch, self.frame, source or bound, self.url))
 
     # -- acting as a user --------------------------------------------------------------------
 
@@ -137,7 +141,7 @@ class LivePage:
             toggle(element)
         fired = False
         cancelled = False
-        for bound in bound_ancestors(element, self.version):
+        for bound in bound_ancestors(element, self.dialect):
             if any(t.fires_on("click") for t in triggers(bound)):
                 await self._fire(bound, source=element)
                 fired = True
@@ -217,7 +221,7 @@ class LivePage:
                 "required (send() the event to test the server's own validation)"
             )
         fired = False
-        for bound in bound_ancestors(form, self.version):
+        for bound in bound_ancestors(form, self.dialect):
             if any(t.fires_on("submit") for t in triggers(bound)):
                 await self._fire(bound, submitter=submitter, source=submitter or form)
                 fired = True
@@ -233,7 +237,7 @@ class LivePage:
     ) -> bool:
         """Run each binding on the element or an ancestor that one of `events` triggers, once."""
         fired = False
-        for bound in bound_ancestors(element, self.version):
+        for bound in bound_ancestors(element, self.dialect):
             hits = [t for t in triggers(bound) if any(t.fires_on(e, key) for e in events)]
             if any(changed or not t.changed for t in hits):
                 await self._fire(bound, source=element)
@@ -244,7 +248,7 @@ class LivePage:
         """Send `event` to a component by name, as a binding would, skipping the DOM."""
         cid = self._component_id(component)
         body = {"lv": cid, "event": event, **values}
-        await self._send(message(body, self._doc.epoch, self.version, None, self.url))
+        await self._send(message(body, self._doc.epoch, self.frame, None, self.url))
 
     def _component_id(self, component: str | None) -> str:
         live = self._doc.select("[data-lv]")

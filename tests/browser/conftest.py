@@ -1,4 +1,6 @@
-"""Fixtures for the real-browser suite: an in-process uvicorn server, Chromium, htmx 2 and 4.
+"""Fixtures for the real-browser suite: an in-process uvicorn server, Chromium, and the three
+htmx builds every page must work under (docs/htmx.md): htmx 2 and 4.0.0-beta6 as django-htmx
+ships them, and htmx 4.0.x fetched by `make htmx`.
 
 The server runs `project.asgi.application` in a background thread with its own event loop, in
 this process, so it sees the test database and the settings the `settings` fixture changes.
@@ -14,6 +16,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_
 from pytest_django.fixtures import Settings
 from pytest_django.plugin import DjangoDbBlocker
 
+from liveview.testing import htmx_builds
 from liveview.testing.browser import NoChromium, launch_chromium
 from liveview.testing.server import LiveServer
 
@@ -47,12 +50,42 @@ def server(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterato
             live.stop()
 
 
-@pytest.fixture(params=[4, 2], ids=["htmx4", "htmx2"])
-def htmx_version(request: pytest.FixtureRequest, settings: Settings) -> int:
-    """The htmx major version the pages are rendered for; the server reads it at render time."""
-    version: int = request.param
-    settings.LIVEVIEW_HTMX_VERSION = version
-    return version
+#: The builds, by test id: htmx 2 and 4.0.0-beta6 from django-htmx, 4.0.x from the cache.
+HTMX_BUILDS = ("htmx2", "htmx4beta", "htmx4")
+
+
+@pytest.fixture(params=HTMX_BUILDS)
+def htmx_version(request: pytest.FixtureRequest, settings: Settings) -> str:
+    """The htmx build the pages load (one of HTMX_BUILDS); the server reads it at render time.
+
+    htmx 4.0.x is served from `make htmx`'s cache through STATICFILES_DIRS (changing it clears
+    the static files finders' cache) and LIVEVIEW_HTMX_SCRIPTS; its absence fails the test.
+    """
+    build: str = request.param
+    settings.LIVEVIEW_HTMX_VERSION = 2 if build == "htmx2" else 4
+    settings.LIVEVIEW_HTMX_SCRIPTS = None
+    if build == "htmx4":
+        settings.STATICFILES_DIRS = [*settings.STATICFILES_DIRS, *htmx4_static()]
+        settings.LIVEVIEW_HTMX_SCRIPTS = tuple(
+            f"{HTMX4_PREFIX}/{script}" for script in htmx_builds.SCRIPTS
+        )
+    return build
+
+
+#: Where the htmx 4.0.x build is served, under STATIC_URL.
+HTMX4_PREFIX = "htmx-4.0.x"
+
+
+def htmx4_static() -> list[tuple[str, str]]:
+    """The STATICFILES_DIRS entry serving the cached htmx 4.0.x build; fails without one."""
+    build = htmx_builds.cached()
+    if build is None:
+        pytest.fail(
+            f"no htmx 4.0.x build in {htmx_builds.cache_dir()}: run `make htmx` "
+            f"(python -m liveview.testing.htmx_builds)",
+            pytrace=False,
+        )
+    return [(HTMX4_PREFIX, str(build))]
 
 
 @pytest.fixture(scope="package")

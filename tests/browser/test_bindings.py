@@ -15,7 +15,7 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def bindings(page: Page, settings: Settings, htmx_version: int) -> Iterator[Page]:
+def bindings(page: Page, settings: Settings, htmx_version: str) -> Iterator[Page]:
     settings.ROOT_URLCONF = "tests.browser.urls"
     SLOW_RELEASE.clear()
     open_live(page, "/bindings/")

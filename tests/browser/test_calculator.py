@@ -24,7 +24,7 @@ def result(page: Page) -> Locator:
     return page.locator("output.result")
 
 
-def test_calculator(page: Page, htmx_version: int) -> None:
+def test_calculator(page: Page, htmx_version: str) -> None:
     open_live(page, "/calculator/")
     enter(page, "2+3*4")
     expect(result(page)).to_have_text("14")
@@ -39,7 +39,7 @@ def test_calculator(page: Page, htmx_version: int) -> None:
     expect(result(page)).to_have_text("42")
 
 
-def test_typing_keeps_focus_value_and_caret(page: Page, htmx_version: int) -> None:
+def test_typing_keeps_focus_value_and_caret(page: Page, htmx_version: str) -> None:
     """Real keystrokes: htmx 4's morph keeps the focused input; under htmx 2, which replaces
     the component, the glue puts the typed text, focus and caret back."""
     open_live(page, "/calculator/")
@@ -59,7 +59,7 @@ def test_typing_keeps_focus_value_and_caret(page: Page, htmx_version: int) -> No
     expect(field).to_have_value("12+3*2")
 
 
-def test_results_arriving_mid_typing_lose_no_keystroke(page: Page, htmx_version: int) -> None:
+def test_results_arriving_mid_typing_lose_no_keystroke(page: Page, htmx_version: str) -> None:
     """Pauses longer than the debounce: each key's result lands while the user types on."""
     open_live(page, "/calculator/")
     field = page.get_by_label("Expression")

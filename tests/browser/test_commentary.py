@@ -54,7 +54,7 @@ def post(page: Page, name: str, comment: str) -> None:
 
 
 def test_a_comment_reaches_every_browser_on_the_event_as_text(
-    browsers: list[Page], server: LiveServer, htmx_version: int
+    browsers: list[Page], server: LiveServer, htmx_version: str
 ) -> None:
     final, launch = new_event(server, "Final"), new_event(server, "Launch")
     ann, bob, elsewhere = browsers
@@ -99,7 +99,7 @@ def test_post_is_disabled_until_the_form_validates(page: Page, server: LiveServe
 
 
 def test_a_field_error_appears_as_the_user_types_and_goes_when_fixed(
-    page: Page, server: LiveServer, htmx_version: int
+    page: Page, server: LiveServer, htmx_version: str
 ) -> None:
     pk = new_event(server, "Typing")
     open_live(page, f"/events/{pk}/")

@@ -10,7 +10,7 @@ from tests.browser.support import LiveServer, count_of, counter, open_live
 pytestmark = pytest.mark.browser
 
 
-def test_counter(page: Page, htmx_version: int) -> None:
+def test_counter(page: Page, htmx_version: str) -> None:
     open_live(page, "/counter/")
     first, second = counter(page, "First counter"), counter(page, "Second counter")
     first_count, second_count = count_of(first), count_of(second)
@@ -35,7 +35,7 @@ def test_counter(page: Page, htmx_version: int) -> None:
     expect(first_count).to_have_text("1")
 
 
-def test_no_javascript(browser: Browser, server: LiveServer, htmx_version: int) -> None:
+def test_no_javascript(browser: Browser, server: LiveServer, htmx_version: str) -> None:
     """Without JavaScript the first render is a complete, ordinary HTML page."""
     context = browser.new_context(base_url=server.base_url, java_script_enabled=False)
     try:

@@ -97,7 +97,7 @@ def wait_for_percent_above(page: Page, floor: int) -> None:
     )
 
 
-def test_progress_rises_then_the_chart_and_table_appear(page: Page, htmx_version: int) -> None:
+def test_progress_rises_then_the_chart_and_table_appear(page: Page, htmx_version: str) -> None:
     open_live(page, "/dashboard/")
     run(page)
     wait_for_percent_above(page, 10)
@@ -150,7 +150,7 @@ def test_a_reload_mid_job_shows_the_current_progress(page: Page) -> None:
     wait_until_done(page)
 
 
-def test_cancel_stops_the_job(page: Page, context: BrowserContext, htmx_version: int) -> None:
+def test_cancel_stops_the_job(page: Page, context: BrowserContext, htmx_version: str) -> None:
     open_live(page, "/dashboard/")
     other = context.new_page()
     open_live(other, "/dashboard/")

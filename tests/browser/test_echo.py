@@ -15,7 +15,7 @@ HOSTILE = [
 ]
 
 
-def test_echo(page: Page, htmx_version: int) -> None:
+def test_echo(page: Page, htmx_version: str) -> None:
     dialogs: list[str] = []
 
     def on_dialog(dialog: Dialog) -> None:

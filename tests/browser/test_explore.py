@@ -56,7 +56,7 @@ def page_info(page: Page) -> Locator:
 
 
 def test_a_header_sorts_ascending_then_descending(
-    page: Page, server: LiveServer, htmx_version: int
+    page: Page, server: LiveServer, htmx_version: str
 ) -> None:
     lightest, heaviest = orm(
         server,
@@ -74,7 +74,7 @@ def test_a_header_sorts_ascending_then_descending(
 
 
 def test_typing_a_filter_keeps_the_matching_rows(
-    page: Page, server: LiveServer, htmx_version: int
+    page: Page, server: LiveServer, htmx_version: str
 ) -> None:
     gentoo = orm(server, lambda: Sample.objects.filter(species="Gentoo").count())
     open_live(page, "/explore/")
@@ -85,7 +85,7 @@ def test_typing_a_filter_keeps_the_matching_rows(
 
 
 def test_a_key_typed_while_a_reply_is_on_its_way_is_still_sent(
-    page: Page, settings: Settings, htmx_version: int
+    page: Page, settings: Settings, htmx_version: str
 ) -> None:
     # The server holds its reply to "Al" until "x" is typed, so the reply lands inside the
     # debounce of "Alx". htmx 2 replaces the box, and its pending send then fired from the
@@ -107,7 +107,7 @@ def test_a_key_typed_while_a_reply_is_on_its_way_is_still_sent(
 
 
 def test_next_and_previous_page_through_the_rows(
-    page: Page, server: LiveServer, htmx_version: int
+    page: Page, server: LiveServer, htmx_version: str
 ) -> None:
     first_names = orm(server, lambda: [s.name for s in Sample.objects.order_by("pk")[:20]])
     open_live(page, "/explore/")
@@ -121,7 +121,7 @@ def test_next_and_previous_page_through_the_rows(
 
 
 def test_a_new_sample_shows_in_another_browser_in_rows_and_chart(
-    page: Page, other: Page, server: LiveServer, htmx_version: int
+    page: Page, other: Page, server: LiveServer, htmx_version: str
 ) -> None:
     count = orm(server, Sample.objects.count)
     open_live(page, "/explore/")

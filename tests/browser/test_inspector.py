@@ -17,7 +17,7 @@ def staff_session(name: str) -> str:
 
 
 def test_the_inspector_shows_another_page_connecting(
-    context: BrowserContext, server: LiveServer, htmx_version: int
+    context: BrowserContext, server: LiveServer, htmx_version: str
 ) -> None:
     key = orm(server, lambda: staff_session(f"inspector{htmx_version}"))
     context.add_cookies([{"name": "sessionid", "value": key, "url": server.base_url}])

@@ -19,7 +19,7 @@ def logged_in_session(name: str) -> str:
 
 
 def test_logout_in_one_page_closes_the_socket_of_another(
-    context: BrowserContext, server: LiveServer, htmx_version: int
+    context: BrowserContext, server: LiveServer, htmx_version: str
 ) -> None:
     key = orm(server, lambda: logged_in_session(f"leaver{htmx_version}"))
     context.add_cookies([{"name": "sessionid", "value": key, "url": server.base_url}])

@@ -43,7 +43,7 @@ def votes(page: Page, choice: str) -> str:
 
 
 def test_a_vote_shows_in_every_browser(
-    page: Page, other: Page, server: LiveServer, htmx_version: int
+    page: Page, other: Page, server: LiveServer, htmx_version: str
 ) -> None:
     pk = new_poll(server)
     open_live(page, f"/polls/{pk}/")
@@ -66,7 +66,7 @@ def test_a_vote_shows_in_every_browser(
 
 
 def test_concurrent_edits_conflict_and_nothing_is_lost(
-    page: Page, other: Page, server: LiveServer, htmx_version: int
+    page: Page, other: Page, server: LiveServer, htmx_version: str
 ) -> None:
     pk = new_poll(server, "Original question?")
     a, b = page, other

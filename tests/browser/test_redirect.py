@@ -12,7 +12,7 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def goto(page: Page, settings: Settings, htmx_version: int) -> Page:
+def goto(page: Page, settings: Settings, htmx_version: str) -> Page:
     settings.ROOT_URLCONF = "tests.browser.urls"
     open_live(page, "/scribble/")
     return page

@@ -16,7 +16,7 @@ LOADS = 100
 PER_LOAD_TIMEOUT_MS = 5_000
 
 
-def test_reconnect(page: Page, server: LiveServer, htmx_version: int) -> None:
+def test_reconnect(page: Page, server: LiveServer, htmx_version: str) -> None:
     """A close with 1012 (service restart) makes the page reconnect and re-render, no reload."""
     open_live(page, "/counter/")
     page.evaluate("window.__marker = 42")
@@ -38,7 +38,7 @@ def test_reconnect(page: Page, server: LiveServer, htmx_version: int) -> None:
     assert page.evaluate("window.__marker") == 42
 
 
-def test_every_load_is_live(page: Page, htmx_version: int) -> None:
+def test_every_load_is_live(page: Page, htmx_version: str) -> None:
     """Each of many loads goes live and answers an event (no init-order race)."""
     count = count_of(counter(page, "First counter"))
     increment = counter(page, "First counter").get_by_role("button", name="Increment")
@@ -54,7 +54,7 @@ def test_every_load_is_live(page: Page, htmx_version: int) -> None:
     assert not failures, f"{len(failures)} of {LOADS} loads did not go live: {failures}"
 
 
-def test_live_when_ws_extension_loads_late(page: Page, htmx_version: int) -> None:
+def test_live_when_ws_extension_loads_late(page: Page, htmx_version: str) -> None:
     """The race behind flaky loads, made certain: htmx initialises before its ws extension.
 
     The extension's script is held back until htmx has run (htmx 4 also processes <body> by
@@ -65,7 +65,7 @@ def test_live_when_ws_extension_loads_late(page: Page, htmx_version: int) -> Non
     def hold(route: Route) -> None:
         held.append(route)
 
-    page.route("**/django_htmx/ext/hx-ws-*", hold)
+    page.route("**/ext/hx-ws*", hold)
     page.add_init_script(
         "document.addEventListener('htmx:after:process',"
         " () => { window.__htmxProcessed = true }, true)"
@@ -81,3 +81,30 @@ def test_live_when_ws_extension_loads_late(page: Page, htmx_version: int) -> Non
     first = counter(page, "First counter")
     first.get_by_role("button", name="Increment").click()
     expect(count_of(first)).to_have_text("1")
+
+
+HIDE = """hidden => {
+    Object.defineProperty(document, "hidden", {configurable: true, get: () => hidden});
+    Object.defineProperty(document, "visibilityState",
+        {configurable: true, get: () => (hidden ? "hidden" : "visible")});
+    document.dispatchEvent(new Event("visibilitychange"));
+}"""
+
+
+def test_a_tab_hidden_then_shown_again_is_live(page: Page, htmx_version: str) -> None:
+    """htmx 4 closes the socket of a hidden tab and reopens it when the tab is shown: the page
+    goes live again with a full render. htmx 2 keeps its socket open."""
+    open_live(page, "/counter/")
+    first = counter(page, "First counter")
+    increment = first.get_by_role("button", name="Increment")
+    increment.click()
+    expect(count_of(first)).to_have_text("1")
+    page.evaluate(HIDE, True)
+    if htmx_version != "htmx2":
+        page.wait_for_selector("body[data-lv-socket=closed]", state="attached")
+    page.evaluate(HIDE, False)
+    page.wait_for_selector(LIVE, state="attached")
+    # A reconnect's render starts the in-memory counter again from its mount arguments.
+    expect(count_of(first)).to_have_text("1" if htmx_version == "htmx2" else "0")
+    increment.click()
+    expect(count_of(first)).to_have_text("2" if htmx_version == "htmx2" else "1")

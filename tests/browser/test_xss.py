@@ -56,7 +56,7 @@ def alarms(page: Page) -> Alarms:
 
 
 @pytest.fixture
-def scribble(page: Page, alarms: Alarms, settings: Settings, htmx_version: int) -> Iterator[Page]:
+def scribble(page: Page, alarms: Alarms, settings: Settings, htmx_version: str) -> Iterator[Page]:
     settings.ROOT_URLCONF = "tests.browser.urls"
     open_live(page, "/scribble/")
     yield page
@@ -91,7 +91,7 @@ def test_a_safe_link_set_by_an_event_is_kept(scribble: Page) -> None:
 
 
 def test_a_published_poll_question_is_text(
-    page: Page, alarms: Alarms, server: LiveServer, htmx_version: int
+    page: Page, alarms: Alarms, server: LiveServer, htmx_version: str
 ) -> None:
     def create() -> int:
         poll = Poll.objects.create(question=SCRIPT)
@@ -116,7 +116,7 @@ def test_a_published_poll_question_is_text(
 
 
 def test_a_published_comment_is_text(
-    page: Page, alarms: Alarms, server: LiveServer, htmx_version: int
+    page: Page, alarms: Alarms, server: LiveServer, htmx_version: str
 ) -> None:
     pk = orm(server, lambda: Event.objects.create(title=SCRIPT, starts=datetime.now(UTC)).pk)
     open_live(page, f"/events/{pk}/")

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from bs4 import Tag
 
+from liveview.dialect import FRAME_SHAPES, HTMX2_FRAME, HTMX4_BETA_FRAME, HTMX4_FRAME, FrameShape
+from liveview.protocol import parse_event
 from liveview.testing.bindings import Trigger, message, triggers, values_for
 from liveview.testing.dom import Document
 
@@ -52,27 +55,34 @@ def test_a_field_outside_a_form_sends_its_own_value() -> None:
     assert values_for(element("<input name='q' value='v'>", "input")) == {"q": "v"}
 
 
-def test_htmx_4_messages_carry_headers_and_body() -> None:
-    sent = json.loads(message({"lv": "lv-1", "event": "e"}, "ep", 4, None, "http://t/"))
+def test_htmx_4_beta_messages_carry_headers_and_body() -> None:
+    sent = json.loads(
+        message({"lv": "lv-1", "event": "e"}, "ep", HTMX4_BETA_FRAME, None, "http://t/")
+    )
     assert sent["body"] == {"lv": "lv-1", "event": "e", "lv_v": "ep"}
     assert sent["headers"]["HX-Request"] == "true"
 
 
+def test_htmx_4_messages_carry_values_beside_headers() -> None:
+    sent = json.loads(message({"lv": "lv-1", "event": "e"}, "ep", HTMX4_FRAME, None, "http://t/"))
+    assert sent["lv"] == "lv-1" and sent["lv_v"] == "ep"
+    assert sent["headers"]["HX-Request"] == "true"
+
+
 def test_htmx_2_messages_carry_values_and_headers_side_by_side() -> None:
-    sent = json.loads(message({"lv": "lv-1", "event": "e"}, "ep", 2, None, "http://t/"))
+    sent = json.loads(message({"lv": "lv-1", "event": "e"}, "ep", HTMX2_FRAME, None, "http://t/"))
     assert sent["lv"] == "lv-1" and sent["lv_v"] == "ep"
     assert sent["HEADERS"]["HX-Current-URL"] == "http://t/"
 
 
-def test_both_shapes_are_what_the_server_parses() -> None:
-    from liveview.protocol import parse_event
-
-    for version in (2, 4):
-        sent = message({"lv": "lv-1", "event": "e", "n": "1"}, "ep", version, None, "")
-        parsed = parse_event(sent)
-        assert (parsed.component, parsed.event, parsed.values, parsed.version) == (
-            "lv-1",
-            "e",
-            {"n": "1"},
-            "ep",
-        )
+@pytest.mark.parametrize("shape", FRAME_SHAPES, ids=lambda shape: shape.name)
+def test_every_shape_is_what_the_server_parses(shape: FrameShape) -> None:
+    sent = message({"lv": "lv-1", "event": "e", "n": "1"}, "ep", shape, None, "")
+    parsed = parse_event(sent)
+    assert (parsed.component, parsed.event, parsed.values, parsed.version) == (
+        "lv-1",
+        "e",
+        {"n": "1"},
+        "ep",
+    )
+    assert parsed.headers["HX-Request"] == "true"

@@ -2,12 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
 import pytest
 from pytest_django.fixtures import Settings
 
+from liveview.dialect import HTMX2_FRAME, HTMX4_BETA_FRAME, HTMX4_FRAME, FrameShape
 from liveview.testing import LiveClient, LiveTestError
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.urls("tests.testing.urls")]
+
+
+@pytest.fixture(
+    params=[HTMX2_FRAME, HTMX4_BETA_FRAME, HTMX4_FRAME], ids=["htmx2", "htmx4beta", "htmx4"]
+)
+async def live_client(
+    request: pytest.FixtureRequest, settings: Settings
+) -> AsyncIterator[LiveClient]:
+    """Every test here acts as each htmx build: its bindings, its frame shape."""
+    frame: FrameShape = request.param
+    settings.LIVEVIEW_HTMX_VERSION = 2 if frame is HTMX2_FRAME else 4
+    async with LiveClient(frame=frame) as client:
+        yield client
 
 
 async def test_a_submit_sends_the_forms_values_as_htmx_collects_them(
@@ -199,14 +215,20 @@ async def test_next_frame_times_out_when_nothing_comes(live_client: LiveClient) 
         await page.next_frame(timeout=0.05)
 
 
-async def test_pages_rendered_for_htmx_2_send_htmx_2_messages(
-    live_client: LiveClient, settings: Settings
-) -> None:
-    settings.LIVEVIEW_HTMX_VERSION = 2
+async def test_pages_carry_the_bindings_of_their_htmx(live_client: LiveClient) -> None:
     page = await live_client.open("/testing/clicks/")
-    assert "ws-send" in page.html("button")
+    assert page.dialect.send_attr in page.html("button")
     await page.click("span.inner")
     assert page.text(".hits") == "2"
+
+
+async def test_a_client_refuses_to_send_frames_the_pages_htmx_never_sends(
+    settings: Settings,
+) -> None:
+    settings.LIVEVIEW_HTMX_VERSION = 4
+    async with LiveClient(frame=HTMX2_FRAME) as client:
+        with pytest.raises(LiveTestError, match="rendered for htmx 4.*htmx 2 frames"):
+            await client.open("/testing/clicks/")
 
 
 async def test_enter_in_a_text_field_submits_its_form_with_the_default_button(

@@ -1,65 +1,117 @@
 // liveview glue: opens the page's one socket once htmx and its ws extension are both loaded
 // (so the page is live on every load), marks components busy while an event is in flight,
-// keeps the focused input's text, caret and pending send across htmx 2's replacing swaps
-// (htmx 4 morphs), stamps each event with the connection's epoch (stale replays are refused), stops
-// reconnecting when the server refused the page (close codes 44xx), and follows a handler's
-// redirect: a frame that fills #lv-redirect's data-url (checked on the server).
+// keeps what the user typed until the server acknowledged it (across every fragment and
+// reconnect, sending unsaved input again), shows the connection (#lv-status), stamps each
+// event with the connection's epoch (stale replays are refused),
+// refuses, visibly, an action made while the socket is not live, stops reconnecting when the
+// server refused the page (close codes 44xx, 1008, 1009), and follows a handler's redirect: a
+// frame that fills #lv-redirect's data-url (checked on the server).
+// BUILDS is the browser half of liveview/dialect.py: the ws extension's events per htmx build,
+// chosen by the htmx the page actually loaded (tests/test_dialect.py reads it as JSON).
 (function () {
-  var s = document.currentScript, b = document.body, two = s.dataset.htmx === "2";
-  var fatal = 0;
-  // Until the dialect table lands (branch dialect): the names the input records use.
-  var B = two
-    ? { beforeSend: "htmx:wsConfigSend", values: "parameters", beforeMessage: "htmx:wsBeforeMessage",
-        afterMessage: "htmx:wsAfterMessage", cleanup: "htmx:beforeCleanupElement", close: "htmx:wsClose",
-        open: "htmx:wsOpen" }
-    : { beforeSend: "htmx:before:ws:request", values: "body", beforeMessage: "htmx:before:ws:message",
-        afterMessage: "htmx:after:ws:message", cleanup: null, close: "htmx:ws:close",
-        open: "htmx:after:ws:connection" };
+  var BUILDS = [
+    {"versions": ["2."], "major": "2", "connect": "ws-connect", "send": "ws-send", "ext": "ws",
+     "beforeSend": "htmx:wsConfigSend", "values": "parameters", "afterSend": "htmx:wsAfterSend",
+     "beforeMessage": "htmx:wsBeforeMessage", "afterMessage": "htmx:wsAfterMessage",
+     "cleanup": "htmx:beforeCleanupElement", "close": "htmx:wsClose", "code": "event.code",
+     "open": "htmx:wsOpen", "beforeConnect": null, "error": null},
+    {"versions": ["4.0.0-alpha", "4.0.0-beta"], "major": "4", "connect": "hx-ws:connect",
+     "send": "hx-ws:send", "ext": null,
+     "beforeSend": "htmx:before:ws:request", "values": "body", "afterSend": "htmx:after:ws:request",
+     "beforeMessage": "htmx:before:ws:message", "afterMessage": "htmx:after:ws:message",
+     "cleanup": null, "close": "htmx:ws:close", "code": "code",
+     "open": "htmx:after:ws:connection", "beforeConnect": "htmx:before:ws:connection",
+     "error": "htmx:ws:error"},
+    {"versions": ["4."], "major": "4", "connect": "hx-ws:connect", "send": "hx-ws:send", "ext": null,
+     "beforeSend": "htmx:ws:before:message:outgoing", "values": "message.values",
+     "afterSend": "htmx:ws:after:message:outgoing",
+     "beforeMessage": "htmx:ws:before:message:incoming",
+     "afterMessage": "htmx:ws:after:message:incoming",
+     "cleanup": null, "close": "htmx:ws:close", "code": "code",
+     "open": "htmx:ws:after:connection", "beforeConnect": "htmx:ws:before:connection",
+     "error": "htmx:ws:error"}
+  ];
+  var s = document.currentScript, b = document.body, d = s.dataset;
+  function alarm(text) {
+    console.error("liveview: " + text);
+    if (d.debug === undefined) return;
+    b.insertAdjacentHTML("afterbegin", '<p class="lv-error lv-htmx-notice" role="alert"></p>');
+    b.firstChild.textContent = "liveview: " + text;
+  }
+  if (typeof htmx === "undefined") return alarm("htmx did not load (LIVEVIEW_HTMX_SCRIPTS?)");
+  var B = BUILDS.filter(function (x) {
+    return x.versions.some(function (v) { return htmx.version.indexOf(v) === 0; });
+  })[0];
+  if (!B) return alarm("htmx " + htmx.version + " is not supported (docs/htmx.md)");
+  if (B.major !== d.htmx) {
+    alarm("this page loaded htmx " + htmx.version + " but is rendered for htmx " + d.htmx +
+      " (LIVEVIEW_HTMX_VERSION): its bindings will not work (docs/htmx.md)");
+  }
   function get(o, path) {
     path.split(".").forEach(function (k) { o = o && o[k]; });
     return o;
   }
+  var fatal = 0, live = false, refused = [];
   b.insertAdjacentHTML("beforeend", '<div id="lv-redirect" hidden></div>');
   function go() {
     var r = document.getElementById("lv-redirect"), url = r && r.getAttribute("data-url");
     if (url) { r.removeAttribute("data-url"); location.assign(url); }
   }
-  if (two) {
-    b.setAttribute("hx-ext", ((b.getAttribute("hx-ext") || "") + ",ws").replace(/^,/, ""));
-    b.setAttribute("ws-connect", s.dataset.url);
-    if (document.readyState === "complete") htmx.process(b);
-  } else {
-    b.setAttribute("hx-ws:connect", s.dataset.url);
-    htmx.process(b);
-  }
   function on(name, f) { if (name) b.addEventListener(name, f); }
-  // Every event carries the epoch of the render it was made against: a reconnect's replay of
-  // events queued while the socket was down is then refused by the server, not run twice.
+  // An action made while the socket is not live (down, reconnecting, or stopped) is never sent
+  // late: the glue cancels it (or the extension dropped it) and says so in its component, also
+  // after the reconnect's full render has replaced the component.
+  function notice(c) {
+    if (c.querySelector(":scope > .lv-refused")) return;
+    var p = document.createElement("p");
+    p.className = "lv-error lv-refused";
+    p.setAttribute("role", "alert");
+    p.textContent = d.refused;
+    c.insertBefore(p, c.firstChild);
+  }
+  function refuse(el) {
+    var c = el && el.closest && el.closest("[data-lv]");
+    if (!c) return;
+    if (refused.indexOf(c.id) < 0) refused.push(c.id);
+    notice(c);
+  }
+  // Every event carries the epoch of the render it was made against: were one replayed after a
+  // reconnect all the same, the server would refuse it, not run it twice.
   function epoch() { var e = document.getElementById("lv-epoch"); return (e && e.dataset.v) || ""; }
-  on(two ? "htmx:wsConfigSend" : "htmx:before:ws:request", function (e) {
-    (two ? e.detail.parameters : e.detail.body).lv_v = epoch();
+  on(B.beforeSend, function (e) {
+    if (!live) {
+      e.preventDefault();
+      if (e.detail) e.detail.cancelled = true;
+      refuse(e.target);
+      return;
+    }
+    get(e.detail, B.values).lv_v = epoch();
   });
-  on(two ? "htmx:wsAfterSend" : "htmx:after:ws:request", function (e) {
+  on(B.error, function (e) {  // htmx 4 drops a send made while its socket is closed
+    if (/not open|closed|queue/i.test(String(e.detail && e.detail.error))) refuse(e.target);
+  });
+  on(B.afterSend, function (e) {
     var c = e.target.closest && e.target.closest("[data-lv]");
     if (c) { c.classList.add("lv-loading"); c.setAttribute("aria-busy", "true"); }
   });
-  on(two ? "htmx:wsAfterMessage" : "htmx:after:ws:message", function () {
+  on(B.afterMessage, function () {
+    live = true;
     b.setAttribute("data-lv-socket", "live");
+    refused.forEach(function (id) { var c = document.getElementById(id); if (c) notice(c); });
+    refused = [];
     document.querySelectorAll(".lv-loading").forEach(function (c) {
       c.classList.remove("lv-loading"); c.removeAttribute("aria-busy");
     });
     setTimeout(go, 0);
   });
-  on(two ? "htmx:wsClose" : "htmx:ws:close", function (e) {
-    var code = e.detail.code || (e.detail.event && e.detail.event.code);
-    if (code >= 4400 && code < 4500) fatal = code;
+  on(B.close, function (e) {
+    var code = get(e.detail, B.code);
+    if ((code >= 4400 && code < 4500) || code === 1008 || code === 1009) fatal = code;
+    live = false;
     b.setAttribute("data-lv-socket", "closed");
   });
-  on(two ? "htmx:wsOpen" : "htmx:after:ws:connection", function () {
-    b.setAttribute("data-lv-socket", "open");
-  });
-  on("htmx:before:ws:connection", function (e) { if (fatal) e.detail.connection.cancelled = true; });
-
+  on(B.open, function () { b.setAttribute("data-lv-socket", "open"); });
+  on(B.beforeConnect, function (e) { if (fatal) e.detail.connection.cancelled = true; });
   // ---- What the user typed is theirs (docs/forms.md, "Templates and the user's input") ----
   // Each event carries `lv_seq`; the server acknowledges the last one it applied (#lv-epoch's
   // data-ack). Per control, `own` holds the user's value, the seq of the last event that
@@ -67,7 +119,20 @@
   // control whose value the server has not acknowledged gets it back (with caret and focus),
   // and its form keeps the `etag` the input was based on; acknowledged, the server's rendering
   // wins. After a reconnect's first frame, unsaved input is put back and sent again.
-  var seq = 0, own = {}, submits = {}, seen = null, snap = null, refusedSends = 0;
+  var seq = 0, own = {}, submits = {}, seen = null, snap = null, refusedSends = 0, token = null;
+  // The page token may be renewed by a frame (`data-t`: the components' kept state changed);
+  // every build's reconnect opens `new WebSocket(url)` with the URL it started with, so the
+  // newest token is put into that URL here.
+  var path = d.url.split("?")[0], Socket = window.WebSocket;
+  function LiveSocket(url, protocols) {
+    if (token && String(url).indexOf(path + "?") >= 0) {
+      url = String(url).replace(/([?&]t=)[^&]*/, "$1" + encodeURIComponent(token));
+    }
+    return protocols === undefined ? new Socket(url) : new Socket(url, protocols);
+  }
+  LiveSocket.prototype = Socket.prototype;
+  ["CONNECTING", "OPEN", "CLOSING", "CLOSED"].forEach(function (k) { LiveSocket[k] = Socket[k]; });
+  window.WebSocket = LiveSocket;
   function isControl(el) {
     var t = el && el.name && el.tagName;
     return t === "TEXTAREA" || t === "SELECT" ||
@@ -160,7 +225,8 @@
     var ep = document.getElementById("lv-epoch"), e = (ep && ep.getAttribute("data-v")) || "";
     var ack = Number((ep && ep.getAttribute("data-ack")) || 0), fresh = e !== seen;
     var again = [], k0 = snap, focusEl = k0 && find(k0.key);
-    var rebased = [];
+    var rebased = [], renewed = ep && ep.getAttribute("data-t");
+    if (renewed) token = renewed;  // a later frame's epoch element may morph it away
     seen = e;
     snap = null;
     Object.keys(own).forEach(function (k) {
@@ -254,6 +320,16 @@
   on(B.cleanup, cleanup);
   on(B.beforeMessage, before);
   on(B.afterMessage, settle);
+  on(B.error, function (e) {  // htmx 4 dropped a send made while its socket was closed
+    var el = e.target;
+    if (!/not open|closed|queue/i.test(String(e.detail && e.detail.error))) return;
+    if (!(isControl(el) && own[keyOf(el)])) refusedSends += 1;
+    status();
+  });
   on(B.close, status);
   on(B.open, status);
+  if (B.ext) b.setAttribute("hx-ext", ((b.getAttribute("hx-ext") || "") + "," + B.ext).replace(/^,/, ""));
+  b.setAttribute(B.connect, d.url);
+  // htmx 2 processes <body> itself once the document is loaded; htmx 4 may have already.
+  if (!B.ext || document.readyState === "complete") htmx.process(b);
 })();
