@@ -27,6 +27,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
+from liveview.testing import htmx_builds
 from tests.browser.conftest import ACTION_TIMEOUT_MS
 from tests.scale.conftest import Cluster
 from tests.scale.polls import CONVERGE_MS
@@ -56,10 +57,19 @@ CREATE TRIGGER IF NOT EXISTS storm_audit_poll AFTER UPDATE ON polls_poll BEGIN
 END;
 """
 
-DIALECTS = {
-    "htmx2": {"LIVEVIEW_HTMX_VERSION": "2"},
-    "htmx4-beta": {"LIVEVIEW_HTMX_VERSION": "4"},
-}
+#: The server environment of each htmx build (tests/browser/conftest.py's HTMX_BUILDS).
+DIALECTS = ("htmx2", "htmx4beta", "htmx4")
+
+
+def dialect_env(build: str) -> dict[str, str]:
+    if build == "htmx2":
+        return {"LIVEVIEW_HTMX_VERSION": "2"}
+    if build == "htmx4beta":
+        return {"LIVEVIEW_HTMX_VERSION": "4"}
+    cached = htmx_builds.cached()
+    if cached is None:
+        pytest.fail("no htmx 4.0.x build: run `make htmx`", pytrace=False)
+    return {"LIVEVIEW_HTMX_VERSION": "4", "LIVEVIEW_HTMX_BUILD": str(cached)}
 
 
 @dataclass
@@ -80,7 +90,7 @@ class Storm:
             self.problems.append(text)
 
 
-@pytest.fixture(params=list(DIALECTS))
+@pytest.fixture(params=DIALECTS)
 def storm(request: pytest.FixtureRequest, running_cluster: Cluster) -> Iterator[Storm]:
     """Two server processes of the dialect on the package's Redis and SQLite file, audited."""
     cluster = running_cluster
@@ -88,7 +98,7 @@ def storm(request: pytest.FixtureRequest, running_cluster: Cluster) -> Iterator[
         server.stop()  # the package's servers make room (`cluster` restarts them for later tests)
     if not cluster.redis.running:
         cluster.redis.start()
-    env = {**cluster.env, **DIALECTS[request.param]}
+    env = {**cluster.env, **dialect_env(request.param)}
     with sqlite3.connect(cluster.sqlite_path) as db:
         db.executescript(AUDIT_SQL)
     user, password = REST_USER
