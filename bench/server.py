@@ -29,11 +29,17 @@ def free_port() -> int:
         return port
 
 
+# DEBUG off needs a key of its own (project/settings.py refuses the public one); one per bench
+# run, the same for every server and the client, which signs page tokens with it.
+_SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or secrets.token_urlsafe(50)
+
+
 def bench_env(sqlite_path: Path) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
         DJANGO_SETTINGS_MODULE="bench.settings",
         DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY=_SECRET_KEY,
         LIVEVIEW_SQLITE_PATH=str(sqlite_path),
         PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")])),
     )
@@ -41,7 +47,12 @@ def bench_env(sqlite_path: Path) -> dict[str, str]:
 
 
 #: What this process takes from a bench server's environment (see `share_settings`).
-SHARED_KEYS = ("DJANGO_SETTINGS_MODULE", "DJANGO_DEBUG", "LIVEVIEW_SQLITE_PATH")
+SHARED_KEYS = (
+    "DJANGO_SETTINGS_MODULE",
+    "DJANGO_DEBUG",
+    "DJANGO_SECRET_KEY",
+    "LIVEVIEW_SQLITE_PATH",
+)
 
 
 def share_settings(env: dict[str, str], *extra: str) -> dict[str, str | None]:

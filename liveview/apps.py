@@ -16,6 +16,12 @@ class LiveViewConfig(AppConfig):
 
         connect_signals()
 
+        from django.core.signals import got_request_exception
+
+        from liveview.registration import hint_not_registered
+
+        got_request_exception.connect(hint_not_registered, dispatch_uid="liveview.registration")
+
         from liveview import progress  # noqa: F401  (registers the "job_progress" component)
         from liveview.hub import topic_joined_hooks
         from liveview.job_watch import topic_joined

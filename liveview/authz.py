@@ -152,14 +152,22 @@ def split_control(
 
 
 def connect_signals() -> None:
-    """Connected by the app's ready(): logout, permission and group changes, deactivation."""
+    """Connected by the app's ready(): logout, and every change to a user, their groups or
+    permissions that can change what they may do."""
     from django.contrib.auth import get_user_model, user_logged_out
-    from django.contrib.auth.models import Group
-    from django.db.models.signals import m2m_changed, post_save
+    from django.contrib.auth.models import Group, Permission
+    from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
     user_model = get_user_model()
     user_logged_out.connect(_logged_out, dispatch_uid="liveview.authz.logout")
     post_save.connect(_user_saved, sender=user_model, dispatch_uid="liveview.authz.user")
+    post_delete.connect(_user_deleted, sender=user_model, dispatch_uid="liveview.authz.deleted")
+    # A deleted group or permission takes its links with it (no m2m_changed): read them first.
+    if hasattr(user_model, "groups") and hasattr(user_model, "user_permissions"):
+        pre_delete.connect(_group_deleted, sender=Group, dispatch_uid="liveview.authz.group-del")
+        pre_delete.connect(
+            _permission_deleted, sender=Permission, dispatch_uid="liveview.authz.perm-del"
+        )
     for field in ("user_permissions", "groups"):
         through = getattr(getattr(user_model, field, None), "through", None)
         if through is not None:
@@ -184,16 +192,44 @@ def _logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     _on_commit(lambda: publish_logout(pk, key))
 
 
-def _user_saved(sender: Any, instance: Any, created: bool, **kwargs: Any) -> None:
-    # Deactivated, or (maybe just) no longer staff; a login's last_login update is neither.
-    if created or kwargs.get("update_fields") == frozenset({"last_login"}):
+#: The user fields a save can change access by: a new password ends the user's other sessions
+#: (Django's session hash), the flags grant or take rights.
+_ACCESS_FIELDS = frozenset({"password", "is_active", "is_staff", "is_superuser"})
+
+
+def _user_saved(
+    sender: Any, instance: Any, created: bool, update_fields: Any = None, **kwargs: Any
+) -> None:
+    # A save does not say what changed: every save is checked again, except one that names
+    # its fields and none of them can change access (a login's last_login update).
+    if created or (update_fields is not None and not _ACCESS_FIELDS & set(update_fields)):
         return
-    if (
-        getattr(instance, "is_active", True) is False
-        or getattr(instance, "is_staff", True) is False
-    ):
-        pk = instance.pk
-        _on_commit(lambda: publish_access_changed([pk]))
+    pk = instance.pk
+    _on_commit(lambda: publish_access_changed([pk]))
+
+
+def _user_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
+    pk = instance.pk
+    _on_commit(lambda: publish_access_changed([pk]))
+
+
+def _group_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
+    from django.contrib.auth import get_user_model
+
+    pks = list(get_user_model().objects.filter(groups=instance).values_list("pk", flat=True))
+    if pks:
+        _on_commit(lambda: publish_access_changed(pks))
+
+
+def _permission_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    holders = Q(user_permissions=instance) | Q(groups__permissions=instance)
+    users = get_user_model().objects.filter(holders).distinct()
+    pks = list(users.values_list("pk", flat=True))
+    if pks:
+        _on_commit(lambda: publish_access_changed(pks))
 
 
 def _removed(action: str, reverse: bool) -> bool:

@@ -1,5 +1,6 @@
-# `manage.py check` for a live site: the socket served and origin-checked, a layer every worker
-# shares, an explicit token lifetime, components registered with templates that load.
+# `manage.py check` for a live site: the socket served (by runserver too) and origin-checked, a
+# layer every worker shares, components registered with templates that load; with --deploy, an
+# explicit token lifetime.
 # docs/security.md lists the ids.
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from django.utils.module_loading import import_string
 from liveview import conf
 from liveview.origin import Origin
 
+# The apps whose `runserver` is Django's own WSGI server (Django picks the first app's command).
+_WSGI_RUNSERVERS = frozenset({"django.core", "django.contrib.staticfiles"})
 # How deep to follow middleware wrappers (`.inner`, `.application`, `.app`) before giving up.
 _MAX_WRAPPERS = 32
 
@@ -85,7 +88,9 @@ def check_channel_layer(app_configs: Any = None, **kwargs: Any) -> list[CheckMes
     ]
 
 
-@register("liveview")
+# A deployment check, like Django's own for settings whose default suits development: the
+# default lifetime (a day) is fine to develop with, so `check` and `runserver` stay quiet.
+@register(Tags.security, deploy=True)
 def check_token_max_age(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     if hasattr(settings, "LIVEVIEW_TOKEN_MAX_AGE"):
         return []
@@ -135,6 +140,27 @@ def check_live_socket(app_configs: Any = None, **kwargs: Any) -> list[CheckMessa
             f"socket at {conf.websocket_path()!r}: live pages never connect.",
             hint=hint + " Or add liveview.routing.websocket_urlpatterns() to your router.",
             id="liveview.E004",
+        )
+    ]
+
+
+@register("liveview")
+def check_runserver_serves_the_socket(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """Under DEBUG, `manage.py runserver` is an ASGI server, or no live page ever connects."""
+    from django.core.management import get_commands
+
+    if not settings.DEBUG or get_commands().get("runserver") not in _WSGI_RUNSERVERS:
+        return []
+    staticfiles = apps.is_installed("django.contrib.staticfiles")
+    return [
+        Warning(
+            "`manage.py runserver` is Django's WSGI server here: it serves the pages but not "
+            "the live socket (the handshake gets a 404), so live pages render and never react.",
+            hint='Put "daphne" (pip install daphne) first in INSTALLED_APPS'
+            + (", before django.contrib.staticfiles" if staticfiles else "")
+            + ": runserver then serves the socket too. Developing with another ASGI server "
+            '(uvicorn)? Add "liveview.W005" to SILENCED_SYSTEM_CHECKS.',
+            id="liveview.W005",
         )
     ]
 

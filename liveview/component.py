@@ -12,6 +12,8 @@ from django.template.base import Template
 from django_components import Component, registry
 
 from liveview.events import EventHandler, is_event, wrapped_event
+from liveview.keep import Mounted, user_changes
+from liveview.registration import not_registered_hint
 from liveview.resources import NO_TOPICS
 
 if TYPE_CHECKING:
@@ -31,6 +33,9 @@ RESERVED = frozenset(
         "subscriptions",
         "resource_changed",
         "refresh",
+        "remount",
+        "remount_on_change",
+        "kept",
         "extra_context",
         "login_required",
         "permission_required",
@@ -63,6 +68,13 @@ class LiveComponent(Component):
     staff_required: ClassVar[bool] = False
     #: Seconds between two `tick()` calls while the page's socket is open; None: never.
     tick_every: ClassVar[float | None] = None
+    #: True: a change to what it shows mounts it again from its arguments, dropping what its
+    #: events set (an open modal, a sort); False keeps that state on the new data.
+    remount_on_change: ClassVar[bool] = False
+    #: Attributes (annotated on the class, JSON values) that survive a reconnect: after an
+    #: event changes one, the page gets a renewed token carrying them, and a reconnect's mount
+    #: applies them (validated by their annotations, like event arguments).
+    kept: ClassVar[tuple[str, ...]] = ()
     _lv_events: ClassVar[dict[str, EventHandler]] = {}
     _lv_defaults: ClassVar[dict[str, Any]] = {}
 
@@ -80,6 +92,8 @@ class LiveComponent(Component):
     _lv_pending: list[ResourceChanged]
     #: Too many pending changes were dropped: `refresh()` before the state is next used.
     _lv_refresh_due: bool
+    #: The state as the last mount left it (on a live page): what `refresh()` compares with.
+    _lv_mounted: Mounted | None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -107,6 +121,7 @@ class LiveComponent(Component):
                     defaults[name] = vars(klass)[name]
         cls._lv_events = events
         cls._lv_defaults = defaults
+        _check_kept(cls)
 
     def mount(self, *args: Any, **kwargs: Any) -> None:
         """Set up the state from the mount arguments; the default stores them as attributes."""
@@ -129,13 +144,29 @@ class LiveComponent(Component):
         self.refresh()
 
     def refresh(self) -> None:
-        """Mount again from the same arguments: state back to what mount makes of the database."""
+        """Mount again from the same arguments on the data as it is now, keeping what the
+        component's events changed since the last mount (unless the new mount changed it too);
+        with `remount_on_change`, keeping nothing (`remount()`)."""
+        state, before = self.live_state(), self._lv_mounted
+        self.remount()
+        after = self._lv_mounted
+        if type(self).remount_on_change or before is None or after is None:
+            return
+        kept = user_changes(state, before, after)
+        for name, value in kept.items():
+            setattr(self, name, value)
+        self._lv_pristine = not kept
+
+    def remount(self) -> None:
+        """Mount again from the same arguments: every attribute back to what mount makes of
+        the data as it is now."""
         kwargs = self._lv_page.mount_args[self._lv_id].kwargs
         for key in [k for k in vars(self) if not k.startswith("_")]:
             delattr(self, key)
         for field, default in type(self)._lv_defaults.items():
             setattr(self, field, copy.deepcopy(default))
         self.mount(**kwargs)
+        self._lv_mounted = Mounted.of(self.live_state())
         self._lv_pristine = True
 
     def tick(self) -> None:
@@ -162,6 +193,8 @@ class LiveComponent(Component):
         """A live instance, mounted: the user's class without django-components' render state."""
         comp = cls.unmounted(page, name, cid)
         comp.mount(**kwargs)
+        if page.connected:  # only a live page's components are ever mounted again
+            comp._lv_mounted = Mounted.of(comp.live_state())
         return comp
 
     @classmethod
@@ -178,6 +211,7 @@ class LiveComponent(Component):
         comp._lv_pristine = True
         comp._lv_pending = []
         comp._lv_refresh_due = False
+        comp._lv_mounted = None
         for field, default in cls._lv_defaults.items():
             setattr(comp, field, copy.deepcopy(default))
         return comp
@@ -190,6 +224,25 @@ class LiveComponent(Component):
             delattr(self, key)
         for key, value in state.items():
             setattr(self, key, value)
+
+
+def _check_kept(cls: type[LiveComponent]) -> None:
+    if isinstance(cls.kept, str) or not isinstance(cls.kept, tuple):
+        raise TypeError(f"{cls.__qualname__}.kept is a tuple of attribute names, like ('sort',)")
+    annotated = {
+        name
+        for klass in cls.__mro__
+        for name, annotation in vars(klass).get("__annotations__", {}).items()
+        if not _is_classvar(annotation)
+    }
+    for name in cls.kept:
+        if not isinstance(name, str) or name.startswith("_") or name in RESERVED:
+            raise TypeError(f"{cls.__qualname__}.kept: {name!r} is not a public attribute name")
+        if name not in annotated:
+            raise TypeError(
+                f"{cls.__qualname__}.kept names {name!r}: annotate it on the class "
+                f"(`{name}: str = ''`), so a reconnect can validate its value"
+            )
 
 
 def _is_classvar(annotation: Any) -> bool:
@@ -206,22 +259,11 @@ class UnknownComponent(LookupError):
     """A registered name that is not a LiveComponent (or not registered at all)."""
 
 
-_IMMUTABLE = (int, float, str, bool, bytes, type(None), frozenset)
-
-
-def snapshot(state: dict[str, Any]) -> dict[str, Any]:
-    """A copy of the state to roll back to; immutable values are shared, not copied."""
-    return {k: v if isinstance(v, _IMMUTABLE) else copy.deepcopy(v) for k, v in state.items()}
-
-
 def component_class(name: str) -> type[LiveComponent]:
     try:
         cls = registry.get(name)
     except Exception:
-        raise UnknownComponent(
-            f"no component registered as {name!r}: decorate its class with "
-            f'@register("{name}") in a components/ module of an installed app'
-        ) from None
+        raise UnknownComponent(not_registered_hint(name)) from None
     if not is_live_component(cls):
         raise UnknownComponent(
             f"component {name!r} is {cls.__qualname__}, not a LiveComponent: "

@@ -115,3 +115,19 @@ def jobs_polled() -> bool:
     layers = getattr(settings, "CHANNEL_LAYERS", {})
     backend = str(layers.get("default", {}).get("BACKEND", ""))
     return backend in ("", "channels.layers.InMemoryChannelLayer")
+
+
+def rest_basic_auth() -> tuple[bool, int, int, str]:
+    """REST Basic auth: (on?, failed attempts allowed per IP and per username in a window,
+    the window in seconds, the cache alias that counts them)."""
+    return (
+        bool(getattr(settings, "LIVEVIEW_REST_BASIC_AUTH", False)),
+        int(getattr(settings, "LIVEVIEW_REST_AUTH_FAILURES", 10)),
+        int(getattr(settings, "LIVEVIEW_REST_AUTH_WINDOW", 300)),
+        str(getattr(settings, "LIVEVIEW_REST_AUTH_CACHE", "default")),
+    )
+
+
+def token_encrypted() -> bool:
+    """Whether page tokens are encrypted as well as signed (needs `cryptography`)."""
+    return bool(getattr(settings, "LIVEVIEW_TOKEN_ENCRYPTED", False))

@@ -74,16 +74,22 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         # channel), so a plain loop does the same with no task, future or waiter held per idle
         # socket: 33.4 -> 30.0 KiB of RSS per connection (bench/memory.py --ws wsproto).
         self.channel_layer = get_channel_layer(self.channel_layer_alias)
-        if self.channel_layer is not None:  # a subclass that wants a layer channel: channels'
-            await super().__call__(scope, receive, send)
-            return
-        self.scope = scope
-        self.base_send = send
         try:
-            while True:
-                await self.dispatch(await receive())
-        except StopConsumer:
-            pass  # the socket closed: channels' clean exit
+            if self.channel_layer is not None:  # a subclass that wants a layer channel
+                await super().__call__(scope, receive, send)
+                return
+            self.scope = scope
+            self.base_send = send
+            try:
+                while True:
+                    await self.dispatch(await receive())
+            except StopConsumer:
+                pass  # the socket closed: channels' clean exit
+        finally:
+            # Every way out gives back what the socket took: a client gone during the mount
+            # (uvicorn raises ClientDisconnected from `send`) or any exception never reaches
+            # `disconnect`, and its place in the connection caps would be lost for good.
+            await self.disconnect(_ABNORMAL_CLOSURE)
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         # Channels closes stale DB connections in a thread hop before every message; an event
@@ -180,8 +186,10 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
                 started, cid = perf_counter(), message.component
                 frame = await page.dispatch_async(cid, message.event, message.values)
                 metrics.event_handled(page.components.get(cid), message.event, started)
-                if message.seq is not None:  # the glue's input up to it is the server's now
-                    frame = (frame or "") + epoch_element(page.key, ack=message.seq)
+                token = page.renewed_token()  # kept state (a table's sort) changed
+                if message.seq is not None or token is not None:  # seq: the glue's input
+                    ack = epoch_element(page.key, ack=message.seq, token=token)  # is ours now
+                    frame = (frame or "") + ack
             if frame:
                 self.outbox.push(frame)  # in order with broadcasts; never waits
             if self.deferred:
@@ -207,8 +215,9 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             self.opened = None
         self._release()
         self.page = None
-        if self.hub is not None:
-            await self.hub.leave(self)
+        current, self.hub = self.hub, None  # once: `__call__` runs this again on its way out
+        if current is not None:
+            await current.leave(self)
 
     async def _send_frame(self, frame: str) -> None:
         await self.send(text_data=frame)
@@ -290,6 +299,9 @@ async def _deliver(targets: dict[Any, list[ResourceChanged]]) -> None:
     for consumer in ready:
         await consumer._follow_topics()
 
+
+#: Closed without a close frame (RFC 6455's 1006, never sent): the client went away mid-turn.
+_ABNORMAL_CLOSURE = 1006
 
 STALE = "This page was reconnecting, so that action was not applied. Please try again."
 

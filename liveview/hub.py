@@ -10,13 +10,13 @@ import asyncio
 import logging
 import weakref
 from collections import OrderedDict, deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Hashable
 from typing import Any, Protocol
 
 from channels.layers import BaseChannelLayer, InMemoryChannelLayer, get_channel_layer
 
 from liveview.authz import USERS
-from liveview.publish import from_message, group_name
+from liveview.publish import from_message, group_name, message_key
 from liveview.resources import ResourceChanged
 
 logger = logging.getLogger("liveview")
@@ -54,7 +54,7 @@ class Hub:
         self._lock = asyncio.Lock()
         self._tasks: list[asyncio.Task[None]] = []
         self._queue: asyncio.Queue[ResourceChanged] = asyncio.Queue()
-        self._recent: OrderedDict[tuple[str, str, str | None], None] = OrderedDict()
+        self._recent: OrderedDict[Hashable, None] = OrderedDict()
         #: How many changes this hub has received, and the latest of them, numbered: a page
         #: that subscribes late catches up on what it missed while it mounted.
         self.seq = 0
@@ -194,7 +194,7 @@ class Hub:
             if change is None:
                 logger.warning("liveview: ignored a message of type %r", message.get("type"))
                 continue
-            key = (change.method, change.uri, change.etag)
+            key = message_key(message, change)
             if key in self._recent:
                 continue
             self._recent[key] = None

@@ -2,26 +2,29 @@
 # on every socket connect (from the token), then driven event by event.
 from __future__ import annotations
 
+import json
 import logging
 import secrets
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from time import perf_counter
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
 
 from channels.db import database_sync_to_async
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from liveview.authz import AccessDenied, allowed, check_component
 from liveview.changes import apply_changes, catch_up, defer
-from liveview.component import LiveComponent, component_class, snapshot
+from liveview.component import LiveComponent, component_class
 from liveview.events import EventArgumentsError, EventHandler
+from liveview.keep import KeptStateError, apply_kept, kept_values, snapshot
 from liveview.metrics import failed, rendered
 from liveview.publish import turn
 from liveview.redirects import safe_redirect
 from liveview.render import error_banner, redirect_element, render_inner, wrap
 from liveview.resources import ResourceChanged, topics_of
-from liveview.token import Binding, ComponentSpec, PageToken
+from liveview.token import Binding, ComponentSpec, PageToken, TokenSigningError
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -82,7 +85,11 @@ class Page:
     secure: bool = False
     #: Where the current event's handler asked the browser to go (sent after its frame).
     redirect_to: str | None = None
+    #: The token this connection was mounted from, renewed when kept state changes.
+    mounted_from: PageToken | None = None
     _top: int = 0
+    #: Each component's kept state as the newest token sent carries it (JSON text).
+    _kept_sent: dict[str, str] = field(default_factory=dict)
     _dispatch_in_thread: Callable[[str, str, dict[str, Any]], Awaitable[str | None]] | None = None
 
     # -- mounting ---------------------------------------------------------------------------
@@ -117,17 +124,33 @@ class Page:
     def mount_token(self, token: PageToken) -> None:
         for spec in token.components:  # refused as a whole, before anything mounts
             check_component(component_class(spec.name), self.user)
+        self.mounted_from = token
         for spec in token.components:
             cls = component_class(spec.name)  # an unknown name refuses the whole socket
             try:
-                self.mount(spec.name, spec.id, dict(spec.kwargs))
+                comp = self.mount(spec.name, spec.id, dict(spec.kwargs))
+                self._restore_kept(comp, spec)
             except Exception as exc:  # mount failed on reconnect: show it in the component
                 comp = cls.unmounted(self, spec.name, spec.id)
                 failed("liveview: mounting %s (%s) failed", comp, exc, spec.name, spec.id)
-                comp._lv_error = error_banner(f"Could not load: {_short(exc)}", exc)
+                comp._lv_error = error_banner(_failed("Could not load", exc), exc)
                 comp._lv_pristine = False
                 self.components[spec.id] = comp
                 self.mount_args[spec.id] = spec
+
+    def _restore_kept(self, comp: LiveComponent, spec: ComponentSpec) -> None:
+        """Apply the state the token kept for `comp` (what its last connection left)."""
+        self.mount_args[spec.id] = spec
+        if not type(comp).kept:
+            return
+        try:
+            if spec.kept and apply_kept(comp, spec.kept):
+                comp._lv_pristine = False
+        except KeptStateError as exc:  # a token from before a deploy changed the types
+            logger.info("liveview: kept state of %s ignored: %s", spec.id[:64], exc)
+        except Exception as exc:  # the declaration's fault: mounted all the same, without it
+            failed("liveview: restoring %s's kept state failed", comp, exc, type(comp).__name__)
+        self._kept_sent[spec.id] = _json(kept_values(comp))
 
     def top_level(self) -> list[LiveComponent]:
         return [c for cid, c in self.components.items() if cid.count("-") == 1]
@@ -163,7 +186,7 @@ class Page:
             return self.render(comp, oob=True)
         except Exception as exc:
             failed("liveview: rendering %s (%s) failed", comp, exc, comp._lv_name, comp._lv_id)
-            comp._lv_error = error_banner(f"Could not render: {_short(exc)}", exc)
+            comp._lv_error = error_banner(_failed("Could not render", exc), exc)
             return wrap(comp, comp._lv_error, oob=True)
 
     # -- events -----------------------------------------------------------------------------
@@ -313,7 +336,7 @@ class Page:
         """Apply `changes` to `comp` and re-render it: its fragment, or None if unchanged."""
         failure = apply_changes(comp, changes)
         if failure is not None:
-            return self._fail(comp, f"Could not update: {_short(failure)}", failure)
+            return self._fail(comp, _failed("Could not update", failure), failure)
         return self.rerender(comp)
 
     def changed(self, changes: list[ResourceChanged]) -> str | None:
@@ -379,10 +402,54 @@ class Page:
         self.sealed = True
         return PageToken.new(tuple(self.mount_args.values()), binding)
 
+    def renewed_token(self) -> str | None:
+        """A signed token for a reconnect when some component's kept state changed since the
+        last token (the one mounted from, or the last renewed): None when nothing changed."""
+        token = self.mounted_from
+        if token is None:
+            return None
+        changed = False
+        specs = []
+        for cid, spec in self.mount_args.items():
+            comp = self.components.get(cid)
+            if comp is None or not type(comp).kept:
+                specs.append(spec)
+                continue
+            kept = kept_values(comp)
+            text = _json(kept)
+            changed = changed or text != self._kept_sent.get(cid, _json(spec.kept or {}))
+            specs.append(replace(spec, kept=kept or None))
+        if not changed:
+            return None
+        try:
+            signed = token.renewed(tuple(specs)).sign()
+        except TokenSigningError as exc:
+            logger.warning("liveview: kept state not renewed: %s", exc)
+            return None
+        for spec in specs:
+            if spec.kept is not None:
+                self._kept_sent[spec.id] = _json(spec.kept)
+        return signed
+
 
 def in_sync_thread(func: Callable[P, R]) -> Callable[P, Awaitable[R]]:
     """Run `func` in Django's sync thread, closing stale DB connections around it."""
     return cast("Callable[P, Awaitable[R]]", database_sync_to_async(func))
+
+
+def _json(value: object) -> str:
+    try:
+        return json.dumps(value, sort_keys=True)
+    except (TypeError, ValueError):
+        return repr(value)  # not JSON: signing the token says so
+
+
+def _failed(headline: str, exc: BaseException) -> str:
+    """What the user reads: the exception's text only with DEBUG (it may name a database host,
+    a user or a query); the full exception is in the log and the inspector either way."""
+    if not settings.DEBUG:
+        return f"{headline}. Please try again later."
+    return f"{headline}: {_short(exc)}"
 
 
 def _short(exc: BaseException) -> str:

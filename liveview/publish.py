@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-from collections.abc import Iterator
+import secrets
+from collections.abc import Hashable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -53,8 +54,12 @@ def group_name(topic: str) -> str:
 
 
 def to_message(change: ResourceChanged) -> dict[str, Any]:
+    """The layer message of one publish. Its `id` is what a hub deduplicates on: it hears a
+    publish once per group it follows (the URI's and the collection's), and a later publish of
+    the same (method, uri, etag) — a change without an ETag, say — is another change."""
     return {
         "type": MESSAGE_TYPE,
+        "id": secrets.token_hex(8),
         "method": change.method,
         "uri": change.uri,
         "collection": change.collection,
@@ -79,6 +84,15 @@ def from_message(message: dict[str, Any]) -> ResourceChanged | None:
     ):
         return None
     return ResourceChanged(method=method, uri=uri, collection=collection, etag=etag, origin=origin)
+
+
+def message_key(message: dict[str, Any], change: ResourceChanged) -> Hashable:
+    """What identifies one publish among the copies a hub receives (see `to_message`); a
+    message of an older sender, without an id, is known by its (method, uri, etag)."""
+    sent_id = message.get("id")
+    if isinstance(sent_id, str):
+        return sent_id
+    return (change.method, change.uri, change.etag)
 
 
 async def apublish(change: ResourceChanged) -> None:

@@ -93,13 +93,16 @@ def wrap(comp: LiveComponent, inner: str, *, oob: bool) -> str:
 EPOCH_ID = "lv-epoch"
 
 
-def epoch_element(epoch: str, *, ack: int | None = None) -> str:
+def epoch_element(epoch: str, *, ack: int | None = None, token: str | None = None) -> str:
     """Sent with every connect's first frame; the glue adds its value to each event.
 
     `ack`: the `lv_seq` of the event this frame answers (the glue's input up to it is the
-    server's from then on)."""
+    server's from then on). `token`: a renewed page token (kept state changed); the glue
+    reconnects with the newest one."""
     swap = dialect.current().swap_oob()
     acked = "" if ack is None else f' data-ack="{ack}"'
+    if token is not None:
+        acked += f' data-t="{escape(token)}"'
     return f'<div id="{EPOCH_ID}" hidden data-v="{escape(epoch)}"{acked}{swap}></div>'
 
 

@@ -2,14 +2,11 @@
 # save_if_match, so a PUT publishes like any other save. docs/rest.md is the user's guide.
 from __future__ import annotations
 
-import base64
-import binascii
 import json
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 from urllib.parse import urlencode
 
-from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError
 from django.db import models, router, transaction
 from django.forms import ModelForm
@@ -26,11 +23,14 @@ from django.utils.http import parse_etags, quote_etag
 from django.views.decorators.csrf import csrf_exempt
 
 from liveview.resources import LiveResource, StaleResource, delete_if_match, save_if_match
+from liveview.rest_auth import basic_enabled, basic_login
 
 M = TypeVar("M", bound=LiveResource)
 Handler = Callable[[HttpRequest, Any], HttpResponse]
 
 SAFE_METHODS = frozenset({"GET", "HEAD"})
+#: The largest `?offset=`: with the page's limit added it stays within a 64-bit SQL integer.
+MAX_OFFSET = 2**62
 
 
 def error(status: int, message: str, **extra: Any) -> JsonResponse:
@@ -70,7 +70,7 @@ class ResourceAPI(Generic[M]):
         change_permission: str | None = None,
         delete_permission: str | None = None,
         page_size: int = 100,
-        basic_auth: bool = True,
+        basic_auth: bool | None = None,
     ) -> None:
         opts = model._meta
         self.model = model
@@ -134,27 +134,18 @@ class ResourceAPI(Generic[M]):
         if permission is not None and not request.user.has_perm(permission):
             # 403, not 401, for anonymous users too: a 401 must carry a challenge, and a Basic
             # challenge would make browsers pop a login dialog over the live pages.
-            anonymous = "" if request.user.is_authenticated else "; log in or use Basic auth"
+            anonymous = ""
+            if not request.user.is_authenticated:
+                basic = basic_enabled(self.basic_auth)
+                anonymous = "; log in or use Basic auth" if basic else "; log in"
             return error(403, f"{permission} is required{anonymous}")
         return handler(request, pk)
 
     def _authenticate(self, request: HttpRequest) -> tuple[bool, HttpResponse | None]:
-        """(authenticated by the Authorization header?, the 401 refusal of bad credentials)."""
-        scheme, _, credentials = request.headers.get("Authorization", "").partition(" ")
-        if not self.basic_auth or scheme.lower() != "basic":
+        """(authenticated by the Authorization header?, the 401/429 refusal of its credentials)."""
+        if not basic_enabled(self.basic_auth):
             return False, None
-        try:
-            decoded = base64.b64decode(credentials.strip(), validate=True).decode()
-        except (binascii.Error, UnicodeDecodeError):
-            decoded = ""
-        username, colon, password = decoded.partition(":")
-        user = authenticate(request, username=username, password=password) if colon else None
-        if user is None:
-            response = error(401, "invalid Basic credentials")
-            response["WWW-Authenticate"] = 'Basic realm="api", charset="UTF-8"'
-            return True, response
-        request.user = user
-        return True, None
+        return basic_login(request)
 
     # -- handlers ------------------------------------------------------------------------------
 
@@ -166,6 +157,8 @@ class ResourceAPI(Generic[M]):
             return error(400, "limit and offset must be integers")
         if limit < 1 or offset < 0:
             return error(400, "limit must be at least 1 and offset at least 0")
+        if offset > MAX_OFFSET:  # past a 64-bit SQL integer, the database would raise
+            return error(400, f"offset must be at most {MAX_OFFSET}")
         queryset = self.queryset.all()
         if not queryset.ordered:
             queryset = queryset.order_by("pk")  # pages need a stable order
@@ -283,6 +276,8 @@ def _json_object(request: HttpRequest) -> dict[str, Any] | HttpResponse:
         data = json.loads(request.body)
     except (ValueError, UnicodeDecodeError) as exc:
         return error(400, f"the body is not JSON: {exc}")
+    except RecursionError:
+        return error(400, "the body is not JSON this API reads: it nests too deeply")
     if not isinstance(data, dict):
         return error(400, "the body must be a JSON object of field values")
     return data

@@ -6,10 +6,20 @@ import os
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "demo-only-not-secret-change-me-in-production")
+# Public, so only for DEBUG: anyone holding it can forge sessions and page tokens.
+DEMO_SECRET_KEY = "demo-only-not-secret-change-me-in-production"
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or DEMO_SECRET_KEY
 DEBUG = os.environ.get("DJANGO_DEBUG", "1") == "1"
+if not DEBUG and SECRET_KEY == DEMO_SECRET_KEY:
+    raise ImproperlyConfigured(
+        "DEBUG is off (DJANGO_DEBUG=0) but SECRET_KEY is the demo's public default: set "
+        "DJANGO_SECRET_KEY to a long random string, the same on every server process "
+        "(e.g. python -c 'import secrets; print(secrets.token_urlsafe(50))')."
+    )
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]", "testserver"]
 # A deployment names its own hosts (comma-separated), e.g. behind a reverse proxy.
 ALLOWED_HOSTS += [h for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "").split(",") if h]
@@ -103,6 +113,8 @@ if os.environ.get("LIVEVIEW_HTMX_BUILD"):
         f"htmx/{_build.name}/htmx.min.js",
         f"htmx/{_build.name}/ext/hx-ws.min.js",
     )
+# Basic auth on the REST API (docs/rest.md) is off unless LIVEVIEW_REST_BASIC_AUTH=1.
+LIVEVIEW_REST_BASIC_AUTH = os.environ.get("LIVEVIEW_REST_BASIC_AUTH", "") == "1"
 # How long a page may stay open and still reconnect: one day.
 LIVEVIEW_TOKEN_MAX_AGE = 24 * 60 * 60
 

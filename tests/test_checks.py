@@ -15,6 +15,7 @@ from liveview.checks import (
     check_component_templates,
     check_components_registered,
     check_live_socket,
+    check_runserver_serves_the_socket,
 )
 
 APPS = "tests.asgi_apps."
@@ -159,3 +160,49 @@ def test_a_component_outside_installed_apps_is_not_reported(forget_classes: list
 
     forget_classes.append(Elsewhere)
     assert check_components_registered() == []
+
+
+# -- runserver: the live socket needs an ASGI server ------------------------------------------
+
+WITHOUT_DAPHNE = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.staticfiles",
+    "channels",
+    "django_components",
+    "django_htmx",
+    "liveview",
+]
+
+
+def test_runserver_without_daphne_is_a_warning_under_debug(settings: Settings) -> None:
+    settings.DEBUG = True
+    settings.INSTALLED_APPS = WITHOUT_DAPHNE
+    [warning] = check_runserver_serves_the_socket()
+    assert warning.id == "liveview.W005"
+    assert "WSGI" in warning.msg
+    assert '"daphne"' in str(warning.hint)
+    assert "liveview.W005" in ids(run_checks())
+
+
+def test_daphne_after_staticfiles_is_a_warning(settings: Settings) -> None:
+    """staticfiles' WSGI runserver wins when it comes first: Django takes the first app's."""
+    settings.DEBUG = True
+    settings.INSTALLED_APPS = [*WITHOUT_DAPHNE, "daphne"]
+    [warning] = check_runserver_serves_the_socket()
+    assert "before" in str(warning.hint)
+
+
+def test_daphne_first_makes_runserver_serve_the_socket(settings: Settings) -> None:
+    settings.DEBUG = True
+    settings.INSTALLED_APPS = ["daphne", *WITHOUT_DAPHNE]
+    assert check_runserver_serves_the_socket() == []
+
+
+def test_without_debug_runserver_is_not_checked(settings: Settings) -> None:
+    """A deployment runs uvicorn or daphne itself; its runserver does not matter."""
+    settings.DEBUG = False
+    settings.INSTALLED_APPS = WITHOUT_DAPHNE
+    assert check_runserver_serves_the_socket() == []

@@ -173,9 +173,11 @@ def _console(fence: Fence, session: Session) -> None:
 
 
 @pytest.fixture
-def demo_server(transactional_db: None) -> Iterator[Demo]:
-    """The demo on a loopback port as a fresh `make run` leaves it (its seeded polls 1 to 3),
-    a superuser `admin` with password `secret`, and a logged-in session for the shell."""
+def demo_server(transactional_db: None, settings: Any) -> Iterator[Demo]:
+    """The demo on a loopback port as a fresh `LIVEVIEW_REST_BASIC_AUTH=1 make run` leaves it
+    (its seeded polls 1 to 3), a superuser `admin` with password `secret`, and a logged-in
+    session for the shell."""
+    settings.LIVEVIEW_REST_BASIC_AUTH = True  # docs/rest.md's walkthrough turns it on
     from django.apps import apps
     from django.core.management.color import no_style
     from django.db import connection

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import time
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from django.db import connection, transaction
@@ -13,6 +13,7 @@ from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 from pytest_django.fixtures import Settings
 
+import liveview.jobs
 from liveview.jobs import Progress, function_named, run_job
 from liveview.models import Job
 from tests import jobs
@@ -104,18 +105,26 @@ def test_an_ended_job_cannot_be_cancelled() -> None:
     assert started.status == Job.Status.DONE
 
 
-def test_progress_writes_at_most_once_per_interval() -> None:
+def test_progress_writes_at_most_once_per_interval(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The clock is the test's: 100 calls 1/64 s apart (exact in binary), an interval of 1/4 s.
+    now = [0.0]
+    monkeypatch.setattr(liveview.jobs, "time", SimpleNamespace(monotonic=lambda: now[0]))
     row = Job.objects.create(name=jobs.flood.name, status=Job.Status.RUNNING)
-    progress = Progress(row.pk, interval=0.2)
-    calls = 0
+    progress = Progress(row.pk, interval=0.25)
+    written_at = []
     with CaptureQueriesContext(connection) as queries:
-        end = time.monotonic() + 0.5
-        while time.monotonic() < end:
-            calls += 1
-            progress(0.5, f"call {calls}")
+        for call in range(100):
+            now[0] = call / 64
+            before = progress.writes
+            progress(call / 100, f"call {call}")
+            if progress.writes > before:
+                written_at.append(call)
     writes = [q for q in queries.captured_queries if q["sql"].startswith("UPDATE")]
-    assert calls > 1000
-    assert 2 <= len(writes) <= 3
+    # The first call writes, then one call in every 16 (1/4 s): 0, 16, ..., 96.
+    assert written_at == list(range(0, 100, 16))
+    assert len(writes) == len(written_at) == progress.writes
+    row.refresh_from_db()
+    assert (row.fraction, row.message) == (0.96, "call 96")
 
 
 def test_the_final_state_arrives_however_fast_the_job_reports(settings: Settings) -> None:

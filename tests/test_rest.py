@@ -14,9 +14,12 @@ import pytest
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.contrib.auth.models import AnonymousUser, Permission, User
+from django.core.cache import cache
 from django.test import Client, RequestFactory, override_settings
 from django.utils.http import quote_etag
+from pytest_django.fixtures import Settings
 
+from liveview import rest_auth
 from liveview.publish import group_name
 from liveview.rest import ResourceAPI
 from project.polls.forms import PollForm
@@ -324,6 +327,16 @@ def test_a_session_write_without_the_csrf_token_is_refused(editor: User, poll: P
     assert response.status_code == 200
 
 
+@pytest.fixture
+def basic_auth_on(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    settings.LIVEVIEW_REST_BASIC_AUTH = True  # off by default: see test_rest_basic_auth.py
+    monkeypatch.setattr(rest_auth, "clock", lambda: 1_000_000.0)  # one throttle window
+    cache.clear()  # failed logins are counted per IP: start from none, leave none
+    yield
+    cache.clear()
+
+
+@pytest.mark.usefixtures("basic_auth_on")
 def test_basic_auth_writes_without_a_csrf_token(editor: User, poll: Poll) -> None:
     client = Client(enforce_csrf_checks=True)
     response = send(
@@ -334,6 +347,7 @@ def test_basic_auth_writes_without_a_csrf_token(editor: User, poll: Poll) -> Non
     assert Poll.objects.get(pk=poll.pk).question == "By curl"
 
 
+@pytest.mark.usefixtures("basic_auth_on")
 @pytest.mark.parametrize("authorization", [basic("editor", "wrong"), "Basic !!!", basic("", "")])
 def test_bad_basic_credentials_are_401_with_a_challenge(
     client: Client, editor: User, poll: Poll, authorization: str
@@ -341,6 +355,18 @@ def test_bad_basic_credentials_are_401_with_a_challenge(
     response = client.get(url(poll), headers={"authorization": authorization})
     assert response.status_code == 401
     assert response["WWW-Authenticate"] == 'Basic realm="api", charset="UTF-8"'
+
+
+@pytest.mark.usefixtures("basic_auth_on")
+def test_too_many_failed_basic_logins_are_429_with_retry_after(
+    client: Client, settings: Settings, editor: User, poll: Poll
+) -> None:
+    settings.LIVEVIEW_REST_AUTH_FAILURES = 2
+    wrong = {"authorization": basic("editor", "wrong")}
+    assert [client.get(url(poll), headers=wrong).status_code for _ in range(2)] == [401, 401]
+    response = client.get(url(poll), headers={"authorization": basic("editor", PASSWORD)})
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) == response.json()["retry_after"] > 0
 
 
 # -- sync -------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -139,3 +140,16 @@ def test_the_generated_test_passes(app: Path, tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "1 passed" in result.stdout
+
+
+def test_the_readme_names_the_files_it_writes_in_an_app_made_by_startapp(app: Path) -> None:
+    (app / "tests.py").write_text("")  # startapp writes one
+    start("cart", "--app", APP)
+    readme = (ROOT / "README.md").read_text()
+    paragraph = readme[readme.index("`python manage.py startlivecomponent") :].split("\n\n")[0]
+    named = {
+        p.replace("APP", APP).replace("NAME", "cart")
+        for p in re.findall(r"`(APP/[\w/]+\.(?:py|html))`", paragraph)
+    }
+    written = {str(p.relative_to(app.parent)) for p in app.rglob("*.*") if p.name != "__init__.py"}
+    assert named == written - {f"{APP}/tests.py"}

@@ -157,7 +157,7 @@ class Replay:
         self.cwd = root
         self.saw_live_page = False
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-        self.env.pop("PYTHONPATH", None)
+        self.env["PYTHONPATH"] = str(ROOT)  # this checkout's liveview, whatever is installed
         self.env["PATH"] = f"{BIN}{os.pathsep}{self.env.get('PATH', '')}"
 
     def run(self, step: Command | File) -> None:

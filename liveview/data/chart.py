@@ -149,7 +149,9 @@ def _number(name: str, value: Any) -> float:
 def _without_scripts_and_comments(root: ElementTree.Element) -> ElementTree.Element:
     # pygal adds a <script> with its config even when js=[] (for its optional tooltips script),
     # and comments with the render date, which would make every render look changed.
-    for parent in root.iter():
+    # pygal builds on lxml when it is importable, and lxml's iter() walks the live tree: a
+    # removal ends the walk early (the script stayed). So list the elements before removing.
+    for parent in list(root.iter()):
         for child in list(parent):
             # A comment's tag is a function (ElementTree's and lxml's alike), not a name.
             if not isinstance(child.tag, str) or child.tag.rsplit("}", 1)[-1] == "script":

@@ -36,6 +36,8 @@ class DataPage(LiveComponent):
 
     #: Each table's view state, by the table's key.
     table_states: dict[str, TableState] = {}
+    #: The tables' sort, filter and page survive a reconnect (see LiveComponent.kept).
+    kept = ("table_states",)
 
     def layout(self) -> Layout:
         """The blocks to show: a block, a list of blocks, or blocks nested in Row and Column."""

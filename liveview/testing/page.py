@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 from typing import Any
+from urllib.parse import parse_qs, urlencode
 
 from bs4 import Tag
 
 from liveview.dialect import Dialect, FrameShape
+from liveview.render import EPOCH_ID
 from liveview.testing.bindings import bound_ancestors, message, triggers, values_for
 from liveview.testing.dom import Document, LiveTestError, attr, text_of
 from liveview.testing.forms import (
@@ -54,6 +56,8 @@ class LivePage:
         self.frames: list[str] = []
         #: The close code, once the server has closed the socket.
         self.close_code: int | None = None
+        #: The newest renewed page token a frame carried (a reconnect uses it).
+        self._token = ""
 
     # -- the socket ------------------------------------------------------------------------
 
@@ -69,6 +73,22 @@ class LivePage:
         """Disconnect, as a closed tab does."""
         if not self._socket.future.done():
             await self._socket.disconnect(timeout=self.timeout)
+
+    async def reconnect(self) -> None:
+        """Close the socket (if open) and open a new one for the same page, as the glue does
+        after a drop or a hidden tab: with the newest page token a frame carried (``data-t``
+        on ``#lv-epoch``), the DOM as it is. The server mounts the page afresh; its first frame
+        and epoch apply as on the first connect."""
+        await self.close()
+        scope = self._socket.scope
+        query = parse_qs(scope["query_string"].decode("latin-1"))
+        if self._token:
+            query["t"] = [self._token]
+        path = f"{scope['path']}?{urlencode(query, doseq=True)}"
+        self._served = Served(self._served.application, self._served.scheme)
+        self._socket = LiveCommunicator(self._served, path, headers=scope["headers"])
+        self.close_code = None
+        await self.connect()
 
     async def next_frame(self, timeout: float = 5.0) -> str:
         """Wait for the next frame the server sends (a broadcast), apply it and return it."""
@@ -96,6 +116,10 @@ class LivePage:
             return None
         self.frames.append(text)
         self._doc.apply(text)
+        epoch = self._doc.soup.find(id=EPOCH_ID)
+        token = epoch.get("data-t") if isinstance(epoch, Tag) else None
+        if isinstance(token, str) and token:  # kept the way the glue keeps it: the newest seen
+            self._token = token
         return text
 
     def _raise_if_closed(self) -> None:

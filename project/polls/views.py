@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from liveview.editor import BASE_ETAG, THEIR_ETAG
 from liveview.resources import StaleResource, save_if_match
 from project.polls.forms import PollForm, VoteForm
 from project.polls.models import Poll, vote
@@ -38,8 +39,13 @@ def poll_edit(request: HttpRequest, pk: int) -> HttpResponse:
     action = request.POST.get("action", "save")
     if action == "reload":
         return redirect(poll)
-    etag = request.POST.get("their_etag" if action == "overwrite" else "etag", "")
+    field = THEIR_ETAG if action == "overwrite" else BASE_ETAG
+    etag = request.POST.get(field, "")
     form = PollForm(request.POST, instance=poll)
+    if not etag:  # as the live editor and the REST API (428) refuse it: nothing is saved
+        form.add_error(None, f'This form was sent without its "{field}" field: nothing was saved.')
+        context = {"poll": poll, "form": form, "etag": request.POST.get(BASE_ETAG, "")}
+        return render(request, "polls/edit_fallback.html", context, status=428)
     if not form.is_valid():
         context = {"poll": poll, "form": form, "etag": etag}
         return render(request, "polls/edit_fallback.html", context, status=400)

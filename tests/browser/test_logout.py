@@ -24,13 +24,19 @@ def test_logout_in_one_page_closes_the_socket_of_another(
     key = orm(server, lambda: logged_in_session(f"leaver{htmx_version}"))
     context.add_cookies([{"name": "sessionid", "value": key, "url": server.base_url}])
     live = context.new_page()
+    sockets: list[str] = []
+    live.on("websocket", lambda ws: sockets.append(ws.url))
+    live.clock.install()  # the page's timers, a reconnect's backoff too, run when told
     open_live(live, "/counter/")
     admin = context.new_page()
     admin.goto("/admin/")
     admin.get_by_role("button", name="Log out").click()
     expect(admin.get_by_role("heading", name="Logged out")).to_be_visible()
     live.wait_for_selector(CLOSED, state="attached", timeout=2_000)
-    # Refused for good: the page does not reconnect (its token is bound to the user).
-    live.wait_for_timeout(1_500)
+    # Refused for good: the page does not reconnect (its token is bound to the user). Every
+    # timer a reconnect could wait on (htmx's backoff: a minute at most) runs now; a socket it
+    # opened is reported before run_for returns.
+    live.clock.run_for(120_000)
+    assert len(sockets) == 1
     assert live.locator(CLOSED).count() == 1
     assert live.locator(LIVE).count() == 0

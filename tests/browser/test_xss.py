@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import ConsoleMessage, Dialog, Page, expect
+from playwright.sync_api import ConsoleMessage, Dialog, Page, Request, expect
 from pytest_django.fixtures import Settings
 
 from project.commentary.models import Comment, Event
@@ -24,6 +25,7 @@ pytestmark = pytest.mark.browser
 SCRIPT = '<script>alert("script")</script>'
 IMG = '"><img src=x onerror=alert("img")>'
 TEMPLATE = '</template><img src=x onerror=alert("template")>'
+PROBE = "/lv-probe.gif"
 
 
 class Alarms:
@@ -32,20 +34,37 @@ class Alarms:
     def __init__(self, page: Page) -> None:
         self.dialogs: list[str] = []
         self.errors: list[str] = []
+        self.images: list[str] = []
         page.on("dialog", self._dialog)
         page.on("console", self._console)
+        page.on("request", self._request)
 
     def _dialog(self, dialog: Dialog) -> None:
         self.dialogs.append(dialog.message)
         dialog.dismiss()
 
     def _console(self, message: ConsoleMessage) -> None:
-        # The browser's own favicon request 404s on these test pages; nothing else may fail.
-        if message.type == "error" and not message.location["url"].endswith("/favicon.ico"):
-            self.errors.append(f"{message.text} ({message.location['url']})")
+        # The browser's own favicon request 404s on these test pages, and so does the probe's
+        # image; nothing else may fail.
+        url = message.location["url"]
+        if message.type == "error" and not url.endswith(("/favicon.ico", PROBE)):
+            self.errors.append(f"{message.text} ({url})")
+
+    def _request(self, request: Request) -> None:
+        # The payloads' <img src=x>: an injected image asks for "x" before its onerror can run.
+        if urlsplit(request.url).path.rsplit("/", 1)[-1] == "x":
+            self.images.append(request.url)
 
     def assert_quiet(self, page: Page) -> None:
-        page.wait_for_timeout(200)  # an onerror fires once the image has failed to load
+        # A probe made now, after the swaps: an image request and a console line of our own.
+        # What injected content set off earlier (an image's request, a script's dialog, a
+        # console error) is reported before them, so once both are in, nothing else can be.
+        with (
+            page.expect_request(lambda r: r.url.endswith(PROBE)),
+            page.expect_console_message(lambda m: m.text == "lv-probe"),
+        ):
+            page.evaluate("(src) => { new Image().src = src; console.log('lv-probe'); }", PROBE)
+        assert self.images == []
         assert self.dialogs == []
         assert self.errors == []
 

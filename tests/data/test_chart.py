@@ -1,11 +1,40 @@
 from __future__ import annotations
 
+import importlib.util
+from collections.abc import Iterator
+
 import pytest
 from django.template import Context, Template
+from pygal.etree import etree
 
 from liveview.data import Chart
 
 HOSTILE = '<script>alert(1)</script>"><img src=x onerror=alert(2)>'
+HAS_LXML = importlib.util.find_spec("lxml") is not None
+
+
+@pytest.fixture(
+    autouse=True,
+    params=[
+        "xml.etree",
+        pytest.param(
+            "lxml",
+            marks=pytest.mark.skipif(not HAS_LXML, reason="lxml not installed (.[test] has it)"),
+        ),
+    ],
+)
+def pygal_parser(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Every chart test under both of pygal's parsers: it builds on lxml when importable."""
+    before = etree._etree
+    if request.param == "lxml":
+        etree.to_lxml()
+    else:
+        etree.to_etree()
+    try:
+        yield str(request.param)
+    finally:
+        etree._etree = before
+        etree.lxml = before is etree._lxml_etree
 
 
 def test_a_chart_is_inline_svg_without_xml_declaration() -> None:
@@ -18,6 +47,12 @@ def test_a_chart_has_no_script_and_no_comment() -> None:
     svg = Chart.bar({"a": [1, 2]}, x_labels=["x", "y"]).svg()
     assert "<script" not in svg
     assert "<!--" not in svg
+
+
+def test_the_chart_is_built_by_the_parser_under_test(pygal_parser: str) -> None:
+    chart = Chart.line({"a": [1, 2]})
+    assert etree.lxml is (pygal_parser == "lxml")
+    assert "<svg" in chart.svg()
 
 
 @pytest.mark.parametrize("kind", ["line", "bar", "scatter"])

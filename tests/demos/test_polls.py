@@ -12,6 +12,7 @@ import json
 import pytest
 from asgiref.sync import sync_to_async
 from django.contrib.auth.models import Permission, User
+from pytest_django.fixtures import Settings
 
 from liveview.testing import LiveClient
 from project.polls.models import Choice, Poll
@@ -84,8 +85,11 @@ def editor(name: str) -> None:
     user.user_permissions.add(Permission.objects.get(codename="change_poll"))
 
 
-async def test_an_http_put_changes_every_open_page(live_client: LiveClient) -> None:
+async def test_an_http_put_changes_every_open_page(
+    live_client: LiveClient, settings: Settings
+) -> None:
     """A `curl -u editor:pw -X PUT -H 'If-Match: …' /api/polls/<id>` reaches both pages."""
+    settings.LIVEVIEW_REST_BASIC_AUTH = True  # what LIVEVIEW_REST_BASIC_AUTH=1 make run sets
     poll = await new_poll("Before the PUT?")
     await editor("editor")
     detail = await live_client.open(f"/polls/{poll.pk}/")

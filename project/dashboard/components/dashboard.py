@@ -19,6 +19,8 @@ from project.dashboard.jobs import feature_selection
 @register("dashboard_run")
 class RunButton(LiveComponent):
     template_name = "dashboard/run.html"
+    #: Its notice ("already in progress") is about the runs it saw: a change to them clears it.
+    remount_on_change = True
 
     def mount(self) -> None:
         latest = feature_selection.latest()

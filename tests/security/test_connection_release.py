@@ -1,0 +1,96 @@
+"""Every socket gives back what it took (its place in the per-IP and per-user counts, its hub
+membership, its ticker, its metrics) on every way out: a client gone during the mount (uvicorn
+raises ClientDisconnected from `send`) or any exception after it was admitted."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from pytest_django.fixtures import Settings
+from uvicorn.protocols.utils import ClientDisconnected
+
+from liveview import consumer as consumer_module
+from liveview import ticks
+from liveview.hub import existing_hub
+from liveview.limits import connections
+from liveview.metrics import metrics
+from liveview.testing.socket import LiveCommunicator, Served
+from tests.support import (
+    HOST,
+    ORIGIN,
+    SECRET,
+    Spec,
+    application,
+    communicator,
+    connect,
+    csrf_token_for,
+    token,
+)
+
+PAGE: Spec = ("test_recorder", "lv-1", {})
+
+
+class FailsOnFirstFrame:
+    """The server as a client that went away sees it: the first frame's `send` raises."""
+
+    def __init__(self, app: Any, error: type[BaseException]) -> None:
+        self.app = app
+        self.error = error
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        async def failing(message: dict[str, Any]) -> None:
+            if message["type"] == "websocket.send":
+                raise self.error("the client went away during the mount")
+            await send(message)
+
+        await self.app(scope, receive, failing)
+
+
+async def aborted_handshake(error: type[BaseException]) -> None:
+    path = f"/ws/liveview/?t={token(PAGE)}&csrf={csrf_token_for(SECRET)}"
+    headers = [(b"host", HOST), (b"cookie", f"csrftoken={SECRET}".encode()), (b"origin", ORIGIN)]
+    app = Served(FailsOnFirstFrame(application, error))
+    comm = LiveCommunicator(app, path, headers=headers)
+    connected, _ = await comm.connect()
+    assert connected  # accepted, admitted, then the first frame failed
+    with pytest.raises(error):
+        await comm.wait(timeout=5)
+
+
+@pytest.mark.parametrize("error", [ClientDisconnected, RuntimeError])
+async def test_aborted_handshakes_give_back_their_place(
+    settings: Settings, error: type[BaseException]
+) -> None:
+    # Sockets other tests left open from this address count too: the cap is three more.
+    before = connections.ips["127.0.0.1"]
+    settings.LIVEVIEW_MAX_CONNECTIONS_PER_IP = before + 3
+    open_before = consumer_module.open_count()
+    closed_before = metrics.connections_closed
+    for _ in range(3):
+        await aborted_handshake(error)
+    fourth, _ = await connect(PAGE)  # still admitted, not refused with 4429
+    await fourth.disconnect()
+    assert connections.ips["127.0.0.1"] == before
+    assert consumer_module.open_count() == open_before
+    assert metrics.connections_closed == closed_before + 4  # each counted as closed
+
+
+async def test_a_failure_after_joining_the_hub_leaves_it(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Fails at the very end of connect: counted, mounted, sent, subscribed through the hub.
+    def broken_start(consumer: Any) -> None:
+        raise RuntimeError("the ticker could not start")
+
+    monkeypatch.setattr(ticks, "start", broken_start)
+    before = connections.ips["127.0.0.1"]
+    uri = "/released/1"
+    comm = communicator(token(("test_watcher", "lv-1", {"uri": uri})))
+    assert (await comm.connect())[0]
+    assert f"{uri}=" in await comm.receive_from()
+    with pytest.raises(RuntimeError):
+        await comm.wait(timeout=5)
+    found = existing_hub()
+    assert found is None or found.subscriber_count(uri) == 0
+    assert connections.ips["127.0.0.1"] == before
