@@ -162,6 +162,17 @@
     }
     return el.value;
   }
+  // What the server rendered for the control (its attributes): morphing leaves a value the user
+  // edited alone (the browser's dirty flag), so the glue makes the server's rendering win.
+  function rendered(el) {
+    if (el.type === "checkbox" || el.type === "radio") return el.defaultChecked;
+    if (el.tagName === "SELECT") {
+      var on = Array.prototype.filter.call(el.options, function (o) { return o.defaultSelected; });
+      if (!on.length && !el.multiple && el.options.length) on = [el.options[0]];
+      return on.map(function (o) { return o.value; }).join("\u0000");
+    }
+    return el.defaultValue;
+  }
   function write(el, v) {
     if (el.type === "checkbox" || el.type === "radio") { el.checked = v; return; }
     if (el.tagName === "SELECT" && el.multiple) {
@@ -237,7 +248,7 @@
       // The server's rendering wins. A new `etag` is a save (or reload) the server made of
       // this form: input typed since is based on that version now.
       if (etagOf(el) !== r.base && el.form) rebased.push(el.form);
-      if (read(el) !== r.value || etagOf(el) !== r.base) delete own[k];
+      if (rendered(el) !== r.value || etagOf(el) !== r.base) delete own[k];
     });
     Object.keys(own).forEach(function (k) {
       var r = own[k], el = find(k);
@@ -247,7 +258,7 @@
       if (el.form && rebased.indexOf(el.form) >= 0) r.base = etagOf(el);
       var t = etagInput(el), differs = read(el) !== r.value;
       var moved = t && r.base !== null && t.value !== r.base;
-      if (fresh && !differs && !moved) { delete own[k]; return; }  // the server has it all
+      if (fresh && rendered(el) === r.value && !moved) { delete own[k]; return; }  // it has it all
       if (differs) {
         write(el, r.value);
         if (k0 && k0.key === k) caret(el, k0.from, k0.to);
@@ -255,6 +266,12 @@
       if (moved) t.value = r.base;
       if (fresh) again.push(el);
       else if (replaced && r.unsent) el.dispatchEvent(new Event("input", { bubbles: true }));
+    });
+    // Every other control shows what the server rendered.
+    document.querySelectorAll("[data-lv] [name]").forEach(function (el) {
+      if (!isControl(el) || own[keyOf(el)] || el.type === "file") return;
+      var v = rendered(el);
+      if (read(el) !== v) write(el, v);
     });
     if (focusEl && focusEl !== document.activeElement && focusEl.isConnected) {
       focusEl.focus();
