@@ -26,6 +26,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from liveview.testing import htmx_builds
 from tests.browser.conftest import ACTION_TIMEOUT_MS
@@ -168,6 +169,16 @@ class Editor:
 
     def outcome(self, base: str) -> None:
         """Wait until the last action is answered: saved (a new version), a conflict, an error."""
+        try:
+            self._outcome(base)
+        except PlaywrightTimeout:
+            state = self.page.evaluate(
+                """() => [document.body.getAttribute("data-lv-socket"),
+                  (document.querySelector("form.editor") || document.body).outerHTML]"""
+            )
+            self.storm.problem(f"{self.name}: no answer to an action (base {base}): {state}")
+
+    def _outcome(self, base: str) -> None:
         self.page.wait_for_function(
             """([base]) => {
               const f = document.querySelector("form.editor");

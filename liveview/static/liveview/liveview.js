@@ -184,12 +184,25 @@
   }
   function etagInput(el) { return el.form && el.form.querySelector('input[type="hidden"][name="etag"]'); }
   function etagOf(el) { var t = etagInput(el); return t ? t.value : null; }
+  // A hidden input's value is its attribute: while the glue shows the base the user's input was
+  // typed on, the version the server rendered is kept aside in data-lv-rendered (a fragment
+  // that re-renders the input drops it).
+  var ASIDE = "data-lv-rendered";
+  function served(el) {
+    var t = etagInput(el);
+    return t ? (t.hasAttribute(ASIDE) ? t.getAttribute(ASIDE) : t.value) : null;
+  }
+  function freeze(t, base) {
+    if (t.value === base) return;
+    if (!t.hasAttribute(ASIDE)) t.setAttribute(ASIDE, t.value);
+    t.value = base;
+  }
   function typed(e) {
     var el = e.target;
     if (!isControl(el)) return;
     var k = keyOf(el), r = own[k], v = read(el);
     if (r && r.value === v && r.node === el) return;  // `change` after `input`: nothing new
-    if (!r) r = own[k] = { base: etagOf(el), seq: 0, epoch: "", acked: false };
+    if (!r) r = own[k] = { base: etagOf(el), seq: 0, epoch: "", acked: false };  // as shown
     r.value = v; r.unsent = true; r.acked = false; r.node = el;
     status();
   }
@@ -247,25 +260,32 @@
       if (!r.acked) return;
       // The server's rendering wins. A new `etag` is a save (or reload) the server made of
       // this form: input typed since is based on that version now.
-      if (etagOf(el) !== r.base && el.form) rebased.push(el.form);
-      if (rendered(el) !== r.value || etagOf(el) !== r.base) delete own[k];
+      if (served(el) !== r.base && el.form) rebased.push(el.form);
+      if (rendered(el) !== r.value || served(el) !== r.base) delete own[k];
     });
+    var frozen = [];
     Object.keys(own).forEach(function (k) {
       var r = own[k], el = find(k);
       if (r.acked) { r.node = el; return; }
       var replaced = el !== r.node;
       r.node = el;
-      if (el.form && rebased.indexOf(el.form) >= 0) r.base = etagOf(el);
+      if (el.form && rebased.indexOf(el.form) >= 0) r.base = served(el);
       var t = etagInput(el), differs = read(el) !== r.value;
-      var moved = t && r.base !== null && t.value !== r.base;
+      var moved = t && r.base !== null && served(el) !== r.base;
       if (fresh && rendered(el) === r.value && !moved) { delete own[k]; return; }  // it has it all
       if (differs) {
         write(el, r.value);
         if (k0 && k0.key === k) caret(el, k0.from, k0.to);
       }
-      if (moved) t.value = r.base;
+      if (t && r.base !== null) { freeze(t, r.base); frozen.push(t); }
       if (fresh) again.push(el);
       else if (replaced && r.unsent) el.dispatchEvent(new Event("input", { bubbles: true }));
+    });
+    // A form with no unacknowledged input left shows the version the server rendered.
+    document.querySelectorAll("input[" + ASIDE + "]").forEach(function (t) {
+      if (frozen.indexOf(t) >= 0) return;
+      t.value = t.getAttribute(ASIDE);
+      t.removeAttribute(ASIDE);
     });
     // Every other control shows what the server rendered.
     document.querySelectorAll("[data-lv] [name]").forEach(function (el) {
