@@ -162,6 +162,7 @@ class Editor:
         box.press_sequentially(text[:1])
         # The version on screen when the user started: what their text is based on.
         self.storm.saw(text, self.value("etag"))
+        print(f"{self.name}: typing {text!r} on {self.value('etag')}")
         box.press_sequentially(text[1:], delay=self.rng.choice([20, 60, 120]))
         self.text = text
         if self.box() != text:
@@ -193,6 +194,7 @@ class Editor:
 
     def save(self) -> None:
         base = self.value("etag")
+        print(f"{self.name}: save {self.box()!r} on {base}")
         self.form.get_by_role("button", name="Save").click()
         self.outcome(base)
         self.check_kept()
@@ -201,6 +203,7 @@ class Editor:
         """A conflict is on screen: take theirs, or overwrite with mine (the version shown)."""
         if overwrite:
             self.storm.saw(self.box(), self.value("their_etag"))
+            print(f"{self.name}: overwrite {self.box()!r} over {self.value('their_etag')}")
             base = self.value("etag")
             self.form.get_by_role("button", name="Overwrite with mine").click()
             self.outcome(base)
