@@ -168,10 +168,10 @@ class Editor:
         if self.box() != text:
             self.storm.problem(f"{self.name}: keystrokes lost: typed {text!r}, box {self.box()!r}")
 
-    def outcome(self, base: str) -> None:
-        """Wait until the last action is answered: saved (a new version), a conflict, an error."""
+    def outcome(self, base: str, sent: int) -> None:
+        """Wait until the action is answered: saved (a new version), a conflict, an error."""
         try:
-            self._outcome(base)
+            self._outcome(base, sent)
         except PlaywrightTimeout:
             state = self.page.evaluate(
                 """() => [document.body.getAttribute("data-lv-socket"),
@@ -179,34 +179,45 @@ class Editor:
             )
             self.storm.problem(f"{self.name}: no answer to an action (base {base}): {state}")
 
-    def _outcome(self, base: str) -> None:
+    def _outcome(self, base: str, sent: int) -> None:
+        # Answered: the server acknowledged the action's event (or the page reconnected since),
+        # and the form shows its result.
         self.page.wait_for_function(
-            """([base]) => {
+            """([base, sent]) => {
+              const w = window.__traffic, ep = document.getElementById("lv-epoch");
+              if (w.sent <= sent) return false;
+              const answered = ep.dataset.v !== w.epoch || Number(ep.dataset.ack || 0) >= w.seq;
               const f = document.querySelector("form.editor");
-              if (!f) return true;
+              if (!answered || !f) return answered;
               const etag = f.querySelector("input[name=etag]").value;
               return !!f.querySelector(".conflict, .form-error") ||
                 (!!f.querySelector(".saved") && etag !== base);
             }""",
-            arg=[base],
+            arg=[base, sent],
             timeout=CONVERGE_MS,
         )
+
+    def sent(self) -> int:
+        return int(self.page.evaluate("() => window.__traffic.sent"))
 
     def save(self) -> None:
         base = self.value("etag")
         print(f"{self.name}: save {self.box()!r} on {base}")
+        sent = self.sent()
         self.form.get_by_role("button", name="Save").click()
-        self.outcome(base)
+        self.outcome(base, sent)
         self.check_kept()
 
     def resolve(self, overwrite: bool) -> None:
         """A conflict is on screen: take theirs, or overwrite with mine (the version shown)."""
         if overwrite:
-            self.storm.saw(self.box(), self.value("their_etag"))
-            print(f"{self.name}: overwrite {self.box()!r} over {self.value('their_etag')}")
-            base = self.value("etag")
+            text, base, sent = self.box(), self.value("etag"), self.sent()
             self.form.get_by_role("button", name="Overwrite with mine").click()
-            self.outcome(base)
+            self.outcome(base, sent)
+            # The version the conflict UI showed when the user clicked: what the click carried.
+            their = self.page.evaluate("() => window.__traffic.their")
+            self.storm.saw(text, str(their))
+            print(f"{self.name}: overwrite {text!r} over {their}")
         else:
             self.form.get_by_role("button", name="Reload theirs").click()
             expect(self.form.locator(".conflict")).to_have_count(0, timeout=CONVERGE_MS)
@@ -357,8 +368,31 @@ def unsaved_text_survives(editor: Editor, fault: str) -> None:
     editor.check_kept()
 
 
+#: Counts each page's socket traffic (printed with a failure).
+COUNT_FRAMES = """(() => {
+  const w = window.__traffic = { sent: 0, received: 0, events: {} };
+  const send = WebSocket.prototype.send;
+  WebSocket.prototype.send = function (data) {
+    w.sent += 1;
+    try {
+      const d = JSON.parse(data), v = d.body || d;
+      w.events[v.event] = (w.events[v.event] || 0) + 1;
+      w.seq = v.lv_seq;
+      w.their = v.their_etag;
+      w.epoch = v.lv_v;
+    } catch (x) { /* not an event */ }
+    if (!this.__counted) {
+      this.__counted = true;
+      this.addEventListener("message", () => { w.received += 1; });
+    }
+    return send.call(this, data);
+  };
+})();"""
+
+
 def new_page(context: BrowserContext, errors: list[str]) -> Page:
     page = context.new_page()
+    page.add_init_script(COUNT_FRAMES)
     page.on("pageerror", lambda error: errors.append(f"{error.name}: {error.message}"))
     return page
 
@@ -378,12 +412,12 @@ def test_no_lost_update_no_lost_keystroke_no_lost_text(browser: Browser, storm: 
     contexts = [browser.new_context() for _ in range(4)]
     errors: list[str] = []
     rest = RestWriter(storm, pks, random.Random(rng.random()))
+    editors: list[Editor] = []
     try:
         for context in contexts:
             context.set_default_timeout(ACTION_TIMEOUT_MS)
         urls = [a.base_url, slow.base_url, b.base_url, cuttable.base_url]
         names = ["ann", "slow", "hidden", "cut"]
-        editors = []
         for i, (context, url, name) in enumerate(zip(contexts, urls, names, strict=True)):
             page = new_page(context, errors)
             pk = pks[i % 2]
@@ -455,6 +489,8 @@ def test_no_lost_update_no_lost_keystroke_no_lost_text(browser: Browser, storm: 
         assert errors == []
     finally:
         rest.stop.set()
+        for editor in editors:
+            print(editor.name, editor.page.evaluate("() => window.__traffic"))
         for context in contexts:
             context.close()
         slow.stop()
