@@ -341,14 +341,16 @@
       el.hidden = false;
     }
     el.setAttribute("data-pending", String(down ? n : 0));
-    // Buttons (and forms' submit buttons) would send nothing while the socket is down.
+    // Buttons (and forms' submit buttons) would send nothing while the socket is down: marked,
+    // and their components busy. Not disabled: a click is still refused with a notice, counted.
     document.querySelectorAll(sendable).forEach(function (s) {
       var btns = s.tagName === "FORM" ? s.querySelectorAll('[type="submit"],button:not([type])')
         : isControl(s) ? [] : [s];
-      Array.prototype.forEach.call(btns, function (x) {
-        x.classList.toggle("lv-offline", down);
-        if (down) x.setAttribute("aria-disabled", "true"); else x.removeAttribute("aria-disabled");
-      });
+      Array.prototype.forEach.call(btns, function (x) { x.classList.toggle("lv-offline", down); });
+    });
+    document.querySelectorAll("[data-lv]").forEach(function (c) {
+      if (down) c.setAttribute("aria-busy", "true");
+      else if (!c.classList.contains("lv-loading")) c.removeAttribute("aria-busy");
     });
   }
   on("input", typed);
