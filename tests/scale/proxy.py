@@ -1,9 +1,10 @@
-"""A TCP proxy the test controls, for cutting a browser off its server.
+"""A TCP proxy the test controls, for cutting a browser off its server or slowing it down.
 
 Chromium's offline emulation (`BrowserContext.set_offline`) does not close a websocket that is
 already open on loopback (measured: the socket stayed live for 10 s and more), so on its own it
 cannot take a page offline. The proxy can: `cut()` drops every connection through it and
-refuses new ones until `restore()`.
+refuses new ones until `restore()`. `delay` (seconds, settable at any time) holds every chunk
+that long in each direction, in order: latency, as a slow network has it.
 """
 
 from __future__ import annotations
@@ -19,8 +20,10 @@ COPY_BYTES = 65536
 
 
 class TcpProxy:
-    def __init__(self, target_port: int) -> None:
+    def __init__(self, target_port: int, delay: float = 0.0) -> None:
         self.target_port = target_port
+        #: Seconds each chunk is held, each way (read when the chunk arrives).
+        self.delay = delay
         self.port = free_port()
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
@@ -37,6 +40,7 @@ class TcpProxy:
 
     def stop(self) -> None:
         self.cut()
+        self._call(self._finish_tasks())
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout=10)
         self._loop.close()
@@ -51,6 +55,14 @@ class TcpProxy:
 
     def _call(self, coro: Coroutine[Any, Any, None]) -> None:
         asyncio.run_coroutine_threadsafe(coro, self._loop).result(timeout=10)
+
+    async def _finish_tasks(self) -> None:
+        """Let the connections' tasks end (they were cut) before the loop stops."""
+        current = asyncio.current_task()
+        tasks = [t for t in asyncio.all_tasks() if t is not current]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
 
     async def _listen(self) -> None:
         self._server = await asyncio.start_server(self._handle, HOST, self.port, reuse_address=True)
@@ -77,11 +89,29 @@ class TcpProxy:
             self._writers.discard(w)
             w.transport.abort()
 
-    @staticmethod
-    async def _copy(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    async def _copy(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        loop = asyncio.get_running_loop()
+        held: asyncio.Queue[tuple[float, bytes]] = asyncio.Queue()
+        forward = asyncio.create_task(self._forward(held, writer))
         try:
             while data := await reader.read(COPY_BYTES):
-                writer.write(data)
-                await writer.drain()
+                held.put_nowait((loop.time() + self.delay, data))
+            held.put_nowait((loop.time() + self.delay, b""))  # the end, after what it holds
+            await forward
         finally:
+            forward.cancel()
             writer.transport.abort()  # one side gone: so is the other
+
+    @staticmethod
+    async def _forward(
+        held: asyncio.Queue[tuple[float, bytes]], writer: asyncio.StreamWriter
+    ) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            due, data = await held.get()
+            if due > loop.time():
+                await asyncio.sleep(due - loop.time())  # the latency being simulated
+            if not data:
+                return
+            writer.write(data)
+            await writer.drain()

@@ -1,7 +1,8 @@
 // liveview glue: opens the page's one socket once htmx and its ws extension are both loaded
 // (so the page is live on every load), marks components busy while an event is in flight,
-// keeps the focused input's text, caret and pending send across htmx 2's replacing swaps
-// (htmx 4 morphs), stamps each event with the connection's epoch (stale replays are refused),
+// keeps what the user typed until the server acknowledged it (across every fragment and
+// reconnect, sending unsaved input again), shows the connection (#lv-status), stamps each
+// event with the connection's epoch (stale replays are refused),
 // refuses, visibly, an action made while the socket is not live, stops reconnecting when the
 // server refused the page (close codes 44xx, 1008, 1009), and follows a handler's redirect: a
 // frame that fills #lv-redirect's data-url (checked on the server).
@@ -17,14 +18,15 @@
     {"versions": ["4.0.0-alpha", "4.0.0-beta"], "major": "4", "connect": "hx-ws:connect",
      "send": "hx-ws:send", "ext": null,
      "beforeSend": "htmx:before:ws:request", "values": "body", "afterSend": "htmx:after:ws:request",
-     "beforeMessage": null, "afterMessage": "htmx:after:ws:message",
+     "beforeMessage": "htmx:before:ws:message", "afterMessage": "htmx:after:ws:message",
      "cleanup": null, "close": "htmx:ws:close", "code": "code",
      "open": "htmx:after:ws:connection", "beforeConnect": "htmx:before:ws:connection",
      "error": "htmx:ws:error"},
     {"versions": ["4."], "major": "4", "connect": "hx-ws:connect", "send": "hx-ws:send", "ext": null,
      "beforeSend": "htmx:ws:before:message:outgoing", "values": "message.values",
      "afterSend": "htmx:ws:after:message:outgoing",
-     "beforeMessage": null, "afterMessage": "htmx:ws:after:message:incoming",
+     "beforeMessage": "htmx:ws:before:message:incoming",
+     "afterMessage": "htmx:ws:after:message:incoming",
      "cleanup": null, "close": "htmx:ws:close", "code": "code",
      "open": "htmx:ws:after:connection", "beforeConnect": "htmx:ws:before:connection",
      "error": "htmx:ws:error"}
@@ -49,7 +51,7 @@
     path.split(".").forEach(function (k) { o = o && o[k]; });
     return o;
   }
-  var fatal = 0, live = false, refused = [], kept = null, unsent = null;
+  var fatal = 0, live = false, refused = [];
   b.insertAdjacentHTML("beforeend", '<div id="lv-redirect" hidden></div>');
   function go() {
     var r = document.getElementById("lv-redirect"), url = r && r.getAttribute("data-url");
@@ -84,27 +86,13 @@
       return;
     }
     get(e.detail, B.values).lv_v = epoch();
-    if (e.target === unsent) unsent = null;
   });
   on(B.error, function (e) {  // htmx 4 drops a send made while its socket is closed
     if (/not open|closed|queue/i.test(String(e.detail && e.detail.error))) refuse(e.target);
   });
-  // Typed but not sent yet (a debounce running) when htmx 2 replaces the input: its timer
-  // would still fire from the detached element, whose events never reach this glue (no
-  // epoch: refused as stale). Cancel it; the restore below fires `input` on the new input.
-  on("input", function (e) { unsent = e.target; });
-  on(B.cleanup, function (e) {
-    var x = e.target === unsent && e.target["htmx-internal-data"];
-    if (x && x.delayed) { clearTimeout(x.delayed); x.delayed = null; }
-  });
   on(B.afterSend, function (e) {
     var c = e.target.closest && e.target.closest("[data-lv]");
     if (c) { c.classList.add("lv-loading"); c.setAttribute("aria-busy", "true"); }
-  });
-  on(B.beforeMessage, function () {
-    var a = document.activeElement;
-    kept = a && a.id && "selectionStart" in a
-      ? { id: a.id, node: a, value: a.value, from: a.selectionStart, to: a.selectionEnd } : null;
   });
   on(B.afterMessage, function () {
     live = true;
@@ -114,13 +102,6 @@
     document.querySelectorAll(".lv-loading").forEach(function (c) {
       c.classList.remove("lv-loading"); c.removeAttribute("aria-busy");
     });
-    var k = kept, el = k && document.getElementById(k.id);
-    kept = null;
-    if (el && el !== k.node && "selectionStart" in el) {
-      el.value = k.value; el.focus();
-      try { el.setSelectionRange(k.from, k.to); } catch (x) { /* not a text input */ }
-      if (k.node === unsent) el.dispatchEvent(new Event("input", { bubbles: true }));
-    }
     setTimeout(go, 0);
   });
   // hx-confirm on a bound element ({% live ... confirm= %}): neither ws extension asks, so the
@@ -140,6 +121,261 @@
   });
   on(B.open, function () { b.setAttribute("data-lv-socket", "open"); });
   on(B.beforeConnect, function (e) { if (fatal) e.detail.connection.cancelled = true; });
+  // ---- What the user typed is theirs (docs/forms.md, "Templates and the user's input") ----
+  // Each event carries `lv_seq`; the server acknowledges the last one it applied (#lv-epoch's
+  // data-ack). Per control, `own` holds the user's value, the seq of the last event that
+  // carried it and whether a newer value waits (a debounce running). After every frame a
+  // control whose value the server has not acknowledged gets it back (with caret and focus),
+  // and its form keeps the `etag` the input was based on; acknowledged, the server's rendering
+  // wins. After a reconnect's first frame, unsaved input is put back and sent again.
+  var seq = 0, own = {}, submits = {}, seen = null, snap = null, refusedSends = 0, token = null;
+  // The page token may be renewed by a frame (`data-t`: the components' kept state changed);
+  // every build's reconnect opens `new WebSocket(url)` with the URL it started with, so the
+  // newest token is put into that URL here.
+  var path = d.url.split("?")[0], Socket = window.WebSocket;
+  function LiveSocket(url, protocols) {
+    if (token && String(url).indexOf(path + "?") >= 0) {
+      url = String(url).replace(/([?&]t=)[^&]*/, "$1" + encodeURIComponent(token));
+    }
+    return protocols === undefined ? new Socket(url) : new Socket(url, protocols);
+  }
+  LiveSocket.prototype = Socket.prototype;
+  ["CONNECTING", "OPEN", "CLOSING", "CLOSED"].forEach(function (k) { LiveSocket[k] = Socket[k]; });
+  window.WebSocket = LiveSocket;
+  function isControl(el) {
+    var t = el && el.name && el.tagName;
+    return t === "TEXTAREA" || t === "SELECT" ||
+      (t === "INPUT" && !/^(hidden|submit|button|reset|image|file)$/.test(el.type));
+  }
+  function boxOf(el) { return el.closest("[data-lv]"); }
+  function keyOf(el) {
+    if (el.id) return "#" + el.id;
+    var c = boxOf(el), radio = el.type === "radio" ? "\u0000" + el.value : "";
+    return (c ? c.id : "") + "\u0000" + el.name + radio;
+  }
+  function find(key) {
+    if (key[0] === "#") return document.getElementById(key.slice(1));
+    var p = key.split("\u0000"), c = document.getElementById(p[0]);
+    var all = c ? c.querySelectorAll("[name]") : [];
+    for (var i = 0; i < all.length; i++) {
+      var el = all[i];
+      if (el.name === p[1] && isControl(el) && (p.length < 3 || el.value === p[2])) return el;
+    }
+    return null;
+  }
+  function read(el) {
+    if (el.type === "checkbox" || el.type === "radio") return el.checked;
+    if (el.tagName === "SELECT" && el.multiple) {
+      return Array.prototype.filter.call(el.options, function (o) { return o.selected; })
+        .map(function (o) { return o.value; }).join("\u0000");
+    }
+    return el.value;
+  }
+  // What the server rendered for the control (its attributes): morphing leaves a value the user
+  // edited alone (the browser's dirty flag), so the glue makes the server's rendering win.
+  function rendered(el) {
+    if (el.type === "checkbox" || el.type === "radio") return el.defaultChecked;
+    if (el.tagName === "SELECT") {
+      var on = Array.prototype.filter.call(el.options, function (o) { return o.defaultSelected; });
+      if (!on.length && !el.multiple && el.options.length) on = [el.options[0]];
+      return on.map(function (o) { return o.value; }).join("\u0000");
+    }
+    return el.defaultValue;
+  }
+  function write(el, v) {
+    if (el.type === "checkbox" || el.type === "radio") { el.checked = v; return; }
+    if (el.tagName === "SELECT" && el.multiple) {
+      var vs = v.split("\u0000");
+      Array.prototype.forEach.call(el.options, function (o) { o.selected = vs.indexOf(o.value) >= 0; });
+      return;
+    }
+    el.value = v;
+  }
+  function etagInput(el) { return el.form && el.form.querySelector('input[type="hidden"][name="etag"]'); }
+  function etagOf(el) { var t = etagInput(el); return t ? t.value : null; }
+  // A hidden input's value is its attribute: while the glue shows the base the user's input was
+  // typed on, the version the server rendered is kept aside in data-lv-rendered (a fragment
+  // that re-renders the input drops it).
+  var ASIDE = "data-lv-rendered";
+  function served(el) {
+    var t = etagInput(el);
+    return t ? (t.hasAttribute(ASIDE) ? t.getAttribute(ASIDE) : t.value) : null;
+  }
+  function freeze(t, base) {
+    if (t.value === base) return;
+    if (!t.hasAttribute(ASIDE)) t.setAttribute(ASIDE, t.value);
+    t.value = base;
+  }
+  function typed(e) {
+    var el = e.target;
+    if (!isControl(el)) return;
+    var k = keyOf(el), r = own[k], v = read(el);
+    if (r && r.value === v && r.node === el) return;  // `change` after `input`: nothing new
+    if (!r) r = own[k] = { base: etagOf(el), seq: 0, epoch: "", acked: false };  // as shown
+    r.value = v; r.unsent = true; r.acked = false; r.node = el;
+    status();
+  }
+  // Whether `values` (an event's) carry the record's value.
+  function carries(values, el, r) {
+    if (!(el.name in values)) return false;
+    if (typeof r.value !== "string" || (el.tagName === "SELECT" && el.multiple)) return true;
+    return [].concat(values[el.name]).map(String).indexOf(r.value) >= 0;
+  }
+  function stamp(e) {
+    if (e.defaultPrevented || (e.detail && e.detail.cancelled)) {
+      var el = e.target;
+      if (!(isControl(el) && own[keyOf(el)])) refusedSends += 1;  // typing is counted as input
+      status();
+      return;
+    }
+    var values = get(e.detail, B.values), sender = e.target, c = sender.closest && boxOf(sender);
+    var s = ++seq, ep = epoch();
+    values.lv_seq = s;
+    Object.keys(own).forEach(function (k) {
+      var r = own[k], el = r.node.isConnected ? r.node : find(k);
+      if (el && boxOf(el) === c && carries(values, el, r) && read(el) === r.value) {
+        r.seq = s; r.epoch = ep; r.unsent = false;
+      }
+    });
+    if (sender.tagName === "FORM" && c) {
+      submits[c.id] = { seq: s, epoch: ep, action: values.action };
+    }
+  }
+  // htmx 2 replaces elements: a debounce still running on a replaced input would fire from the
+  // detached element (never stamped: refused as stale). Cancel it; `settle` restarts it.
+  function cleanup(e) {
+    var r = isControl(e.target) && own[keyOf(e.target)], d = r && r.unsent && e.target["htmx-internal-data"];
+    if (d && d.delayed) { clearTimeout(d.delayed); d.delayed = null; }
+  }
+  function before() {
+    var a = document.activeElement;
+    snap = isControl(a) ? { key: keyOf(a), node: a, from: a.selectionStart, to: a.selectionEnd } : null;
+  }
+  function caret(el, from, to) {
+    try { el.setSelectionRange(from, to); } catch (x) { /* not a text control */ }
+  }
+  function settle() {
+    var ep = document.getElementById("lv-epoch"), e = (ep && ep.getAttribute("data-v")) || "";
+    var ack = Number((ep && ep.getAttribute("data-ack")) || 0), fresh = e !== seen;
+    var again = [], k0 = snap, focusEl = k0 && find(k0.key);
+    var rebased = [], renewed = ep && ep.getAttribute("data-t");
+    if (renewed) token = renewed;  // a later frame's epoch element may morph it away
+    seen = e;
+    snap = null;
+    Object.keys(own).forEach(function (k) {
+      var r = own[k], el = find(k);
+      if (!el) { delete own[k]; return; }  // the server removed the control
+      r.acked = !r.unsent && r.seq > 0 && r.epoch === e && r.seq <= ack;
+      if (!r.acked) return;
+      // The server's rendering wins. A new `etag` is a save (or reload) the server made of
+      // this form: input typed since is based on that version now.
+      if (served(el) !== r.base && el.form) rebased.push(el.form);
+      if (rendered(el) !== r.value || served(el) !== r.base) delete own[k];
+    });
+    var frozen = [];
+    Object.keys(own).forEach(function (k) {
+      var r = own[k], el = find(k);
+      if (r.acked) { r.node = el; return; }
+      var replaced = el !== r.node;
+      r.node = el;
+      if (el.form && rebased.indexOf(el.form) >= 0) r.base = served(el);
+      var t = etagInput(el), differs = read(el) !== r.value;
+      var moved = t && r.base !== null && served(el) !== r.base;
+      if (fresh && rendered(el) === r.value && !moved) { delete own[k]; return; }  // it has it all
+      if (differs) {
+        write(el, r.value);
+        if (k0 && k0.key === k) caret(el, k0.from, k0.to);
+      }
+      if (t && r.base !== null) { freeze(t, r.base); frozen.push(t); }
+      if (fresh) again.push(el);
+      else if (replaced && r.unsent) el.dispatchEvent(new Event("input", { bubbles: true }));
+    });
+    // A form with no unacknowledged input left shows the version the server rendered.
+    document.querySelectorAll("input[" + ASIDE + "]").forEach(function (t) {
+      if (frozen.indexOf(t) >= 0) return;
+      t.value = t.getAttribute(ASIDE);
+      t.removeAttribute(ASIDE);
+    });
+    // Every other control shows what the server rendered.
+    document.querySelectorAll("[data-lv] [name]").forEach(function (el) {
+      if (!isControl(el) || own[keyOf(el)] || el.type === "file") return;
+      var v = rendered(el);
+      if (read(el) !== v) write(el, v);
+    });
+    if (focusEl && focusEl !== document.activeElement && focusEl.isConnected) {
+      focusEl.focus();
+      caret(focusEl, k0.from, k0.to);
+    }
+    Object.keys(submits).forEach(function (id) {
+      var x = submits[id];
+      if ((x.epoch === e && x.seq <= ack) || !document.getElementById(id)) delete submits[id];
+    });
+    if (fresh) sendAgain(again, e);
+    status();
+  }
+  // A reconnect's first frame: the user's unsaved input goes back to the server, through the
+  // control's own binding (its `edit`); a Save that was sent but never answered is sent again.
+  function sendAgain(els, e) {
+    var done = [];
+    els.forEach(function (el) {
+      var c = boxOf(el), x = c && submits[c.id];
+      if (x && x.epoch !== e) {
+        if (done.indexOf(c.id) >= 0) return;
+        done.push(c.id);
+        delete submits[c.id];
+        var f = el.form, btn = f && x.action != null &&
+          f.querySelector('[type="submit"][name="action"][value="' + CSS.escape(String(x.action)) + '"]');
+        if (btn) btn.click(); else if (f) f.requestSubmit();
+        return;
+      }
+      el.dispatchEvent(new Event("input", { bubbles: true }));
+    });
+  }
+  // ---- The connection, as the user sees it (docs/events.md, "The connection indicator") ----
+  b.insertAdjacentHTML("beforeend", '<div id="lv-status" class="lv-status" role="status" hidden></div>');
+  var sendable = "[ws-send],[hx-ws\\:send]";
+  function status() {
+    var el = document.getElementById("lv-status"), state = b.getAttribute("data-lv-socket");
+    if (!el) return;
+    var down = state === "closed" || (state === "open" && seen === null) || (seen !== null && state !== "live");
+    var n = refusedSends;
+    Object.keys(own).forEach(function (k) { if (!own[k].acked) n += 1; });
+    if (!down) {
+      refusedSends = 0;
+      el.hidden = true;
+      el.textContent = "";
+    } else {
+      var what = fatal ? "Disconnected: reload the page." : "Offline: reconnecting\u2026";
+      el.textContent = what + (n ? " " + n + (n === 1 ? " change" : " changes") + " not sent yet." : "");
+      el.hidden = false;
+    }
+    el.setAttribute("data-pending", String(down ? n : 0));
+    // Buttons (and forms' submit buttons) would send nothing while the socket is down: marked,
+    // and their components busy. Not disabled: a click is still refused with a notice, counted.
+    document.querySelectorAll(sendable).forEach(function (s) {
+      var btns = s.tagName === "FORM" ? s.querySelectorAll('[type="submit"],button:not([type])')
+        : isControl(s) ? [] : [s];
+      Array.prototype.forEach.call(btns, function (x) { x.classList.toggle("lv-offline", down); });
+    });
+    document.querySelectorAll("[data-lv]").forEach(function (c) {
+      if (down) c.setAttribute("aria-busy", "true");
+      else if (!c.classList.contains("lv-loading")) c.removeAttribute("aria-busy");
+    });
+  }
+  on("input", typed);
+  on("change", typed);
+  on(B.beforeSend, stamp);
+  on(B.cleanup, cleanup);
+  on(B.beforeMessage, before);
+  on(B.afterMessage, settle);
+  on(B.error, function (e) {  // htmx 4 dropped a send made while its socket was closed
+    var el = e.target;
+    if (!/not open|closed|queue/i.test(String(e.detail && e.detail.error))) return;
+    if (!(isControl(el) && own[keyOf(el)])) refusedSends += 1;
+    status();
+  });
+  on(B.close, status);
+  on(B.open, status);
   if (B.ext) b.setAttribute("hx-ext", ((b.getAttribute("hx-ext") || "") + "," + B.ext).replace(/^,/, ""));
   b.setAttribute(B.connect, d.url);
   // htmx 2 processes <body> itself once the document is loaded; htmx 4 may have already.
