@@ -63,3 +63,17 @@ async def test_a_refused_stale_event_is_not_acknowledged() -> None:
     frame = await raw_frame(comm)
     assert "was reconnecting" in frame and "data-ack" not in frame
     await comm.disconnect()
+
+
+async def test_an_event_without_an_epoch_is_refused_not_applied() -> None:
+    """The glue stamps every event with its epoch: a frame without one did not come through a
+    live page's glue (htmx 2 firing a debounce from a replaced element), so it is refused, visibly,
+    like a stale one, never applied."""
+    comm, _ = await connect(GREETER)
+    bare = json.dumps({"lv": "lv-1", "event": "rename", "name": "X"})
+    await comm.send_to(text_data=bare, stamp=False)
+    frame = await raw_frame(comm)
+    assert "was reconnecting" in frame and "Hello X" not in frame and "data-ack" not in frame
+    await comm.send_to(text_data=event(comm, 6, event="rename", name="Ada"), stamp=False)
+    assert "Hello Ada" in await raw_frame(comm)
+    await comm.disconnect()

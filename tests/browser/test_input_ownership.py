@@ -203,3 +203,78 @@ def test_unsaved_input_survives_a_hidden_tab(
     page.get_by_role("button", name="Overwrite with mine").click()
     expect(page.locator("form.editor .saved")).to_be_visible()
     assert question_of(server, pk) == "Mine"
+
+
+# -- a debounce that outlives its element (htmx 2 replaces components) ---------------------------
+
+#: Holds the editor binding's debounce timers (150 ms) until the test releases them, so that a
+#: fragment arrives "before the debounce fires" by construction, not by timing; counts frames
+#: and records every event sent without the glue's stamps (`lv_v`, `lv_seq`).
+HOLD_DEBOUNCE = """
+(() => {
+  const w = window.__debounce = { hold: false, held: [], received: 0, unstamped: [] };
+  const set = window.setTimeout, clear = window.clearTimeout;
+  window.setTimeout = function (f, ms, ...args) {
+    if (!w.hold || ms !== 150) return set(f, ms, ...args);
+    const id = set(() => {}, 1e9);
+    w.held.push({ id, run: () => f(...args) });
+    return id;
+  };
+  window.clearTimeout = function (id) {
+    w.held = w.held.filter((t) => t.id !== id);
+    return clear(id);
+  };
+  w.release = () => {
+    w.hold = false;
+    const due = w.held;
+    w.held = [];
+    due.forEach((t) => { clear(t.id); t.run(); });
+    return due.length;
+  };
+  const Socket = window.WebSocket, send = Socket.prototype.send;
+  function Counted(url, protocols) {
+    const s = protocols === undefined ? new Socket(url) : new Socket(url, protocols);
+    s.addEventListener("message", () => { w.received += 1; });
+    return s;
+  }
+  Counted.prototype = Socket.prototype;
+  ["CONNECTING", "OPEN", "CLOSING", "CLOSED"].forEach((k) => { Counted[k] = Socket[k]; });
+  window.WebSocket = Counted;
+  Socket.prototype.send = function (data) {
+    try {
+      const d = JSON.parse(data), v = d.body && typeof d.body === "object" ? d.body : d;
+      if (!("lv_v" in v) || !("lv_seq" in v)) w.unstamped.push(data);
+    } catch (e) { /* not JSON: not an event */ }
+    return send.call(this, data);
+  };
+})();
+"""
+
+
+def test_a_resend_whose_element_is_replaced_before_its_debounce_fires_is_still_sent(
+    page: Page, server: LiveServer, htmx_version: str, cuttable: TcpProxy
+) -> None:
+    """After a reconnect the glue sends unsaved input again through the control's debounced
+    binding; a fragment replacing the component (htmx 2 replaces, it does not morph) before that
+    debounce fires must not lose the re-send, nor let the detached element send it unstamped."""
+    page.add_init_script(HOLD_DEBOUNCE)
+    pk = new_poll(server, "Lunch?")
+    box = open_editor(page, f"{cuttable.base_url}/polls/{pk}/", "Mine")
+    # "Mine" was sent and acknowledged on this connection; the next one knows nothing of it.
+    cuttable.cut()
+    expect(page.locator("body")).to_have_attribute("data-lv-socket", "closed")
+    page.evaluate("() => { window.__debounce.hold = true; }")
+    cuttable.restore()
+    expect(page.locator("body")).to_have_attribute("data-lv-socket", "live", timeout=RECONNECT_MS)
+    # The reconnect's first frame is in: the re-send waits on its debounce.
+    page.wait_for_function("() => window.__debounce.held.length > 0")
+    received = page.evaluate("() => window.__debounce.received")
+    change_question(server, pk, "Theirs")  # a fragment re-rendering the editor
+    page.wait_for_function("n => window.__debounce.received > n", arg=received)
+    assert page.evaluate("() => window.__debounce.release()") > 0
+    # The server got "Mine" on its old base: the conflict, the user's text kept.
+    expect(page.locator("form.editor .conflict .theirs")).to_have_text("Theirs")
+    expect(box).to_have_value("Mine")
+    expect(page.locator(".lv-refused")).to_have_count(0)
+    assert page.evaluate("() => window.__debounce.unstamped") == []
+    assert question_of(server, pk) == "Theirs"

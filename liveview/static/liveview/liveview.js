@@ -242,9 +242,11 @@
     }
   }
   // htmx 2 replaces elements: a debounce still running on a replaced input would fire from the
-  // detached element (never stamped: refused as stale). Cancel it; `settle` restarts it.
+  // detached element, whose events never reach the glue (sent unstamped: refused as stale, with
+  // a notice). Cancel it; `settle` restarts it on the new element while the record is unsent
+  // (not unsent: a stamped event, a Save, already carried the value).
   function cleanup(e) {
-    var r = isControl(e.target) && own[keyOf(e.target)], d = r && r.unsent && e.target["htmx-internal-data"];
+    var r = isControl(e.target) && own[keyOf(e.target)], d = r && e.target["htmx-internal-data"];
     if (d && d.delayed) { clearTimeout(d.delayed); d.delayed = null; }
   }
   function before() {
@@ -287,7 +289,10 @@
         if (k0 && k0.key === k) caret(el, k0.from, k0.to);
       }
       if (t && r.base !== null) { freeze(t, r.base); frozen.push(t); }
-      if (fresh) again.push(el);
+      // Sent again below, through the control's (maybe debounced) binding: unsent until a
+      // stamped event carries it, so that a fragment replacing the control before the debounce
+      // fires restarts it (`cleanup`, and below) instead of losing it.
+      if (fresh) { r.unsent = true; again.push(el); }
       else if (replaced && r.unsent) el.dispatchEvent(new Event("input", { bubbles: true }));
     });
     // A form with no unacknowledged input left shows the version the server rendered.
