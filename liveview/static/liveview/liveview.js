@@ -364,7 +364,10 @@
     });
     document.querySelectorAll("[data-lv]").forEach(function (c) {
       if (down) c.setAttribute("aria-busy", "true");
-      else if (!c.classList.contains("lv-loading")) c.removeAttribute("aria-busy");
+      // A lazy component's placeholder stays busy until its render arrives.
+      else if (!c.classList.contains("lv-loading") && !c.hasAttribute("data-lv-lazy")) {
+        c.removeAttribute("aria-busy");
+      }
     });
   }
   on("input", typed);
