@@ -151,5 +151,9 @@ def test_the_readme_names_the_files_it_writes_in_an_app_made_by_startapp(app: Pa
         p.replace("APP", APP).replace("NAME", "cart")
         for p in re.findall(r"`(APP/[\w/]+\.(?:py|html))`", paragraph)
     }
-    written = {str(p.relative_to(app.parent)) for p in app.rglob("*.*") if p.name != "__init__.py"}
+    written = {
+        str(p.relative_to(app.parent))
+        for p in app.rglob("*.*")
+        if p.name != "__init__.py" and "__pycache__" not in p.parts
+    }
     assert named == written - {f"{APP}/tests.py"}
