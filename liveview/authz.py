@@ -12,6 +12,7 @@ from channels.db import database_sync_to_async
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 
+from liveview import resources
 from liveview.publish import publish
 from liveview.resources import NO_TOPICS, ResourceChanged
 
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
     AnyUser = User | AnonymousUser | None
 
 #: Control topics: one per user, published when that user's access may have changed.
-USERS = "/liveview/users/"
+USERS: Final = resources.USERS
 #: The method of a logout change (its etag: the digest of the session that ended).
 LOGOUT: Final = "DELETE"
 

@@ -18,10 +18,9 @@ from typing import Any, Protocol
 
 from channels.layers import BaseChannelLayer, get_channel_layer
 
-from liveview.authz import USERS
 from liveview.conf import layer_in_memory
 from liveview.publish import from_message, group_name, message_key
-from liveview.resources import ResourceChanged
+from liveview.resources import USERS, ResourceChanged
 
 logger = logging.getLogger("liveview")
 

@@ -160,6 +160,10 @@ def uri_of(target: Subscription) -> str:
 #: components and every anonymous socket follow nothing (bench/memory.py: ~0.6 KB a page).
 NO_TOPICS: frozenset[str] = frozenset()
 
+#: The collection of the control topics (one per user, published when that user's access may
+#: have changed; liveview.authz): the hub reloads them like any other topic.
+USERS = "/liveview/users/"
+
 
 def topics_of(targets: Iterable[Subscription]) -> frozenset[str]:
     return frozenset(uri_of(t) for t in targets) or NO_TOPICS
