@@ -39,9 +39,9 @@ from bench.variants import (  # noqa: E402
     InlineLiveConsumer,
     RawHopConsumer,
 )
-from liveview import conf  # noqa: E402
-from liveview.origin import OriginValidator  # noqa: E402
-from liveview.routing import live_asgi_application  # noqa: E402
+from liveview.core import conf  # noqa: E402
+from liveview.socket.origin import OriginValidator  # noqa: E402
+from liveview.socket.routing import live_asgi_application  # noqa: E402
 
 websocket_routes = [
     path(RAW_PATH.lstrip("/"), RawCounterConsumer.as_asgi()),

@@ -33,9 +33,9 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django_components import register
 
 from liveview import LiveComponent
-from liveview.consumer import LiveConsumer
-from liveview.publish import apublish, changed
-from liveview.resources import Subscription
+from liveview.pubsub.publish import apublish, changed
+from liveview.pubsub.resources import Subscription
+from liveview.socket.consumer import LiveConsumer
 
 BOARD_PATH = "/ws/bench/board/"
 CONTROL_PATH = "/ws/bench/control/"

@@ -83,7 +83,7 @@ async def cycle(port: int) -> None:
     from websockets.asyncio.client import connect
     from websockets.typing import Origin
 
-    from liveview import conf
+    from liveview.core import conf
 
     path, secret = page_socket_path(conf.websocket_path(), *COUNTER)
     async with connect(

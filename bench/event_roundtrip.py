@@ -397,11 +397,11 @@ async def breakdown(n: int, run_events: Callable[[int], Awaitable[list[int]]]) -
     from bench.raw import counter_fragment
 
     try:  # liveview's internals: if they move, say so rather than fail the whole run
-        from liveview import page as page_module
-        from liveview.consumer import _open
-        from liveview.page import Handle
-        from liveview.protocol import parse_event
-        from liveview.render import component_template, render_inner, wrap
+        from liveview.runtime import page as page_module
+        from liveview.runtime.page import Handle
+        from liveview.runtime.render import component_template, render_inner, wrap
+        from liveview.socket.consumer import _open
+        from liveview.socket.protocol import parse_event
         from liveview.templatetags.liveview import live
     except ImportError as exc:
         print(f"step-by-step breakdown skipped: {exc}")

@@ -91,7 +91,7 @@ async def open_live(port: int) -> ClientConnection:
     from websockets.asyncio.client import connect
     from websockets.typing import Origin
 
-    from liveview import conf
+    from liveview.core import conf
 
     path, secret = page_socket_path(conf.websocket_path(), *COUNTER)
     ws = await connect(

@@ -70,7 +70,7 @@ async def measure_page(
     from websockets.asyncio.client import connect
     from websockets.typing import Origin
 
-    from liveview import conf
+    from liveview.core import conf
 
     result = PageResult(name)
     path, secret = page_socket_path(conf.websocket_path(), *COUNTER, *more)

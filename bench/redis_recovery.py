@@ -74,8 +74,8 @@ Samples = dict[str, list[float]]
 async def measure(redis: RedisServer, rounds: int) -> Samples:
     from channels_redis.pubsub import RedisPubSubChannelLayer
 
-    from liveview.hub import HEARTBEAT_INTERVAL, Hub
-    from liveview.resources import ResourceChanged
+    from liveview.pubsub.hub import HEARTBEAT_INTERVAL, Hub
+    from liveview.pubsub.resources import ResourceChanged
 
     def layer() -> RedisPubSubChannelLayer:
         return RedisPubSubChannelLayer(hosts=[{"address": redis.url, "socket_connect_timeout": 1}])

@@ -180,7 +180,7 @@ def page_socket_path(
     from django.http import HttpRequest
     from django.middleware.csrf import get_token
 
-    from liveview.token import Binding, ComponentSpec, PageToken
+    from liveview.core.token import Binding, ComponentSpec, PageToken
 
     secret = secrets.token_hex(16)  # a browser's own CSRF secret: 32 characters
     specs = [ComponentSpec(n, f"lv-{i}", k) for i, (n, k) in enumerate([(name, kwargs), *more], 1)]

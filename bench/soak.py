@@ -130,7 +130,7 @@ class Page:
 def page_socket_path(topic: str) -> tuple[str, str]:
     """A socket URL for a page showing `topic`'s number, and the csrftoken cookie it is bound to."""
     from bench.soak_app import SOAK_NAME
-    from liveview import conf
+    from liveview.core import conf
 
     return socket_path_for(conf.websocket_path(), SOAK_NAME, {"uri": topic})
 

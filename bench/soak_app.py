@@ -35,12 +35,12 @@ from channels.layers import get_channel_layer
 from django_components import register
 
 from liveview import LiveComponent
-from liveview.consumer import LiveConsumer, _open, open_count
-from liveview.hub import existing_hub
-from liveview.limits import connections
-from liveview.page import Page
-from liveview.publish import apublish, changed
-from liveview.resources import Subscription
+from liveview.pubsub.hub import existing_hub
+from liveview.pubsub.publish import apublish, changed
+from liveview.pubsub.resources import Subscription
+from liveview.runtime.page import Page
+from liveview.socket.consumer import LiveConsumer, _open, open_count
+from liveview.socket.limits import connections
 
 SOAK_CONTROL_PATH = "/ws/bench/soak/"
 SOAK_NAME = "bench_soak_topic"

@@ -18,8 +18,8 @@ from typing import Any
 from asgiref.sync import sync_to_async
 
 from bench.raw import RawCounterConsumer, counter_fragment
-from liveview.consumer import LiveConsumer
-from liveview.protocol import ProtocolError, parse_event
+from liveview.socket.consumer import LiveConsumer
+from liveview.socket.protocol import ProtocolError, parse_event
 
 RAW_HOP_PATH = "/ws/raw-hop/"
 INLINE_PATH = "/ws/liveview-inline/"

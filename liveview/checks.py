@@ -13,8 +13,8 @@ from django.core.checks import CheckMessage, Error, Tags, Warning, register
 from django.template import TemplateDoesNotExist, TemplateSyntaxError
 from django.utils.module_loading import import_string
 
-from liveview import conf
-from liveview.origin import Origin
+from liveview.core import conf
+from liveview.socket.origin import Origin
 
 # The apps whose `runserver` is Django's own WSGI server (Django picks the first app's command).
 _WSGI_RUNSERVERS = frozenset({"django.core", "django.contrib.staticfiles"})
@@ -168,8 +168,8 @@ def check_component_templates(app_configs: Any = None, **kwargs: Any) -> list[Ch
     """Every registered live component has a template that loads and compiles."""
     from django_components import registry
 
-    from liveview.component import LiveComponent
-    from liveview.render import component_template
+    from liveview.authoring.component import LiveComponent
+    from liveview.runtime.render import component_template
 
     errors: list[CheckMessage] = []
     for name, cls in sorted(registry.all().items()):
@@ -209,7 +209,7 @@ def check_components_registered(app_configs: Any = None, **kwargs: Any) -> list[
     """Every concrete live component defined in an installed app is registered."""
     from django_components import registry
 
-    from liveview.component import LiveComponent
+    from liveview.authoring.component import LiveComponent
 
     registered = set(registry.all().values())
     return [
@@ -232,7 +232,7 @@ def check_components_registered(app_configs: Any = None, **kwargs: Any) -> list[
 
 def _routes_to_live_socket(url_router: Any, path: str) -> bool:
     """Whether `url_router` (a Channels URLRouter) sends `path` to liveview's consumer."""
-    from liveview.consumer import LiveConsumer
+    from liveview.socket.consumer import LiveConsumer
 
     for route in url_router.routes:
         match = route.pattern.match(path)
@@ -283,7 +283,7 @@ def _configured_workers() -> int:
 def _is_origin_validator(app: object) -> bool:
     from channels.security.websocket import OriginValidator as ChannelsOriginValidator
 
-    from liveview.origin import OriginValidator
+    from liveview.socket.origin import OriginValidator
 
     return isinstance(app, OriginValidator | ChannelsOriginValidator)
 

@@ -1,137 +1,23 @@
-# What a component keeps of its own state when it is mounted again: across a change of the data
-# it shows (the state its events set, unless the data changed it too) and across a reconnect
-# (the attributes it declares in `kept`, carried by the page token, validated like arguments).
+# Moved: this path stays so that existing imports keep working
+# (the module is liveview.authoring.keep).
 from __future__ import annotations
 
-import copy
-import typing
-from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from liveview.authoring.keep import (
+    KeptStateError,
+    Mounted,
+    apply_kept,
+    kept_values,
+    same,
+    snapshot,
+    user_changes,
+)
 
-import pydantic
-
-_IMMUTABLE = (int, float, str, bool, bytes, type(None), frozenset)
-
-
-def snapshot(state: dict[str, Any]) -> dict[str, Any]:
-    """A copy of the state to roll back to; immutable values are shared, not copied."""
-    return {k: v if isinstance(v, _IMMUTABLE) else copy.deepcopy(v) for k, v in state.items()}
-
-
-@dataclass(frozen=True, slots=True)
-class Mounted:
-    """A component's state as `mount` left it: the objects themselves, and a copy of them (an
-    object an event changes in place then differs from its copy)."""
-
-    objects: Mapping[str, Any]
-    copies: Mapping[str, Any]
-
-    @classmethod
-    def of(cls, state: Mapping[str, Any]) -> Mounted:
-        return cls(objects=dict(state), copies=snapshot(dict(state)))
-
-    def changed(self, name: str, value: Any) -> bool:
-        """Whether `value` (the attribute now) is not what mount left in `name`."""
-        if name not in self.copies:
-            return True
-        if value is self.objects[name] and not _by_value(value):
-            return False  # the same object, and no way to see it changed in place
-        return not same(value, self.copies[name])
-
-
-def user_changes(state: Mapping[str, Any], before: Mounted, after: Mounted) -> dict[str, Any]:
-    """Of `state` (the attributes before mounting again), what to keep over `after` (the new
-    mount): what the component's events changed since `before` (the last mount), unless the
-    new mount changed it too (then the data moved on, and the new value wins)."""
-    kept = {}
-    for name, value in state.items():
-        if not before.changed(name, value):
-            continue
-        data_moved = (
-            name in before.copies
-            and name in after.copies
-            and not same(after.copies[name], before.copies[name])
-        )
-        if not data_moved:
-            kept[name] = value
-    return kept
-
-
-def same(a: Any, b: Any) -> bool:
-    """Equal by value when the type compares by value; else only the very same object."""
-    if a is b:
-        return True
-    if not _by_value(a):
-        return False
-    try:
-        return bool(a == b)
-    except Exception:  # an __eq__ that refuses (arrays): not known to be the same
-        return False
-
-
-_IDENTITY: object = object.__eq__
-
-
-def _by_value(value: Any) -> bool:
-    return type(value).__eq__ is not _IDENTITY
-
-
-# -- across reconnects: a component's `kept` attributes, carried by the page token -----------
-
-
-class KeptStateError(ValueError):
-    """Kept state from a page token that does not fit the attributes' declared types."""
-
-
-_VALIDATORS: dict[type, type[pydantic.BaseModel]] = {}
-
-
-def kept_values(comp: Any) -> dict[str, Any]:
-    """The component's `kept` attributes as they are now (those it has)."""
-    return {name: getattr(comp, name) for name in type(comp).kept if hasattr(comp, name)}
-
-
-def apply_kept(comp: Any, values: Mapping[str, Any]) -> dict[str, Any]:
-    """Set the component's `kept` attributes from a token's `values`, validated as an event's
-    arguments are (by the attributes' annotations); names it does not declare are ignored.
-    The values set; KeptStateError (nothing set) when one does not fit."""
-    names = type(comp).kept
-    chosen = {name: values[name] for name in names if name in values}
-    if not chosen:
-        return {}
-    try:
-        parsed = _validator(type(comp)).model_validate(chosen)
-    except pydantic.ValidationError as exc:
-        raise KeptStateError(f"{type(comp).__name__}: kept state does not fit: {exc}") from None
-    applied = {name: getattr(parsed, name) for name in chosen}
-    for name, value in applied.items():
-        setattr(comp, name, value)
-    return applied
-
-
-def _hint(cls: type, name: str) -> Any:
-    """The type `name` is annotated with on `cls` (or a base), resolved in its own module."""
-    for klass in cls.__mro__:
-        annotations = vars(klass).get("__annotations__", {})
-        if name in annotations:
-            # Only this annotation: the class's others may name types imported for mypy alone.
-            alone = type("Kept", (), {"__annotations__": {name: annotations[name]}})
-            alone.__module__ = klass.__module__
-            return typing.get_type_hints(alone, localns=dict(vars(klass)))[name]
-    raise TypeError(f"{cls.__qualname__}.{name} is not annotated")
-
-
-def _validator(cls: type) -> type[pydantic.BaseModel]:
-    model = _VALIDATORS.get(cls)
-    if model is None:
-        names: tuple[str, ...] = cls.kept  # type: ignore[attr-defined]
-        # Each optional (a token may carry some): only the names given are read back.
-        fields: dict[str, Any] = {name: (_hint(cls, name), None) for name in names}
-        model = pydantic.create_model(
-            f"{cls.__qualname__}.kept",
-            __config__=pydantic.ConfigDict(extra="forbid", allow_inf_nan=False),
-            **fields,
-        )
-        _VALIDATORS[cls] = model
-    return model
+__all__ = [
+    "KeptStateError",
+    "Mounted",
+    "apply_kept",
+    "kept_values",
+    "same",
+    "snapshot",
+    "user_changes",
+]

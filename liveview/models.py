@@ -8,8 +8,8 @@ from typing import Any
 from django.db import models
 from django.utils import timezone
 
-from liveview import conf
-from liveview.resources import LiveResource
+from liveview.core import conf
+from liveview.pubsub.resources import LiveResource
 
 JOBS_COLLECTION = "/liveview/jobs/"
 
@@ -66,7 +66,7 @@ class Job(LiveResource):
 
         Returns False when the job had already ended.
         """
-        from liveview.jobs import cancel
+        from liveview.batteries.jobs import cancel
 
         return cancel(self)
 

@@ -1,153 +1,19 @@
-# Periodic re-renders: a component whose class sets `tick_every` (seconds) has its `tick()` run
-# and is re-rendered that often, by one task per socket, only while the socket is open. The
-# page's one-shot timers (timers.py) are armed here too and run through the same turn.
+# Moved: this path stays so that existing imports keep working
+# (the module is liveview.runtime.ticks).
 from __future__ import annotations
 
-import asyncio
-import functools
-import logging
-import time
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from liveview.runtime.ticks import (
+    interval,
+    run_turn,
+    start,
+    stop,
+    tick,
+)
 
-from liveview import notify, timers
-from liveview.changes import catch_up
-from liveview.metrics import BROADCAST, TICK, Cause, event_cause, failed
-from liveview.page import in_sync_thread
-
-if TYPE_CHECKING:
-    from liveview.component import LiveComponent
-    from liveview.consumer import LiveConsumer
-    from liveview.page import Page
-
-logger = logging.getLogger("liveview")
-
-
-def interval(page: Page) -> float | None:
-    """How often the page's socket must wake: its fastest ticking component's `tick_every`."""
-    found = [c.tick_every for c in list(page.components.values()) if c.tick_every is not None]
-    return min(found) if found else None
-
-
-def start(consumer: LiveConsumer) -> None:
-    """Start the socket's ticker if some component of its page ticks and none runs yet, and
-    hand the page's new timers to the event loop."""
-    page = consumer.page
-    if page is not None and page._timers:
-        _arm(consumer, page)
-    if consumer.ticker is not None or page is None or interval(page) is None:
-        return
-    consumer.ticker = asyncio.get_running_loop().create_task(
-        _run(consumer, page), name="liveview-ticker"
-    )
-
-
-def stop(consumer: LiveConsumer) -> None:
-    task, consumer.ticker = consumer.ticker, None
-    if task is not None:
-        task.cancel()
-    if consumer.page is not None:
-        timers.cancel_all(consumer.page)
-
-
-def _arm(consumer: LiveConsumer, page: Page) -> None:
-    loop = asyncio.get_running_loop()
-    for timer in timers.unarmed(page):
-        delay = max(0.0, timer.due - time.monotonic())
-        timer.handle = loop.call_later(delay, _spawn, consumer, page, timer)
-        timer.armed_with = functools.partial(_fire, consumer, page, timer)
-
-
-def _spawn(consumer: LiveConsumer, page: Page, timer: timers.Timer) -> None:
-    task = asyncio.get_running_loop().create_task(
-        _fire(consumer, page, timer), name="liveview-timer"
-    )
-    _firing.add(task)
-    task.add_done_callback(_firing.discard)
-
-
-#: Timer turns under way (the loop holds tasks weakly).
-_firing: set[asyncio.Task[None]] = set()
-
-
-async def _fire(consumer: LiveConsumer, page: Page, timer: timers.Timer) -> None:
-    try:
-        cause = event_cause(timer.component, f"after:{timer.method}")
-        if not await run_turn(consumer, page, lambda: timers.fire(page, timer), cause):
-            timers.cancel_all(page)  # the socket let go of the page (its access was revoked)
-            return
-        start(consumer)  # the handler may have set another timer, or mounted a ticking child
-    except Exception:
-        logger.exception("liveview: a timer of a page failed")
-
-
-async def run_turn(
-    consumer: LiveConsumer, page: Page, work: Callable[[], str | None], cause: Cause
-) -> bool:
-    """Run `work` (in Django's sync thread) as one turn of the socket, in turn with events and
-    broadcasts, and send its frame (its bytes counted under `cause`); False when the page is
-    no longer the socket's."""
-    if consumer.page is not page:
-        return False  # closed, or its access was revoked
-    async with consumer.lock:
-        frame = await in_sync_thread(work)()
-        if frame:
-            consumer.outbox.push(frame, cause)
-        if consumer.deferred:  # broadcasts that arrived during the turn
-            deferred, consumer.deferred = consumer.deferred, []
-            frame = await in_sync_thread(page.changed)(deferred)
-            if frame:
-                consumer.outbox.push(frame, BROADCAST)
-    await consumer._follow_topics()
-    return True
-
-
-async def _run(consumer: LiveConsumer, page: Page) -> None:
-    due: dict[str, float] = {}  # component id -> when it ticks next (time.monotonic())
-    try:
-        while (every := interval(page)) is not None:
-            await asyncio.sleep(every)
-            if not await run_turn(consumer, page, lambda: tick(page, time.monotonic(), due), TICK):
-                return
-            if page._timers:
-                _arm(consumer, page)
-    except Exception:
-        logger.exception("liveview: the ticker of a page failed; its components stop ticking")
-    finally:
-        if consumer.ticker is asyncio.current_task():
-            consumer.ticker = None
-
-
-def tick(page: Page, now: float, due: dict[str, Any]) -> str | None:
-    """Tick every component that is due, then deliver their notices; the fragments of those
-    whose HTML changed."""
-    ticked: dict[LiveComponent, BaseException | None] = {}
-    notify.begin(page)
-    for comp in list(page.components.values()):
-        every = comp.tick_every
-        if every is None or due.get(comp._lv_id, now) > now:
-            continue
-        due[comp._lv_id] = now + every
-        comp._lv_pristine = False  # its state is no longer what mount made of its arguments
-        sent = len(page.mailbox.queue)
-        try:
-            failure: BaseException | None = catch_up(comp)
-            if failure is None:
-                comp.tick()
-        except Exception as exc:
-            failed("liveview: %s.tick failed", comp, exc, type(comp).__name__, event="tick")
-            failure = exc
-        if failure is not None:
-            del page.mailbox.queue[sent:]  # what a failed tick sent goes nowhere
-        ticked[comp] = failure
-    heard = notify.deliver(page)
-    parts: list[str | None] = []
-    for comp, failure in ticked.items():
-        failure = failure or heard.pop(comp, None)
-        if failure is not None:
-            parts.append(page._fail(comp, "Something went wrong while updating.", failure))
-            continue
-        parts.append(page.rerender(comp))
-        page._follow(comp)
-    parts += page.render_touched({}, heard)
-    return "".join(p for p in parts if p) or None
+__all__ = [
+    "interval",
+    "run_turn",
+    "start",
+    "stop",
+    "tick",
+]

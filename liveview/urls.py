@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.urls import path
 
-from liveview.flash import hop
-from liveview.views import inspector
+from liveview.http.views import inspector
+from liveview.runtime.flash import hop
 
 app_name = "liveview"
 

@@ -1,14 +1,11 @@
-# The staff inspector's page. Anyone else gets a 404, as if it were not there.
+# Moved: this path stays so that existing imports keep working
+# (the module is liveview.http.views).
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from liveview.http.views import (
+    inspector,
+)
 
-from liveview.authz import is_staff
-
-
-def inspector(request: HttpRequest) -> HttpResponse:
-    """This process's live numbers, updated every second (see docs/inspector.md)."""
-    if not is_staff(getattr(request, "user", None)):
-        raise Http404("Page not found")
-    return render(request, "liveview/inspector_page.html")
+__all__ = [
+    "inspector",
+]

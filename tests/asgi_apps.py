@@ -7,8 +7,8 @@ from channels.routing import ProtocolTypeRouter, URLRouter
 from django.core.asgi import get_asgi_application
 from django.urls import path
 
-from liveview.consumer import LiveConsumer
-from liveview.origin import OriginValidator
+from liveview.socket.consumer import LiveConsumer
+from liveview.socket.origin import OriginValidator
 
 
 class OtherConsumer(WebsocketConsumer):  # type: ignore[misc]

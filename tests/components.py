@@ -9,8 +9,8 @@ from typing import Any
 from django_components import register
 
 from liveview import LiveComponent, event
-from liveview.publish import apublish, changed, publish
-from liveview.resources import Subscription
+from liveview.pubsub.publish import apublish, changed, publish
+from liveview.pubsub.resources import Subscription
 
 
 @register("test_greeter")

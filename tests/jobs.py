@@ -11,7 +11,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.signals import connection_created
 from django_tasks_db.management.commands.db_worker import Worker
 
-from liveview.jobs import ProgressReporter, job
+from liveview.batteries.jobs import ProgressReporter, job
 from liveview.models import Job
 
 

@@ -6,10 +6,10 @@ from typing import Any
 
 from channels.testing import WebsocketCommunicator
 
-from liveview.routing import live_asgi_application
+from liveview.core.token import Binding, ComponentSpec, PageToken
+from liveview.socket.routing import live_asgi_application
 from liveview.testing.sessions import saved_session
 from liveview.testing.socket import LiveCommunicator, Served, csrf_token_for
-from liveview.token import Binding, ComponentSpec, PageToken
 
 __all__ = [
     "LiveCommunicator",

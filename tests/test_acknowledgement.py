@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from liveview.protocol import parse_event
+from liveview.socket.protocol import parse_event
 from tests.support import LiveCommunicator, Spec, connect
 
 GREETER: Spec = ("test_greeter", "lv-1", {})

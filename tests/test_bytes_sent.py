@@ -10,9 +10,9 @@ from asgiref.sync import sync_to_async
 from django.contrib.auth.models import User
 from django.test import AsyncClient, Client
 
-from liveview import metrics
-from liveview.inspector import inspect_process
-from liveview.metrics import BYTES_SAMPLES, ByteSizes, Metrics, frame_sizes
+from liveview.batteries.inspector import inspect_process
+from liveview.core import metrics
+from liveview.core.metrics import BYTES_SAMPLES, ByteSizes, Metrics, frame_sizes
 from liveview.testing import LiveClient
 from project.polls.models import Choice, Poll
 

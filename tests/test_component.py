@@ -7,8 +7,8 @@ from django.template import TemplateDoesNotExist
 from django_components import Component, registry
 
 from liveview import LiveComponent, event
-from liveview.component import UnknownComponent, component_class
-from liveview.page import Page
+from liveview.authoring.component import UnknownComponent, component_class
+from liveview.runtime.page import Page
 
 
 class Declared(LiveComponent):

@@ -7,8 +7,8 @@ import pytest
 from channels.auth import AuthMiddlewareStack
 from channels.layers import DEFAULT_CHANNEL_LAYER, InMemoryChannelLayer, get_channel_layer
 
-from liveview.consumer import LiveConsumer, close_all, open_count
-from liveview.protocol import CloseCode
+from liveview.socket.consumer import LiveConsumer, close_all, open_count
+from liveview.socket.protocol import CloseCode
 from tests.support import closed_with, communicator, connect, token
 
 

@@ -6,9 +6,9 @@ import pytest
 from django.contrib.auth.models import AnonymousUser, Permission, User
 from django_components import register
 
-from liveview.editor import ResourceEditor
-from liveview.page import Page
-from liveview.resources import ResourceChanged
+from liveview.batteries.editor import ResourceEditor
+from liveview.pubsub.resources import ResourceChanged
+from liveview.runtime.page import Page
 from project.polls.forms import PollForm
 from project.polls.models import Choice, Poll, vote
 

@@ -4,7 +4,7 @@ from typing import Any, Literal
 
 import pytest
 
-from liveview.events import EventArgumentsError, EventHandler, event, is_event
+from liveview.authoring.events import EventArgumentsError, EventHandler, event, is_event
 
 
 class Target:

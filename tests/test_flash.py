@@ -14,9 +14,9 @@ from django.test import Client, RequestFactory
 from django_components import register
 
 from liveview import LiveComponent, event
-from liveview.flash import NAME, message_data
-from liveview.live_messages import LiveMessages
-from liveview.page import Page
+from liveview.batteries.live_messages import LiveMessages
+from liveview.runtime.flash import NAME, message_data
+from liveview.runtime.page import Page
 from project.polls.models import Poll
 
 pytestmark = pytest.mark.django_db

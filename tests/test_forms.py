@@ -7,8 +7,8 @@ from typing import Any
 from django import forms
 from django_components import register
 
-from liveview.forms import LiveForm, form_errors
-from liveview.page import Page
+from liveview.batteries.forms import LiveForm, form_errors
+from liveview.runtime.page import Page
 
 
 class SignupForm(forms.Form):

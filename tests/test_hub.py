@@ -9,8 +9,8 @@ import pytest
 from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
 
-from liveview.hub import existing_hub
-from liveview.publish import apublish, changed, group_name
+from liveview.pubsub.hub import existing_hub
+from liveview.pubsub.publish import apublish, changed, group_name
 from tests.components import RENDERS, STORE
 from tests.support import connect
 
@@ -166,8 +166,8 @@ async def test_a_change_made_while_a_page_mounts_reaches_it_on_a_new_topic() -> 
 
 
 async def test_a_twin_that_only_takes_html_keeps_a_bounded_list_of_changes() -> None:
-    from liveview.changes import _PENDING_LIMIT
-    from liveview.consumer import _open
+    from liveview.runtime.changes import _PENDING_LIMIT
+    from liveview.socket.consumer import _open
 
     shared = [await watch(name="test_shared_watcher") for _ in range(2)]
     for n in range(_PENDING_LIMIT + 20):

@@ -16,10 +16,10 @@ from channels.layers import get_channel_layer
 from channels_redis.pubsub import RedisPubSubChannelLayer
 
 from bench.redis_server import RedisServer
-from liveview import hub as hub_module
-from liveview.hub import Hub
-from liveview.publish import apublish, publish
-from liveview.resources import ResourceChanged
+from liveview.pubsub import hub as hub_module
+from liveview.pubsub.hub import Hub
+from liveview.pubsub.publish import apublish, publish
+from liveview.pubsub.resources import ResourceChanged
 
 TIMEOUT = 20.0  # seconds
 

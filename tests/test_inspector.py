@@ -11,10 +11,10 @@ from django.contrib.auth.models import User
 from django.test import Client
 from pytest_django.fixtures import Settings
 
-from liveview import conf, metrics
-from liveview.inspector import NAME, inspect_process
-from liveview.page import Page
-from liveview.protocol import CloseCode
+from liveview.batteries.inspector import NAME, inspect_process
+from liveview.core import conf, metrics
+from liveview.runtime.page import Page
+from liveview.socket.protocol import CloseCode
 from tests.support import LiveCommunicator, Spec, closed_with, communicator, saved_session, token
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 from django_tasks_db.models import DBTaskResult
 
-from liveview.jobs import ProgressReporter, interrupt_claimed_by, job
+from liveview.batteries.jobs import ProgressReporter, interrupt_claimed_by, job
 from liveview.models import Job
 from tests import jobs
 

@@ -14,10 +14,10 @@ from channels.layers import get_channel_layer
 from django.db import OperationalError
 from pytest_django.fixtures import Settings
 
-from liveview import job_watch
-from liveview.jobs import ProgressReporter, run_job
+from liveview.batteries import job_watch
+from liveview.batteries.jobs import ProgressReporter, run_job
 from liveview.models import Job
-from liveview.publish import from_message, group_name
+from liveview.pubsub.publish import from_message, group_name
 from tests import jobs
 from tests.jobs import worker_thread_database
 from tests.support import connect

@@ -13,8 +13,8 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from pytest_django.fixtures import Settings
 
-import liveview.jobs
-from liveview.jobs import ProgressReporter, function_named, run_job
+import liveview.batteries.jobs
+from liveview.batteries.jobs import ProgressReporter, function_named, run_job
 from liveview.models import Job
 from tests import jobs
 
@@ -105,7 +105,7 @@ def test_an_ended_job_cannot_be_cancelled() -> None:
 def test_progress_writes_at_most_once_per_interval(monkeypatch: pytest.MonkeyPatch) -> None:
     # The clock is the test's: 100 calls 1/64 s apart (exact in binary), an interval of 1/4 s.
     now = [0.0]
-    monkeypatch.setattr(liveview.jobs, "time", SimpleNamespace(monotonic=lambda: now[0]))
+    monkeypatch.setattr(liveview.batteries.jobs, "time", SimpleNamespace(monotonic=lambda: now[0]))
     row = Job.objects.create(name=jobs.flood.name, status=Job.Status.RUNNING)
     progress = ProgressReporter(row.pk, interval=0.25)
     written_at = []
@@ -220,7 +220,7 @@ def test_start_on_another_backend_enqueues_nothing_when_the_transaction_rolls_ba
 
 
 def test_the_old_name_of_the_progress_callback_still_imports_with_a_warning() -> None:
-    from liveview import jobs
+    from liveview.batteries import jobs
 
     with pytest.warns(DeprecationWarning, match="ProgressReporter"):
         old = jobs.Progress

@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 from django_components import register
 
-from liveview.component import LiveComponent
-from liveview.events import event
-from liveview.page import Page
-from liveview.resources import ResourceChanged, Subscription
-from liveview.token import Binding, ComponentSpec, PageToken, TokenError
+from liveview.authoring.component import LiveComponent
+from liveview.authoring.events import event
+from liveview.core.token import Binding, ComponentSpec, PageToken, TokenError
+from liveview.pubsub.resources import ResourceChanged, Subscription
+from liveview.runtime.page import Page
 from project.polls.models import Poll
 
 pytestmark = pytest.mark.django_db(transaction=True)

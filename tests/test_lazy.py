@@ -15,8 +15,8 @@ from django_components import register
 from pytest_django.fixtures import Settings
 
 from liveview import LiveComponent, event
-from liveview.dialect import HTMX2_FRAME, HTMX4_BETA_FRAME, HTMX4_FRAME, FrameShape
-from liveview.page import Page
+from liveview.core.dialect import HTMX2_FRAME, HTMX4_BETA_FRAME, HTMX4_FRAME, FrameShape
+from liveview.runtime.page import Page
 from liveview.testing import LiveClient
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.urls(__name__)]

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from liveview import metrics
-from liveview.inspector import inspect_process
-from liveview.metrics import RENDER_SAMPLES, Metrics, RenderTimes
+from liveview.batteries.inspector import inspect_process
+from liveview.core import metrics
+from liveview.core.metrics import RENDER_SAMPLES, Metrics, RenderTimes
 from tests.support import LiveCommunicator, Spec, connect
 
 GREETER: Spec = ("test_greeter", "lv-1", {})
@@ -209,7 +209,9 @@ def test_render_samples_are_bounded() -> None:
 
 def test_every_log_field_is_documented_and_only_those() -> None:
     root = Path(__file__).resolve().parent.parent
-    used = set(re.findall(r'"(lv_[a-z_]+)"', (root / "liveview" / "metrics.py").read_text()))
+    used = set(
+        re.findall(r'"(lv_[a-z_]+)"', (root / "liveview" / "core" / "metrics.py").read_text())
+    )
     doc = (root / "docs" / "inspector.md").read_text()
     documented = set(re.findall(r"^\| `(lv_[a-z_]+)` \|", doc, flags=re.M))
     assert used == documented

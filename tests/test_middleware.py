@@ -10,7 +10,7 @@ from django.template import engines
 from django.test import RequestFactory
 from pytest_django.fixtures import Settings
 
-from liveview.middleware import NOTICE_CLASS, ScriptsCheckMiddleware
+from liveview.http.middleware import NOTICE_CLASS, ScriptsCheckMiddleware
 
 WITHOUT_SCRIPTS = """{% load liveview %}<!doctype html><html><body>
 {% component "test_greeter" / %}

@@ -6,10 +6,10 @@ import pytest
 from django_components import register
 
 from liveview import LiveComponent, event
-from liveview.notify import MAX_NOTICES, NoticeError, listens
-from liveview.page import Page
-from liveview.publish import apublish, changed
-from liveview.resources import ResourceChanged
+from liveview.pubsub.publish import apublish, changed
+from liveview.pubsub.resources import ResourceChanged
+from liveview.runtime.notify import MAX_NOTICES, NoticeError, listens
+from liveview.runtime.page import Page
 from tests.support import connect
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from liveview.outbox import Outbox
+from liveview.socket.outbox import Outbox
 
 
 async def _nothing(*args: object) -> None:

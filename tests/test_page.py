@@ -5,9 +5,9 @@ import logging
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from liveview.component import UnknownComponent
-from liveview.page import Page
-from liveview.token import Binding, ComponentSpec, PageToken
+from liveview.authoring.component import UnknownComponent
+from liveview.core.token import Binding, ComponentSpec, PageToken
+from liveview.runtime.page import Page
 
 
 def connected(*specs: tuple[str, str, dict[str, object]]) -> Page:

@@ -13,8 +13,8 @@ import pytest
 from redis.asyncio import Redis
 
 from bench.redis_server import RedisServer
-from liveview import presence, presence_registry
-from liveview.presence_registry import RedisRegistry, Viewer
+from liveview.pubsub import presence, presence_registry
+from liveview.pubsub.presence_registry import RedisRegistry, Viewer
 from liveview.testing import LiveClient
 from project.polls.models import Choice, Poll
 

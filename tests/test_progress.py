@@ -10,7 +10,7 @@ from asgiref.sync import sync_to_async
 from django.test import Client
 from pytest_django.fixtures import Settings
 
-from liveview.jobs import ProgressReporter
+from liveview.batteries.jobs import ProgressReporter
 from liveview.models import Job
 from tests.support import connect
 

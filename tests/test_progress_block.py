@@ -9,9 +9,9 @@ from asgiref.sync import sync_to_async
 from django_components import register
 from pytest_django.fixtures import Settings
 
+from liveview.batteries.progress import Progress
 from liveview.data import DataPage, Heading, Layout
 from liveview.models import Job
-from liveview.progress import Progress
 from tests.support import connect
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from liveview.protocol import ProtocolError, parse_event
+from liveview.socket.protocol import ProtocolError, parse_event
 
 
 def test_htmx2_shape_values_beside_uppercase_headers() -> None:

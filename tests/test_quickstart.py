@@ -31,7 +31,7 @@ from pathlib import Path
 
 import pytest
 
-from liveview.protocol import VERSION_KEY
+from liveview.socket.protocol import VERSION_KEY
 from tests.doc_samples import ROOT, Fence, fences
 from tests.test_tutorial import SERVER_TIMEOUT, _free_port, _wait_for_listening
 

@@ -10,7 +10,7 @@ from django.urls import path
 from django_components import NotRegistered
 from pytest_django.fixtures import Settings
 
-from liveview.component import UnknownComponent, component_class
+from liveview.authoring.component import UnknownComponent, component_class
 
 
 def page(request: HttpRequest) -> HttpResponse:

@@ -10,8 +10,8 @@ from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
 from django.db import transaction
 
-from liveview.publish import from_message, group_name
-from liveview.resources import (
+from liveview.pubsub.publish import from_message, group_name
+from liveview.pubsub.resources import (
     ResourceChanged,
     StaleResource,
     delete_if_match,
@@ -195,6 +195,6 @@ async def test_saving_no_fields_writes_nothing_as_in_django() -> None:
 
 def test_subscribing_to_nothing_shares_one_empty_topic_set() -> None:
     # Every page of a process shares it: a frozenset() of its own costs 216 bytes each.
-    from liveview.resources import NO_TOPICS, topics_of
+    from liveview.pubsub.resources import NO_TOPICS, topics_of
 
     assert topics_of([]) is NO_TOPICS

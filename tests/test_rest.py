@@ -19,9 +19,9 @@ from django.test import Client, RequestFactory
 from django.utils.http import quote_etag
 from pytest_django.fixtures import Settings
 
-from liveview import rest_auth
-from liveview.publish import group_name
-from liveview.rest import ResourceAPI
+from liveview.batteries import rest_auth
+from liveview.batteries.rest import ResourceAPI
+from liveview.pubsub.publish import group_name
 from project.polls.forms import PollForm
 from project.polls.models import Choice, Poll
 from tests.security.rest_fixtures import PASSWORD, fast_hashing

@@ -8,8 +8,8 @@ import pytest
 from asgiref.sync import sync_to_async
 from django.contrib.auth.models import AnonymousUser, User
 
-from liveview.consumer import LiveConsumer, _open
-from liveview.socket_app import LiveSocketApplication
+from liveview.socket.consumer import LiveConsumer, _open
+from liveview.socket.socket_app import LiveSocketApplication
 from tests.security.queries import sync_thread_db
 from tests.support import SECRET, Spec, communicator, saved_session, token
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from liveview.sync import Sync, decide
+from liveview.batteries.sync import Sync, decide
 
 
 @pytest.mark.parametrize(

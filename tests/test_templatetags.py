@@ -10,8 +10,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.template import Context, Template, TemplateSyntaxError
 from django.test import Client, RequestFactory
 
-from liveview.page import Handle, Page
-from liveview.token import PageToken
+from liveview.core.token import PageToken
+from liveview.runtime.page import Handle, Page
 
 
 def live(tag_args: str) -> str:

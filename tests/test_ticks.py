@@ -6,7 +6,8 @@ import asyncio
 
 from django_components import register
 
-from liveview import LiveComponent, metrics
+from liveview import LiveComponent
+from liveview.core import metrics
 from tests.support import connect
 
 

@@ -8,12 +8,13 @@ import pytest
 from django.test import override_settings
 from django_components import register
 
-from liveview import LiveComponent, event, metrics
-from liveview.notify import listens
-from liveview.page import Page
-from liveview.publish import apublish
-from liveview.resources import ResourceChanged
-from liveview.timers import TimerError
+from liveview import LiveComponent, event
+from liveview.core import metrics
+from liveview.pubsub.publish import apublish
+from liveview.pubsub.resources import ResourceChanged
+from liveview.runtime.notify import listens
+from liveview.runtime.page import Page
+from liveview.runtime.timers import TimerError
 from tests.support import connect
 
 
@@ -151,7 +152,7 @@ async def test_closing_the_socket_cancels_its_timers() -> None:
     comm, _ = await connect(("test_timer_slow", "lv-1", {}))
     await comm.send_json_to({"lv": "lv-1", "event": "nothing"})  # a turn: armed by now
     await comm.receive_from()
-    from liveview.consumer import open_pages
+    from liveview.socket.consumer import open_pages
 
     (page,) = open_pages()
     (timer,) = page.timers

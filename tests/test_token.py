@@ -6,7 +6,7 @@ from unittest import mock
 import pytest
 from django.core import signing
 
-from liveview.token import SALT, Binding, ComponentSpec, PageToken, TokenError
+from liveview.core.token import SALT, Binding, ComponentSpec, PageToken, TokenError
 
 SPECS = (ComponentSpec("counter", "lv-1", {"start": 3}), ComponentSpec("calculator", "lv-2", {}))
 BOUND = Binding.of(None, None, "secret-a")

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from liveview.resources import Subscription
+from liveview.pubsub.resources import Subscription
 
 
 class Block:

@@ -14,7 +14,7 @@ from xml.etree import ElementTree
 from django.utils.safestring import SafeString, mark_safe
 
 from liveview.data.blocks import Block
-from liveview.resources import Subscription
+from liveview.pubsub.resources import Subscription
 
 ChartKind = Literal["line", "bar", "scatter"]
 Number = int | float

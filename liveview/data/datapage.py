@@ -6,11 +6,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, ClassVar
 
-from liveview.component import LiveComponent
+from liveview.authoring.component import LiveComponent
+from liveview.authoring.events import event
 from liveview.data.blocks import Block, Button, flatten
 from liveview.data.table import MAX_FILTER, Table, TableState, initial_state
-from liveview.events import event
-from liveview.resources import ResourceChanged, Subscription
+from liveview.pubsub.resources import ResourceChanged, Subscription
 
 Layout = Block | Iterable[Block | None] | None
 

@@ -14,7 +14,7 @@ from django.db.models import Q, QuerySet
 from typing_extensions import TypedDict  # pydantic validates it (a reconnect's kept state)
 
 from liveview.data.blocks import Block
-from liveview.resources import LiveResource, Subscription
+from liveview.pubsub.resources import LiveResource, Subscription
 
 #: The longest filter text a table accepts; longer input is cut.
 MAX_FILTER = 200

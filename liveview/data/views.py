@@ -9,9 +9,9 @@ from django.shortcuts import render
 from django.urls import URLPattern, path
 from django.utils.safestring import mark_safe
 
-from liveview.component import component_class
+from liveview.authoring.component import component_class
 from liveview.data.datapage import DataPage
-from liveview.static_render import page_for_request
+from liveview.http.static_render import page_for_request
 
 #: The page around the component: a plain HTML document that loads liveview's scripts.
 DEFAULT_TEMPLATE = "liveview/data/document.html"

@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-import liveview.resources
+import liveview.pubsub.resources
 
 
 class Migration(migrations.Migration):
@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
                 (
                     "etag",
                     models.CharField(
-                        default=liveview.resources.new_etag, editable=False, max_length=32
+                        default=liveview.pubsub.resources.new_etag, editable=False, max_length=32
                     ),
                 ),
                 ("name", models.CharField(max_length=200)),

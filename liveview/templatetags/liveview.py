@@ -16,13 +16,13 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django_htmx.jinja import django_htmx_script, htmx_script
 
-from liveview import conf, dialect
-from liveview.consumer import STALE
-from liveview.page import Handle
-from liveview.protocol import ONLY_KEY
-from liveview.redirects import safe_href as _safe_href
-from liveview.render import EPOCH_ID
-from liveview.static_render import binding_for_request, page_for_request
+from liveview.core import conf, dialect
+from liveview.http.static_render import binding_for_request, page_for_request
+from liveview.runtime.page import Handle
+from liveview.runtime.redirects import safe_href as _safe_href
+from liveview.runtime.render import EPOCH_ID
+from liveview.socket.consumer import STALE
+from liveview.socket.protocol import ONLY_KEY
 
 register = template.Library()
 
@@ -172,6 +172,6 @@ def safe_href(url: object) -> str:
 @register.simple_tag(takes_context=True)
 def live_messages(context: Context, seconds: float | None = None) -> SafeString:
     """``{% live_messages %}``: Django's messages, shown live, each dismissed after `seconds`."""
-    from liveview.flash import render_messages
+    from liveview.runtime.flash import render_messages
 
     return render_messages(context, seconds)

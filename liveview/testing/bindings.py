@@ -9,8 +9,8 @@ from typing import Any
 
 from bs4 import Tag
 
-from liveview.dialect import Dialect, FrameShape
-from liveview.protocol import VERSION_KEY
+from liveview.core.dialect import Dialect, FrameShape
+from liveview.socket.protocol import VERSION_KEY
 from liveview.testing.dom import LiveTestError, attr
 from liveview.testing.forms import closest, form_values, input_type, merge, value_of
 

@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, Any
 from channels.routing import get_default_application
 from django.test import AsyncClient
 
-from liveview.dialect import FrameShape, named
-from liveview.publish import apublish
-from liveview.resources import LiveResource, Method, ResourceChanged
+from liveview.core.dialect import FrameShape, named
+from liveview.pubsub.publish import apublish
+from liveview.pubsub.resources import LiveResource, Method, ResourceChanged
 from liveview.testing.dom import Document, LiveTestError, attr
 from liveview.testing.page import LivePage
 from liveview.testing.socket import LiveCommunicator, Served

@@ -8,8 +8,8 @@ from typing import Any
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, Tag
 from bs4.element import Comment, NavigableString
 
-from liveview.dialect import DIALECTS
-from liveview.render import EPOCH_ID, REDIRECT_ID
+from liveview.core.dialect import DIALECTS
+from liveview.runtime.render import EPOCH_ID, REDIRECT_ID
 
 
 class LiveTestError(AssertionError):

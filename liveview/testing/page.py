@@ -8,8 +8,8 @@ from urllib.parse import parse_qs, urlencode
 
 from bs4 import Tag
 
-from liveview.dialect import Dialect, FrameShape
-from liveview.render import EPOCH_ID
+from liveview.core.dialect import Dialect, FrameShape
+from liveview.runtime.render import EPOCH_ID
 from liveview.testing.bindings import bound_ancestors, message, triggers, values_for
 from liveview.testing.dom import Document, LiveTestError, attr, text_of
 from liveview.testing.forms import (
@@ -106,7 +106,7 @@ class LivePage:
         """Run this page's pending one-shot timers (``self.live.after``) now, soonest first, as
         if their time had come (and those they set, up to `limit`); their frames are applied.
         How many ran."""
-        from liveview.consumer import open_pages
+        from liveview.socket.consumer import open_pages
 
         self._raise_if_closed()
         page = next((p for p in open_pages() if p.key == self._doc.epoch), None)

@@ -11,7 +11,7 @@ from channels.testing import WebsocketCommunicator
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
 
-from liveview.protocol import VERSION_KEY
+from liveview.socket.protocol import VERSION_KEY
 
 _EPOCH = re.compile(r'<div id="lv-epoch" hidden data-v="([^"]*)"[^>]*></div>')
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from liveview.consumer import STALE, close_all
-from liveview.protocol import CloseCode
+from liveview.socket.consumer import STALE, close_all
+from liveview.socket.protocol import CloseCode
 from project.polls.models import Choice
 from tests.browser.support import LIVE, LiveServer, count_of, counter, open_live, orm
 from tests.browser.test_polls import new_poll

@@ -6,8 +6,8 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, Route, expect
 
-from liveview.consumer import close_all
-from liveview.protocol import CloseCode
+from liveview.socket.consumer import close_all
+from liveview.socket.protocol import CloseCode
 from tests.browser.support import LIVE, LiveServer, count_of, counter, open_live
 
 pytestmark = pytest.mark.browser

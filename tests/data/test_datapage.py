@@ -3,9 +3,9 @@ from __future__ import annotations
 import pytest
 from pytest_django.fixtures import Settings
 
-from liveview.page import Page
-from liveview.resources import ResourceChanged
-from liveview.token import Binding, ComponentSpec, PageToken
+from liveview.core.token import Binding, ComponentSpec, PageToken
+from liveview.pubsub.resources import ResourceChanged
+from liveview.runtime.page import Page
 from project.explore.models import Sample
 from tests.data import pages  # noqa: F401  (registers the test pages)
 
@@ -155,7 +155,7 @@ def test_a_function_becomes_a_registered_page() -> None:
 def test_a_broadcast_lays_out_identical_pristine_pages_once(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from liveview.fanout import render_batch
+    from liveview.runtime.fanout import render_batch
 
     first, second = connected("test_data_samples"), connected("test_data_samples")
     calls: list[object] = []
@@ -192,7 +192,7 @@ def mounted(*specs: tuple[str, str]) -> Page:
 
 @pytest.mark.django_db
 def test_a_broadcast_shared_between_twins_at_different_ids_keeps_each_pages_own_ids() -> None:
-    from liveview.fanout import render_batch
+    from liveview.runtime.fanout import render_batch
 
     # Regression: the shared render of page B's twin (lv-1) was adopted by page A's (lv-2).
     page_b = mounted(("test_data_samples", "lv-1"))

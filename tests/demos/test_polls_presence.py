@@ -17,10 +17,10 @@ from django.urls import path
 from django_components import register
 
 from liveview import LiveComponent, event
-from liveview.page import Page
-from liveview.presence import Presence, PresenceError, presence_of, presence_ttl
-from liveview.presence_registry import Viewer
-from liveview.resources import ResourceChanged, Subscription
+from liveview.pubsub.presence import Presence, PresenceError, presence_of, presence_ttl
+from liveview.pubsub.presence_registry import Viewer
+from liveview.pubsub.resources import ResourceChanged, Subscription
+from liveview.runtime.page import Page
 from liveview.testing import LiveClient
 from liveview.testing.page import LivePage
 from project.polls.models import Choice, Poll
@@ -181,7 +181,7 @@ class SharedViewers(LiveComponent):
 def test_a_guest_never_gets_the_names_a_user_sees_through_a_shared_render() -> None:
     from django.contrib.auth.models import AnonymousUser
 
-    from liveview.fanout import render_batch
+    from liveview.runtime.fanout import render_batch
 
     alice = User.objects.create_user("alice")
     mine, guests = Page(user=alice, connected=True), Page(user=AnonymousUser(), connected=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import time
 
-from liveview.jobs import ProgressReporter, job
+from liveview.batteries.jobs import ProgressReporter, job
 
 
 @job

@@ -8,7 +8,7 @@ from channels.auth import AuthMiddlewareStack
 from channels.routing import ProtocolTypeRouter, URLRouter
 from channels.security.websocket import AllowedHostsOriginValidator
 
-from liveview.routing import live_asgi_application, websocket_urlpatterns
+from liveview.socket.routing import live_asgi_application, websocket_urlpatterns
 
 guarded = live_asgi_application()
 guarded_by_channels = ProtocolTypeRouter(

@@ -12,9 +12,9 @@ from asgiref.sync import sync_to_async
 from django.contrib.auth.models import Group, Permission, User
 from django.utils import timezone
 
-from liveview import authz
-from liveview.protocol import CloseCode
-from liveview.resources import ResourceChanged
+from liveview.authoring import authz
+from liveview.pubsub.resources import ResourceChanged
+from liveview.socket.protocol import CloseCode
 from tests.support import Spec, closed_with, communicator, saved_session, token
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("sync_thread_db")]

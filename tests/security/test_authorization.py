@@ -22,9 +22,9 @@ from django.http import HttpRequest
 from django.test import Client
 from pytest_django.fixtures import Settings
 
-from liveview import metrics
-from liveview.inspector import inspect_process
-from liveview.protocol import CloseCode
+from liveview.batteries.inspector import inspect_process
+from liveview.core import metrics
+from liveview.socket.protocol import CloseCode
 from tests.support import Spec, closed_with, communicator, saved_session, token
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("sync_thread_db")]

@@ -19,9 +19,9 @@ from django.contrib.auth.models import User
 from pytest_django.fixtures import Settings
 
 from bench.redis_server import RedisServer
-from liveview import hub as hub_module
-from liveview.hub import Hub
-from liveview.protocol import CloseCode
+from liveview.pubsub import hub as hub_module
+from liveview.pubsub.hub import Hub
+from liveview.socket.protocol import CloseCode
 from tests.security.test_authorization import EDITORS, MEMBERS, _logout, _perm, new_user, open_as
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("sync_thread_db")]

@@ -12,11 +12,11 @@ import pytest
 from pytest_django.fixtures import Settings
 from uvicorn.protocols.utils import ClientDisconnected
 
-from liveview import consumer as consumer_module
-from liveview import ticks
-from liveview.hub import existing_hub
-from liveview.limits import connections
-from liveview.metrics import metrics
+from liveview.core.metrics import metrics
+from liveview.pubsub.hub import existing_hub
+from liveview.runtime import ticks
+from liveview.socket import consumer as consumer_module
+from liveview.socket.limits import connections
 from liveview.testing.socket import LiveCommunicator, Served
 from tests.support import (
     HOST,

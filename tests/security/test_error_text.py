@@ -10,9 +10,9 @@ import pytest
 from django_components import register
 
 from liveview import LiveComponent
-from liveview.page import Page
-from liveview.resources import ResourceChanged
-from liveview.token import Binding, ComponentSpec, PageToken
+from liveview.core.token import Binding, ComponentSpec, PageToken
+from liveview.pubsub.resources import ResourceChanged
+from liveview.runtime.page import Page
 
 SECRET = 'connection to server at "db.internal" (10.0.0.7), user "app_rw" failed'
 

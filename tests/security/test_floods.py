@@ -12,9 +12,9 @@ from types import SimpleNamespace
 import pytest
 from pytest_django.fixtures import Settings
 
-import liveview.limits
-from liveview.limits import EventRate, connections
-from liveview.protocol import CloseCode
+import liveview.socket.limits
+from liveview.socket.limits import EventRate, connections
+from liveview.socket.protocol import CloseCode
 from tests.support import LiveCommunicator, Spec, closed_with, communicator, connect, token
 
 PAGE: Spec = ("test_recorder", "lv-1", {})
@@ -27,7 +27,7 @@ def still_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     """The event buckets' clock stands still: no token refills while a test runs, so what a
     flood gets through is an exact count, however busy the machine is."""
     now = time.monotonic() + 1e6  # after every bucket's start: each starts full
-    monkeypatch.setattr(liveview.limits, "time", SimpleNamespace(monotonic=lambda: now))
+    monkeypatch.setattr(liveview.socket.limits, "time", SimpleNamespace(monotonic=lambda: now))
 
 
 def test_the_bucket_allows_a_burst_then_the_rate(still_clock: None) -> None:

@@ -9,7 +9,7 @@ import tracemalloc
 import pytest
 from pytest_django.fixtures import Settings
 
-from liveview.protocol import CloseCode
+from liveview.socket.protocol import CloseCode
 from tests.support import Spec, closed_with, connect
 
 PAGE: Spec = ("test_recorder", "lv-1", {})

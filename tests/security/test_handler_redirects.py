@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from liveview.render import redirect_element
+from liveview.runtime.render import redirect_element
 from tests.support import Spec, communicator, connect, token
 
 PAGE: Spec = ("test_redirector", "lv-1", {})

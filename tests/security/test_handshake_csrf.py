@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from liveview.protocol import CloseCode
+from liveview.socket.protocol import CloseCode
 from tests.security.components import MOUNTS
 from tests.support import SECRET, Spec, closed_with, communicator, csrf_token_for, token
 

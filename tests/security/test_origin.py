@@ -6,7 +6,7 @@ import pytest
 from asgiref.sync import iscoroutinefunction
 from pytest_django.fixtures import Settings
 
-from liveview.origin import OriginValidator
+from liveview.socket.origin import OriginValidator
 from tests.security.layers import RecordingChannelLayer
 from tests.support import Spec, application, communicator, token
 

@@ -12,8 +12,8 @@ from django.contrib.auth.models import User
 from django.contrib.sessions.backends.db import SessionStore
 from django.core import signing
 
-from liveview.protocol import CloseCode
-from liveview.token import SALT
+from liveview.core.token import SALT
+from liveview.socket.protocol import CloseCode
 from tests.security.layers import RecordingChannelLayer
 from tests.security.queries import QuerySpy
 from tests.support import SECRET, Spec, communicator, saved_session, token

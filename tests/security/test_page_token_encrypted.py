@@ -9,7 +9,7 @@ import sys
 import pytest
 from pytest_django.fixtures import Settings
 
-from liveview.token import Binding, ComponentSpec, PageToken, TokenError
+from liveview.core.token import Binding, ComponentSpec, PageToken, TokenError
 from tests.support import connect
 
 SPEC = ComponentSpec("report", "lv-1", {"api_key": "sk-live-123"})

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from liveview.token import Binding, ComponentSpec, PageToken
+from liveview.core.token import Binding, ComponentSpec, PageToken
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from liveview.events import EventArgumentsError, EventHandler, event
-from liveview.protocol import MAX_DEPTH, EventMessage, ProtocolError, parse_event
+from liveview.authoring.events import EventArgumentsError, EventHandler, event
+from liveview.socket.protocol import MAX_DEPTH, EventMessage, ProtocolError, parse_event
 
 scalars = st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=12)
 json_values = st.recursive(

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from liveview.protocol import MAX_DEPTH, CloseCode
+from liveview.socket.protocol import MAX_DEPTH, CloseCode
 from tests.security.layers import RecordingChannelLayer
 from tests.support import Spec, closed_with, connect
 

@@ -9,8 +9,8 @@ import pytest
 from asgiref.sync import sync_to_async
 from django_components import register
 
-from liveview.publish import changed, publish
-from liveview.resources import ResourceChanged
+from liveview.pubsub.publish import changed, publish
+from liveview.pubsub.resources import ResourceChanged
 from tests.components import STORE, Watcher
 from tests.support import connect
 

@@ -19,8 +19,8 @@ from django.test import Client, RequestFactory
 from django.utils.http import quote_etag
 from pytest_django.fixtures import Settings
 
-from liveview import rest_auth
-from liveview.rest import ResourceAPI
+from liveview.batteries import rest_auth
+from liveview.batteries.rest import ResourceAPI
 from project.polls.forms import PollForm
 from project.polls.models import Poll
 from tests.security.rest_fixtures import PASSWORD, editor, fast_hashing, poll

@@ -15,10 +15,10 @@ from websockets.sync.client import connect as ws_connect
 from websockets.typing import Origin
 from websockets.uri import parse_uri
 
-from liveview import consumer
-from liveview.outbox import BACKLOG_LIMIT
-from liveview.protocol import CloseCode
-from liveview.publish import apublish, changed
+from liveview.pubsub.publish import apublish, changed
+from liveview.socket import consumer
+from liveview.socket.outbox import BACKLOG_LIMIT
+from liveview.socket.protocol import CloseCode
 from tests.browser.support import LiveServer
 from tests.components import STORE
 from tests.support import SECRET, csrf_token_for, token

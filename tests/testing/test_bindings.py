@@ -7,8 +7,14 @@ import json
 import pytest
 from bs4 import Tag
 
-from liveview.dialect import FRAME_SHAPES, HTMX2_FRAME, HTMX4_BETA_FRAME, HTMX4_FRAME, FrameShape
-from liveview.protocol import parse_event
+from liveview.core.dialect import (
+    FRAME_SHAPES,
+    HTMX2_FRAME,
+    HTMX4_BETA_FRAME,
+    HTMX4_FRAME,
+    FrameShape,
+)
+from liveview.socket.protocol import parse_event
 from liveview.testing.bindings import Trigger, message, triggers, values_for
 from liveview.testing.dom import Document
 

@@ -6,7 +6,7 @@ import pytest
 from asgiref.sync import sync_to_async
 from django.contrib.auth.models import User
 
-from liveview.consumer import open_count
+from liveview.socket.consumer import open_count
 from liveview.testing import LiveClient, LiveTestError, publish_change
 from project.polls.models import Poll
 

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 import pytest
 from pytest_django.fixtures import Settings
 
-from liveview.dialect import HTMX2_FRAME, HTMX4_BETA_FRAME, HTMX4_FRAME, FrameShape
+from liveview.core.dialect import HTMX2_FRAME, HTMX4_BETA_FRAME, HTMX4_FRAME, FrameShape
 from liveview.testing import LiveClient, LiveTestError
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.urls("tests.testing.urls")]

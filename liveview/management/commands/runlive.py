@@ -60,7 +60,7 @@ def _stop_worker(worker: subprocess.Popen[bytes], worker_id: str) -> None:
         except subprocess.TimeoutExpired:
             worker.kill()
             worker.wait()
-    from liveview.jobs import interrupt_claimed_by
+    from liveview.batteries.jobs import interrupt_claimed_by
 
     try:
         interrupt_claimed_by(worker_id)

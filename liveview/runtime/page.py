@@ -1,0 +1,567 @@
+# A page's live components: mounted on the HTTP render (where the token is made) and again
+# on every socket connect (from the token), then driven event by event.
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field, replace
+from time import perf_counter
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
+
+from channels.db import database_sync_to_async
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ImproperlyConfigured
+
+from liveview.authoring.authz import AccessDenied, allowed, check_component
+from liveview.authoring.component import LiveComponent, component_class
+from liveview.authoring.events import EventArgumentsError, EventHandler
+from liveview.authoring.keep import KeptStateError, apply_kept, kept_values, snapshot
+from liveview.core.metrics import failed, rendered
+from liveview.core.token import Binding, ComponentSpec, PageToken, TokenSigningError
+from liveview.pubsub import presence
+from liveview.pubsub.publish import turn
+from liveview.pubsub.resources import ResourceChanged, Subscription, topics_of
+from liveview.runtime import flash, notify
+from liveview.runtime.changes import apply_changes, catch_up, defer
+from liveview.runtime.notify import Mailbox
+from liveview.runtime.redirects import safe_redirect
+from liveview.runtime.render import error_banner, redirect_element, render_inner, wrap
+from liveview.runtime.timers import Timer, schedule
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
+
+logger = logging.getLogger("liveview")
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+@dataclass(frozen=True, slots=True)
+class _Call:
+    """An event ready to run: validated arguments and the state to roll back to."""
+
+    comp: LiveComponent
+    handler: EventHandler
+    arguments: dict[str, Any]
+    before: dict[str, Any]
+
+
+@dataclass(slots=True)
+class Handle:
+    """What a component's template sees as ``lv``: its DOM id, and ids for its children."""
+
+    component: LiveComponent
+    children: int = 0
+
+    @property
+    def id(self) -> str:
+        return self.component._lv_id
+
+    @property
+    def page(self) -> Page:
+        return self.component._lv_page
+
+    def next_child_id(self) -> str:
+        self.children += 1
+        return f"{self.component._lv_id}-{self.children}"
+
+
+@dataclass(eq=False)
+class Page:
+    """The live components of one page, for one HTTP render or one socket connection."""
+
+    user: User | AnonymousUser | None = None
+    csrf_token: str | None = None
+    connected: bool = False
+    components: dict[str, LiveComponent] = field(default_factory=dict)
+    mount_args: dict[str, ComponentSpec] = field(default_factory=dict)
+    sealed: bool = False
+    #: Identifies this page as the origin of the changes its own events make.
+    key: str = field(default_factory=lambda: secrets.token_hex(8))
+    #: Some component's subscriptions changed since the socket last followed them.
+    topics_changed: bool = False
+    #: The host (with its port) the page was served from, and whether over https: where
+    #: `redirect` may send the browser.
+    host: str = ""
+    secure: bool = False
+    #: Where the current event's handler asked the browser to go (sent after its frame).
+    redirect_to: str | None = None
+    #: The token this connection was mounted from, renewed when kept state changes.
+    mounted_from: PageToken | None = None
+    _top: int = 0
+    #: The notices of the turn under way (liveview.notify), made when first needed.
+    _mailbox: Mailbox | None = None
+    #: One-shot timers pending (liveview.timers), made when first needed.
+    _timers: list[Timer] | None = None
+    #: The messages the turn under way flashed (liveview.flash), for a redirect ending it.
+    _flashed: list[dict[str, Any]] | None = None
+    #: Each component's kept state as the newest token sent carries it (JSON text).
+    _kept_sent: dict[str, str] = field(default_factory=dict)
+    _dispatch_in_thread: Callable[[str, str, dict[str, Any]], Awaitable[str | None]] | None = None
+
+    # -- mounting ---------------------------------------------------------------------------
+
+    def next_top_id(self) -> str:
+        self._top += 1
+        return f"lv-{self._top}"
+
+    def mount(self, name: str, cid: str, kwargs: dict[str, Any]) -> LiveComponent:
+        if self.sealed:
+            raise ImproperlyConfigured(
+                f"live component {name!r} rendered after {{% liveview_scripts %}}: "
+                "put {% liveview_scripts %} at the end of <body>, after every live component"
+            )
+        cls = component_class(name)
+        check_component(cls, self.user)
+        if cls.lazy and not self.connected:  # the HTTP render: its socket mounts it
+            comp = cls.unmounted(self, name, cid)
+            comp._lv_lazy = True
+        else:
+            comp = cls.new_live(self, name, cid, kwargs)
+        self.components[cid] = comp
+        self.mount_args[cid] = ComponentSpec(name=name, id=cid, kwargs=kwargs)
+        if self.connected:
+            self._follow(comp)
+        return comp
+
+    def child(self, name: str, cid: str, kwargs: dict[str, Any]) -> LiveComponent:
+        """The child at `cid`: kept when its parent passes the same arguments, else remounted."""
+        existing = self.components.get(cid)
+        spec = self.mount_args.get(cid)
+        if existing is not None and spec is not None and (spec.name, spec.kwargs) == (name, kwargs):
+            return existing
+        return self.mount(name, cid, kwargs)
+
+    def mount_token(self, token: PageToken) -> None:
+        for spec in token.components:  # refused as a whole, before anything mounts
+            check_component(component_class(spec.name), self.user)
+        self.mounted_from = token
+        for spec in token.components:
+            cls = component_class(spec.name)  # an unknown name refuses the whole socket
+            if cls.lazy:  # mounted by mount_lazy, once the first frame has gone
+                comp = cls.unmounted(self, spec.name, spec.id)
+                comp._lv_lazy = True
+                self.components[spec.id] = comp
+                self.mount_args[spec.id] = spec
+                continue
+            self._mount_spec(cls, spec)
+
+    def _mount_spec(self, cls: type[LiveComponent], spec: ComponentSpec) -> LiveComponent:
+        try:
+            comp = self.mount(spec.name, spec.id, dict(spec.kwargs))
+            self._restore_kept(comp, spec)
+        except Exception as exc:  # mount failed on reconnect: show it in the component
+            comp = cls.unmounted(self, spec.name, spec.id)
+            failed("liveview: mounting %s (%s) failed", comp, exc, spec.name, spec.id)
+            comp._lv_error = error_banner(_failed("Could not load", exc), exc)
+            comp._lv_pristine = False
+            self.components[spec.id] = comp
+            self.mount_args[spec.id] = spec
+        return comp
+
+    def mount_lazy(self) -> str:
+        """Mount the lazy components still showing their placeholder: their full renders (a
+        failed mount shows its error in the component)."""
+        frames = []
+        for cid, comp in list(self.components.items()):
+            if comp._lv_lazy and self.components.get(cid) is comp:
+                frames.append(
+                    self._render_guarded(self._mount_spec(type(comp), self.mount_args[cid]))
+                )
+        return "".join(frames)
+
+    def _restore_kept(self, comp: LiveComponent, spec: ComponentSpec) -> None:
+        """Apply the state the token kept for `comp` (what its last connection left)."""
+        self.mount_args[spec.id] = spec
+        if not type(comp).kept:
+            return
+        try:
+            if spec.kept and apply_kept(comp, spec.kept):
+                comp._lv_pristine = False
+        except KeptStateError as exc:  # a token from before a deploy changed the types
+            logger.info("liveview: kept state of %s ignored: %s", spec.id[:64], exc)
+        except Exception as exc:  # the declaration's fault: mounted all the same, without it
+            failed("liveview: restoring %s's kept state failed", comp, exc, type(comp).__name__)
+        self._kept_sent[spec.id] = _json(kept_values(comp))
+
+    def top_level(self) -> list[LiveComponent]:
+        return [c for cid, c in self.components.items() if cid.count("-") == 1]
+
+    # -- rendering --------------------------------------------------------------------------
+
+    def render(self, comp: LiveComponent, *, oob: bool) -> str:
+        if comp._lv_lazy:
+            return wrap(comp, (comp._lv_error or "") + comp.placeholder(), oob=oob, busy=True)
+        handle = Handle(comp)
+        started = perf_counter()
+        inner = (comp._lv_error or "") + render_inner(comp, handle)
+        rendered(comp, perf_counter() - started)
+        comp._lv_html = inner
+        if handle.children < comp._lv_children:
+            self._forget_children(comp._lv_id, keep=handle.children)
+        comp._lv_children = handle.children
+        return wrap(comp, inner, oob=oob)
+
+    def _forget_children(self, cid: str, keep: int) -> None:
+        """Drop the children (and their descendants) a parent no longer renders."""
+        prefix = cid + "-"
+        for key in [k for k in self.components if k.startswith(prefix)]:
+            if int(key[len(prefix) :].split("-", 1)[0]) > keep:
+                if self.components.pop(key)._lv_topics:
+                    self.topics_changed = True
+                self.mount_args.pop(key, None)
+
+    def render_all(self) -> str:
+        """Every top-level component, out of band: what a (re)connect sends."""
+        return "".join(self._render_guarded(comp) for comp in self.top_level())
+
+    def _render_guarded(self, comp: LiveComponent) -> str:
+        try:
+            return self.render(comp, oob=True)
+        except Exception as exc:
+            failed("liveview: rendering %s (%s) failed", comp, exc, comp._lv_name, comp._lv_id)
+            comp._lv_error = error_banner(_failed("Could not render", exc), exc)
+            return wrap(comp, comp._lv_error, oob=True)
+
+    # -- events -----------------------------------------------------------------------------
+
+    def dispatch(self, cid: str, event: str, values: dict[str, Any]) -> str | None:
+        """Run one event; the frame to send, or None when the component's HTML is unchanged."""
+        prepared = self._prepare(cid, event, values)
+        if not isinstance(prepared, _Call):
+            return prepared
+        failure: Exception | None = None
+        with turn(self.key) as current:
+            try:
+                prepared.handler.func(prepared.comp, **prepared.arguments)
+            except Exception as exc:
+                failure = exc
+        return self._finish(prepared, failure, current.changes)
+
+    async def dispatch_async(self, cid: str, event: str, values: dict[str, Any]) -> str | None:
+        """`dispatch` for the consumer: sync handlers and renders run in Django's sync thread."""
+        comp = self.components.get(cid)
+        handler = type(comp)._lv_events.get(event) if comp is not None else None
+        if handler is None or not handler.is_async:
+            # One thread hop per event, closing stale DB connections around it like a view.
+            if self._dispatch_in_thread is None:
+                self._dispatch_in_thread = in_sync_thread(self.dispatch)
+            return await self._dispatch_in_thread(cid, event, values)
+        # An async handler runs on the loop; what may render (errors, the result) does not.
+        prepared = await in_sync_thread(self._prepare)(cid, event, values)
+        if not isinstance(prepared, _Call):
+            return prepared
+        failure: Exception | None = None
+        with turn(self.key) as current:
+            try:
+                await prepared.handler.func(prepared.comp, **prepared.arguments)
+            except Exception as exc:
+                failure = exc
+        return await in_sync_thread(self._finish)(prepared, failure, current.changes)
+
+    def _prepare(self, cid: str, event: str, values: dict[str, Any]) -> _Call | str | None:
+        comp = self.components.get(cid)
+        if comp is None:
+            logger.info("liveview: event %r for unknown component %r ignored", event[:64], cid[:64])
+            return None
+        if comp._lv_lazy:  # nothing to act on yet (no binding is rendered before its mount)
+            return self._fail(comp, "This part is still loading.", None)
+        handler = type(comp)._lv_events.get(event)
+        if handler is None:
+            return self._fail(comp, f"Unknown event {event[:64]!r}.", None)
+        if not self.may_call(comp, handler):
+            return self._fail(comp, f"You are not allowed to {event}.", None)
+        try:
+            arguments = handler.coerce(values)
+        except EventArgumentsError as exc:
+            return self._fail(comp, f"Invalid arguments for {event}: {exc}", None)
+        notify.begin(self)  # before catch_up: the changes it applies may notify
+        catch_up(comp)
+        comp._lv_pristine = False
+        self.redirect_to = None
+        return _Call(comp, handler, arguments, snapshot(comp.live_state()))
+
+    def refuse(self, cid: str, message: str) -> str | None:
+        """Say in the component why its event was not run (nothing else changes)."""
+        comp = self.components.get(cid)
+        return self._fail(comp, message, None) if comp is not None else None
+
+    def _finish(
+        self, call: _Call, failure: Exception | None, changes: list[ResourceChanged]
+    ) -> str | None:
+        """The reply to one event: its component, and every component its changes or its
+        notices touched, each rendered once.
+
+        The changes the handler published are applied here, once, to every component of this
+        page that shows them (the acting one included); the hub skips this page for them.
+        """
+        if failure is not None:
+            cls, name = type(call.comp).__name__, call.handler.name
+            failed("liveview: %s.%s failed", call.comp, failure, cls, name, event=name)
+            call.comp.restore_state(call.before)
+        touched: dict[LiveComponent, BaseException | None] = {}
+        acted = False
+        for comp, relevant in self.showing(changes):
+            if comp is not call.comp:
+                touched[comp] = apply_changes(comp, relevant)
+            elif failure is None:
+                failure = apply_changes(comp, relevant)
+                acted = failure is None
+        heard = notify.deliver(self) if failure is None else notify.discard(self)
+        own = heard.pop(call.comp, None)
+        parts: list[str | None]
+        if failure is not None:
+            message = f"Something went wrong in {call.handler.name}."
+            parts = [self._fail(call.comp, message, failure)]
+        elif own is not None:
+            parts = [self._fail(call.comp, "Something went wrong while updating.", own)]
+        else:
+            parts = [self.rerender(call.comp, None if acted else call.before)]
+        parts += self.render_touched(touched, heard)
+        self._follow(call.comp)
+        target = flash.carried(self, self.redirect_to, failed=failure is not None)
+        self.redirect_to = None
+        if target is not None and failure is None:
+            parts.append(redirect_element(target))
+        return "".join(p for p in parts if p) or None
+
+    def render_touched(
+        self,
+        updated: dict[LiveComponent, BaseException | None],
+        heard: dict[LiveComponent, BaseException | None],
+    ) -> list[str | None]:
+        """Each component a turn updated (changes applied) or that heard a notice, rendered
+        once: its fragment, an error in it for what failed, or None when its HTML is the same."""
+        parts: list[str | None] = []
+        for comp in {**updated, **heard}:
+            if (exc := updated.get(comp)) is not None:
+                parts.append(self._fail(comp, _failed("Could not update", exc), exc))
+            elif (exc := heard.get(comp)) is not None:
+                parts.append(self._fail(comp, "Something went wrong while updating.", exc))
+            else:
+                parts.append(self.rerender(comp))
+        return parts
+
+    # -- messages between components ---------------------------------------------------------
+
+    @property
+    def mailbox(self) -> Mailbox:
+        if self._mailbox is None:
+            self._mailbox = Mailbox()
+        return self._mailbox
+
+    def notify(self, name: str, /, **payload: Any) -> None:
+        """Tell every component of this page that listens to `name` (``@listens(name)``), with
+        `payload` as keyword arguments, once the current event, timer or tick has run."""
+        notify.send(self, name, payload)
+
+    def send_to(self, target: LiveComponent | str, name: str, /, **payload: Any) -> None:
+        """`notify`, for one component (or its DOM id) or the components registered as `target`."""
+        if isinstance(target, LiveComponent) and target._lv_page is not self:
+            raise TypeError(f"send_to: {type(target).__name__} is a component of another page")
+        to = target._lv_id if isinstance(target, LiveComponent) else target
+        notify.send(self, name, payload, to)
+
+    def is_mine(self, change: ResourceChanged) -> bool:
+        """Whether one of this page's own events made `change` (its key is the change's origin)."""
+        return change.origin is not None and change.origin == self.key
+
+    def after(self, seconds: float, handler: Callable[..., Any], /, **kwargs: Any) -> Timer:
+        """Call `handler` (a method of a component of this page, like ``self.dismiss``) with
+        `kwargs` once, `seconds` from now, in the page's turn; cancelled when the socket closes."""
+        return schedule(self, seconds, handler, kwargs)
+
+    @property
+    def timers(self) -> list[Timer]:
+        """The one-shot timers pending, soonest first."""
+        return sorted(self._timers or (), key=lambda t: t.due)
+
+    def flash(self, text: object, level: int = messages.INFO, extra_tags: str = "") -> None:
+        """Show `text` to this page's user in ``{% live_messages %}`` (Django's message levels
+        and tags); when the turn ends with `redirect`, the next page shows it instead."""
+        flash.flash(self, text, level, extra_tags)
+
+    def present(self, target: Subscription) -> presence.Presence:
+        """Who is viewing `target` (listed as `presence_of(target)` in a subscriptions()):
+        this page's viewer included; names only when this page's user is logged in."""
+        return presence.present(self, target)
+
+    # -- access -----------------------------------------------------------------------------
+
+    def may_call(self, comp: LiveComponent, handler: EventHandler) -> bool:
+        """Whether this page's user meets the component's and the event's requirements."""
+        try:
+            check_component(type(comp), self.user)
+        except AccessDenied:
+            return False
+        return allowed(
+            self.user, login_required=handler.login_required, permissions=handler.permissions
+        )
+
+    def admits(self, user: User | AnonymousUser | None) -> bool:
+        """Whether `user` may still see every component of this page (after a change of access)."""
+        try:
+            for comp in self.components.values():
+                check_component(type(comp), user)
+        except AccessDenied:
+            return False
+        return True
+
+    # -- redirects --------------------------------------------------------------------------
+
+    def redirect(self, url: str) -> None:
+        """Send the browser to `url` once this event's frame is swapped in.
+
+        Only same-site targets (and ``LIVEVIEW_REDIRECT_ALLOWED_HOSTS``): anything else raises
+        UnsafeRedirect, and the event fails like any handler error.
+        """
+        self.redirect_to = safe_redirect(url, host=self.host, require_https=self.secure)
+
+    # -- resources --------------------------------------------------------------------------
+
+    def topics(self) -> frozenset[str]:
+        """Every URI some component of this page shows."""
+        return frozenset().union(*(c._lv_topics for c in self.components.values()))
+
+    def showing(
+        self, changes: list[ResourceChanged]
+    ) -> list[tuple[LiveComponent, list[ResourceChanged]]]:
+        """The components that show one of `changes`, each with the changes it shows."""
+        found = []
+        for comp in list(self.components.values()):
+            relevant = [
+                ch
+                for ch in changes
+                if ch.uri in comp._lv_topics or ch.collection in comp._lv_topics
+            ]
+            if relevant:
+                found.append((comp, relevant))
+        return found
+
+    def update(self, comp: LiveComponent, changes: list[ResourceChanged]) -> str | None:
+        """Apply `changes` to `comp` and re-render it: its fragment, or None if unchanged."""
+        return self.render_touched({comp: apply_changes(comp, changes)}, {})[0]
+
+    def changed(self, changes: list[ResourceChanged]) -> str | None:
+        """What a change sends this page: every component showing it (or told of it by a
+        notice), re-rendered."""
+        notify.begin(self)
+        parts = {c._lv_id: self.update(c, relevant) for c, relevant in self.showing(changes)}
+        notify.settle(self, parts)
+        return "".join(p for p in parts.values() if p) or None
+
+    def _follow(self, comp: LiveComponent) -> None:
+        """Ask the component what it shows now (after mount, an event or a change)."""
+        if comp._lv_id not in self.components:
+            return
+        try:
+            topics = topics_of(comp.subscriptions())
+        except Exception as exc:
+            failed("liveview: %s.subscriptions() failed", comp, exc, type(comp).__name__)
+            return
+        if topics != comp._lv_topics:
+            comp._lv_topics = topics
+            self.topics_changed = True
+
+    def rerender(self, comp: LiveComponent, before: dict[str, Any] | None = None) -> str | None:
+        previous, previous_error = comp._lv_html, comp._lv_error
+        comp._lv_error = None
+        try:
+            html = self.render(comp, oob=True)
+        except Exception as exc:
+            failed("liveview: rendering %s failed", comp, exc, type(comp).__name__)
+            if before is not None:
+                comp.restore_state(before)
+            return self._fail(comp, "Something went wrong while rendering.", exc)
+        if comp._lv_html == previous and previous_error is None:
+            return None
+        return html
+
+    def adopt(
+        self,
+        comp: LiveComponent,
+        inner: str,
+        changes: list[ResourceChanged],
+        framed: str | None = None,
+    ) -> str | None:
+        """Take a twin's fresh HTML for a broadcast; the changes reach the state when next used.
+
+        `framed`: `inner` already wrapped for a component of the same class, name and DOM id.
+        """
+        defer(comp, changes)
+        if inner == comp._lv_html and comp._lv_error is None:
+            return None
+        comp._lv_html = inner
+        return framed if framed is not None else wrap(comp, inner, oob=True)
+
+    def _fail(self, comp: LiveComponent, message: str, exc: BaseException | None) -> str:
+        comp._lv_error = error_banner(message, exc)
+        try:
+            return self.render(comp, oob=True)
+        except Exception as render_exc:
+            failed("liveview: rendering %s failed", comp, render_exc, type(comp).__name__)
+            return wrap(comp, comp._lv_error + (comp._lv_html or ""), oob=True)
+
+    # -- the token --------------------------------------------------------------------------
+
+    def token(self, binding: Binding) -> PageToken:
+        self.sealed = True
+        return PageToken.new(tuple(self.mount_args.values()), binding)
+
+    def renewed_token(self) -> str | None:
+        """A signed token for a reconnect when some component's kept state changed since the
+        last token (the one mounted from, or the last renewed): None when nothing changed."""
+        token = self.mounted_from
+        if token is None:
+            return None
+        changed = False
+        specs = []
+        for cid, spec in self.mount_args.items():
+            comp = self.components.get(cid)
+            if comp is None or not type(comp).kept:
+                specs.append(spec)
+                continue
+            kept = kept_values(comp)
+            text = _json(kept)
+            changed = changed or text != self._kept_sent.get(cid, _json(spec.kept or {}))
+            specs.append(replace(spec, kept=kept or None))
+        if not changed:
+            return None
+        try:
+            signed = token.renewed(tuple(specs)).sign()
+        except TokenSigningError as exc:
+            logger.warning("liveview: kept state not renewed: %s", exc)
+            return None
+        for spec in specs:
+            if spec.kept is not None:
+                self._kept_sent[spec.id] = _json(spec.kept)
+        return signed
+
+
+def in_sync_thread(func: Callable[P, R]) -> Callable[P, Awaitable[R]]:
+    """Run `func` in Django's sync thread, closing stale DB connections around it."""
+    return cast("Callable[P, Awaitable[R]]", database_sync_to_async(func))
+
+
+def _json(value: object) -> str:
+    try:
+        return json.dumps(value, sort_keys=True)
+    except (TypeError, ValueError):
+        return repr(value)  # not JSON: signing the token says so
+
+
+def _failed(headline: str, exc: BaseException) -> str:
+    """What the user reads: the exception's text only with DEBUG (it may name a database host,
+    a user or a query); the full exception is in the log and the inspector either way."""
+    if not settings.DEBUG:
+        return f"{headline}. Please try again later."
+    return f"{headline}: {_short(exc)}"
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc) or type(exc).__name__
+    return text if len(text) <= 200 else text[:199] + "…"

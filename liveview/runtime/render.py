@@ -1,0 +1,120 @@
+# Turns a live component's state into HTML: its template, the wrapping element with its DOM id,
+# the error banner, and the out-of-band form sent over the socket.
+from __future__ import annotations
+
+import re
+import traceback
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.template import Context, Engine, TemplateDoesNotExist
+from django.template.base import Template
+from django.template.loader import get_template
+from django.utils.html import escape
+
+from liveview.core import dialect
+
+if TYPE_CHECKING:
+    from liveview.authoring.component import LiveComponent
+
+_templates: dict[type, Template] = {}
+
+# What django-components leaves in a nested component's output: per-render ids that would
+# make every re-render look changed. The page's first render keeps them; fragments don't.
+_DJC_MARKS = re.compile(r'<!-- _RENDERED [^>]*-->| data-djc-id-[A-Za-z0-9]+=""')
+
+
+def component_template(cls: type[LiveComponent]) -> Template:
+    # Cached per class, except under DEBUG where the autoreloader may swap templates.
+    cached = _templates.get(cls)
+    if cached is not None and not settings.DEBUG:
+        return cached
+    try:
+        cached = _load_template(cls)
+    except TemplateDoesNotExist as exc:
+        raise TemplateDoesNotExist(
+            f"{exc.args[0]} (the template of live component {cls.__qualname__}; "
+            "`manage.py check` lists every missing one)",
+            tried=exc.tried,
+            backend=exc.backend,
+            chain=exc.chain,
+        ) from exc
+    _templates[cls] = cached
+    return cached
+
+
+def _load_template(cls: type[LiveComponent]) -> Template:
+    # django-components loads `template_name` on first access: a missing file raises here.
+    name = getattr(cls, "template_name", None) or getattr(cls, "template_file", None)
+    source = getattr(cls, "template", None)
+    if name:
+        backend_template: Any = get_template(name)
+        return backend_template.template  # type: ignore[no-any-return]
+    if isinstance(source, str):
+        return _templates.get(cls) or Engine.get_default().from_string(source)
+    raise TypeError(f"{cls.__qualname__} has no template_name, template_file or template")
+
+
+def render_inner(comp: LiveComponent, handle: object) -> str:
+    """The component's template rendered with its state, `lv` and the page's globals."""
+    page = comp._lv_page
+    data: dict[str, Any] = {}
+    if not comp.viewer_independent:
+        # Shared HTML must not carry one viewer's identity or CSRF token to another.
+        data = {"user": page.user, "csrf_token": page.csrf_token}
+    data.update(comp.live_state())
+    data.update(comp.extra_context())
+    data["lv"] = handle
+    template = component_template(type(comp))
+    context = Context(data, autoescape=template.engine.autoescape)
+    # Template.render without django-components' whole-page post-processing: this is a fragment.
+    with context.render_context.push_state(template), context.bind_template(template):
+        html = str(template._render(context))  # type: ignore[attr-defined]
+    if "data-djc-id-" in html or "<!-- _RENDERED" in html:
+        html = _DJC_MARKS.sub("", html)
+    return html
+
+
+def error_banner(message: str, exc: BaseException | None) -> str:
+    html = f'<p class="lv-error" role="alert">{escape(message)}</p>'
+    if exc is not None and settings.DEBUG:
+        tb = "".join(traceback.format_exception(exc))
+        html += f'<pre class="lv-traceback">{escape(tb)}</pre>'
+    return html
+
+
+def wrap(comp: LiveComponent, inner: str, *, oob: bool, busy: bool = False) -> str:
+    """`busy`: a lazy component's placeholder (`aria-busy` until its full render replaces it)."""
+    tag = comp.live_tag
+    swap = dialect.current().swap_oob() if oob else ""
+    if busy:
+        swap += ' aria-busy="true" data-lv-lazy'
+    return f'<{tag} id="{comp._lv_id}" data-lv="{escape(comp._lv_name)}"{swap}>{inner}</{tag}>'
+
+
+#: The element `{% liveview_scripts %}` leaves in the page for the connection's epoch.
+EPOCH_ID = "lv-epoch"
+
+
+def epoch_element(epoch: str, *, ack: int | None = None, token: str | None = None) -> str:
+    """Sent with every connect's first frame; the glue adds its value to each event.
+
+    `ack`: the `lv_seq` of the event this frame answers (the glue's input up to it is the
+    server's from then on). `token`: a renewed page token (kept state changed); the glue
+    reconnects with the newest one."""
+    swap = dialect.current().swap_oob()
+    acked = "" if ack is None else f' data-ack="{ack}"'
+    if token is not None:
+        acked += f' data-t="{escape(token)}"'
+    return f'<div id="{EPOCH_ID}" hidden data-v="{escape(epoch)}"{acked}{swap}></div>'
+
+
+#: The element the glue keeps in the page; a frame that replaces it with a `data-url` makes the
+#: browser go there once the frame is swapped in.
+REDIRECT_ID = "lv-redirect"
+
+
+def redirect_element(url: str) -> str:
+    """The out-of-band element that sends the browser to `url` (already checked as safe)."""
+    swap = dialect.current().oob_replace
+    return f'<div id="{REDIRECT_ID}" hidden data-url="{escape(url)}" hx-swap-oob="{swap}"></div>'

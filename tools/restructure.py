@@ -1,0 +1,346 @@
+"""Moves liveview's flat modules into their layer packages (issue 14), and can be re-run.
+
+    .venv/bin/python tools/restructure.py            # from the repository root
+
+What it does, each step idempotent:
+
+1. ``git mv liveview/X.py liveview/<layer>/X.py`` for every module of ``LAYERS`` still flat
+   (a flat file that is already a shim is left alone);
+2. writes each layer's ``__init__.py`` (its job in two lines, what it may import) if missing;
+3. rewrites every ``liveview.X`` import (and ``liveview.X.name`` reference after a plain
+   ``import liveview.X``) in liveview/, tests/ and bench/ to the new path (project/, the
+   demo, keeps the public paths);
+4. writes a shim at every old path: the module's public names, re-exported (``__all__``);
+5. regenerates the list of layer modules in docs/api.md ("Internal modules").
+
+After a merge: re-run it; other people's imports of the old paths are rewritten, and a new
+flat module can be given a layer by adding it to ``LAYERS``. Then ``ruff check --fix`` and
+``ruff format`` (the script runs both on the files it touched).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PKG = ROOT / "liveview"
+PLUMBING = re.compile(r"(TypeVar|ParamSpec|getLogger|Library)\(")
+SHIM_MARK = "# Moved: this path stays so that existing imports keep working"
+
+#: Layer package -> (its two-line job, what it may import), lowest first. The same order is
+#: declared in liveview/layers.py, which the import test reads.
+PACKAGES: dict[str, tuple[str, str]] = {
+    "core": (
+        "What every layer uses: the LIVEVIEW_* settings, the htmx dialect, the page token and\n"
+        "its cipher, the process's metrics.",
+        "Django and the standard library only; nothing else of liveview.",
+    ),
+    "pubsub": (
+        "Data changes as messages: models as resources (URI, ETag), publishing a change after\n"
+        "commit, the process's hub that receives them, presence (who views a topic).",
+        "liveview.core.",
+    ),
+    "authoring": (
+        "What a user writes: LiveComponent, @event and the coercion of its arguments, the kept\n"
+        "state declaration, access rules (login_required, permissions).",
+        "liveview.core and liveview.pubsub.",
+    ),
+    "runtime": (
+        "A page's live components driven turn by turn: mount, dispatch, render, apply changes,\n"
+        "notices, timers and ticks, one socket's turn (turn.py), one delivery's render (fanout).",
+        "liveview.core, liveview.pubsub and liveview.authoring.",
+    ),
+    "http": (
+        "The first, plain-HTTP render of a live page (the request's Page, the page token), the\n"
+        "middleware that checks a page can go live, the staff inspector's view.",
+        "liveview.core, liveview.pubsub, liveview.authoring and liveview.runtime.",
+    ),
+    "socket": (
+        "The live websocket: the ASGI routing, origin check, handshake (token, CSRF, caps), the\n"
+        "consumer, the wire protocol, event rates, the outbox that never waits on a browser.",
+        "every layer below it (core, pubsub, authoring, runtime, http).",
+    ),
+    "batteries": (
+        "Components and services built on the layers below: forms, the resource editor, REST,\n"
+        "jobs and their progress, flash messages' component, the inspector.",
+        "every layer below it.",
+    ),
+}
+
+#: Flat module -> its layer package.
+LAYERS: dict[str, str] = {
+    **dict.fromkeys(["conf", "dialect", "metrics", "token", "token_cipher"], "core"),
+    **dict.fromkeys(["resources", "publish", "hub", "presence", "presence_registry"], "pubsub"),
+    **dict.fromkeys(["component", "events", "keep", "registration", "authz"], "authoring"),
+    **dict.fromkeys(
+        ["page", "render", "changes", "notify", "timers", "ticks", "fanout", "flash", "redirects"],
+        "runtime",
+    ),
+    **dict.fromkeys(["static_render", "middleware", "views"], "http"),
+    **dict.fromkeys(
+        ["consumer", "routing", "socket_app", "origin", "limits", "outbox", "protocol"], "socket"
+    ),
+    **dict.fromkeys(
+        [
+            "forms",
+            "editor",
+            "sync",
+            "rest",
+            "rest_auth",
+            "jobs",
+            "job_watch",
+            "progress",
+            "inspector",
+            "live_messages",
+        ],
+        "batteries",
+    ),
+}
+
+#: project/ is left alone: the demo is user code, it imports the public paths (the shims).
+SCANNED = ["liveview", "tests", "bench"]
+
+
+def git(*args: str) -> None:
+    subprocess.run(["git", *args], cwd=ROOT, check=True)
+
+
+def is_shim(path: Path) -> bool:
+    return path.exists() and SHIM_MARK in path.read_text()
+
+
+def move() -> None:
+    for package in PACKAGES:
+        (PKG / package).mkdir(exist_ok=True)
+    for module, package in LAYERS.items():
+        flat, moved = PKG / f"{module}.py", PKG / package / f"{module}.py"
+        if flat.exists() and not is_shim(flat):
+            if moved.exists():
+                sys.exit(f"both {flat} and {moved} exist: merge them by hand first")
+            git("mv", str(flat.relative_to(ROOT)), str(moved.relative_to(ROOT)))
+
+
+def write_inits() -> list[Path]:
+    written = []
+    for package, (job, may_import) in PACKAGES.items():
+        init = PKG / package / "__init__.py"
+        if init.exists():
+            continue
+        lines = [f"# {line}" for line in job.splitlines()]
+        lines.append(f"# May import: {may_import}")
+        init.write_text("\n".join(lines) + "\n")
+        written.append(init)
+    return written
+
+
+def new_name(dotted: str) -> str | None:
+    """`liveview.X[.rest]` -> `liveview.<layer>.X[.rest]` for a moved X, else None."""
+    parts = dotted.split(".")
+    if len(parts) >= 2 and parts[0] == "liveview" and parts[1] in LAYERS:
+        return ".".join(["liveview", LAYERS[parts[1]], *parts[1:]])
+    return None
+
+
+def _code_spans(source: str) -> list[tuple[int, int]]:
+    """Offsets of the source outside strings and comments."""
+    import io
+    import tokenize
+
+    lines = source.splitlines(keepends=True)
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line))
+    skip = []
+    for tok in tokenize.generate_tokens(io.StringIO(source).readline):
+        if tok.type in (tokenize.STRING, tokenize.COMMENT) or tok.type == getattr(
+            tokenize, "FSTRING_START", -1
+        ):
+            skip.append(
+                (starts[tok.start[0] - 1] + tok.start[1], starts[tok.end[0] - 1] + tok.end[1])
+            )
+    return skip
+
+
+def rewrite(path: Path) -> bool:
+    source = path.read_text()
+    if SHIM_MARK in source:
+        return False
+    tree = ast.parse(source)
+    lines = source.splitlines(keepends=True)
+    edits: list[tuple[int, int, list[str]]] = []  # (first line, last line, new lines), 0-based
+    dotted_refs: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            first = node.lineno - 1
+            if (target := new_name(node.module)) is not None:
+                line = re.sub(
+                    rf"\bfrom\s+{re.escape(node.module)}\b", f"from {target}", lines[first], count=1
+                )
+                edits.append((first, first, [line]))
+            elif node.module == "liveview" and any(a.name in LAYERS for a in node.names):
+                last = (node.end_lineno or node.lineno) - 1
+                indent = lines[first][: node.col_offset]
+                tail = lines[last][node.end_col_offset or 0 :].rstrip("\n")
+                comment = tail if tail.strip().startswith("#") else ""
+                groups: dict[str, list[str]] = {}
+                new = []
+                for alias in node.names:
+                    where = f"liveview.{LAYERS[alias.name]}" if alias.name in LAYERS else "liveview"
+                    text = alias.name + (f" as {alias.asname}" if alias.asname else "")
+                    own = lines[alias.lineno - 1] if alias.lineno != node.lineno else ""
+                    note = own[own.index("#") :].rstrip("\n") if "#" in own else ""
+                    if note:  # a comment on the name's own line stays with it
+                        one = f"{indent}from {where} import {text}  {note}\n"
+                        if len(one) > 100:  # the line limit: the parenthesised form
+                            one = (
+                                f"{indent}from {where} import (\n"
+                                f"{indent}    {text},  {note}\n{indent})\n"
+                            )
+                        new.append(one)
+                    else:
+                        groups.setdefault(where, []).append(text)
+                new += [
+                    f"{indent}from {where} import {', '.join(names)}{comment}\n"
+                    for where, names in groups.items()
+                ]
+                edits.append((first, last, new))
+        elif isinstance(node, ast.Import):
+            first = node.lineno - 1
+            line = lines[first]
+            changed = False
+            for alias in node.names:
+                if (target := new_name(alias.name)) is not None:
+                    line = re.sub(rf"\b{re.escape(alias.name)}\b", target, line, count=1)
+                    changed = True
+                    if alias.asname is None:
+                        dotted_refs.add(alias.name)
+            if changed:
+                edits.append((first, first, [line]))
+    if not edits and not dotted_refs:
+        return False
+    for first, last, new in sorted(edits, key=lambda e: e[0], reverse=True):
+        lines[first : last + 1] = new
+    out = "".join(lines)
+    for dotted in sorted(dotted_refs):
+        target = new_name(dotted)
+        assert target is not None
+        skip = _code_spans(out)
+        pieces, pos = [], 0
+        for match in re.finditer(rf"(?<![\w.]){re.escape(dotted)}\b", out):
+            inside = any(a <= match.start() < b for a, b in skip)
+            if inside or out[match.start() - 7 : match.start()] == "import ":
+                continue
+            pieces += [out[pos : match.start()], target]
+            pos = match.end()
+        out = "".join([*pieces, out[pos:]])
+    if out == source:
+        return False
+    path.write_text(out)
+    return True
+
+
+def public_names(path: Path) -> tuple[list[str], bool]:
+    """A module's public names (`__all__`, or its top-level definitions not starting with `_`)
+    and whether it defines a module `__getattr__` (a deprecated alias)."""
+    tree = ast.parse(path.read_text())
+    names: list[str] = []
+    getattr_hook = False
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.append(node.name)
+            getattr_hook |= node.name == "__getattr__"
+        elif isinstance(node, ast.Assign | ast.AnnAssign):
+            if node.value is not None and PLUMBING.search(ast.unparse(node.value)):
+                continue  # a type variable, a logger: not API
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                if isinstance(target, ast.Name):
+                    if target.id == "__all__" and isinstance(node.value, ast.List | ast.Tuple):
+                        return [ast.literal_eval(e) for e in node.value.elts], getattr_hook
+                    names.append(target.id)
+        elif type(node).__name__ == "TypeAlias":
+            names.append(node.name.id)  # type: ignore[attr-defined]
+    return sorted({n for n in names if not n.startswith("_")}), getattr_hook
+
+
+def write_shims() -> list[Path]:
+    written = []
+    for module, package in LAYERS.items():
+        real = PKG / package / f"{module}.py"
+        if not real.exists():
+            continue
+        names, getattr_hook = public_names(real)
+        target = f"liveview.{package}.{module}"
+        body = [
+            SHIM_MARK,
+            f"# (the module is {target}).",
+            "from __future__ import annotations",
+            "",
+        ]
+        if names:
+            body.append(f"from {target} import (")
+            body += [f"    {name}," for name in names]
+            body.append(")")
+        if getattr_hook:
+            body.append(f"from {target} import __getattr__ as __getattr__")
+        body += ["", "__all__ = [", *[f'    "{name}",' for name in names], "]"]
+        shim = PKG / f"{module}.py"
+        text = "\n".join(body) + "\n"
+        if not shim.exists() or shim.read_text() != text:
+            shim.write_text(text)
+            written.append(shim)
+    return written
+
+
+API_START = "<!-- layer modules: tools/restructure.py writes this list -->"
+API_END = "<!-- /layer modules -->"
+
+
+def write_api_list() -> None:
+    api = ROOT / "docs" / "api.md"
+    text = api.read_text()
+    modules = [f"liveview.{package}" for package in PACKAGES] + sorted(
+        f"liveview.{package}.{module}"
+        for package in PACKAGES
+        for module in (p.stem for p in (PKG / package).glob("*.py"))
+        if module != "__init__"
+    )
+    listing = ", ".join(f"`{m}`" for m in modules)
+    block = (
+        f"{API_START}\n"
+        "The layer packages and the modules in them, where the code lives (docs/architecture.md\n"
+        "maps them; a public name is documented above at the path it is imported from): "
+        f"{listing}.\n{API_END}"
+    )
+    if API_START in text:
+        text = re.sub(
+            rf"{re.escape(API_START)}.*?{re.escape(API_END)}", lambda _: block, text, flags=re.S
+        )
+    else:
+        text = text.rstrip("\n") + "\n\n" + block + "\n"
+    api.write_text(text)
+
+
+def main() -> None:
+    move()
+    touched = write_inits()
+    for top in SCANNED:
+        for path in sorted((ROOT / top).rglob("*.py")):
+            if ".venv" not in path.parts and rewrite(path):
+                touched.append(path)
+    touched += write_shims()
+    write_api_list()
+    if touched:
+        files = [str(p) for p in touched]
+        ruff = str(ROOT / ".venv" / "bin" / "ruff")
+        subprocess.run([ruff, "check", "--fix", "--select", "I,F401", "-q", *files], cwd=ROOT)
+        subprocess.run([ruff, "format", "-q", *files], cwd=ROOT, check=True)
+    print(f"{len(touched)} files written")
+
+
+if __name__ == "__main__":
+    main()
