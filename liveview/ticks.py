@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from liveview.runtime.ticks import (
     interval,
-    run_turn,
     start,
     stop,
     tick,
@@ -12,7 +11,6 @@ from liveview.runtime.ticks import (
 
 __all__ = [
     "interval",
-    "run_turn",
     "start",
     "stop",
     "tick",

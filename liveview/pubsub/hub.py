@@ -26,8 +26,10 @@ logger = logging.getLogger("liveview")
 
 
 class Subscriber(Protocol):
-    #: The page key a change made by this subscriber's own events carries as its origin.
-    origin: str
+    @property
+    def origin(self) -> str:
+        """The page key a change made by this subscriber's own events carries as its origin."""
+        ...
 
 
 Deliver = Callable[[dict[Any, list[ResourceChanged]]], Awaitable[None]]

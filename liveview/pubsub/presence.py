@@ -9,7 +9,7 @@ import logging
 import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -21,12 +21,21 @@ from liveview.pubsub.resources import ResourceChanged, Subscription, uri_of
 
 if TYPE_CHECKING:
     from liveview.runtime.page import Page
-    from liveview.socket.consumer import LiveConsumer
 
 logger = logging.getLogger("liveview")
 
 #: What `presence_of` puts before a topic: presence changes never reach `resource_changed`.
 PREFIX = "/liveview/presence:"
+
+
+class Viewing(Protocol):
+    """A socket as presence (and the hub) know it: the key of its page, and the page."""
+
+    @property
+    def origin(self) -> str: ...
+
+    @property
+    def page(self) -> Page | None: ...
 
 
 class PresenceError(ValueError):
@@ -151,7 +160,7 @@ class _Joined:
     topics: frozenset[str]
 
 
-_joined: weakref.WeakKeyDictionary[LiveConsumer, _Joined] = weakref.WeakKeyDictionary()
+_joined: weakref.WeakKeyDictionary[Viewing, _Joined] = weakref.WeakKeyDictionary()
 _registry_of: weakref.WeakKeyDictionary[Page, Registry] = weakref.WeakKeyDictionary()
 
 
@@ -160,7 +169,7 @@ def tracked(page: Page) -> frozenset[str]:
     return frozenset(t[len(PREFIX) :] for t in page.topics() if t.startswith(PREFIX))
 
 
-async def follow(consumer: LiveConsumer) -> None:
+async def follow(consumer: Viewing) -> None:
     """Count the socket's viewer among the viewers of exactly the topics its page tracks."""
     page = consumer.page
     topics = tracked(page) if page is not None else frozenset()
@@ -178,7 +187,7 @@ async def follow(consumer: LiveConsumer) -> None:
         await joined.registry.join(key, joined.viewer, topics - old)
 
 
-async def leave(consumer: LiveConsumer) -> None:
+async def leave(consumer: Viewing) -> None:
     """The socket closed: it leaves every topic (once)."""
     joined = _joined.pop(consumer, None)
     if joined is not None and joined.topics:

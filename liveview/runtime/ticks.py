@@ -1,24 +1,22 @@
 # Periodic re-renders: a component whose class sets `tick_every` (seconds) has its `tick()` run
 # and is re-rendered that often, by one task per socket, only while the socket is open. The
-# page's one-shot timers (timers.py) are armed here too and run through the same turn.
+# page's one-shot timers (timers.py) are armed here too. Both run as the socket's turns (turn.py).
 from __future__ import annotations
 
 import asyncio
 import functools
 import logging
 import time
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from liveview.core.metrics import BROADCAST, TICK, Cause, event_cause, failed
+from liveview.core.metrics import TICK, event_cause, failed
 from liveview.runtime import notify, timers
 from liveview.runtime.changes import catch_up
-from liveview.runtime.page import in_sync_thread
 
 if TYPE_CHECKING:
     from liveview.authoring.component import LiveComponent
     from liveview.runtime.page import Page
-    from liveview.socket.consumer import LiveConsumer
+    from liveview.runtime.turn import Turn
 
 logger = logging.getLogger("liveview")
 
@@ -29,39 +27,35 @@ def interval(page: Page) -> float | None:
     return min(found) if found else None
 
 
-def start(consumer: LiveConsumer) -> None:
+def start(turn: Turn) -> None:
     """Start the socket's ticker if some component of its page ticks and none runs yet, and
     hand the page's new timers to the event loop."""
-    page = consumer.page
+    page = turn.page
     if page is not None and page._timers:
-        _arm(consumer, page)
-    if consumer.ticker is not None or page is None or interval(page) is None:
+        _arm(turn, page)
+    if turn.ticker is not None or page is None or interval(page) is None:
         return
-    consumer.ticker = asyncio.get_running_loop().create_task(
-        _run(consumer, page), name="liveview-ticker"
-    )
+    turn.ticker = asyncio.get_running_loop().create_task(_run(turn, page), name="liveview-ticker")
 
 
-def stop(consumer: LiveConsumer) -> None:
-    task, consumer.ticker = consumer.ticker, None
+def stop(turn: Turn) -> None:
+    task, turn.ticker = turn.ticker, None
     if task is not None:
         task.cancel()
-    if consumer.page is not None:
-        timers.cancel_all(consumer.page)
+    if turn.page is not None:
+        timers.cancel_all(turn.page)
 
 
-def _arm(consumer: LiveConsumer, page: Page) -> None:
+def _arm(turn: Turn, page: Page) -> None:
     loop = asyncio.get_running_loop()
     for timer in timers.unarmed(page):
         delay = max(0.0, timer.due - time.monotonic())
-        timer.handle = loop.call_later(delay, _spawn, consumer, page, timer)
-        timer.armed_with = functools.partial(_fire, consumer, page, timer)
+        timer.handle = loop.call_later(delay, _spawn, turn, page, timer)
+        timer.armed_with = functools.partial(_fire, turn, page, timer)
 
 
-def _spawn(consumer: LiveConsumer, page: Page, timer: timers.Timer) -> None:
-    task = asyncio.get_running_loop().create_task(
-        _fire(consumer, page, timer), name="liveview-timer"
-    )
+def _spawn(turn: Turn, page: Page, timer: timers.Timer) -> None:
+    task = asyncio.get_running_loop().create_task(_fire(turn, page, timer), name="liveview-timer")
     _firing.add(task)
     task.add_done_callback(_firing.discard)
 
@@ -70,52 +64,29 @@ def _spawn(consumer: LiveConsumer, page: Page, timer: timers.Timer) -> None:
 _firing: set[asyncio.Task[None]] = set()
 
 
-async def _fire(consumer: LiveConsumer, page: Page, timer: timers.Timer) -> None:
+async def _fire(turn: Turn, page: Page, timer: timers.Timer) -> None:
     try:
         cause = event_cause(timer.component, f"after:{timer.method}")
-        if not await run_turn(consumer, page, lambda: timers.fire(page, timer), cause):
+        # The turn ends by arming what the handler set: another timer, a ticking child.
+        if not await turn.run(page, lambda: timers.fire(page, timer), cause):
             timers.cancel_all(page)  # the socket let go of the page (its access was revoked)
-            return
-        start(consumer)  # the handler may have set another timer, or mounted a ticking child
     except Exception:
         logger.exception("liveview: a timer of a page failed")
 
 
-async def run_turn(
-    consumer: LiveConsumer, page: Page, work: Callable[[], str | None], cause: Cause
-) -> bool:
-    """Run `work` (in Django's sync thread) as one turn of the socket, in turn with events and
-    broadcasts, and send its frame (its bytes counted under `cause`); False when the page is
-    no longer the socket's."""
-    if consumer.page is not page:
-        return False  # closed, or its access was revoked
-    async with consumer.lock:
-        frame = await in_sync_thread(work)()
-        if frame:
-            consumer.outbox.push(frame, cause)
-        if consumer.deferred:  # broadcasts that arrived during the turn
-            deferred, consumer.deferred = consumer.deferred, []
-            frame = await in_sync_thread(page.changed)(deferred)
-            if frame:
-                consumer.outbox.push(frame, BROADCAST)
-    await consumer._follow_topics()
-    return True
-
-
-async def _run(consumer: LiveConsumer, page: Page) -> None:
+async def _run(turn: Turn, page: Page) -> None:
     due: dict[str, float] = {}  # component id -> when it ticks next (time.monotonic())
     try:
         while (every := interval(page)) is not None:
             await asyncio.sleep(every)
-            if not await run_turn(consumer, page, lambda: tick(page, time.monotonic(), due), TICK):
+            # The turn ends by arming the timers the ticks set (`start`; this task runs).
+            if not await turn.run(page, lambda: tick(page, time.monotonic(), due), TICK):
                 return
-            if page._timers:
-                _arm(consumer, page)
     except Exception:
         logger.exception("liveview: the ticker of a page failed; its components stop ticking")
     finally:
-        if consumer.ticker is asyncio.current_task():
-            consumer.ticker = None
+        if turn.ticker is asyncio.current_task():
+            turn.ticker = None
 
 
 def tick(page: Page, now: float, due: dict[str, Any]) -> str | None:

@@ -27,10 +27,8 @@ from liveview.authoring.component import UnknownComponent
 from liveview.core import conf, metrics
 from liveview.core.token import Binding, PageToken, TokenError
 from liveview.pubsub import presence
-from liveview.pubsub.hub import Hub, hub
-from liveview.pubsub.resources import NO_TOPICS, ResourceChanged
-from liveview.runtime import ticks
-from liveview.runtime.fanout import frames_for
+from liveview.pubsub.resources import ResourceChanged
+from liveview.runtime import ticks, turn
 from liveview.runtime.page import Page, in_sync_thread
 from liveview.runtime.render import epoch_element
 from liveview.socket.limits import EventRate, connections
@@ -48,27 +46,29 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
     # (Channels would otherwise open one per socket, and a receive task; on Redis, a
     # subscription each.) An alias that names no layer makes `channel_layer` None.
     channel_layer_alias = "liveview.no-layer"
-    page: Page | None = None
     origin: str = ""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # Held while an event runs and while a broadcast renders this page: never both at once.
-        self.lock = asyncio.Lock()
-        self.deferred: list[ResourceChanged] = []
-        self.hub: Hub | None = None
         self.rate = EventRate.from_settings()
         self.outbox = Outbox(self._send_frame, self._too_slow, self._sent)
+        #: Everything that changes the page goes through it: events, broadcasts, ticks, timers.
+        self.turn = turn.Turn(self, self.outbox.push, _deliver)
         self.counted: tuple[object | None, str | None] | None = None
-        #: The per-user topics this socket follows besides its page's (see liveview.authz).
-        self.control_topics: frozenset[str] = NO_TOPICS
         #: When the socket was admitted (metrics.connection_opened); None before and after.
         self.opened: float | None = None
-        self.ticker: asyncio.Task[None] | None = None
         # Set here, not first in `connect`: an attribute added once the instance dict is full
         # makes CPython grow it (measured: 0.8 KB per socket with tracemalloc).
-        self.page = None
         self.origin = ""
+
+    @property
+    def page(self) -> Page | None:
+        """The socket's page once mounted; None before, and once the socket let go of it."""
+        return self.turn.page
+
+    @page.setter
+    def page(self, page: Page | None) -> None:
+        self.turn.page = page
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         # Channels' loop (`await_many_dispatch`) wraps every `receive()` in a task and waits on
@@ -134,8 +134,8 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             host=_host(self.scope),
             secure=self.scope.get("scheme") == "wss",
         )
-        self.hub = hub(_deliver)
-        seen = self.hub.seq if self.hub is not None else 0  # changes the mount below will see
+        current = self.turn.join_hub()
+        seen = current.seq if current is not None else 0  # changes the mount below will see
         try:
             frame = await in_sync_thread(_mount_and_render)(page, token)
         except UnknownComponent as exc:
@@ -146,8 +146,8 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             logger.info("liveview: refused socket: %s", exc)
             await self.close(code=CloseCode.ACCESS_DENIED)
             return
-        self.control_topics = control_topics(self.scope)
-        page.topics_changed = page.topics_changed or bool(self.control_topics)
+        self.turn.control_topics = control_topics(self.scope)
+        page.topics_changed = page.topics_changed or bool(self.turn.control_topics)
         self.page = page
         self.origin = page.key
         _open.add(self)
@@ -156,12 +156,12 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         metrics.frame_sent(page, frame, metrics.CONNECT)
         await self.send(text_data=frame)
         if any(c._lv_lazy for c in page.components.values()):  # after the page is live
-            async with self.lock:
+            async with self.turn.held(page, settle=False):
                 lazy = await in_sync_thread(page.mount_lazy)()
             self.outbox.push(lazy, metrics.CONNECT)
-        joined = await self._follow_topics()
-        await self._catch_up(seen, joined)
-        ticks.start(self)
+        joined = await self.turn.follow_topics()
+        await self.turn.catch_up(seen, joined)
+        ticks.start(self.turn)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         page = self.page
@@ -185,7 +185,7 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             logger.info("liveview: closing socket on a bad frame: %s", exc)
             await self.close(code=CloseCode.BAD_MESSAGE)
             return
-        async with self.lock:
+        async with self.turn.held(page):  # then: its topics followed, its timers armed
             cause = metrics.event_cause(page.components.get(message.component), message.event)
             if message.version != page.key:
                 # Made against an older render (queued while the socket was down and
@@ -201,13 +201,6 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
                 metrics.event_handled(page.components.get(cid), message.event, started, frame)
             if frame:
                 self.outbox.push(frame, cause)  # in order with broadcasts; never waits
-            if self.deferred:
-                deferred, self.deferred = self.deferred, []
-                frame = await in_sync_thread(page.changed)(deferred)
-                if frame:
-                    self.outbox.push(frame, metrics.BROADCAST)
-        await self._follow_topics()
-        ticks.start(self)  # a component this event mounted may tick
 
     async def close(self, code: int | bool | None = None, reason: str | None = None) -> None:
         # At once: the caps and `open_count` count open sockets, not closing ones.
@@ -218,16 +211,13 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
     async def disconnect(self, code: int) -> None:
         _open.discard(self)
         self.outbox.cancel()
-        ticks.stop(self)
+        self.turn.stop()
         await presence.leave(self)
         if self.opened is not None:
             metrics.connection_closed(code, self.opened)
             self.opened = None
         self._release()
-        self.page = None
-        current, self.hub = self.hub, None  # once: `__call__` runs this again on its way out
-        if current is not None:
-            await current.leave(self)
+        await self.turn.leave()  # once: `__call__` runs this again on its way out
 
     async def _send_frame(self, frame: str) -> None:
         await self.send(text_data=frame)
@@ -244,42 +234,6 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             connections.release(*self.counted)
             self.counted = None
 
-    async def _catch_up(self, seen: int, joined: set[str]) -> None:
-        """After subscribing: apply what changed between the mount's reads and the subscription.
-
-        Changes the hub received meanwhile are in its log. For a topic this process only now
-        joined, a change may have come and gone unseen: its components reload once.
-        """
-        page, current = self.page, self.hub
-        if page is None or current is None:
-            return
-        topics = page.topics()
-        missed = current.changes_since(seen, topics)
-        if missed is None:
-            joined = set(topics)  # the log no longer reaches back: reload everything shown
-            missed = []
-        missed += [ResourceChanged("PUT", topic, topic, None) for topic in sorted(joined)]
-        if not missed:
-            return
-        async with self.lock:
-            frame = await in_sync_thread(page.changed)(missed)
-            if frame:
-                self.outbox.push(frame, metrics.BROADCAST)
-
-    async def _follow_topics(self) -> set[str]:
-        """Keep this socket subscribed to exactly what its page shows; the topics joined."""
-        page = self.page
-        if page is None or not page.topics_changed:
-            return set()
-        page.topics_changed = False
-        if self.hub is None:
-            self.hub = hub(_deliver)
-            if self.hub is None:
-                return set()
-        joined = await self.hub.set_topics(self, page.topics() | self.control_topics)
-        await presence.follow(self)  # after subscribing: its own join announcement reaches it
-        return joined
-
     async def access_changed(self, changes: list[ResourceChanged]) -> None:
         """The user logged out, or their permissions changed: close if the page is not theirs."""
         if self.page is None or await access_changed_for(self.scope, self.page, changes):
@@ -291,30 +245,11 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
 
 
 async def _deliver(targets: dict[Any, list[ResourceChanged]]) -> None:
-    """The hub's delivery: render every free page in one thread hop, then write the frames."""
+    """The hub's delivery: sockets whose user's access changed first, then every page's turn."""
     control, targets = split_control(targets)
     if control:  # a user's access changed: before anything is rendered for them
         await asyncio.gather(*(c.access_changed(ch) for c, ch in control.items()))
-    ready: dict[LiveConsumer, list[ResourceChanged]] = {}
-    for consumer, changes in targets.items():
-        if consumer.page is None:
-            continue
-        if consumer.lock.locked():
-            consumer.deferred.extend(changes)  # applied when its event's turn ends
-            continue
-        await consumer.lock.acquire()  # free: returns at once, without yielding
-        ready[consumer] = changes
-    try:
-        frames = await in_sync_thread(frames_for)(ready) if ready else {}
-        for consumer, frame in frames.items():
-            if frame and consumer.page is not None:
-                consumer.outbox.push(frame, metrics.BROADCAST)  # never waits on a slow reader
-    finally:
-        for consumer in ready:
-            consumer.lock.release()
-    for consumer in ready:
-        await consumer._follow_topics()
-        ticks.start(consumer)  # a timer its components set on the change
+    await turn.deliver({consumer.turn: changes for consumer, changes in targets.items()})
 
 
 #: Closed without a close frame (RFC 6455's 1006, never sent): the client went away mid-turn.
