@@ -398,6 +398,7 @@ async def breakdown(n: int, run_events: Callable[[int], Awaitable[list[int]]]) -
 
     try:  # liveview's internals: if they move, say so rather than fail the whole run
         from liveview.runtime import page as page_module
+        from liveview.runtime.dispatch import _prepare
         from liveview.runtime.page import Handle
         from liveview.runtime.render import component_template, render_inner, wrap
         from liveview.socket.consumer import _open
@@ -439,7 +440,7 @@ async def breakdown(n: int, run_events: Callable[[int], Awaitable[list[int]]]) -
         ("parse_event(frame)", lambda: parse_event(FRAME)),
         ("handler.coerce (pydantic)", lambda: handler.coerce(values)),
         ("state snapshot (rollback copy)", lambda: snapshot(comp.live_state())),
-        ("Page._prepare (coerce + snapshot)", lambda: page._prepare("lv-1", "increment", values)),
+        ("_prepare (coerce + snapshot)", lambda: _prepare(page, "lv-1", "increment", values)),
         ("component_template (get_template)", lambda: component_template(type(comp))),
         ("{% live %} tag, one call", lambda: live(tag_context, "increment")),
         ("render_inner (context + template)", lambda: render_inner(comp, Handle(comp))),

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
 
     from liveview.authoring.component import LiveComponent
+    from liveview.authoring.events import EventHandler
     from liveview.runtime.page import Page
 
     AnyUser = User | AnonymousUser | None
@@ -61,6 +62,25 @@ def check_component(cls: type[LiveComponent], user: AnyUser) -> None:
         raise AccessDenied(f"not allowed to see {cls.__name__}")
     if cls.staff_required and not is_staff(user):
         raise AccessDenied(f"not allowed to see {cls.__name__}: staff only")
+
+
+def may_call(user: AnyUser, comp: LiveComponent, handler: EventHandler) -> bool:
+    """Whether `user` meets the component's and the event's requirements."""
+    try:
+        check_component(type(comp), user)
+    except AccessDenied:
+        return False
+    return allowed(user, login_required=handler.login_required, permissions=handler.permissions)
+
+
+def admits(page: Page, user: AnyUser) -> bool:
+    """Whether `user` may still see every component of `page` (after a change of access)."""
+    try:
+        for comp in page.components.values():
+            check_component(type(comp), user)
+    except AccessDenied:
+        return False
+    return True
 
 
 def is_staff(user: AnyUser) -> bool:
@@ -114,7 +134,7 @@ async def access_changed_for(
     fresh = await database_sync_to_async(_reload_user)(key)
     if user is None or fresh.pk != user.pk:
         return False
-    if not await database_sync_to_async(page.admits)(fresh):
+    if not await database_sync_to_async(admits)(page, fresh):
         return False
     page.user = fresh
     return True

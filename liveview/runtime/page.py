@@ -2,33 +2,29 @@
 # on every socket connect (from the token), then driven event by event.
 from __future__ import annotations
 
-import json
 import logging
 import secrets
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from time import perf_counter
-from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
+from typing import TYPE_CHECKING, Any
 
-from channels.db import database_sync_to_async
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ImproperlyConfigured
 
-from liveview.authoring.authz import AccessDenied, allowed, check_component
+from liveview.authoring.authz import check_component
 from liveview.authoring.component import LiveComponent, component_class
-from liveview.authoring.events import EventArgumentsError, EventHandler
-from liveview.authoring.keep import KeptStateError, apply_kept, kept_values, snapshot
 from liveview.core.metrics import failed, rendered
-from liveview.core.token import Binding, ComponentSpec, PageToken, TokenSigningError
+from liveview.core.threads import in_sync_thread
+from liveview.core.token import Binding, ComponentSpec, PageToken
 from liveview.pubsub import presence
-from liveview.pubsub.publish import turn
 from liveview.pubsub.resources import ResourceChanged, Subscription, topics_of
-from liveview.runtime import flash, notify
-from liveview.runtime.changes import apply_changes, catch_up, defer
+from liveview.runtime import flash, kept, notify
+from liveview.runtime.changes import apply_changes, defer
+from liveview.runtime.dispatch import run_event, run_event_async
 from liveview.runtime.notify import Mailbox
 from liveview.runtime.redirects import safe_redirect
-from liveview.runtime.render import error_banner, redirect_element, render_inner, wrap
+from liveview.runtime.render import error_banner, failure_text, render_inner, wrap
 from liveview.runtime.timers import Timer, schedule
 
 if TYPE_CHECKING:
@@ -36,18 +32,8 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("liveview")
 
-P = ParamSpec("P")
-R = TypeVar("R")
-
-
-@dataclass(frozen=True, slots=True)
-class _Call:
-    """An event ready to run: validated arguments and the state to roll back to."""
-
-    comp: LiveComponent
-    handler: EventHandler
-    arguments: dict[str, Any]
-    before: dict[str, Any]
+#: `in_sync_thread` is public here (docs/api.md), where it has always been imported from.
+__all__ = ["Handle", "Page", "in_sync_thread"]
 
 
 @dataclass(slots=True)
@@ -153,11 +139,11 @@ class Page:
     def _mount_spec(self, cls: type[LiveComponent], spec: ComponentSpec) -> LiveComponent:
         try:
             comp = self.mount(spec.name, spec.id, dict(spec.kwargs))
-            self._restore_kept(comp, spec)
+            kept.restore(self, comp, spec)
         except Exception as exc:  # mount failed on reconnect: show it in the component
             comp = cls.unmounted(self, spec.name, spec.id)
             failed("liveview: mounting %s (%s) failed", comp, exc, spec.name, spec.id)
-            comp._lv_error = error_banner(_failed("Could not load", exc), exc)
+            comp._lv_error = error_banner(failure_text("Could not load", exc), exc)
             comp._lv_pristine = False
             self.components[spec.id] = comp
             self.mount_args[spec.id] = spec
@@ -173,20 +159,6 @@ class Page:
                     self._render_guarded(self._mount_spec(type(comp), self.mount_args[cid]))
                 )
         return "".join(frames)
-
-    def _restore_kept(self, comp: LiveComponent, spec: ComponentSpec) -> None:
-        """Apply the state the token kept for `comp` (what its last connection left)."""
-        self.mount_args[spec.id] = spec
-        if not type(comp).kept:
-            return
-        try:
-            if spec.kept and apply_kept(comp, spec.kept):
-                comp._lv_pristine = False
-        except KeptStateError as exc:  # a token from before a deploy changed the types
-            logger.info("liveview: kept state of %s ignored: %s", spec.id[:64], exc)
-        except Exception as exc:  # the declaration's fault: mounted all the same, without it
-            failed("liveview: restoring %s's kept state failed", comp, exc, type(comp).__name__)
-        self._kept_sent[spec.id] = _json(kept_values(comp))
 
     def top_level(self) -> list[LiveComponent]:
         return [c for cid, c in self.components.items() if cid.count("-") == 1]
@@ -224,110 +196,23 @@ class Page:
             return self.render(comp, oob=True)
         except Exception as exc:
             failed("liveview: rendering %s (%s) failed", comp, exc, comp._lv_name, comp._lv_id)
-            comp._lv_error = error_banner(_failed("Could not render", exc), exc)
+            comp._lv_error = error_banner(failure_text("Could not render", exc), exc)
             return wrap(comp, comp._lv_error, oob=True)
 
     # -- events -----------------------------------------------------------------------------
 
     def dispatch(self, cid: str, event: str, values: dict[str, Any]) -> str | None:
         """Run one event; the frame to send, or None when the component's HTML is unchanged."""
-        prepared = self._prepare(cid, event, values)
-        if not isinstance(prepared, _Call):
-            return prepared
-        failure: Exception | None = None
-        with turn(self.key) as current:
-            try:
-                prepared.handler.func(prepared.comp, **prepared.arguments)
-            except Exception as exc:
-                failure = exc
-        return self._finish(prepared, failure, current.changes)
+        return run_event(self, cid, event, values)
 
     async def dispatch_async(self, cid: str, event: str, values: dict[str, Any]) -> str | None:
         """`dispatch` for the consumer: sync handlers and renders run in Django's sync thread."""
-        comp = self.components.get(cid)
-        handler = type(comp)._lv_events.get(event) if comp is not None else None
-        if handler is None or not handler.is_async:
-            # One thread hop per event, closing stale DB connections around it like a view.
-            if self._dispatch_in_thread is None:
-                self._dispatch_in_thread = in_sync_thread(self.dispatch)
-            return await self._dispatch_in_thread(cid, event, values)
-        # An async handler runs on the loop; what may render (errors, the result) does not.
-        prepared = await in_sync_thread(self._prepare)(cid, event, values)
-        if not isinstance(prepared, _Call):
-            return prepared
-        failure: Exception | None = None
-        with turn(self.key) as current:
-            try:
-                await prepared.handler.func(prepared.comp, **prepared.arguments)
-            except Exception as exc:
-                failure = exc
-        return await in_sync_thread(self._finish)(prepared, failure, current.changes)
-
-    def _prepare(self, cid: str, event: str, values: dict[str, Any]) -> _Call | str | None:
-        comp = self.components.get(cid)
-        if comp is None:
-            logger.info("liveview: event %r for unknown component %r ignored", event[:64], cid[:64])
-            return None
-        if comp._lv_lazy:  # nothing to act on yet (no binding is rendered before its mount)
-            return self._fail(comp, "This part is still loading.", None)
-        handler = type(comp)._lv_events.get(event)
-        if handler is None:
-            return self._fail(comp, f"Unknown event {event[:64]!r}.", None)
-        if not self.may_call(comp, handler):
-            return self._fail(comp, f"You are not allowed to {event}.", None)
-        try:
-            arguments = handler.coerce(values)
-        except EventArgumentsError as exc:
-            return self._fail(comp, f"Invalid arguments for {event}: {exc}", None)
-        notify.begin(self)  # before catch_up: the changes it applies may notify
-        catch_up(comp)
-        comp._lv_pristine = False
-        self.redirect_to = None
-        return _Call(comp, handler, arguments, snapshot(comp.live_state()))
+        return await run_event_async(self, cid, event, values)
 
     def refuse(self, cid: str, message: str) -> str | None:
         """Say in the component why its event was not run (nothing else changes)."""
         comp = self.components.get(cid)
         return self._fail(comp, message, None) if comp is not None else None
-
-    def _finish(
-        self, call: _Call, failure: Exception | None, changes: list[ResourceChanged]
-    ) -> str | None:
-        """The reply to one event: its component, and every component its changes or its
-        notices touched, each rendered once.
-
-        The changes the handler published are applied here, once, to every component of this
-        page that shows them (the acting one included); the hub skips this page for them.
-        """
-        if failure is not None:
-            cls, name = type(call.comp).__name__, call.handler.name
-            failed("liveview: %s.%s failed", call.comp, failure, cls, name, event=name)
-            call.comp.restore_state(call.before)
-        touched: dict[LiveComponent, BaseException | None] = {}
-        acted = False
-        for comp, relevant in self.showing(changes):
-            if comp is not call.comp:
-                touched[comp] = apply_changes(comp, relevant)
-            elif failure is None:
-                failure = apply_changes(comp, relevant)
-                acted = failure is None
-        heard = notify.deliver(self) if failure is None else notify.discard(self)
-        own = heard.pop(call.comp, None)
-        parts: list[str | None]
-        if failure is not None:
-            message = f"Something went wrong in {call.handler.name}."
-            parts = [self._fail(call.comp, message, failure)]
-        elif own is not None:
-            parts = [self._fail(call.comp, "Something went wrong while updating.", own)]
-        else:
-            parts = [self.rerender(call.comp, None if acted else call.before)]
-        parts += self.render_touched(touched, heard)
-        self._follow(call.comp)
-        target = flash.carried(self, self.redirect_to, failed=failure is not None)
-        self.redirect_to = None
-        if target is not None and failure is None:
-            parts.append(redirect_element(target))
-        return "".join(p for p in parts if p) or None
 
     def render_touched(
         self,
@@ -339,7 +224,7 @@ class Page:
         parts: list[str | None] = []
         for comp in {**updated, **heard}:
             if (exc := updated.get(comp)) is not None:
-                parts.append(self._fail(comp, _failed("Could not update", exc), exc))
+                parts.append(self._fail(comp, failure_text("Could not update", exc), exc))
             elif (exc := heard.get(comp)) is not None:
                 parts.append(self._fail(comp, "Something went wrong while updating.", exc))
             else:
@@ -389,27 +274,6 @@ class Page:
         """Who is viewing `target` (listed as `presence_of(target)` in a subscriptions()):
         this page's viewer included; names only when this page's user is logged in."""
         return presence.present(self, target)
-
-    # -- access -----------------------------------------------------------------------------
-
-    def may_call(self, comp: LiveComponent, handler: EventHandler) -> bool:
-        """Whether this page's user meets the component's and the event's requirements."""
-        try:
-            check_component(type(comp), self.user)
-        except AccessDenied:
-            return False
-        return allowed(
-            self.user, login_required=handler.login_required, permissions=handler.permissions
-        )
-
-    def admits(self, user: User | AnonymousUser | None) -> bool:
-        """Whether `user` may still see every component of this page (after a change of access)."""
-        try:
-            for comp in self.components.values():
-                check_component(type(comp), user)
-        except AccessDenied:
-            return False
-        return True
 
     # -- redirects --------------------------------------------------------------------------
 
@@ -515,53 +379,4 @@ class Page:
     def renewed_token(self) -> str | None:
         """A signed token for a reconnect when some component's kept state changed since the
         last token (the one mounted from, or the last renewed): None when nothing changed."""
-        token = self.mounted_from
-        if token is None:
-            return None
-        changed = False
-        specs = []
-        for cid, spec in self.mount_args.items():
-            comp = self.components.get(cid)
-            if comp is None or not type(comp).kept:
-                specs.append(spec)
-                continue
-            kept = kept_values(comp)
-            text = _json(kept)
-            changed = changed or text != self._kept_sent.get(cid, _json(spec.kept or {}))
-            specs.append(replace(spec, kept=kept or None))
-        if not changed:
-            return None
-        try:
-            signed = token.renewed(tuple(specs)).sign()
-        except TokenSigningError as exc:
-            logger.warning("liveview: kept state not renewed: %s", exc)
-            return None
-        for spec in specs:
-            if spec.kept is not None:
-                self._kept_sent[spec.id] = _json(spec.kept)
-        return signed
-
-
-def in_sync_thread(func: Callable[P, R]) -> Callable[P, Awaitable[R]]:
-    """Run `func` in Django's sync thread, closing stale DB connections around it."""
-    return cast("Callable[P, Awaitable[R]]", database_sync_to_async(func))
-
-
-def _json(value: object) -> str:
-    try:
-        return json.dumps(value, sort_keys=True)
-    except (TypeError, ValueError):
-        return repr(value)  # not JSON: signing the token says so
-
-
-def _failed(headline: str, exc: BaseException) -> str:
-    """What the user reads: the exception's text only with DEBUG (it may name a database host,
-    a user or a query); the full exception is in the log and the inspector either way."""
-    if not settings.DEBUG:
-        return f"{headline}. Please try again later."
-    return f"{headline}: {_short(exc)}"
-
-
-def _short(exc: BaseException) -> str:
-    text = str(exc) or type(exc).__name__
-    return text if len(text) <= 200 else text[:199] + "…"
+        return kept.renewed_token(self)

@@ -118,3 +118,16 @@ def redirect_element(url: str) -> str:
     """The out-of-band element that sends the browser to `url` (already checked as safe)."""
     swap = dialect.current().oob_replace
     return f'<div id="{REDIRECT_ID}" hidden data-url="{escape(url)}" hx-swap-oob="{swap}"></div>'
+
+
+def failure_text(headline: str, exc: BaseException) -> str:
+    """What the user reads: the exception's text only with DEBUG (it may name a database host,
+    a user or a query); the full exception is in the log and the inspector either way."""
+    if not settings.DEBUG:
+        return f"{headline}. Please try again later."
+    return f"{headline}: {_short(exc)}"
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc) or type(exc).__name__
+    return text if len(text) <= 200 else text[:199] + "…"

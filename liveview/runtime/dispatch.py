@@ -1,0 +1,133 @@
+# One event on a page: find the component and its @event handler, check access, coerce the
+# arguments, run it (sync in Django's thread, async on the loop), then render what it touched.
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from liveview.authoring.authz import may_call
+from liveview.authoring.component import LiveComponent
+from liveview.authoring.events import EventArgumentsError, EventHandler
+from liveview.authoring.keep import snapshot
+from liveview.core.metrics import failed
+from liveview.core.threads import in_sync_thread
+from liveview.pubsub.publish import turn
+from liveview.pubsub.resources import ResourceChanged
+from liveview.runtime import flash, notify
+from liveview.runtime.changes import apply_changes, catch_up
+from liveview.runtime.render import redirect_element
+
+if TYPE_CHECKING:
+    from liveview.runtime.page import Page
+
+logger = logging.getLogger("liveview")
+
+
+@dataclass(frozen=True, slots=True)
+class _Call:
+    """An event ready to run: validated arguments and the state to roll back to."""
+
+    comp: LiveComponent
+    handler: EventHandler
+    arguments: dict[str, Any]
+    before: dict[str, Any]
+
+
+def run_event(page: Page, cid: str, event: str, values: dict[str, Any]) -> str | None:
+    """Run one event; the frame to send, or None when the component's HTML is unchanged."""
+    prepared = _prepare(page, cid, event, values)
+    if not isinstance(prepared, _Call):
+        return prepared
+    failure: Exception | None = None
+    with turn(page.key) as current:
+        try:
+            prepared.handler.func(prepared.comp, **prepared.arguments)
+        except Exception as exc:
+            failure = exc
+    return _finish(page, prepared, failure, current.changes)
+
+
+async def run_event_async(page: Page, cid: str, event: str, values: dict[str, Any]) -> str | None:
+    """`dispatch` for the consumer: sync handlers and renders run in Django's sync thread."""
+    comp = page.components.get(cid)
+    handler = type(comp)._lv_events.get(event) if comp is not None else None
+    if handler is None or not handler.is_async:
+        # One thread hop per event, closing stale DB connections around it like a view.
+        if page._dispatch_in_thread is None:
+            page._dispatch_in_thread = in_sync_thread(page.dispatch)
+        return await page._dispatch_in_thread(cid, event, values)
+    # An async handler runs on the loop; what may render (errors, the result) does not.
+    prepared = await in_sync_thread(_prepare)(page, cid, event, values)
+    if not isinstance(prepared, _Call):
+        return prepared
+    failure: Exception | None = None
+    with turn(page.key) as current:
+        try:
+            await prepared.handler.func(prepared.comp, **prepared.arguments)
+        except Exception as exc:
+            failure = exc
+    return await in_sync_thread(_finish)(page, prepared, failure, current.changes)
+
+
+def _prepare(page: Page, cid: str, event: str, values: dict[str, Any]) -> _Call | str | None:
+    comp = page.components.get(cid)
+    if comp is None:
+        logger.info("liveview: event %r for unknown component %r ignored", event[:64], cid[:64])
+        return None
+    if comp._lv_lazy:  # nothing to act on yet (no binding is rendered before its mount)
+        return page._fail(comp, "This part is still loading.", None)
+    handler = type(comp)._lv_events.get(event)
+    if handler is None:
+        return page._fail(comp, f"Unknown event {event[:64]!r}.", None)
+    if not may_call(page.user, comp, handler):
+        return page._fail(comp, f"You are not allowed to {event}.", None)
+    try:
+        arguments = handler.coerce(values)
+    except EventArgumentsError as exc:
+        return page._fail(comp, f"Invalid arguments for {event}: {exc}", None)
+    notify.begin(page)  # before catch_up: the changes it applies may notify
+    catch_up(comp)
+    comp._lv_pristine = False
+    page.redirect_to = None
+    return _Call(comp, handler, arguments, snapshot(comp.live_state()))
+
+
+def _finish(
+    page: Page, call: _Call, failure: Exception | None, changes: list[ResourceChanged]
+) -> str | None:
+    """The reply to one event: its component, and every component its changes or its
+    notices touched, each rendered once.
+
+    The changes the handler published are applied here, once, to every component of this
+    page that shows them (the acting one included); the hub skips this page for them.
+    """
+    if failure is not None:
+        cls, name = type(call.comp).__name__, call.handler.name
+        failed("liveview: %s.%s failed", call.comp, failure, cls, name, event=name)
+        call.comp.restore_state(call.before)
+    touched: dict[LiveComponent, BaseException | None] = {}
+    acted = False
+    for comp, relevant in page.showing(changes):
+        if comp is not call.comp:
+            touched[comp] = apply_changes(comp, relevant)
+        elif failure is None:
+            failure = apply_changes(comp, relevant)
+            acted = failure is None
+    heard = notify.deliver(page) if failure is None else notify.discard(page)
+    own = heard.pop(call.comp, None)
+    parts: list[str | None]
+    if failure is not None:
+        message = f"Something went wrong in {call.handler.name}."
+        parts = [page._fail(call.comp, message, failure)]
+    elif own is not None:
+        parts = [page._fail(call.comp, "Something went wrong while updating.", own)]
+    else:
+        parts = [page.rerender(call.comp, None if acted else call.before)]
+    parts += page.render_touched(touched, heard)
+    page._follow(call.comp)
+    target = flash.carried(page, page.redirect_to, failed=failure is not None)
+    page.redirect_to = None
+    if target is not None and failure is None:
+        parts.append(redirect_element(target))
+    return "".join(p for p in parts if p) or None
