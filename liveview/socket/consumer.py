@@ -12,25 +12,17 @@ from urllib.parse import parse_qs
 from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
-from django.conf import settings
-from django.http import HttpRequest
-from django.middleware.csrf import (  # type: ignore[attr-defined]
-    CSRF_SESSION_KEY,
-    InvalidTokenFormat,
-    _check_token_format,
-    _does_token_match,
-    get_token,
-)
 
 from liveview.authoring.authz import AccessDenied, access_changed_for, control_topics, split_control
 from liveview.authoring.component import UnknownComponent
 from liveview.core import conf, metrics
-from liveview.core.token import Binding, PageToken, TokenError
+from liveview.core.token import PageToken, TokenError
 from liveview.pubsub import presence
 from liveview.pubsub.resources import ResourceChanged
 from liveview.runtime import ticks, turn
 from liveview.runtime.page import Page, in_sync_thread
 from liveview.runtime.render import epoch_element
+from liveview.socket import handshake
 from liveview.socket.limits import EventRate, connections
 from liveview.socket.outbox import Outbox
 from liveview.socket.protocol import CloseCode, ProtocolError, parse_event
@@ -110,17 +102,20 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             logger.info("liveview: refused socket: %s", exc)
             await self.close(code=CloseCode.TOKEN_INVALID)
             return
-        csrf_secret = _csrf_secret(self.scope)
-        if not _csrf_ok((query.get("csrf") or [""])[0], csrf_secret):
+        csrf_secret = handshake.csrf_secret(self.scope)
+        if not handshake.csrf_ok((query.get("csrf") or [""])[0], csrf_secret):
             logger.info("liveview: refused socket: no valid CSRF token")
             await self.close(code=CloseCode.CSRF_FAILED)
             return
-        if not token.binding.admits(_binding(self.scope, csrf_secret)):
+        if not token.binding.admits(handshake.binding(self.scope, csrf_secret)):
             logger.info("liveview: refused socket: token bound to another session or user")
             await self.close(code=CloseCode.TOKEN_FORBIDDEN)
             return
         user = self.scope.get("user")
-        counted = (user.pk if user is not None and user.is_authenticated else None, _ip(self.scope))
+        counted = (
+            user.pk if user is not None and user.is_authenticated else None,
+            handshake.client_ip(self.scope),
+        )
         if not connections.admit(*counted):
             logger.warning("liveview: refused socket: too many for user %s / ip %s", *counted)
             await self.close(code=CloseCode.TOO_MANY_CONNECTIONS)
@@ -129,9 +124,9 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         self.opened = metrics.connection_opened(len(token.components), counted[0])
         page = Page(
             user=self.scope.get("user"),
-            csrf_token=_masked(csrf_secret),
+            csrf_token=handshake.masked_csrf_token(csrf_secret),
             connected=True,
-            host=_host(self.scope),
+            host=handshake.host(self.scope),
             secure=self.scope.get("scheme") == "wss",
         )
         current = self.turn.join_hub()
@@ -266,23 +261,6 @@ def _too_big(text: str | None, data: bytes | None) -> bool:
     return text is not None and len(text) * 4 > limit and len(text.encode()) > limit
 
 
-def _csrf_ok(token: str, secret: str | None) -> bool:
-    """The socket URL carries the page's CSRF token; it must match the browser's secret."""
-    if not token or not secret:
-        return False
-    # Django's own check, as CsrfViewMiddleware runs it on a form's token (private helpers).
-    try:
-        _check_token_format(token)
-    except InvalidTokenFormat:
-        return False
-    return bool(_does_token_match(token, secret))
-
-
-def _ip(scope: dict[str, Any]) -> str | None:
-    client = scope.get("client")
-    return str(client[0]) if client else None
-
-
 def _mount_and_render(page: Page, token: PageToken) -> str:
     page.mount_token(token)
     return page.render_all()
@@ -306,33 +284,3 @@ def open_count() -> int:
 def open_pages() -> list[Page]:
     """The pages of this process's open sockets (for the inspector; callable from any thread)."""
     return [page for consumer in list(_open) if (page := consumer.page) is not None]
-
-
-def _host(scope: dict[str, Any]) -> str:
-    hosts = [v for k, v in scope.get("headers", ()) if k.lower() == b"host"]
-    return hosts[0].decode("latin-1") if len(hosts) == 1 else ""
-
-
-def _csrf_secret(scope: dict[str, Any]) -> str | None:
-    if getattr(settings, "CSRF_USE_SESSIONS", False):
-        session = scope.get("session")
-        return session.get(CSRF_SESSION_KEY) if session is not None else None
-    cookies = scope.get("cookies") or {}
-    secret = cookies.get(settings.CSRF_COOKIE_NAME)
-    return secret if isinstance(secret, str) else None
-
-
-def _binding(scope: dict[str, Any], csrf_secret: str | None) -> Binding:
-    user = scope.get("user")
-    user_pk = user.pk if user is not None and user.is_authenticated else None
-    session = scope.get("session")
-    return Binding.of(user_pk, session.session_key if session is not None else None, csrf_secret)
-
-
-def _masked(csrf_secret: str | None) -> str | None:
-    """A CSRF token for `{% csrf_token %}` in re-renders, from the browser's own secret."""
-    if not csrf_secret:
-        return None
-    request = HttpRequest()
-    request.META["CSRF_COOKIE"] = csrf_secret
-    return get_token(request)
