@@ -1,8 +1,8 @@
 # Moved: this path stays so that existing imports keep working
-# (the module is liveview.runtime.redirects).
+# (the module is liveview.core.redirects).
 from __future__ import annotations
 
-from liveview.runtime.redirects import (
+from liveview.core.redirects import (
     UnsafeRedirect,
     safe_href,
     safe_redirect,

@@ -16,6 +16,14 @@ What it does, each step idempotent:
 After a merge: re-run it; other people's imports of the old paths are rewritten, and a new
 flat module can be given a layer by adding it to ``LAYERS``. Then ``ruff check --fix`` and
 ``ruff format`` (the script runs both on the files it touched).
+
+    .venv/bin/python tools/restructure.py --resolve   # during a conflicted `git merge main`
+
+A shim at the old path hides the move from git's rename detection, so a merge sees both sides
+edit ``liveview/X.py``. ``--resolve`` carries the other side's edits of each moved module to
+its new path (``git apply -3``: conflict markers where a hunk does not fit), keeps the shim,
+and for every other conflicted file whose only change on this side was this script's import
+rewrite, takes the other side's version (the rewrite runs again after). It lists the rest.
 """
 
 from __future__ import annotations
@@ -35,9 +43,9 @@ SHIM_MARK = "# Moved: this path stays so that existing imports keep working"
 #: declared in liveview/layers.py, which the import test reads.
 PACKAGES: dict[str, tuple[str, str]] = {
     "core": (
-        "What every layer uses: the LIVEVIEW_* settings, the htmx dialect, the page token and\n"
-        "its cipher, the process's metrics.",
-        "Django and the standard library only; nothing else of liveview.",
+        "What every layer uses: the LIVEVIEW_* settings, the htmx dialect, the page token and its\n"
+        "cipher, the process's metrics, the sync-thread hop, the safe-redirect rule.",
+        "Django, channels and the standard library; no other layer of liveview.",
     ),
     "pubsub": (
         "Data changes as messages: models as resources (URI, ETag), publishing a change after\n"
@@ -73,11 +81,11 @@ PACKAGES: dict[str, tuple[str, str]] = {
 
 #: Flat module -> its layer package.
 LAYERS: dict[str, str] = {
-    **dict.fromkeys(["conf", "dialect", "metrics", "token", "token_cipher"], "core"),
+    **dict.fromkeys(["conf", "dialect", "metrics", "token", "token_cipher", "redirects"], "core"),
     **dict.fromkeys(["resources", "publish", "hub", "presence", "presence_registry"], "pubsub"),
     **dict.fromkeys(["component", "events", "keep", "registration", "authz"], "authoring"),
     **dict.fromkeys(
-        ["page", "render", "changes", "notify", "timers", "ticks", "fanout", "flash", "redirects"],
+        ["page", "render", "changes", "notify", "timers", "ticks", "fanout", "flash"],
         "runtime",
     ),
     **dict.fromkeys(["static_render", "middleware", "views"], "http"),
@@ -122,6 +130,10 @@ def move() -> None:
             if moved.exists():
                 sys.exit(f"both {flat} and {moved} exist: merge them by hand first")
             git("mv", str(flat.relative_to(ROOT)), str(moved.relative_to(ROOT)))
+        for other in PACKAGES:  # moved to another layer since
+            elsewhere = PKG / other / f"{module}.py"
+            if other != package and elsewhere.exists():
+                git("mv", str(elsewhere.relative_to(ROOT)), str(moved.relative_to(ROOT)))
 
 
 def write_inits() -> list[Path]:
@@ -138,11 +150,25 @@ def write_inits() -> list[Path]:
 
 
 def new_name(dotted: str) -> str | None:
-    """`liveview.X[.rest]` -> `liveview.<layer>.X[.rest]` for a moved X, else None."""
+    """`liveview.X[.rest]` (or `liveview.<another layer>.X[.rest]`) -> `liveview.<layer>.X[.rest]`
+    for a module X of LAYERS, else None."""
     parts = dotted.split(".")
     if len(parts) >= 2 and parts[0] == "liveview" and parts[1] in LAYERS:
         return ".".join(["liveview", LAYERS[parts[1]], *parts[1:]])
+    between = len(parts) >= 3 and parts[0] == "liveview" and parts[1] in PACKAGES
+    if between and parts[2] in LAYERS and LAYERS[parts[2]] != parts[1]:  # moved between layers
+        return ".".join(["liveview", LAYERS[parts[2]], *parts[2:]])
     return None
+
+
+def _misplaced(module: str, alias: str) -> bool:
+    """`from <module> import <alias>` names a module of LAYERS that is not in <module>."""
+    if alias not in LAYERS:
+        return False
+    layer_packages = {f"liveview.{package}" for package in PACKAGES}
+    return module == "liveview" or (
+        module in layer_packages and module != f"liveview.{LAYERS[alias]}"
+    )
 
 
 def _code_spans(source: str) -> list[tuple[int, int]]:
@@ -169,7 +195,11 @@ def rewrite(path: Path) -> bool:
     source = path.read_text()
     if SHIM_MARK in source:
         return False
-    tree = ast.parse(source)
+    try:
+        tree = ast.parse(source)
+    except SyntaxError as exc:  # conflict markers: resolve them, then run again
+        print(f"skipped, not Python yet: {path.relative_to(ROOT)} ({exc.msg}, line {exc.lineno})")
+        return False
     lines = source.splitlines(keepends=True)
     edits: list[tuple[int, int, list[str]]] = []  # (first line, last line, new lines), 0-based
     dotted_refs: set[str] = set()
@@ -181,7 +211,7 @@ def rewrite(path: Path) -> bool:
                     rf"\bfrom\s+{re.escape(node.module)}\b", f"from {target}", lines[first], count=1
                 )
                 edits.append((first, first, [line]))
-            elif node.module == "liveview" and any(a.name in LAYERS for a in node.names):
+            elif any(_misplaced(node.module, a.name) for a in node.names):
                 last = (node.end_lineno or node.lineno) - 1
                 indent = lines[first][: node.col_offset]
                 tail = lines[last][node.end_col_offset or 0 :].rstrip("\n")
@@ -189,7 +219,8 @@ def rewrite(path: Path) -> bool:
                 groups: dict[str, list[str]] = {}
                 new = []
                 for alias in node.names:
-                    where = f"liveview.{LAYERS[alias.name]}" if alias.name in LAYERS else "liveview"
+                    moved = _misplaced(node.module, alias.name)
+                    where = f"liveview.{LAYERS[alias.name]}" if moved else node.module
                     text = alias.name + (f" as {alias.asname}" if alias.asname else "")
                     own = lines[alias.lineno - 1] if alias.lineno != node.lineno else ""
                     note = own[own.index("#") :].rstrip("\n") if "#" in own else ""
@@ -325,7 +356,60 @@ def write_api_list() -> None:
     api.write_text(text)
 
 
+def _git_out(*args: str) -> str:
+    return subprocess.run(
+        ["git", *args], cwd=ROOT, check=True, capture_output=True, text=True
+    ).stdout
+
+
+def _rewritten(source: str) -> str:
+    """`source` as step 3 rewrites it (through a scratch file)."""
+    scratch = ROOT / ".restructure-scratch.py"
+    scratch.write_text(source)
+    try:
+        rewrite(scratch)
+        ruff = str(ROOT / ".venv" / "bin" / "ruff")
+        subprocess.run([ruff, "check", "--fix", "--select", "I,F401", "-q", str(scratch)], cwd=ROOT)
+        subprocess.run([ruff, "format", "-q", str(scratch)], cwd=ROOT, check=True)
+        return scratch.read_text()
+    finally:
+        scratch.unlink()
+
+
+def resolve() -> None:
+    base = _git_out("merge-base", "HEAD", "MERGE_HEAD").strip()
+    conflicted = set(_git_out("diff", "--name-only", "--diff-filter=U").split())
+    for module, package in LAYERS.items():
+        old, new = f"liveview/{module}.py", f"liveview/{package}/{module}.py"
+        patch = _git_out("diff", base, "MERGE_HEAD", "--", old)
+        if not patch:
+            continue
+        patch = patch.replace(f"a/{old}", f"a/{new}").replace(f"b/{old}", f"b/{new}")
+        done = subprocess.run(
+            ["git", "apply", "-3", "--index", "-"], cwd=ROOT, input=patch, text=True
+        )
+        print(f"carried {old} -> {new}: {'clean' if done.returncode == 0 else 'CONFLICTS'}")
+        git("checkout", "--ours", "--", old)
+        git("add", old)
+        conflicted.discard(old)
+    for path in sorted(conflicted):
+        try:
+            base_text = _git_out("show", f"{base}:{path}")
+        except subprocess.CalledProcessError:
+            print(f"by hand: {path} (new on both sides)")
+            continue
+        ours = _git_out("show", f"HEAD:{path}")
+        if path.endswith(".py") and _rewritten(base_text) == ours:
+            git("checkout", "--theirs", "--", path)
+            git("add", path)
+            print(f"took theirs (ours was the import rewrite only): {path}")
+        else:
+            print(f"by hand: {path}")
+
+
 def main() -> None:
+    if "--resolve" in sys.argv:
+        resolve()
     move()
     touched = write_inits()
     for top in SCANNED:

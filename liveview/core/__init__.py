@@ -1,3 +1,3 @@
-# What every layer uses: the LIVEVIEW_* settings, the htmx dialect, the page token and
-# its cipher, the process's metrics.
-# May import: Django and the standard library only; nothing else of liveview.
+# What every layer uses: the LIVEVIEW_* settings, the htmx dialect, the page token and its
+# cipher, the process's metrics, the sync-thread hop, the safe-redirect rule.
+# May import: Django, channels and the standard library; no other layer of liveview.

@@ -15,6 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 from liveview.authoring.authz import check_component
 from liveview.authoring.component import LiveComponent, component_class
 from liveview.core.metrics import failed, rendered
+from liveview.core.redirects import safe_redirect
 from liveview.core.threads import in_sync_thread
 from liveview.core.token import Binding, ComponentSpec, PageToken
 from liveview.pubsub import presence
@@ -23,7 +24,6 @@ from liveview.runtime import flash, kept, notify
 from liveview.runtime.changes import apply_changes, defer
 from liveview.runtime.dispatch import run_event, run_event_async
 from liveview.runtime.notify import Mailbox
-from liveview.runtime.redirects import safe_redirect
 from liveview.runtime.render import error_banner, failure_text, render_inner, wrap
 from liveview.runtime.timers import Timer, schedule
 

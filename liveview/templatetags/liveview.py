@@ -17,9 +17,9 @@ from django.utils.safestring import SafeString, mark_safe
 from django_htmx.jinja import django_htmx_script, htmx_script
 
 from liveview.core import conf, dialect
+from liveview.core.redirects import safe_href as _safe_href
 from liveview.http.static_render import binding_for_request, page_for_request
 from liveview.runtime.page import Handle
-from liveview.runtime.redirects import safe_href as _safe_href
 from liveview.runtime.render import EPOCH_ID
 from liveview.socket.consumer import STALE
 from liveview.socket.protocol import ONLY_KEY

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pytest_django.fixtures import Settings
 
-from liveview.runtime.redirects import UnsafeRedirect, safe_redirect
+from liveview.core.redirects import UnsafeRedirect, safe_redirect
 
 HOST = "example.com"
 
