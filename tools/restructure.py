@@ -304,7 +304,11 @@ def write_shims() -> list[Path]:
         real = PKG / package / f"{module}.py"
         if not real.exists():
             continue
-        names, getattr_hook = public_names(real)
+        try:
+            names, getattr_hook = public_names(real)
+        except SyntaxError:
+            print(f"shim not written, {real.relative_to(ROOT)} is not Python yet")
+            continue
         target = f"liveview.{package}.{module}"
         body = [
             SHIM_MARK,
@@ -381,6 +385,11 @@ def resolve() -> None:
     conflicted = set(_git_out("diff", "--name-only", "--diff-filter=U").split())
     for module, package in LAYERS.items():
         old, new = f"liveview/{module}.py", f"liveview/{package}/{module}.py"
+        in_base = subprocess.run(
+            ["git", "cat-file", "-e", f"{base}:{old}"], cwd=ROOT, capture_output=True
+        )
+        if in_base.returncode != 0:
+            continue  # new on the other side: step 1 moves it like any flat module
         patch = _git_out("diff", base, "MERGE_HEAD", "--", old)
         if not patch:
             continue
