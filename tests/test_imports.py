@@ -213,8 +213,6 @@ def test_the_package_has_no_import_cycle_at_import_time() -> None:
 
 #: Function-level imports that close a cycle (taken out, the run-time graph has none), to shrink.
 FUNCTION_LEVEL_CYCLES: set[tuple[str, str]] = {
-    ("liveview.pubsub.publish", "liveview.pubsub.hub"),
-    ("liveview.pubsub.resources", "liveview.pubsub.publish"),
     ("liveview.authoring.component", "liveview.http.static_render"),
     ("liveview.runtime.flash", "liveview.http.static_render"),
     ("liveview.runtime.flash", "liveview.runtime.page"),

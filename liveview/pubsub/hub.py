@@ -19,8 +19,7 @@ from typing import Any, Protocol
 from channels.layers import BaseChannelLayer, get_channel_layer
 
 from liveview.core.conf import layer_in_memory
-from liveview.pubsub.publish import from_message, group_name, message_key
-from liveview.pubsub.resources import USERS, ResourceChanged
+from liveview.pubsub.messages import USERS, ResourceChanged, from_message, group_name, message_key
 
 logger = logging.getLogger("liveview")
 

@@ -3,21 +3,41 @@
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
-import secrets
-from collections.abc import Hashable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
-from liveview.pubsub.resources import Method, ResourceChanged
+from liveview.pubsub.hub import publish_failed
+from liveview.pubsub.messages import (
+    MESSAGE_TYPE,
+    Method,
+    ResourceChanged,
+    from_message,
+    group_name,
+    message_key,
+    to_message,
+)
 
-MESSAGE_TYPE = "liveview.changed"
+#: Defined in liveview.pubsub.messages; documented and imported from here too.
+__all__ = [
+    "MESSAGE_TYPE",
+    "Turn",
+    "apublish",
+    "changed",
+    "current_origin",
+    "from_message",
+    "group_name",
+    "message_key",
+    "publish",
+    "to_message",
+    "turn",
+]
+
 logger = logging.getLogger("liveview")
 
 
@@ -48,53 +68,6 @@ def current_origin() -> str | None:
     return current.origin if current is not None else None
 
 
-def group_name(topic: str) -> str:
-    """A channel-layer group for a URI (group names allow only a few characters)."""
-    return "liveview." + hashlib.blake2b(topic.encode(), digest_size=16).hexdigest()
-
-
-def to_message(change: ResourceChanged) -> dict[str, Any]:
-    """The layer message of one publish. Its `id` is what a hub deduplicates on: it hears a
-    publish once per group it follows (the URI's and the collection's), and a later publish of
-    the same (method, uri, etag) — a change without an ETag, say — is another change."""
-    return {
-        "type": MESSAGE_TYPE,
-        "id": secrets.token_hex(8),
-        "method": change.method,
-        "uri": change.uri,
-        "collection": change.collection,
-        "etag": change.etag,
-        "origin": change.origin,
-    }
-
-
-_METHODS: frozenset[Method] = frozenset({"POST", "PUT", "DELETE"})
-
-
-def from_message(message: dict[str, Any]) -> ResourceChanged | None:
-    """The change a layer message carries, or None when it is not one of ours."""
-    method, uri, collection = message.get("method"), message.get("uri"), message.get("collection")
-    etag, origin = message.get("etag"), message.get("origin")
-    if message.get("type") != MESSAGE_TYPE or method not in _METHODS:
-        return None
-    if not (isinstance(uri, str) and isinstance(collection, str)):
-        return None
-    if not (etag is None or isinstance(etag, str)) or not (
-        origin is None or isinstance(origin, str)
-    ):
-        return None
-    return ResourceChanged(method=method, uri=uri, collection=collection, etag=etag, origin=origin)
-
-
-def message_key(message: dict[str, Any], change: ResourceChanged) -> Hashable:
-    """What identifies one publish among the copies a hub receives (see `to_message`); a
-    message of an older sender, without an id, is known by its (method, uri, etag)."""
-    sent_id = message.get("id")
-    if isinstance(sent_id, str):
-        return sent_id
-    return (change.method, change.uri, change.etag)
-
-
 async def apublish(change: ResourceChanged) -> None:
     """Send `change` to every page showing its URI or its collection, in every process."""
     current = _turn.get()
@@ -117,7 +90,6 @@ async def apublish(change: ResourceChanged) -> None:
                 topic,
                 exc,
             )
-            from liveview.pubsub.hub import publish_failed  # the hub imports this module
 
             publish_failed()
 

@@ -4,13 +4,34 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Any, ClassVar, Literal, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from django.db import models, router, transaction
 from django.db.models.signals import post_delete, post_save
 
-Method = Literal["POST", "PUT", "DELETE"]
+from liveview.pubsub.messages import USERS, Method, ResourceChanged
+from liveview.pubsub.publish import current_origin, publish
+
+#: Method, ResourceChanged and USERS are liveview.pubsub.messages'; documented here, where
+#: they have always been imported from.
+__all__ = [
+    "LiveResource",
+    "Method",
+    "NO_TOPICS",
+    "ResourceChanged",
+    "StaleResource",
+    "Subscription",
+    "USERS",
+    "connect_signals",
+    "delete_if_match",
+    "new_etag",
+    "reload",
+    "save_if_match",
+    "topics_of",
+    "touch",
+    "uri_of",
+]
+
 R = TypeVar("R", bound="LiveResource")
 
 
@@ -23,22 +44,6 @@ class StaleResource(Exception):
         self.expected = expected
         #: The resource's ETag now, or None when it was deleted.
         self.current = current
-
-
-@dataclass(frozen=True, slots=True)
-class ResourceChanged:
-    """One committed write: what the channel layer carries to every page showing the resource."""
-
-    method: Method
-    uri: str
-    collection: str
-    #: The ETag after the write; None for a delete.
-    etag: str | None
-    #: The live page whose event made the change (its own turn has applied it already).
-    origin: str | None = None
-
-    def topics(self) -> tuple[str, str]:
-        return (self.uri, self.collection)
 
 
 def new_etag() -> str:
@@ -160,17 +165,12 @@ def uri_of(target: Subscription) -> str:
 #: components and every anonymous socket follow nothing (bench/memory.py: ~0.6 KB a page).
 NO_TOPICS: frozenset[str] = frozenset()
 
-#: The collection of the control topics (one per user, published when that user's access may
-#: have changed; liveview.authz): the hub reloads them like any other topic.
-USERS = "/liveview/users/"
-
 
 def topics_of(targets: Iterable[Subscription]) -> frozenset[str]:
     return frozenset(uri_of(t) for t in targets) or NO_TOPICS
 
 
 def _changed(method: Method, instance: LiveResource, etag: str | None) -> ResourceChanged:
-    from liveview.pubsub.publish import current_origin
 
     return ResourceChanged(
         method=method,
@@ -182,7 +182,6 @@ def _changed(method: Method, instance: LiveResource, etag: str | None) -> Resour
 
 
 def _publish_on_commit(change: ResourceChanged, using: str) -> None:
-    from liveview.pubsub.publish import publish
 
     transaction.on_commit(lambda: publish(change), using=using)
 
