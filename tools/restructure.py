@@ -83,7 +83,10 @@ PACKAGES: dict[str, tuple[str, str]] = {
 LAYERS: dict[str, str] = {
     **dict.fromkeys(["conf", "dialect", "metrics", "token", "token_cipher", "redirects"], "core"),
     **dict.fromkeys(["resources", "publish", "hub", "presence", "presence_registry"], "pubsub"),
-    **dict.fromkeys(["component", "events", "keep", "registration", "authz"], "authoring"),
+    # urlstate: the alerts branch's `url_state` (the component module imports it).
+    **dict.fromkeys(
+        ["component", "events", "keep", "registration", "authz", "urlstate"], "authoring"
+    ),
     **dict.fromkeys(
         ["page", "render", "changes", "notify", "timers", "ticks", "fanout", "flash"],
         "runtime",
@@ -104,6 +107,12 @@ LAYERS: dict[str, str] = {
             "progress",
             "inspector",
             "live_messages",
+            # The uploads branch's modules.
+            "uploads",
+            "upload_form",
+            "upload_handler",
+            "upload_tags",
+            "upload_views",
         ],
         "batteries",
     ),
