@@ -2,14 +2,5 @@
 # (the module is liveview.runtime.page).
 from __future__ import annotations
 
-from liveview.runtime.page import (
-    Handle,
-    Page,
-    in_sync_thread,
-)
-
-__all__ = [
-    "Handle",
-    "Page",
-    "in_sync_thread",
-]
+from liveview.runtime.page import *  # noqa: F403  (its __all__)
+from liveview.runtime.page import __all__ as __all__

@@ -2,30 +2,5 @@
 # (the module is liveview.pubsub.publish).
 from __future__ import annotations
 
-from liveview.pubsub.publish import (
-    MESSAGE_TYPE,
-    Turn,
-    apublish,
-    changed,
-    current_origin,
-    from_message,
-    group_name,
-    message_key,
-    publish,
-    to_message,
-    turn,
-)
-
-__all__ = [
-    "MESSAGE_TYPE",
-    "Turn",
-    "apublish",
-    "changed",
-    "current_origin",
-    "from_message",
-    "group_name",
-    "message_key",
-    "publish",
-    "to_message",
-    "turn",
-]
+from liveview.pubsub.publish import *  # noqa: F403  (its __all__)
+from liveview.pubsub.publish import __all__ as __all__

@@ -2,38 +2,5 @@
 # (the module is liveview.pubsub.resources).
 from __future__ import annotations
 
-from liveview.pubsub.resources import (
-    NO_TOPICS,
-    USERS,
-    LiveResource,
-    Method,
-    ResourceChanged,
-    StaleResource,
-    Subscription,
-    connect_signals,
-    delete_if_match,
-    new_etag,
-    reload,
-    save_if_match,
-    topics_of,
-    touch,
-    uri_of,
-)
-
-__all__ = [
-    "LiveResource",
-    "Method",
-    "NO_TOPICS",
-    "ResourceChanged",
-    "StaleResource",
-    "Subscription",
-    "USERS",
-    "connect_signals",
-    "delete_if_match",
-    "new_etag",
-    "reload",
-    "save_if_match",
-    "topics_of",
-    "touch",
-    "uri_of",
-]
+from liveview.pubsub.resources import *  # noqa: F403  (its __all__)
+from liveview.pubsub.resources import __all__ as __all__

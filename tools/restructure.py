@@ -325,6 +325,19 @@ def write_shims() -> list[Path]:
             "from __future__ import annotations",
             "",
         ]
+        if "\n__all__ = [" in real.read_text():  # its own list: no second copy of it here
+            body += [
+                f"from {target} import *  # noqa: F403  (its __all__)",
+                f"from {target} import __all__ as __all__",
+            ]
+            if getattr_hook:
+                body.append(f"from {target} import __getattr__ as __getattr__")
+            shim = PKG / f"{module}.py"
+            text = "\n".join(body) + "\n"
+            if not shim.exists() or shim.read_text() != text:
+                shim.write_text(text)
+                written.append(shim)
+            continue
         if names:
             body.append(f"from {target} import (")
             body += [f"    {name}," for name in names]
