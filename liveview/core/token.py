@@ -60,6 +60,13 @@ class Binding:
             session=_digest(session_key) if session_key else None,
         )
 
+    @classmethod
+    def of_visitor(cls, user: Any, session: Any, csrf_secret: str | None) -> Binding:
+        """The binding of a request's or a socket's user and session (either may be absent):
+        what the first render seals into the token and what the socket must match."""
+        user_pk = user.pk if user is not None and user.is_authenticated else None
+        return cls.of(user_pk, session.session_key if session is not None else None, csrf_secret)
+
     def admits(self, actual: Binding) -> bool:
         """Whether a connection made as `actual` may use a token bound to this."""
         if self.user != actual.user or not hmac.compare_digest(self.csrf, actual.csrf):

@@ -39,12 +39,9 @@ def _request_host(request: HttpRequest) -> str:
 
 
 def binding_for_request(request: HttpRequest) -> Binding:
-    user = getattr(request, "user", None)
-    user_pk = user.pk if user is not None and user.is_authenticated else None
-    session = getattr(request, "session", None)
-    session_key = session.session_key if session is not None else None
     get_token(request)  # makes sure the CSRF cookie is set on the response
-    return Binding.of(user_pk, session_key, request.META.get("CSRF_COOKIE"))
+    user, session = getattr(request, "user", None), getattr(request, "session", None)
+    return Binding.of_visitor(user, session, request.META.get("CSRF_COOKIE"))
 
 
 def render_from_tag(tag_instance: LiveComponent) -> str:

@@ -50,10 +50,7 @@ def csrf_secret(scope: dict[str, Any]) -> str | None:
 
 
 def binding(scope: dict[str, Any], csrf_secret: str | None) -> Binding:
-    user = scope.get("user")
-    user_pk = user.pk if user is not None and user.is_authenticated else None
-    session = scope.get("session")
-    return Binding.of(user_pk, session.session_key if session is not None else None, csrf_secret)
+    return Binding.of_visitor(scope.get("user"), scope.get("session"), csrf_secret)
 
 
 def masked_csrf_token(csrf_secret: str | None) -> str | None:
