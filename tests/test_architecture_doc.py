@@ -41,3 +41,15 @@ def test_every_layer_package_has_a_row_in_the_doc_s_table() -> None:
 def test_the_check_reads_paths_the_way_the_doc_writes_them() -> None:
     assert "liveview/runtime/turn.py" in named_paths()
     assert "liveview/runtime/turn.py" in layer_modules()
+
+
+def test_every_file_path_the_other_docs_name_exists() -> None:
+    """README.md and docs/ name the engine's files where they are, not at a shim's path."""
+    named = {
+        f"{doc.name}: {path}"
+        for doc in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+        if doc.name != "architecture.md"
+        for path in re.findall(r"\bliveview/[\w/]+\.py\b", doc.read_text())
+        if not (ROOT / path).exists() or "Moved: this path stays" in (ROOT / path).read_text()
+    }
+    assert sorted(named) == []

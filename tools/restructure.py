@@ -11,7 +11,9 @@ What it does, each step idempotent:
    ``import liveview.X``) in liveview/, tests/ and bench/ to the new path (project/, the
    demo, keeps the public paths);
 4. writes a shim at every old path: the module's public names, re-exported (``__all__``);
-5. regenerates the list of layer modules in docs/api.md ("Internal modules").
+5. regenerates the list of layer modules in docs/api.md ("Internal modules");
+6. rewrites the file paths (``liveview/X.py``) that README.md, docs/ and the benchmarks'
+   template name.
 
 After a merge: re-run it; other people's imports of the old paths are rewritten, and a new
 flat module can be given a layer by adding it to ``LAYERS``. Then ``ruff check --fix`` and
@@ -438,6 +440,21 @@ def resolve() -> None:
             print(f"by hand: {path}")
 
 
+def rewrite_doc_paths() -> None:
+    def moved(match: re.Match[str]) -> str:
+        module = match.group(1)
+        return f"liveview/{LAYERS[module]}/{module}.py" if module in LAYERS else match.group(0)
+
+    docs = [ROOT / "README.md", ROOT / "bench" / "benchmarks.template.md"]
+    # docs/architecture.md names the shims on purpose (its own test keeps its paths true).
+    docs += [p for p in sorted((ROOT / "docs").glob("*.md")) if p.name != "architecture.md"]
+    for path in docs:
+        text = path.read_text()
+        new = re.sub(r"\bliveview/([a-z_]+)\.py\b", moved, text)
+        if new != text:
+            path.write_text(new)
+
+
 def main() -> None:
     if "--resolve" in sys.argv:
         resolve()
@@ -449,6 +466,7 @@ def main() -> None:
                 touched.append(path)
     touched += write_shims()
     write_api_list()
+    rewrite_doc_paths()
     if touched:
         files = [str(p) for p in touched]
         ruff = str(ROOT / ".venv" / "bin" / "ruff")
