@@ -5,6 +5,7 @@ from __future__ import annotations
 from liveview.runtime.render import (
     EPOCH_ID,
     REDIRECT_ID,
+    Handle,
     component_template,
     epoch_element,
     error_banner,
@@ -16,6 +17,7 @@ from liveview.runtime.render import (
 
 __all__ = [
     "EPOCH_ID",
+    "Handle",
     "REDIRECT_ID",
     "component_template",
     "epoch_element",

@@ -215,7 +215,6 @@ def test_the_package_has_no_import_cycle_at_import_time() -> None:
 FUNCTION_LEVEL_CYCLES: set[tuple[str, str]] = {
     ("liveview.authoring.component", "liveview.http.static_render"),
     ("liveview.runtime.flash", "liveview.http.static_render"),
-    ("liveview.runtime.flash", "liveview.runtime.page"),
     ("liveview.models", "liveview.batteries.jobs"),
 }
 

@@ -21,6 +21,8 @@ from django.template import Context
 from django.urls import NoReverseMatch, reverse
 from django.utils.safestring import SafeString, mark_safe
 
+from liveview.runtime.render import Handle
+
 if TYPE_CHECKING:
     from liveview.runtime.page import Page
 
@@ -107,7 +109,6 @@ def hop(request: HttpRequest, blob: str) -> HttpResponse:
 def render_messages(context: Context, seconds: float | None = None) -> SafeString:
     """``{% live_messages %}``: the request's messages, live, in the page's messages component."""
     from liveview.http.static_render import page_for_request
-    from liveview.runtime.page import Handle
 
     if seconds is None:
         seconds = getattr(settings, "LIVEVIEW_FLASH_SECONDS", SECONDS)

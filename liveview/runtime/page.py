@@ -24,7 +24,7 @@ from liveview.runtime import flash, kept, notify
 from liveview.runtime.changes import apply_changes, defer
 from liveview.runtime.dispatch import run_event, run_event_async
 from liveview.runtime.notify import Mailbox
-from liveview.runtime.render import error_banner, failure_text, render_inner, wrap
+from liveview.runtime.render import Handle, error_banner, failure_text, render_inner, wrap
 from liveview.runtime.timers import Timer, schedule
 
 if TYPE_CHECKING:
@@ -34,26 +34,6 @@ logger = logging.getLogger("liveview")
 
 #: `in_sync_thread` is public here (docs/api.md), where it has always been imported from.
 __all__ = ["Handle", "Page", "in_sync_thread"]
-
-
-@dataclass(slots=True)
-class Handle:
-    """What a component's template sees as ``lv``: its DOM id, and ids for its children."""
-
-    component: LiveComponent
-    children: int = 0
-
-    @property
-    def id(self) -> str:
-        return self.component._lv_id
-
-    @property
-    def page(self) -> Page:
-        return self.component._lv_page
-
-    def next_child_id(self) -> str:
-        self.children += 1
-        return f"{self.component._lv_id}-{self.children}"
 
 
 @dataclass(eq=False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import traceback
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -16,12 +17,33 @@ from liveview.core import dialect
 
 if TYPE_CHECKING:
     from liveview.authoring.component import LiveComponent
+    from liveview.runtime.page import Page
 
 _templates: dict[type, Template] = {}
 
 # What django-components leaves in a nested component's output: per-render ids that would
 # make every re-render look changed. The page's first render keeps them; fragments don't.
 _DJC_MARKS = re.compile(r'<!-- _RENDERED [^>]*-->| data-djc-id-[A-Za-z0-9]+=""')
+
+
+@dataclass(slots=True)
+class Handle:
+    """What a component's template sees as ``lv``: its DOM id, and ids for its children."""
+
+    component: LiveComponent
+    children: int = 0
+
+    @property
+    def id(self) -> str:
+        return self.component._lv_id
+
+    @property
+    def page(self) -> Page:
+        return self.component._lv_page
+
+    def next_child_id(self) -> str:
+        self.children += 1
+        return f"{self.component._lv_id}-{self.children}"
 
 
 def component_template(cls: type[LiveComponent]) -> Template:
