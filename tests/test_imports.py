@@ -128,7 +128,7 @@ LAYER_OF: dict[str, str] = {
 KNOWN_UPWARD: set[tuple[str, str]] = {
     # The {% component %} tag's hook renders a live component on an HTTP page.
     ("liveview.authoring.component", "liveview.http.static_render"),
-    # A flash made during an HTTP request is stored on that request's page.
+    # `{% live_messages %}` (flash.render_messages) mounts its component on the request's page.
     ("liveview.runtime.flash", "liveview.http.static_render"),
 }
 
