@@ -1,13 +1,16 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
 from django.test.utils import setup_databases, teardown_databases
 from hypothesis import settings
+from pytest_django.fixtures import Settings
 from pytest_django.plugin import DjangoDbBlocker
 
 import tests.components  # noqa: F401  (registers the test components)
+from liveview.dialect import HTMX2_FRAME, HTMX4_BETA_FRAME, HTMX4_FRAME, FrameShape
+from liveview.testing import LiveClient
 from liveview.testing.db import close_sync_thread_connections
 
 # Hypothesis' per-example deadline is a timed unit test: on a loaded 2-core machine one example
@@ -40,3 +43,17 @@ def _close_sync_thread_connections() -> Iterator[None]:
     """After each test, close the database connection of asgiref's shared sync thread."""
     yield
     close_sync_thread_connections()
+
+
+@pytest.fixture(
+    params=[HTMX2_FRAME, HTMX4_BETA_FRAME, HTMX4_FRAME], ids=["htmx2", "htmx4beta", "htmx4"]
+)
+async def each_build_client(
+    request: pytest.FixtureRequest, settings: Settings
+) -> AsyncIterator[LiveClient]:
+    """A LiveClient acting as one htmx build (its bindings, its frame shape): a test that takes
+    it runs once per build, with LIVEVIEW_HTMX_VERSION set to match."""
+    frame: FrameShape = request.param
+    settings.LIVEVIEW_HTMX_VERSION = 2 if frame is HTMX2_FRAME else 4
+    async with LiveClient(frame=frame) as client:
+        yield client
