@@ -19,12 +19,10 @@ import json
 import os
 import re
 import shlex
-import signal
 import subprocess
 import sys
 import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
 from pathlib import Path
@@ -33,7 +31,7 @@ import pytest
 
 from liveview.protocol import VERSION_KEY
 from tests.doc_samples import ROOT, Fence, fences
-from tests.test_tutorial import SERVER_TIMEOUT, _free_port, _wait_for_listening
+from tests.runserver import SERVER_TIMEOUT, runserver
 
 BIN = Path(sys.executable).parent
 README = ROOT / "README.md"
@@ -131,27 +129,9 @@ class Project:
         file.parent.mkdir(parents=True, exist_ok=True)
         file.write_text(text)
 
-    @contextmanager
-    def serve(self) -> Iterator[str]:
+    def serve(self) -> AbstractContextManager[str]:
         """`runserver` on a free port, until the block ends; its host:port."""
-        port = _free_port()
-        command = f"python manage.py runserver 127.0.0.1:{port} --noreload"
-        server = subprocess.Popen(
-            shlex.split(command),
-            cwd=self.root,
-            env={**self.env, "PYTHONUNBUFFERED": "1"},
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        try:
-            _wait_for_listening(server, port)
-            yield f"127.0.0.1:{port}"
-        finally:
-            server.send_signal(signal.SIGINT)
-            server.wait(timeout=SERVER_TIMEOUT)
-            if server.stdout is not None:
-                server.stdout.close()
+        return runserver(self.root, self.env)
 
 
 @pytest.fixture(scope="module")
