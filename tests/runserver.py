@@ -6,6 +6,8 @@ until it answers: Daphne logs "Listening on TCP address host:port" (logger `daph
 once its socket listens, but a project without LOGGING shows no INFO line, so `manage.py` runs
 under a `python -c` preamble that gives the root logger a handler. Nothing else changes:
 `manage.py` runs as `__main__`, from the project's directory, with the project's settings.
+
+`Output` is that wait on a process's output lines; tests/test_runlive.py waits on it too.
 """
 
 from __future__ import annotations
@@ -45,9 +47,8 @@ def free_port() -> int:
 def runserver(project: Path, env: dict[str, str]) -> Iterator[str]:
     """`manage.py runserver` in `project` until the block ends; its "host:port", once listening.
 
-    A thread reads the server's output (so the pipe never fills) and hands each line over; the
-    wait ends on the listening line, on the server's exit (an error with its output) or after
-    SERVER_TIMEOUT (an error too). Ctrl-C (SIGINT) stops it, as a developer stops it.
+    The wait ends on the listening line, or fails the test on the server's exit or after
+    SERVER_TIMEOUT (with its output). Ctrl-C (SIGINT) stops it, as a developer stops it.
     """
     port = free_port()
     server = subprocess.Popen(
@@ -59,7 +60,7 @@ def runserver(project: Path, env: dict[str, str]) -> Iterator[str]:
         text=True,
     )
     try:
-        _until_listening(server, f"Listening on TCP address {HOST}:{port}")
+        Output(server, "runserver").until(f"Listening on TCP address {HOST}:{port}")
         yield f"{HOST}:{port}"
     finally:
         server.send_signal(signal.SIGINT)
@@ -68,27 +69,39 @@ def runserver(project: Path, env: dict[str, str]) -> Iterator[str]:
             server.stdout.close()
 
 
-def _until_listening(server: subprocess.Popen[str], listening: str) -> None:
-    lines: queue.Queue[str | None] = queue.Queue()
+class Output:
+    """A process's output, read by a thread as it comes (so its pipe never fills).
 
-    def read() -> None:
-        assert server.stdout is not None
-        for line in server.stdout:
-            lines.put(line)
-        lines.put(None)  # the server exited
+    `until(*texts)` waits for the next line holding every text: an event, not a poll; it fails
+    the test with all read so far if the process ends first or after SERVER_TIMEOUT seconds.
+    """
 
-    threading.Thread(target=read, daemon=True).start()
-    log: list[str] = []
-    deadline = time.monotonic() + SERVER_TIMEOUT
-    while True:
-        try:
-            line = lines.get(timeout=max(deadline - time.monotonic(), 0))
-        except queue.Empty:
-            raise AssertionError(
-                f"runserver did not listen within {SERVER_TIMEOUT} s:\n" + "".join(log)
-            ) from None
-        if line is None:
-            raise AssertionError("runserver exited before listening:\n" + "".join(log))
-        log.append(line)
-        if listening in line:
-            return
+    def __init__(self, process: subprocess.Popen[str], name: str) -> None:
+        self.name = name
+        self.lines: list[str] = []
+        self._queue: queue.Queue[str | None] = queue.Queue()
+        threading.Thread(target=self._read, args=(process,), daemon=True).start()
+
+    def _read(self, process: subprocess.Popen[str]) -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            self._queue.put(line)
+        self._queue.put(None)  # the process ended
+
+    def until(self, *texts: str) -> str:
+        """The next line holding every one of `texts`."""
+        deadline = time.monotonic() + SERVER_TIMEOUT
+        while True:
+            try:
+                line = self._queue.get(timeout=max(deadline - time.monotonic(), 0))
+            except queue.Empty:
+                line = None
+            if line is None:
+                raise AssertionError(f"no line with {texts} in {self.name}'s output:\n{self.text}")
+            self.lines.append(line)
+            if all(text in line for text in texts):
+                return line
+
+    @property
+    def text(self) -> str:
+        return "".join(self.lines)
