@@ -104,4 +104,17 @@ class Output:
 
     @property
     def text(self) -> str:
+        """The lines `until` has read."""
         return "".join(self.lines)
+
+    def seen(self) -> str:
+        """Every line read so far, waited for or not (for a failure's report)."""
+        while True:
+            try:
+                line = self._queue.get_nowait()
+            except queue.Empty:
+                return self.text
+            if line is None:
+                self._queue.put(None)  # still ended for a later `until`
+                return self.text
+            self.lines.append(line)
