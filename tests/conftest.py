@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 
 import pytest
+from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.test.utils import setup_databases, teardown_databases
 from hypothesis import settings
 from pytest_django.fixtures import Settings
@@ -10,6 +11,8 @@ from pytest_django.plugin import DjangoDbBlocker
 
 import tests.components  # noqa: F401  (registers the test components)
 from liveview.dialect import HTMX2_FRAME, HTMX4_BETA_FRAME, HTMX4_FRAME, FrameShape
+from liveview.publish import from_message, group_name
+from liveview.resources import ResourceChanged
 from liveview.testing import LiveClient
 from liveview.testing.db import close_sync_thread_connections
 
@@ -57,3 +60,39 @@ async def each_build_client(
     settings.LIVEVIEW_HTMX_VERSION = 2 if frame is HTMX2_FRAME else 4
     async with LiveClient(frame=frame) as client:
         yield client
+
+
+#: The next change published to a topic (`await changes()`), as a page's hub would get it.
+Changes = Callable[[], Awaitable[ResourceChanged]]
+
+
+@pytest.fixture
+async def listen() -> AsyncIterator[Callable[[str], Awaitable[Changes]]]:
+    """`await listen(topic)`: a channel of the layer that receives the topic's changes.
+
+    The in-memory layer lives as long as the process, not the test: each channel leaves its
+    group afterwards, and what it was sent but never read goes with it. Left there, it would
+    take every later test's publish to that topic (tests/test_consumer.py counts the layer's
+    channels).
+    """
+    layer = get_channel_layer()
+    assert layer is not None
+    joined: list[tuple[str, str]] = []
+
+    async def subscribe(topic: str) -> Changes:
+        channel = await layer.new_channel()
+        await layer.group_add(group_name(topic), channel)
+        joined.append((group_name(topic), channel))
+
+        async def next_change() -> ResourceChanged:
+            change = from_message(await layer.receive(channel))
+            assert change is not None
+            return change
+
+        return next_change
+
+    yield subscribe
+    for group, channel in joined:
+        await layer.group_discard(group, channel)
+        if isinstance(layer, InMemoryChannelLayer):
+            layer.channels.pop(channel, None)
