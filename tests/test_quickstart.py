@@ -16,11 +16,7 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import re
-import shlex
-import subprocess
-import sys
 import urllib.request
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -31,9 +27,8 @@ import pytest
 
 from liveview.protocol import VERSION_KEY
 from tests.doc_samples import ROOT, Fence, fences
-from tests.runserver import SERVER_TIMEOUT, runserver
+from tests.new_project import SERVER_TIMEOUT, project_env, run, runserver
 
-BIN = Path(sys.executable).parent
 README = ROOT / "README.md"
 SECTION = "## Quickstart"
 FILE_NAME = re.compile(r"^(?:#|\{#)\s*(?P<path>[\w./-]+)(?: #\})?$")
@@ -100,25 +95,13 @@ class Project:
 
     def __init__(self, root: Path) -> None:
         self.root = root / "mysite"
-        self.env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-        self.env["PYTHONPATH"] = str(ROOT)  # this checkout's liveview, whatever is installed
-        self.env["PATH"] = f"{BIN}{os.pathsep}{self.env.get('PATH', '')}"
+        self.env = project_env()
         self.run("django-admin startproject mysite", cwd=root)
         self.run("python manage.py startapp myapp")
         self.add(SETTINGS, 'INSTALLED_APPS += ["myapp"]\n')
 
     def run(self, command: str, cwd: Path | None = None) -> str:
-        result = subprocess.run(
-            shlex.split(command),
-            cwd=cwd or self.root,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        output = result.stdout + result.stderr
-        assert result.returncode == 0, f"$ {command}\n{output}"
-        return output
+        return run(command, cwd or self.root, self.env)
 
     def add(self, path: str, text: str) -> None:
         file = self.root / path

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.runserver import Output
+from tests.process_output import Output
 
 ROOT = Path(__file__).resolve().parent.parent
 

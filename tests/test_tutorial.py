@@ -16,11 +16,8 @@ The rules the document follows, so nothing in it goes untested:
 
 from __future__ import annotations
 
-import os
 import re
 import shlex
-import subprocess
-import sys
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, distribution
 from pathlib import Path
@@ -28,11 +25,10 @@ from pathlib import Path
 import pytest
 from packaging.requirements import Requirement
 
-from tests.runserver import runserver
+from tests.new_project import project_env, run, runserver
 
 ROOT = Path(__file__).resolve().parent.parent
 TUTORIAL = ROOT / "docs" / "tutorial.md"
-BIN = Path(sys.executable).parent
 FENCE = re.compile(r"^```(\w*)\n(.*?)^```$", re.M | re.S)
 FILE_NAME = re.compile(
     r"^(?:#|\{#)\s*(?P<path>[\w./-]+)(?: — (?P<mode>add at the end|as generated))?(?: #\})?$"
@@ -153,9 +149,7 @@ class Replay:
     def __init__(self, root: Path) -> None:
         self.cwd = root
         self.saw_live_page = False
-        self.env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-        self.env["PYTHONPATH"] = str(ROOT)  # this checkout's liveview, whatever is installed
-        self.env["PATH"] = f"{BIN}{os.pathsep}{self.env.get('PATH', '')}"
+        self.env = project_env()
 
     def run(self, step: Command | File) -> None:
         if isinstance(step, File):
@@ -180,17 +174,7 @@ class Replay:
             path.write_text(step.text)
 
     def _command(self, step: Command) -> None:
-        result = subprocess.run(
-            shlex.split(step.line),
-            cwd=self.cwd,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        output = result.stdout + result.stderr
-        assert result.returncode == 0, f"$ {step.line}\n{output}"
-        _assert_shown(step, output)
+        _assert_shown(step, run(step.line, self.cwd, self.env))
 
     def _runserver(self) -> None:
         with runserver(self.cwd, self.env) as host:

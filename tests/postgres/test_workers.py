@@ -19,7 +19,7 @@ from typing import Any
 import psycopg
 import pytest
 
-from tests.runserver import Output
+from tests.process_output import Output
 from tests.scale.recipe import ROOT
 
 pytestmark = pytest.mark.slow
@@ -110,10 +110,6 @@ def jobs_by_label(env: dict[str, str]) -> dict[str, tuple[str, list[str]]]:
     return {label: (status, list(ids)) for label, status, ids in rows}
 
 
-def statuses(env: dict[str, str]) -> list[str]:
-    return [status for status, _ in jobs_by_label(env).values()]
-
-
 class Gate:
     """An advisory lock this test's own session holds: the gated jobs wait until `open()`."""
 
@@ -187,61 +183,73 @@ def workers(env: dict[str, str]) -> Iterator[list[Worker]]:
                 worker.process.stdout.close()
 
 
-def test_two_workers_run_each_task_exactly_once(
-    env: dict[str, str],
-    workers: list[Worker],
-    changes: JobChanges,
-    gate: Gate,
-    tmp_path: Path,
-) -> None:
-    notes = tmp_path / "notes"
+@dataclass
+class Stage:
+    """The database (`env`), its two workers, its job changes, the gate and the notes file."""
+
+    env: dict[str, str]
+    workers: list[Worker]
+    changes: JobChanges
+    gate: Gate
+    notes: Path
+
+    def start(self, gated: bool, *labels: str) -> None:
+        start_jobs(self.env, self.notes, self.gate.key if gated else None, *labels)
+
+    def until(self, what: str, reached: Callable[[], bool]) -> None:
+        self.changes.until(what, reached, self.workers)
+
+    def jobs(self) -> dict[str, tuple[str, list[str]]]:
+        return jobs_by_label(self.env)
+
+    def statuses(self) -> list[str]:
+        return [status for status, _ in self.jobs().values()]
+
+
+@pytest.fixture
+def stage(
+    env: dict[str, str], workers: list[Worker], changes: JobChanges, gate: Gate, tmp_path: Path
+) -> Stage:
+    return Stage(env, workers, changes, gate, tmp_path / "notes")
+
+
+def test_two_workers_run_each_task_exactly_once(stage: Stage) -> None:
     labels = [f"job-{n}" for n in range(40)]
-    start_jobs(env, notes, gate.key, *labels)
+    stage.start(True, *labels)
     # A worker runs one task at a time: two running at the gate means each worker holds one.
-    changes.until(
-        "a job running on each worker", lambda: statuses(env).count("running") == 2, workers
-    )
-    gate.open()
-    changes.until("every job done", lambda: statuses(env).count("done") == len(labels), workers)
-    runs = notes.read_text().split()[::2]
+    stage.until("a job running on each worker", lambda: stage.statuses().count("running") == 2)
+    stage.gate.open()
+    stage.until("every job done", lambda: stage.statuses().count("done") == len(labels))
+    runs = stage.notes.read_text().split()[::2]
     assert sorted(runs) == sorted(labels)  # each ran once: none twice, none skipped
-    claims = jobs_by_label(env)
+    claims = stage.jobs()
     assert all(len(ids) == 1 for _, ids in claims.values()), claims
     assert {ids[0] for _, ids in claims.values()} == {"worker-1", "worker-2"}  # both claimed
 
 
-def test_a_worker_killed_mid_task_leaves_that_task_to_no_one_else(
-    env: dict[str, str],
-    workers: list[Worker],
-    changes: JobChanges,
-    gate: Gate,
-    tmp_path: Path,
-) -> None:
-    notes = tmp_path / "notes"
-    start_jobs(env, notes, gate.key, "long")  # at the gate until the test ends
-    changes.until(
-        "the long job running", lambda: jobs_by_label(env)["long"][0] == "running", workers
-    )
-    (claimed,) = jobs_by_label(env)["long"][1]
-    killed = next(w for w in workers if w.worker_id == claimed)
-    survivor = next(w for w in workers if w.worker_id != claimed)
+def test_a_worker_killed_mid_task_leaves_that_task_to_no_one_else(stage: Stage) -> None:
+    stage.start(True, "long")  # at the gate until the test ends
+    stage.until("the long job running", lambda: stage.jobs()["long"][0] == "running")
+    (claimed,) = stage.jobs()["long"][1]
+    killed = next(w for w in stage.workers if w.worker_id == claimed)
+    survivor = next(w for w in stage.workers if w.worker_id != claimed)
     os.kill(killed.process.pid, signal.SIGKILL)
     killed.process.wait()
-    start_jobs(env, notes, None, "after")
-    changes.until("the next job done", lambda: jobs_by_label(env)["after"][0] == "done", workers)
-    claims = jobs_by_label(env)
+    stage.start(False, "after")
+    stage.until("the next job done", lambda: stage.jobs()["after"][0] == "done")
+    claims = stage.jobs()
     assert claims["after"][1] == [survivor.worker_id]
     # The killed worker's task is nobody's now: not run again, its Job still says so.
     assert claims["long"] == ("running", [killed.worker_id])
-    assert notes.read_text().split()[::2] == ["long", "after"]
+    assert stage.notes.read_text().split()[::2] == ["long", "after"]
     # What runlive does for its own worker, and an operator can do for any: mark it ended.
     marked = manage(
-        env,
+        stage.env,
         "shell",
         "-c",
         f"from liveview.jobs import interrupt_claimed_by; print(interrupt_claimed_by({claimed!r}))",
     )
     assert marked.split()[-1] == "1"
     assert query(
-        env, "SELECT status, message FROM liveview_job WHERE kwargs->>'label' = 'long'"
+        stage.env, "SELECT status, message FROM liveview_job WHERE kwargs->>'label' = 'long'"
     ) == [("failed", "Interrupted")]
