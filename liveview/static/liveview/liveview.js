@@ -384,6 +384,47 @@
   });
   on(B.close, status);
   on(B.open, status);
+  // ---- The page's signal for tests and scripts (docs/testing.md, "Waiting in a browser") ----
+  // body[data-lv-state]: "connecting" until the socket's first frame, "live", "offline" while
+  // it is closed. body[data-lv-pending]: events sent and not yet acknowledged in this epoch,
+  // debounced input not sent yet, lazy placeholders not yet rendered. `liveview:idle` is
+  // dispatched on <body> each time the page becomes live with nothing pending.
+  var inFlight = [], idle = false;
+  function lvState() {
+    var s = b.getAttribute("data-lv-socket");
+    return s === "live" ? "live" : s === "closed" || fatal ? "offline" : "connecting";
+  }
+  function debouncing() {
+    return Object.keys(own).filter(function (k) {
+      var el = own[k].node, t = el && el.isConnected && el.getAttribute("hx-trigger");
+      return own[k].unsent && t && /^input\b/.test(t) && /\bdelay:/.test(t) &&
+        el.matches(sendable);
+    }).length;
+  }
+  function signal() {
+    var ep = document.getElementById("lv-epoch"), e = (ep && ep.getAttribute("data-v")) || "";
+    var ack = Number((ep && ep.getAttribute("data-ack")) || 0);
+    inFlight = inFlight.filter(function (x) { return x.epoch === e && x.seq > ack; });
+    var n = inFlight.length + debouncing() + document.querySelectorAll("[data-lv-lazy]").length;
+    var state = lvState(), now = state === "live" && n === 0;
+    b.setAttribute("data-lv-state", state);
+    b.setAttribute("data-lv-pending", String(n));
+    if (now && !idle) b.dispatchEvent(new CustomEvent("liveview:idle", { bubbles: true }));
+    idle = now;
+  }
+  function sent(e) {
+    var v = !e.defaultPrevented && !(e.detail && e.detail.cancelled) && get(e.detail, B.values);
+    if (v && v.lv_seq) inFlight.push({ seq: v.lv_seq, epoch: v.lv_v });
+    signal();
+  }
+  on("input", signal);
+  on("change", signal);
+  on(B.beforeSend, sent);
+  on(B.afterMessage, signal);
+  on(B.error, signal);
+  on(B.close, signal);
+  on(B.open, signal);
+  signal();
   if (B.ext) b.setAttribute("hx-ext", ((b.getAttribute("hx-ext") || "") + "," + B.ext).replace(/^,/, ""));
   b.setAttribute(B.connect, d.url);
   // htmx 2 processes <body> itself once the document is loaded; htmx 4 may have already.
