@@ -23,8 +23,10 @@ from liveview.protocol import ONLY_KEY
 from liveview.redirects import safe_href as _safe_href
 from liveview.render import EPOCH_ID
 from liveview.static_render import binding_for_request, page_for_request
+from liveview.upload_tags import live_upload
 
 register = template.Library()
+register.simple_tag(takes_context=True)(live_upload)
 
 _EVENT_NAME = re.compile(r"[a-z][a-z0-9_.:-]*")
 _KEY_NAME = re.compile(r"[A-Za-z0-9]+")
@@ -58,6 +60,10 @@ def liveview_scripts(context: Context) -> SafeString:
     # The CSRF token in the URL: only a page of this site can know it (the socket checks it).
     url = f"{conf.websocket_path()}?t={token}&csrf={get_token(request)}"
     nonce_attr = format_html(' nonce="{}"', nonce) if nonce else ""
+    if any(getattr(c, "uses_uploads", False) for c in page.components.values()):
+        html += format_html(
+            '<script src="{}" defer{}></script>', static("liveview/uploads.js"), nonce_attr
+        )
     # data-htmx: the htmx the server renders for (the glue reports a page that loaded another);
     # data-refused: what the glue shows on an action it could not send (the server's own text).
     return html + format_html(
