@@ -1,0 +1,96 @@
+"""Uploads in real Chromium, under every htmx build: two files chosen, each uploaded over HTTP
+with its progress reaching 100% and a preview; one cancelled (deleted on the server); the
+form's submit stores the other through the storage and nothing is left in the temporary area."""
+
+from __future__ import annotations
+
+import os
+import struct
+import zlib
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+from pytest_django.fixtures import Settings
+
+from liveview.uploads import TEMP_DIR
+from project.files.models import SharedFile
+from tests.browser.support import LiveServer, open_live, orm
+
+pytestmark = pytest.mark.browser
+
+
+def png(width: int, height: int) -> bytes:
+    """A real PNG (grey pixels), so that Chromium draws its preview."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    rows = b"".join(b"\x00" + b"\x80" * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + (chunk(b"IEND", b""))
+    )
+
+
+PNG = png(64, 64)
+
+
+@pytest.fixture
+def media(settings: Settings, tmp_path: Path) -> Path:
+    settings.MEDIA_ROOT = str(tmp_path)
+    return tmp_path
+
+
+def test_choose_two_files_see_progress_and_previews_cancel_one_and_submit(
+    page: Page, server: LiveServer, media: Path, htmx_version: str
+) -> None:
+    title = f"Cats {htmx_version}"
+    open_live(page, "/files/")
+    page.get_by_label("Title").fill(title)
+    page.locator('input[type="file"]').set_input_files(
+        [
+            {"name": "one.png", "mimeType": "image/png", "buffer": PNG},
+            {"name": "two.png", "mimeType": "image/png", "buffer": PNG},
+        ]
+    )
+    uploads = page.locator(".lv-uploads li")
+    expect(uploads).to_have_count(2)
+    for i in range(2):
+        expect(uploads.nth(i)).to_have_class("lv-upload lv-upload-done")
+        expect(uploads.nth(i).locator("progress")).to_have_js_property("value", 100)
+        expect(uploads.nth(i).locator("img.lv-upload-preview")).to_be_visible()
+    assert len(os.listdir(media / TEMP_DIR)) == 2
+
+    with page.expect_response(lambda r: r.request.method == "DELETE") as cancelled:
+        page.get_by_role("button", name="Cancel two.png").click()
+    assert cancelled.value.status == 204
+    expect(uploads).to_have_count(1)
+    assert len(os.listdir(media / TEMP_DIR)) == 1
+
+    page.get_by_role("button", name="Share").click()
+    expect(page.get_by_role("list", name="Shared files").get_by_text(title)).to_have_count(1)
+    expect(uploads).to_have_count(0)  # the submitted form starts afresh
+    names = orm(server, lambda: [f.file.name for f in SharedFile.objects.filter(title=title)])
+    assert names == ["shared/one.png"]
+    assert (media / "shared" / "one.png").read_bytes() == PNG
+    assert os.listdir(media / TEMP_DIR) == []
+
+
+def test_a_file_of_the_wrong_type_shows_the_servers_error(
+    page: Page, server: LiveServer, media: Path, htmx_version: str
+) -> None:
+    open_live(page, "/files/")
+    page.locator('input[type="file"]').set_input_files(
+        [{"name": "evil.png", "mimeType": "image/png", "buffer": b"MZ\x90\x00\x00binary"}]
+    )
+    failed = page.locator(".lv-uploads li.lv-upload-failed")
+    expect(failed.get_by_role("alert")).to_have_text(
+        "This type of file is not accepted (image/png, image/jpeg, image/gif, "
+        "application/pdf, text/plain only)."
+    )
+    assert not (media / TEMP_DIR).exists() or os.listdir(media / TEMP_DIR) == []
