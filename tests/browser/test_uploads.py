@@ -10,7 +10,7 @@ import zlib
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import FilePayload, Page, expect
 from pytest_django.fixtures import Settings
 
 from liveview.uploads import TEMP_DIR
@@ -54,8 +54,8 @@ def test_choose_two_files_see_progress_and_previews_cancel_one_and_submit(
     page.get_by_label("Title").fill(title)
     page.locator('input[type="file"]').set_input_files(
         [
-            {"name": "one.png", "mimeType": "image/png", "buffer": PNG},
-            {"name": "two.png", "mimeType": "image/png", "buffer": PNG},
+            FilePayload(name="one.png", mimeType="image/png", buffer=PNG),
+            FilePayload(name="two.png", mimeType="image/png", buffer=PNG),
         ]
     )
     uploads = page.locator(".lv-uploads li")
@@ -86,7 +86,7 @@ def test_a_file_of_the_wrong_type_shows_the_servers_error(
 ) -> None:
     open_live(page, "/files/")
     page.locator('input[type="file"]').set_input_files(
-        [{"name": "evil.png", "mimeType": "image/png", "buffer": b"MZ\x90\x00\x00binary"}]
+        [FilePayload(name="evil.png", mimeType="image/png", buffer=b"MZ\x90\x00\x00binary")]
     )
     failed = page.locator(".lv-uploads li.lv-upload-failed")
     expect(failed.get_by_role("alert")).to_have_text(
