@@ -160,8 +160,9 @@ def upload_storage() -> str:
 
 
 def upload_url_max_age() -> int:
-    """Seconds an upload URL a page shows stays valid (re-rendered with the component)."""
-    return int(getattr(settings, "LIVEVIEW_UPLOAD_URL_MAX_AGE", 15 * 60))
+    """Seconds an upload URL a page shows stays valid at most (a new one comes with each
+    render of its component after a quarter of it; a reconnect renders every component)."""
+    return int(getattr(settings, "LIVEVIEW_UPLOAD_URL_MAX_AGE", 60 * 60))
 
 
 def upload_temp_max_age() -> int:

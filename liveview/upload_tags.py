@@ -10,7 +10,7 @@ from django.utils.safestring import SafeString, mark_safe
 from liveview.page import Handle
 
 
-def live_upload(context: Context, field: str, label: str = "") -> SafeString:
+def upload_input(context: Context, field: str) -> SafeString:
     """The file input of `field` (its ``name`` posts the files without JavaScript) and the
     list of its uploads; ``id`` is ``<component id>-<field>``, for a ``<label for>``."""
     handle = context.get("lv")

@@ -19,7 +19,7 @@ from liveview.uploads import TempUpload, Ticket, Upload, UploadRefused, store
 #: The multipart field the glue sends each file in.
 FILE_FIELD = "file"
 
-View = Callable[..., HttpResponse]
+_View = Callable[..., HttpResponse]
 
 
 @csrf_exempt  # checked below, once the upload handler is in place
@@ -61,12 +61,12 @@ def _cancel(request: HttpRequest, ticket: Ticket) -> HttpResponse:
     return HttpResponse(status=204)
 
 
-def limit_uploads(rules: Mapping[str, Upload]) -> Callable[[View], View]:
+def limit_uploads(rules: Mapping[str, Upload]) -> Callable[[_View], _View]:
     """Decorate the plain view a form posts to without JavaScript: its files are read under
     the same rules as the live uploads (each refused file is dropped before it is stored and
     its error kept for `uploads_valid`); CSRF is still checked."""
 
-    def decorate(view: View) -> View:
+    def decorate(view: _View) -> _View:
         protected = csrf_protect(view)
 
         @csrf_exempt

@@ -130,7 +130,7 @@ def safe_name(name: str, content_type: str) -> str:
 @dataclass(frozen=True, slots=True)
 class Ticket:
     """What an upload URL authorises: one field of one component of one page, for the
-    session that rendered it."""
+    session that rendered it, under the field's rules, for LIVEVIEW_UPLOAD_URL_MAX_AGE."""
 
     page: str
     component: str
@@ -138,27 +138,33 @@ class Ticket:
     binding: Binding
     rule: Upload
 
-    def sign(self) -> str:
+    def sign(self, now: float | None = None) -> str:
+        """The signed ticket. Its issue time is rounded down to a quarter of the URL's
+        lifetime, so that re-renders within that window give the same URL (an unchanged
+        component is not sent again); it lives between 3/4 and all of the lifetime."""
         b, r = self.binding, self.rule
+        window = max(1, conf.upload_url_max_age() // 4)
+        issued = int(time.time() if now is None else now) // window * window
         payload: list[Any] = [self.page, self.component, self.field, b.user, b.csrf, b.session]
-        payload += [r.max_size, list(r.accept), r.max_files, r.max_seconds]
-        return signing.dumps(payload, salt=URL_SALT, compress=True)
+        payload += [r.max_size, list(r.accept), r.max_files, r.max_seconds, issued]
+        return signing.Signer(salt=URL_SALT).sign_object(payload, compress=True)
 
     @classmethod
     def verify(cls, signed: str) -> Ticket:
+        invalid = UploadRefused("This upload link is not valid.", 403)
         try:
-            payload = signing.loads(signed, salt=URL_SALT, max_age=conf.upload_url_max_age())
-        except signing.SignatureExpired:
-            raise UploadRefused("This upload link has expired: reload the page.", 403) from None
-        except (signing.BadSignature, ValueError):
-            raise UploadRefused("This upload link is not valid.", 403) from None
-        try:
-            page, component, field, user, csrf, session, size, accept, files, seconds = payload
+            payload = signing.Signer(salt=URL_SALT).unsign_object(signed)
+            page, component, field, user, csrf, session, size, accept, files, seconds, issued = (
+                payload
+            )
             binding = Binding(user=user, csrf=str(csrf), session=session)
             rule = Upload(int(size), tuple(str(a) for a in accept), int(files), float(seconds))
-            return cls(str(page), str(component), str(field), binding, rule)
-        except (TypeError, ValueError):
-            raise UploadRefused("This upload link is not valid.", 403) from None
+            ticket = cls(str(page), str(component), str(field), binding, rule)
+        except (signing.BadSignature, TypeError, ValueError):
+            raise invalid from None
+        if type(issued) is not int or time.time() - issued > conf.upload_url_max_age():
+            raise UploadRefused("This upload link has expired: reload the page.", 403)
+        return ticket
 
 
 def page_id(page: Any) -> str | None:

@@ -327,3 +327,18 @@ def test_the_sweepuploads_command(media: Path, client: Client) -> None:
     out = io.StringIO()
     call_command("sweepuploads", "--older-than", "-1", stdout=out)
     assert out.getvalue() == "1 abandoned upload(s) deleted.\n" and temp_files(media) == []
+
+
+def test_a_re_render_within_the_urls_window_sends_nothing(
+    media: Path, client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The upload URL is part of the HTML: were it new at every render, every event would send
+    # the whole form again. Within a quarter of its lifetime it is the same URL.
+    clock = [1_000_000.0]
+    monkeypatch.setattr(time, "time", lambda: clock[0])
+    live, comp = live_form(client)
+    clock[0] += 5
+    assert live.dispatch("lv-1", "validate", {"form_round": "0"}) is None
+    clock[0] += 3600 // 4
+    frame = live.dispatch("lv-1", "validate", {"form_round": "0"})
+    assert frame is not None and comp.upload_context("file")["url"] in frame

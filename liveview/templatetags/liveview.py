@@ -23,10 +23,9 @@ from liveview.protocol import ONLY_KEY
 from liveview.redirects import safe_href as _safe_href
 from liveview.render import EPOCH_ID
 from liveview.static_render import binding_for_request, page_for_request
-from liveview.upload_tags import live_upload
+from liveview.upload_tags import upload_input
 
 register = template.Library()
-register.simple_tag(takes_context=True)(live_upload)
 
 _EVENT_NAME = re.compile(r"[a-z][a-z0-9_.:-]*")
 _KEY_NAME = re.compile(r"[A-Za-z0-9]+")
@@ -181,3 +180,10 @@ def live_messages(context: Context, seconds: float | None = None) -> SafeString:
     from liveview.flash import render_messages
 
     return render_messages(context, seconds)
+
+
+@register.simple_tag(takes_context=True)
+def live_upload(context: Context, field: str) -> SafeString:
+    """``{% live_upload "field" %}`` in a LiveUploadForm's ``<form>``: the field's file input
+    (its files upload over HTTP as soon as they are chosen) and the list showing them."""
+    return upload_input(context, field)
