@@ -10,9 +10,10 @@ from django.utils.safestring import SafeString, mark_safe
 from liveview.page import Handle
 
 
-def upload_input(context: Context, field: str) -> SafeString:
-    """The file input of `field` (its ``name`` posts the files without JavaScript) and the
-    list of its uploads; ``id`` is ``<component id>-<field>``, for a ``<label for>``."""
+def upload_input(context: Context, field: str, binding: SafeString) -> SafeString:
+    """The file input of `field` (its ``name`` posts the files without JavaScript; `binding`
+    its ``{% live %}`` attributes) and the list of its uploads; ``id`` is
+    ``<component id>-<field>``, for a ``<label for>``."""
     handle = context.get("lv")
     upload_context = getattr(getattr(handle, "component", None), "upload_context", None)
     if not isinstance(handle, Handle) or upload_context is None:
@@ -27,7 +28,7 @@ def upload_input(context: Context, field: str) -> SafeString:
     dom_id = f"{handle.id}-{field}"
     return format_html(
         '<input type="file" id="{}" name="{}"{}{} data-lv-upload="{}" data-lv-max-size="{}"'
-        ' data-lv-max-files="{}" data-lv-round="{}" aria-describedby="{}-uploads">'
+        ' data-lv-max-files="{}" data-lv-round="{}" aria-describedby="{}-uploads" {}>'
         '<ul id="{}-uploads" class="lv-uploads" aria-live="polite"></ul>',
         dom_id,
         field,
@@ -38,5 +39,6 @@ def upload_input(context: Context, field: str) -> SafeString:
         rule.max_files,
         context.get("submitted", 0),
         dom_id,
+        binding,
         dom_id,
     )

@@ -342,3 +342,11 @@ def test_a_re_render_within_the_urls_window_sends_nothing(
     clock[0] += 3600 // 4
     frame = live.dispatch("lv-1", "validate", {"form_round": "0"})
     assert frame is not None and comp.upload_context("file")["url"] in frame
+
+
+def test_the_file_input_validates_the_form_when_an_upload_ends(media: Path, client: Client) -> None:
+    live, comp = live_form(client)
+    html = live.render(comp, oob=True)
+    file_input = html[html.index('<input type="file"') :].split(">", 1)[0]
+    assert 'hx-trigger="lv-uploaded"' in file_input
+    assert "&quot;event&quot;:&quot;validate&quot;" in file_input

@@ -186,4 +186,7 @@ def live_messages(context: Context, seconds: float | None = None) -> SafeString:
 def live_upload(context: Context, field: str) -> SafeString:
     """``{% live_upload "field" %}`` in a LiveUploadForm's ``<form>``: the field's file input
     (its files upload over HTTP as soon as they are chosen) and the list showing them."""
-    return upload_input(context, field)
+    # The glue fires `lv-uploaded` on the input when an upload ends or is cancelled: the form
+    # is validated again with its uploads (a required file field, the submit button).
+    revalidate = live(context, "validate", on="lv-uploaded", form_round=context.get("submitted", 0))
+    return upload_input(context, field, revalidate)

@@ -51,7 +51,10 @@ def test_choose_two_files_see_progress_and_previews_cancel_one_and_submit(
 ) -> None:
     title = f"Cats {htmx_version}"
     open_live(page, "/files/")
+    share = page.get_by_role("button", name="Share")
     page.get_by_label("Title").fill(title)
+    page.wait_for_selector("#lv-epoch[data-ack]", state="attached")  # validated: no file yet
+    expect(share).to_be_disabled()
     page.locator('input[type="file"]').set_input_files(
         [
             FilePayload(name="one.png", mimeType="image/png", buffer=PNG),
@@ -65,6 +68,7 @@ def test_choose_two_files_see_progress_and_previews_cancel_one_and_submit(
         expect(uploads.nth(i).locator("progress")).to_have_js_property("value", 100)
         expect(uploads.nth(i).locator("img.lv-upload-preview")).to_be_visible()
     assert len(os.listdir(media / TEMP_DIR)) == 2
+    expect(share).to_be_enabled()  # each finished upload validates the form again
 
     with page.expect_response(lambda r: r.request.method == "DELETE") as cancelled:
         page.get_by_role("button", name="Cancel two.png").click()
@@ -72,8 +76,10 @@ def test_choose_two_files_see_progress_and_previews_cancel_one_and_submit(
     expect(uploads).to_have_count(1)
     assert len(os.listdir(media / TEMP_DIR)) == 1
 
-    page.get_by_role("button", name="Share").click()
-    expect(page.get_by_role("list", name="Shared files").get_by_text(title)).to_have_count(1)
+    share.click()
+    expect(
+        page.get_by_role("list", name="Shared files").get_by_text(title, exact=True)
+    ).to_have_count(1)
     expect(uploads).to_have_count(0)  # the submitted form starts afresh
     names = orm(server, lambda: [f.file.name for f in SharedFile.objects.filter(title=title)])
     assert names == ["shared/one.png"]

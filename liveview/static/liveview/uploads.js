@@ -64,6 +64,7 @@
       if (xhr.status === 201 && r.id) { x.id = r.id; x.name = r.name; x.progress = 100; }
       else x.error = r.error || "The upload failed (" + xhr.status + ").";
       draw(id);
+      if (x.id) settled(id);
     };
     xhr.onerror = function () { x.xhr = null; x.error = "The upload failed: network error."; draw(id); };
     xhr.send(body);
@@ -82,6 +83,12 @@
     if (x.preview) URL.revokeObjectURL(x.preview);
     st.entries.splice(i, 1);
     draw(id);
+    if (x.id) settled(id);
+  }
+  // The form's uploads changed: its binding (`lv-uploaded`) validates it again with them.
+  function settled(id) {
+    var input = document.getElementById(id);
+    if (input) input.dispatchEvent(new Event("lv-uploaded", { bubbles: true }));
   }
   function progress(id, x) {
     var list = document.getElementById(id + "-uploads"), i = state[id].entries.indexOf(x);
