@@ -10,7 +10,7 @@ import zlib
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import FilePayload, Page, expect
+from playwright.sync_api import Browser, FilePayload, Page, expect
 from pytest_django.fixtures import Settings
 
 from liveview.uploads import TEMP_DIR
@@ -100,3 +100,25 @@ def test_a_file_of_the_wrong_type_shows_the_servers_error(
         "application/pdf, text/plain only)."
     )
     assert not (media / TEMP_DIR).exists() or os.listdir(media / TEMP_DIR) == []
+
+
+def test_without_javascript_the_form_posts_its_files(
+    browser: Browser, server: LiveServer, media: Path
+) -> None:
+    context = browser.new_context(base_url=server.base_url, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto("/files/")
+        page.get_by_label("Title").fill("Posted")
+        page.locator('input[type="file"]').set_input_files(
+            FilePayload(name="posted.png", mimeType="image/png", buffer=PNG)
+        )
+        page.get_by_role("button", name="Share").click()
+        expect(page).to_have_url(f"{server.base_url}/files/")
+        shared = page.get_by_role("list", name="Shared files")
+        expect(shared.get_by_text("Posted", exact=True)).to_have_count(1)
+    finally:
+        context.close()
+    names = orm(server, lambda: [f.file.name for f in SharedFile.objects.filter(title="Posted")])
+    assert names == ["shared/posted.png"]
+    assert not (media / TEMP_DIR).exists()  # the post never used the temporary area
