@@ -350,3 +350,9 @@ def test_the_file_input_validates_the_form_when_an_upload_ends(media: Path, clie
     file_input = html[html.index('<input type="file"') :].split(">", 1)[0]
     assert 'hx-trigger="lv-uploaded"' in file_input
     assert "&quot;event&quot;:&quot;validate&quot;" in file_input
+
+
+def test_html_accepted_as_text_is_stored_as_text(media: Path, client: Client) -> None:
+    response = post(client, url_for(client), b"<html><script>alert(1)</script>", "page.html")
+    assert response.status_code == 201
+    assert response.json()["name"] == "page.txt" and response.json()["type"] == "text/plain"

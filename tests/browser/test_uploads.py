@@ -5,17 +5,18 @@ form's submit stores the other through the storage and nothing is left in the te
 from __future__ import annotations
 
 import os
+import re
 import struct
 import zlib
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, FilePayload, Page, expect
+from playwright.sync_api import Browser, FilePayload, Page, WebSocketRoute, expect
 from pytest_django.fixtures import Settings
 
 from liveview.uploads import TEMP_DIR
 from project.files.models import SharedFile
-from tests.browser.support import LiveServer, open_live, orm
+from tests.browser.support import LIVE, LiveServer, open_live, orm
 
 pytestmark = pytest.mark.browser
 
@@ -122,3 +123,31 @@ def test_without_javascript_the_form_posts_its_files(
     names = orm(server, lambda: [f.file.name for f in SharedFile.objects.filter(title="Posted")])
     assert names == ["shared/posted.png"]
     assert not (media / TEMP_DIR).exists()  # the post never used the temporary area
+
+
+def test_files_chosen_before_the_page_is_live_are_uploaded_once_it_is(
+    page: Page, server: LiveServer, media: Path, htmx_version: str
+) -> None:
+    held: list[WebSocketRoute] = []
+
+    def hold(socket: WebSocketRoute) -> None:  # the page is not live until it connects
+        held.append(socket)
+
+    page.route_web_socket(re.compile(r"/ws/liveview/"), hold)
+    page.goto("/files/")
+    page.locator('input[type="file"]').set_input_files(
+        FilePayload(name="early.png", mimeType="image/png", buffer=PNG)
+    )
+    page.wait_for_function(
+        "document.body.hasAttribute('hx-ws:connect') || document.body.hasAttribute('ws-connect')"
+    )
+    expect(page.locator(".lv-uploads li")).to_have_count(0)  # no URL yet: nothing sent
+    assert not (media / TEMP_DIR).exists()
+    held[0].connect_to_server()
+    upload = page.locator(".lv-uploads li")
+    if htmx_version == "htmx2":  # htmx 2 replaces the input on the live render: files gone
+        expect(page.locator(LIVE)).to_have_count(1)
+        expect(upload).to_have_count(0)
+        return
+    expect(upload).to_have_class("lv-upload lv-upload-done")
+    assert len(os.listdir(media / TEMP_DIR)) == 1

@@ -139,6 +139,12 @@
       var st = stateOf(input);
       if (list && list.children.length !== st.entries.length) draw(id);
     });
+    // Files chosen before the page was live (no URL then) go once the URL has come.
+    document.querySelectorAll('input[type="file"][data-lv-upload]').forEach(function (input) {
+      if (input.files && input.files.length && input.getAttribute("data-lv-upload")) {
+        choose({ target: input });
+      }
+    });
   }
   // Every event of a form carries its uploads' ids, under the file field's name.
   function carry(e) {
