@@ -7,6 +7,7 @@ from project.calculator.views import calculator_page
 from project.counter.views import counter_page
 from project.dashboard.views import dashboard_page, summary_page
 from project.echo.views import echo_page
+from project.files.views import files_page
 from project.home.views import index
 
 urlpatterns = [
@@ -20,6 +21,7 @@ urlpatterns = [
     path("events/", include("project.commentary.urls")),
     path("api/polls/", include("project.polls.api")),
     path("explore/", include("project.explore.urls")),
+    path("files/", files_page, name="files"),
     path("admin/", admin.site.urls),
     path("liveview/", include("liveview.urls")),
 ]

@@ -15,6 +15,7 @@ DEMOS = [
         "Explore",
         "A table and charts composed in Python; add a sample, see it everywhere.",
     ),
+    ("/files/", "Files", "Share files: each one uploads with progress, a preview and Cancel."),
     ("/liveview/", "Inspector", "Staff only: this process's connections, events and render times."),
 ]
 

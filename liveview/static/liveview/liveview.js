@@ -85,7 +85,10 @@
       refuse(e.target);
       return;
     }
-    get(e.detail, B.values).lv_v = epoch();
+    var values = get(e.detail, B.values);
+    values.lv_v = epoch();
+    // uploads.js puts the ids of a form's finished uploads in its values.
+    e.target.dispatchEvent(new CustomEvent("lv:send", { bubbles: true, detail: { values: values } }));
   });
   on(B.error, function (e) {  // htmx 4 drops a send made while its socket is closed
     if (/not open|closed|queue/i.test(String(e.detail && e.detail.error))) refuse(e.target);
