@@ -110,7 +110,7 @@ def apply_kept(comp: Any, values: Mapping[str, Any]) -> dict[str, Any]:
     return applied
 
 
-def _hint(cls: type, name: str) -> Any:
+def annotation_of(cls: type, name: str) -> Any:
     """The type `name` is annotated with on `cls` (or a base), resolved in its own module."""
     for klass in cls.__mro__:
         annotations = vars(klass).get("__annotations__", {})
@@ -127,7 +127,7 @@ def _validator(cls: type) -> type[pydantic.BaseModel]:
     if model is None:
         names: tuple[str, ...] = cls.kept  # type: ignore[attr-defined]
         # Each optional (a token may carry some): only the names given are read back.
-        fields: dict[str, Any] = {name: (_hint(cls, name), None) for name in names}
+        fields: dict[str, Any] = {name: (annotation_of(cls, name), None) for name in names}
         model = pydantic.create_model(
             f"{cls.__qualname__}.kept",
             __config__=pydantic.ConfigDict(extra="forbid", allow_inf_nan=False),
