@@ -112,6 +112,8 @@ class LiveComponent(Component):
     _lv_mounted: Mounted | None
     #: A lazy component not mounted yet: it shows its placeholder.
     _lv_lazy: bool
+    #: What the address held that did not fit its `url_state` (shown until its next event).
+    _lv_url_note: str | None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -241,6 +243,7 @@ class LiveComponent(Component):
         comp._lv_refresh_due = False
         comp._lv_mounted = None
         comp._lv_lazy = False
+        comp._lv_url_note = None
         for field, default in cls._lv_defaults.items():
             setattr(comp, field, copy.deepcopy(default))
         return comp

@@ -127,9 +127,8 @@ class Page:
             comp._lv_lazy = True
         else:
             comp = cls.new_live(self, name, cid, kwargs)
-            problems = urlstate.read(comp, self.url) if cls.url_state and self.url else []
-            if problems:
-                comp._lv_error = error_banner(urlstate.banner(problems), None)
+            if cls.url_state and self.url:
+                self._read_url(comp, self.url)
         self.components[cid] = comp
         self.mount_args[cid] = ComponentSpec(name=name, id=cid, kwargs=kwargs)
         if self.connected:
@@ -206,7 +205,8 @@ class Page:
             return wrap(comp, (comp._lv_error or "") + comp.placeholder(), oob=oob, busy=True)
         handle = Handle(comp)
         started = perf_counter()
-        inner = (comp._lv_error or "") + render_inner(comp, handle)
+        note = comp._lv_url_note or ""
+        inner = (comp._lv_error or note) + render_inner(comp, handle)
         rendered(comp, perf_counter() - started)
         comp._lv_html = inner
         if handle.children < comp._lv_children:
@@ -292,6 +292,7 @@ class Page:
         notify.begin(self)  # before catch_up: the changes it applies may notify
         catch_up(comp)
         comp._lv_pristine = False
+        comp._lv_url_note = None
         self.redirect_to = None
         self._url_asked = None
         return _Call(comp, handler, arguments, snapshot(comp.live_state()))
@@ -470,6 +471,11 @@ class Page:
         self.url = new
         return urlstate.element(new, mode)
 
+    def _read_url(self, comp: LiveComponent, url: str) -> None:
+        """Set `comp`'s url_state from `url`; what did not fit is shown until its next event."""
+        problems = urlstate.read(comp, url)
+        comp._lv_url_note = error_banner(urlstate.banner(problems), None) if problems else None
+
     def navigated(self, cid: str, url: object) -> str | None:
         """Back or forward went to `url` (the glue's `lv_url` event): every component with
         `url_state` takes its values from it and is re-rendered. The browser is there already:
@@ -484,12 +490,9 @@ class Page:
                 continue
             catch_up(comp)
             before = snapshot(comp.live_state())
-            problems = urlstate.read(comp, self.url)
+            self._read_url(comp, self.url)
             comp._lv_pristine = False
-            if problems:
-                parts.append(self._fail(comp, urlstate.banner(problems), None))
-            else:
-                parts.append(self.rerender(comp, before))
+            parts.append(self.rerender(comp, before))
             self._follow(comp)
         return "".join(p for p in parts if p) or None
 

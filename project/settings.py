@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "project.commentary",
     "project.dashboard",
     "project.explore",
+    "project.alerts",
 ]
 
 MIDDLEWARE = [
@@ -130,6 +131,9 @@ DASHBOARD_SUMMARY_SECONDS = float(os.environ.get("DASHBOARD_SUMMARY_SECONDS", "0
 COMPONENTS = {"autodiscover": True, "dirs": []}
 
 STATIC_URL = "static/"
+# Uploaded files (the alerts demo's attachments); runserver serves them under DEBUG (urls.py).
+MEDIA_URL = "media/"
+MEDIA_ROOT = os.environ.get("DJANGO_MEDIA_ROOT") or str(BASE_DIR / "media")
 STATIC_ROOT = os.environ.get("DJANGO_STATIC_ROOT")  # set it and run collectstatic to deploy
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",

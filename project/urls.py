@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
@@ -20,6 +22,9 @@ urlpatterns = [
     path("events/", include("project.commentary.urls")),
     path("api/polls/", include("project.polls.api")),
     path("explore/", include("project.explore.urls")),
+    path("alerts/", include("project.alerts.urls")),
     path("admin/", admin.site.urls),
     path("liveview/", include("liveview.urls")),
 ]
+# The alerts demo's attachments, served by runserver under DEBUG only (static() is empty else).
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
