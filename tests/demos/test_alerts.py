@@ -92,7 +92,7 @@ async def test_delete_asks_first_and_cancel_keeps_the_alert(live_client: LiveCli
     page = await live_client.open(f"/alerts/{alert.pk}/")
     await page.click(".alert button[type=submit]:-soup-contains('Delete')", confirm=False)
     assert await Alert.objects.filter(pk=alert.pk).aexists()
-    await page.click(".alert button[type=submit]:-soup-contains('Delete')", confirm=True)
+    await page.click("[role=dialog] button:-soup-contains('Delete')", confirm=True)
     assert not await Alert.objects.filter(pk=alert.pk).aexists()
     assert page.text(".lv-message.success") == "Alert “Disk full” deleted. ×"
     assert not page.has("[role=dialog]")  # it was open: closed, and the address says so

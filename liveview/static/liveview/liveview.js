@@ -370,6 +370,14 @@
   // ---- The connection, as the user sees it (docs/events.md, "The connection indicator") ----
   b.insertAdjacentHTML("beforeend", '<div id="lv-status" class="lv-status" role="status" hidden></div>');
   var sendable = "[ws-send],[hx-ws\\:send]";
+  // A bound submit button in a plain form (the form is what a page without JavaScript posts):
+  // htmx 4.0.0-beta6 sends the event and lets the click submit the form as well, navigating
+  // away. Live, the click is the event's only (htmx 2 and 4.0.x do the same).
+  function keepForm(e) {
+    var el = e.target.closest && e.target.closest(sendable);
+    if (el && el.form && el.type === "submit" && /^(BUTTON|INPUT)$/.test(el.tagName)) e.preventDefault();
+  }
+  b.addEventListener("click", keepForm);
   function status() {
     var el = document.getElementById("lv-status"), state = b.getAttribute("data-lv-socket");
     if (!el) return;
