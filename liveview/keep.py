@@ -118,8 +118,25 @@ def annotation_of(cls: type, name: str) -> Any:
             # Only this annotation: the class's others may name types imported for mypy alone.
             alone = type("Kept", (), {"__annotations__": {name: annotations[name]}})
             alone.__module__ = klass.__module__
-            return typing.get_type_hints(alone, localns=dict(vars(klass)))[name]
+            try:
+                return typing.get_type_hints(alone, localns=dict(vars(klass)))[name]
+            except NameError:  # not in its module: a class made by exec() (the doc samples)
+                namespace = _globals_of(klass)
+                if namespace is None:
+                    raise
+                return typing.get_type_hints(alone, namespace, dict(vars(klass)))[name]
     raise TypeError(f"{cls.__qualname__}.{name} is not annotated")
+
+
+def _globals_of(klass: type) -> dict[str, Any] | None:
+    """The namespace the class was defined in, through one of its functions (a class made by
+    exec(), as the doc samples make them, has no module of its own); None: its module's."""
+    for value in vars(klass).values():
+        func = getattr(value, "__func__", value)
+        namespace = getattr(func, "__globals__", None)
+        if isinstance(namespace, dict):
+            return namespace
+    return None
 
 
 def _validator(cls: type) -> type[pydantic.BaseModel]:
