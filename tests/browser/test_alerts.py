@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Dialog, Locator, Page, expect
+from pytest_django.fixtures import Settings
 
 from project.alerts.models import Alert
 from tests.browser.conftest import ACTION_TIMEOUT_MS
@@ -119,3 +121,35 @@ def test_delete_asks_cancel_keeps_it_and_ok_deletes_it(
     expect(other.locator(".toast")).to_contain_text("Someone deleted an alert.")
     expect(other.locator(".lv-message")).to_have_count(0)
     assert not exists(server, pk)
+
+
+def test_the_alerts_work_without_javascript(
+    browser: Browser, server: LiveServer, tmp_path: Path, settings: Settings
+) -> None:
+    settings.MEDIA_ROOT = str(tmp_path)
+    attachment = tmp_path / "log.txt"
+    attachment.write_text("disk at 98%")
+    context = browser.new_context(base_url=server.base_url, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto("/alerts/")
+        page.get_by_label("Title").fill("No script alert")
+        page.get_by_label("Attachment").set_input_files(attachment)
+        page.get_by_role("button", name="Create alert").click()
+        expect(page).to_have_url(f"{server.base_url}/alerts/")
+        expect(page.locator(".lv-message")).to_contain_text("Alert “No script alert” created.")
+        row(page, "No script alert").get_by_role("button", name="Details").click()
+        pk = orm(server, lambda: Alert.objects.get(title="No script alert").pk)
+        expect(page).to_have_url(re.compile(rf"/alerts/{pk}/\??$"))
+        dialog = page.get_by_role("dialog")
+        expect(dialog.get_by_role("heading", name="No script alert")).to_be_visible()
+        expect(dialog.locator(".attachment a")).to_contain_text("alerts/log")
+        dialog.get_by_role("button", name="Delete").click()  # no dialog: a page that asks
+        expect(page.get_by_role("heading", name="Delete this alert?")).to_be_visible()
+        assert exists(server, pk)
+        page.get_by_role("button", name="Delete alert").click()
+        expect(page).to_have_url(f"{server.base_url}/alerts/")
+        expect(page.locator(".lv-message")).to_contain_text("Alert “No script alert” deleted.")
+        assert not exists(server, pk)
+    finally:
+        context.close()
