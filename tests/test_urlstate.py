@@ -10,6 +10,7 @@ from django_components import register
 from liveview import LiveComponent, event
 from liveview.page import Page
 from liveview.urlstate import UnsafeUrl, same_origin, url_of
+from project.alerts.components.alerts import AlertList
 
 
 @register("test_url_table")
@@ -138,10 +139,22 @@ def test_without_a_known_address_nothing_is_read_or_pushed() -> None:
     assert comp.sort == "name" and frame is not None and "lv-url" not in frame
 
 
-def test_url_of_leaves_out_names_the_path_captures() -> None:
-    page, comp = _page("/t/")
+def test_url_of_leaves_defaults_out() -> None:
+    _, comp = _page("/t/")
     comp.page = 2
     assert url_of([comp], "/t/?q=") == "/t/?page=2"
+
+
+@pytest.mark.django_db
+def test_a_name_the_url_pattern_captures_is_read_from_the_path_and_never_repeated() -> None:
+    # The alerts demo: `open` is captured by path("<int:open>/", ...).
+    page = Page(connected=True, url="/alerts/7/?open=3")
+    comp = page.mount("alert_list", "lv-1", {})
+    assert isinstance(comp, AlertList)
+    assert comp.open == 7  # the path wins over the query string
+    assert url_of([comp], "/alerts/7/") == "/alerts/7/"
+    comp.open = 8
+    assert url_of([comp], "/alerts/") == "/alerts/?open=8"  # not captured there: the query
 
 
 def test_url_state_must_be_annotated_with_a_default() -> None:
