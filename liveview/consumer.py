@@ -34,6 +34,7 @@ from liveview.protocol import CloseCode, ProtocolError, parse_event
 from liveview.render import epoch_element
 from liveview.resources import NO_TOPICS, ResourceChanged
 from liveview.token import Binding, PageToken, TokenError
+from liveview.urlstate import page_url
 
 logger = logging.getLogger("liveview")
 
@@ -131,6 +132,7 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             connected=True,
             host=_host(self.scope),
             secure=self.scope.get("scheme") == "wss",
+            url=page_url((query.get("u") or [None])[0]),
         )
         self.hub = hub(_deliver)
         seen = self.hub.seq if self.hub is not None else 0  # changes the mount below will see

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ImproperlyConfigured
 
-from liveview import flash, notify, presence
+from liveview import flash, notify, presence, urlstate
 from liveview.authz import AccessDenied, allowed, check_component
 from liveview.changes import apply_changes, catch_up, defer
 from liveview.component import LiveComponent, component_class
@@ -29,6 +29,7 @@ from liveview.render import error_banner, redirect_element, render_inner, wrap
 from liveview.resources import ResourceChanged, Subscription, topics_of
 from liveview.timers import Timer, schedule
 from liveview.token import Binding, ComponentSpec, PageToken, TokenSigningError
+from liveview.urlstate import HistoryMode
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -89,6 +90,9 @@ class Page:
     secure: bool = False
     #: Where the current event's handler asked the browser to go (sent after its frame).
     redirect_to: str | None = None
+    #: The page's address as the browser shows it (path and query), for `url_state`: the
+    #: request's on the HTTP render, the glue's on a connect; None when unknown.
+    url: str | None = None
     #: The token this connection was mounted from, renewed when kept state changes.
     mounted_from: PageToken | None = None
     _top: int = 0
@@ -100,6 +104,8 @@ class Page:
     _flashed: list[dict[str, Any]] | None = None
     #: Each component's kept state as the newest token sent carries it (JSON text).
     _kept_sent: dict[str, str] = field(default_factory=dict)
+    #: What the current event's handler asked of the address: (a URL or None, push/replace).
+    _url_asked: tuple[str | None, HistoryMode] | None = None
     _dispatch_in_thread: Callable[[str, str, dict[str, Any]], Awaitable[str | None]] | None = None
 
     # -- mounting ---------------------------------------------------------------------------
@@ -121,6 +127,8 @@ class Page:
             comp._lv_lazy = True
         else:
             comp = cls.new_live(self, name, cid, kwargs)
+            if cls.url_state and self.url:
+                self._read_url(comp, self.url)
         self.components[cid] = comp
         self.mount_args[cid] = ComponentSpec(name=name, id=cid, kwargs=kwargs)
         if self.connected:
@@ -197,7 +205,8 @@ class Page:
             return wrap(comp, (comp._lv_error or "") + comp.placeholder(), oob=oob, busy=True)
         handle = Handle(comp)
         started = perf_counter()
-        inner = (comp._lv_error or "") + render_inner(comp, handle)
+        note = comp._lv_url_note or ""
+        inner = (comp._lv_error or note) + render_inner(comp, handle)
         rendered(comp, perf_counter() - started)
         comp._lv_html = inner
         if handle.children < comp._lv_children:
@@ -230,6 +239,8 @@ class Page:
 
     def dispatch(self, cid: str, event: str, values: dict[str, Any]) -> str | None:
         """Run one event; the frame to send, or None when the component's HTML is unchanged."""
+        if event == urlstate.URL_EVENT:
+            return self.navigated(cid, values.get("url"))
         prepared = self._prepare(cid, event, values)
         if not isinstance(prepared, _Call):
             return prepared
@@ -281,7 +292,9 @@ class Page:
         notify.begin(self)  # before catch_up: the changes it applies may notify
         catch_up(comp)
         comp._lv_pristine = False
+        comp._lv_url_note = None
         self.redirect_to = None
+        self._url_asked = None
         return _Call(comp, handler, arguments, snapshot(comp.live_state()))
 
     def refuse(self, cid: str, message: str) -> str | None:
@@ -326,6 +339,8 @@ class Page:
         self.redirect_to = None
         if target is not None and failure is None:
             parts.append(redirect_element(target))
+        elif failure is None:
+            parts.append(self._address())
         return "".join(p for p in parts if p) or None
 
     def render_touched(
@@ -419,6 +434,67 @@ class Page:
         UnsafeRedirect, and the event fails like any handler error.
         """
         self.redirect_to = safe_redirect(url, host=self.host, require_https=self.secure)
+
+    # -- the address (url_state) ---------------------------------------------------------------
+
+    def push_url(self, url: str | None = None) -> None:
+        """Once this event's frame is swapped in, show `url` (a path of this site, or ``?query``
+        for the current path) in the browser's address as a new history entry, without
+        navigating; the components' `url_state` is merged into its query string. Without
+        `url`: the address the components' state makes, as a new entry.
+
+        Anything that could leave the site raises UnsafeUrl, and the event fails."""
+        self._url_asked = (self._checked_url(url), "push")
+
+    def replace_url(self, url: str | None = None) -> None:
+        """`push_url`, replacing the current history entry (back skips it)."""
+        self._url_asked = (self._checked_url(url), "replace")
+
+    def _checked_url(self, url: str | None) -> str | None:
+        return None if url is None else urlstate.joined(self.url, urlstate.same_origin(url))
+
+    def _address(self) -> str:
+        """The element that updates the browser's address after an event, or ''."""
+        asked, self._url_asked = self._url_asked, None
+        showing = [c for c in self.components.values() if type(c).url_state and not c._lv_lazy]
+        base = asked[0] if asked is not None and asked[0] is not None else self.url
+        if base is None:
+            return ""
+        new = urlstate.url_of(showing, base) if showing else base
+        if asked is None and new == self.url:
+            return ""
+        if asked is not None:
+            mode = asked[1]
+        else:
+            push = any(type(c).url_history == "push" for c in showing)
+            mode = "push" if push else "replace"
+        self.url = new
+        return urlstate.element(new, mode)
+
+    def _read_url(self, comp: LiveComponent, url: str) -> None:
+        """Set `comp`'s url_state from `url`; what did not fit is shown until its next event."""
+        problems = urlstate.read(comp, url)
+        comp._lv_url_note = error_banner(urlstate.banner(problems), None) if problems else None
+
+    def navigated(self, cid: str, url: object) -> str | None:
+        """Back or forward went to `url` (the glue's `lv_url` event): every component with
+        `url_state` takes its values from it and is re-rendered. The browser is there already:
+        nothing is pushed."""
+        try:
+            self.url = urlstate.same_origin(url)
+        except urlstate.UnsafeUrl as exc:
+            return self.refuse(cid, f"Could not restore the address: {exc}")
+        parts: list[str | None] = []
+        for comp in list(self.components.values()):
+            if not type(comp).url_state or comp._lv_lazy:
+                continue
+            catch_up(comp)
+            before = snapshot(comp.live_state())
+            self._read_url(comp, self.url)
+            comp._lv_pristine = False
+            parts.append(self.rerender(comp, before))
+            self._follow(comp)
+        return "".join(p for p in parts if p) or None
 
     # -- resources --------------------------------------------------------------------------
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
@@ -22,6 +24,9 @@ urlpatterns = [
     path("api/polls/", include("project.polls.api")),
     path("explore/", include("project.explore.urls")),
     path("files/", files_page, name="files"),
+    path("alerts/", include("project.alerts.urls")),
     path("admin/", admin.site.urls),
     path("liveview/", include("liveview.urls")),
 ]
+# Uploaded files (files and alerts demos), served by runserver under DEBUG only (static() is empty else).
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

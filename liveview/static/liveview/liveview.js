@@ -5,7 +5,9 @@
 // event with the connection's epoch (stale replays are refused),
 // refuses, visibly, an action made while the socket is not live, stops reconnecting when the
 // server refused the page (close codes 44xx, 1008, 1009), and follows a handler's redirect: a
-// frame that fills #lv-redirect's data-url (checked on the server).
+// frame that fills #lv-redirect's data-url (checked on the server); and keeps the address in
+// step with the components' url_state (docs/urls.md): #lv-url pushes or replaces a history
+// entry, back/forward sends the address to the server, every connect sends it (`u`).
 // BUILDS is the browser half of liveview/dialect.py: the ws extension's events per htmx build,
 // chosen by the htmx the page actually loaded (tests/test_dialect.py reads it as JSON).
 (function () {
@@ -135,12 +137,14 @@
   // The page token may be renewed by a frame (`data-t`: the components' kept state changed);
   // every build's reconnect opens `new WebSocket(url)` with the URL it started with, so the
   // newest token is put into that URL here.
-  var path = d.url.split("?")[0], Socket = window.WebSocket;
+  var path = d.url.split("?")[0], Socket = window.WebSocket, socket = null;
   function LiveSocket(url, protocols) {
-    if (token && String(url).indexOf(path + "?") >= 0) {
-      url = String(url).replace(/([?&]t=)[^&]*/, "$1" + encodeURIComponent(token));
-    }
-    return protocols === undefined ? new Socket(url) : new Socket(url, protocols);
+    var ours = String(url).indexOf(path + "?") >= 0;
+    if (token && ours) url = String(url).replace(/([?&]t=)[^&]*/, "$1" + encodeURIComponent(token));
+    if (ours) url = withAddress(String(url));
+    var ws = protocols === undefined ? new Socket(url) : new Socket(url, protocols);
+    if (ours) socket = ws;
+    return ws;
   }
   LiveSocket.prototype = Socket.prototype;
   ["CONNECTING", "OPEN", "CLOSING", "CLOSED"].forEach(function (k) { LiveSocket[k] = Socket[k]; });
@@ -339,9 +343,44 @@
       el.dispatchEvent(new Event("input", { bubbles: true }));
     });
   }
+  // ---- The address: url_state in the query string or path (docs/urls.md) ----
+  b.insertAdjacentHTML("beforeend", '<div id="lv-url" hidden></div>');
+  function here() { return location.pathname + location.search; }
+  // Every connect tells the server where the page is (back/forward while offline included).
+  function withAddress(url) {
+    return url.replace(/&u=[^&]*/, "") + "&u=" + encodeURIComponent(here());
+  }
+  // A frame filled #lv-url: a new history entry (or the current one replaced), same origin
+  // only (checked on the server too), with no navigation.
+  function address() {
+    var el = document.getElementById("lv-url"), url = el && el.getAttribute("data-url");
+    if (!url) return;
+    el.removeAttribute("data-url");
+    var to = new URL(url, location.href);
+    if (to.origin !== location.origin) return;
+    if (!(history.state && history.state.lv)) history.replaceState({ lv: 1 }, "");
+    if (to.href === location.href) return;
+    if (el.getAttribute("data-mode") === "replace") history.replaceState({ lv: 1 }, "", to.href);
+    else history.pushState({ lv: 1 }, "", to.href);
+  }
+  // Back or forward to an entry liveview made: the server sets the state from the address and
+  // sends what changed. While the socket is down, the next connect's `u` does it.
+  function restore(e) {
+    var c = document.querySelector("[data-lv]");
+    if (!(e.state && e.state.lv) || !c || !live || !socket || socket.readyState !== 1) return;
+    socket.send(JSON.stringify({ lv: c.id, event: "lv_url", url: here(), lv_v: epoch(), lv_seq: ++seq }));
+  }
   // ---- The connection, as the user sees it (docs/events.md, "The connection indicator") ----
   b.insertAdjacentHTML("beforeend", '<div id="lv-status" class="lv-status" role="status" hidden></div>');
   var sendable = "[ws-send],[hx-ws\\:send]";
+  // A bound submit button in a plain form (the form is what a page without JavaScript posts):
+  // htmx 4.0.0-beta6 sends the event and lets the click submit the form as well, navigating
+  // away. Live, the click is the event's only (htmx 2 and 4.0.x do the same).
+  function keepForm(e) {
+    var el = e.target.closest && e.target.closest(sendable);
+    if (el && el.form && el.type === "submit" && /^(BUTTON|INPUT)$/.test(el.tagName)) e.preventDefault();
+  }
+  b.addEventListener("click", keepForm);
   function status() {
     var el = document.getElementById("lv-status"), state = b.getAttribute("data-lv-socket");
     if (!el) return;
@@ -379,6 +418,8 @@
   on(B.cleanup, cleanup);
   on(B.beforeMessage, before);
   on(B.afterMessage, settle);
+  on(B.afterMessage, function () { setTimeout(address, 0); });
+  window.addEventListener("popstate", restore);
   on(B.error, function (e) {  // htmx 4 dropped a send made while its socket was closed
     var el = e.target;
     if (!/not open|closed|queue/i.test(String(e.detail && e.detail.error))) return;
