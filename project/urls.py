@@ -28,5 +28,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("liveview/", include("liveview.urls")),
 ]
-# Uploaded files (files and alerts demos), served by runserver under DEBUG only (static() is empty else).
+# Uploaded files (files and alerts demos), served by runserver under DEBUG only.
 urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
