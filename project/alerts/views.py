@@ -8,8 +8,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from liveview.upload_views import limit_uploads, uploads_valid
 from project.alerts.forms import AlertForm
 from project.alerts.models import Alert
+from project.alerts.uploads import UPLOADS
 
 
 @require_GET
@@ -21,10 +23,12 @@ def alerts_page(request: HttpRequest, open: int | None = None) -> HttpResponse:
 
 
 @require_POST
+@limit_uploads(UPLOADS)
 def create_alert(request: HttpRequest) -> HttpResponse:
-    """The create form without JavaScript: the same Django form, with its attachment."""
+    """The create form without JavaScript: the same Django form, with its attachment read
+    under the live upload's rules (a refused file is dropped as it arrives, its error shown)."""
     form = AlertForm(request.POST, request.FILES)
-    if not form.is_valid():
+    if not uploads_valid(request, form):
         return render(request, "alerts/page.html", {"form": form}, status=400)
     alert = form.save()
     messages.success(request, f"Alert “{alert.title}” created.")

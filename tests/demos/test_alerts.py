@@ -1,22 +1,51 @@
 """The alerts demo (issue 16's "Done means") through liveview.testing: create with live
 validation, a list every page sees, the detail modal at /alerts/<id>/ (url_state), delete with a
-confirmation, a flash for the actor and a toast for everyone else, who else is viewing."""
+confirmation, a flash for the actor and a toast for everyone else, who else is viewing, and
+the attachment uploaded live (over HTTP, with the page's signed URL) and linked in the modal."""
 
 from __future__ import annotations
 
+import io
+import re
+from pathlib import Path
+
 import pytest
+from pytest_django.fixtures import Settings
 
 from liveview.testing import LiveClient
 from liveview.testing.page import LivePage
+from liveview.uploads import TEMP_DIR
 from project.alerts.models import Alert
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(64)
+PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n" + bytes(64)
+
+
+@pytest.fixture
+def media(settings: Settings, tmp_path: Path) -> Path:
+    settings.MEDIA_ROOT = str(tmp_path)
+    return tmp_path
 
 
 async def frames_until(page: LivePage, selector: str, text: str | None = None) -> None:
     """Take the page's frames (broadcasts, presence) until `selector` (with `text`) shows."""
     while not page.has(selector, text):
         await page.next_frame()
+
+
+async def upload(client: LiveClient, page: LivePage, name: str, content: bytes) -> dict[str, str]:
+    """What uploads.js does with a chosen file: POST it to the form's signed upload URL, with
+    the page's own cookies and CSRF token; the server's answer (its id, or an error)."""
+    found = re.search(r'data-lv-upload="([^"]+)"', page.html(".alert-form input[type=file]"))
+    assert found is not None, "the live form has no upload URL"
+    file = io.BytesIO(content)
+    file.name = name
+    csrf = client.http.cookies["csrftoken"].value
+    response = await client.http.post(found.group(1), {"file": file}, headers={"X-CSRFToken": csrf})
+    answer: dict[str, str] = response.json()
+    return answer
 
 
 async def test_the_form_validates_as_the_user_types(live_client: LiveClient) -> None:
@@ -107,3 +136,68 @@ async def test_who_else_is_viewing_shows_in_the_header(live_client: LiveClient) 
         second = await other.open("/alerts/")
         assert second.text(".viewers") == "2 people viewing"
         await frames_until(first, ".viewers", "2 people viewing")
+
+
+async def test_an_uploaded_attachment_is_stored_with_the_alert_and_shown_in_its_details(
+    each_build_client: LiveClient, media: Path
+) -> None:
+    page = await each_build_client.open("/alerts/")
+    assert page.has(".alert-form label[for$=-attachment]", "Attachment")
+    entry = await upload(each_build_client, page, "../disk chart.png", PNG)
+    assert entry["name"] == "disk_chart.png" and entry["type"] == "image/png"
+    # The finished upload fires `lv-uploaded` on the input: the form validates with it.
+    await page.send("validate", component="alert_form", attachment=[entry["id"]])
+    await page.type("Title", "Disk full")
+    await page.send(  # the submit, as uploads.js sends it: the upload's id under the field
+        "submit",
+        component="alert_form",
+        title="Disk full",
+        description="",
+        severity="critical",
+        attachment=[entry["id"]],
+        form_round=0,
+    )
+    assert page.text(".lv-message.success") == "Alert “Disk full” created. ×"
+    alert = await Alert.objects.aget(title="Disk full")
+    assert alert.attachment.name == "alerts/disk_chart.png"
+    assert (media / "alerts" / "disk_chart.png").read_bytes() == PNG
+    assert list((media / TEMP_DIR).iterdir()) == []  # the temporary copy is gone
+    await page.click(f"#alert-{alert.pk} button:-soup-contains('Details')")
+    link = page.html("[role=dialog] .attachment a")
+    assert 'href="/media/alerts/disk_chart.png"' in link and "disk_chart.png</a>" in link
+    assert page.has('[role=dialog] .attachment img[src="/media/alerts/disk_chart.png"]')
+
+
+async def test_a_pdf_attachment_is_linked_without_a_preview(
+    live_client: LiveClient, media: Path
+) -> None:
+    page = await live_client.open("/alerts/")
+    entry = await upload(live_client, page, "report.pdf", PDF)
+    await page.send(
+        "submit",
+        component="alert_form",
+        title="Quarterly report",
+        description="",
+        severity="info",
+        attachment=[entry["id"]],
+        form_round=0,
+    )
+    alert = await Alert.objects.aget(title="Quarterly report")
+    await page.click(f"#alert-{alert.pk} button:-soup-contains('Details')")
+    assert page.has('[role=dialog] .attachment a[href="/media/alerts/report.pdf"]', "report.pdf")
+    assert not page.has("[role=dialog] .attachment img")
+
+
+async def test_an_attachment_the_rules_refuse_is_never_stored(
+    live_client: LiveClient, media: Path
+) -> None:
+    page = await live_client.open("/alerts/")
+    assert await upload(live_client, page, "notes.txt", b"disk at 98%") == {
+        "error": "This type of file is not accepted (image/png, image/jpeg, application/pdf only)."
+    }
+    big = PNG + bytes(5 * 1024 * 1024)
+    assert await upload(live_client, page, "huge.png", big) == {
+        "error": "The file is too large: at most 5 MB."
+    }
+    assert not (media / TEMP_DIR).exists() or list((media / TEMP_DIR).iterdir()) == []
+    assert not (media / "alerts").exists()

@@ -14,6 +14,8 @@ from project.alerts.models import Alert
 
 pytestmark = pytest.mark.django_db
 
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(64)
+
 
 def test_the_detail_url_renders_the_modal_open(client: Client) -> None:
     alert = Alert.objects.create(title="Disk full", severity="critical")
@@ -32,16 +34,39 @@ def test_create_posts_the_form_with_its_attachment(
     settings.MEDIA_ROOT = str(tmp_path)
     html = client.get("/alerts/").content.decode()
     assert 'enctype="multipart/form-data"' in html
-    assert 'name="attachment" type="file"' in html
-    upload = SimpleUploadedFile("log.txt", b"disk at 98%", content_type="text/plain")
+    # The live upload's own input, with no upload URL before the page is live: the form
+    # posts the file itself.
+    assert 'name="attachment" accept="image/png,image/jpeg,application/pdf"' in html
+    assert 'data-lv-upload=""' in html
+    assert "<noscript>" not in html
+    upload = SimpleUploadedFile("../disk chart.png", PNG, content_type="image/png")
     data = {"title": "Disk full", "description": "", "severity": "warning", "attachment": upload}
     response = client.post("/alerts/new/", data, follow=True)
     assert response.redirect_chain == [("/alerts/", 302)]
     alert = Alert.objects.get(title="Disk full")
     assert alert.severity == "warning"
+    assert alert.attachment.name == "alerts/disk_chart.png"  # the same safe name as live
     with alert.attachment.open("rb") as stored:
-        assert stored.read() == b"disk at 98%"
+        assert stored.read() == PNG
     assert "Alert “Disk full” created." in response.content.decode()  # Django's messages
+    details = client.get(f"/alerts/{alert.pk}/").content.decode()
+    assert '<a href="/media/alerts/disk_chart.png">disk_chart.png</a>' in details
+
+
+def test_a_posted_attachment_the_rules_refuse_is_an_error_and_nothing_is_stored(
+    client: Client, settings: Settings, tmp_path: Path
+) -> None:
+    settings.MEDIA_ROOT = str(tmp_path)
+    upload = SimpleUploadedFile("log.txt", b"disk at 98%", content_type="image/png")
+    data = {"title": "Disk full", "description": "", "severity": "warning", "attachment": upload}
+    response = client.post("/alerts/new/", data)
+    assert response.status_code == 400
+    assert (
+        "This type of file is not accepted (image/png, image/jpeg, application/pdf only)."
+        in response.content.decode()
+    )
+    assert not Alert.objects.exists()
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_an_invalid_post_shows_the_errors_and_saves_nothing(client: Client) -> None:

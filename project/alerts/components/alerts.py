@@ -9,6 +9,8 @@ it just made (`notify`/`@listens`), and the list marks that row.
 
 from __future__ import annotations
 
+import mimetypes
+import posixpath
 from typing import Any
 
 from django import forms
@@ -16,12 +18,13 @@ from django.contrib import messages
 from django_components import register
 
 from liveview import LiveComponent, event
-from liveview.forms import LiveForm
 from liveview.notify import listens
 from liveview.presence import Presence, presence_of
 from liveview.resources import ResourceChanged, Subscription
+from liveview.upload_form import LiveUploadForm
 from project.alerts.forms import AlertForm
 from project.alerts.models import Alert
+from project.alerts.uploads import UPLOADS
 
 #: How long a toast about someone else's change stays, in seconds.
 TOAST_SECONDS = 6.0
@@ -29,20 +32,16 @@ TOAST_SECONDS = 6.0
 MAX_TOASTS = 5
 
 
-class LiveAlertForm(AlertForm):
-    """The live form: the attachment travels only with the plain post, for now."""
-
-    class Meta(AlertForm.Meta):
-        fields = ["title", "description", "severity"]
-
-
 @register("alert_form")
-class AlertFormComponent(LiveForm):
-    """Title, Description, Severity, validated as the user types. Without JavaScript the same
-    form posts to /alerts/new/ (with its attachment)."""
+class AlertFormComponent(LiveUploadForm):
+    """Title, Description, Severity, validated as the user types, and an Attachment uploaded
+    as soon as it is chosen (progress, preview, Cancel); `form.save()` stores it under
+    alerts/. Without JavaScript the same form posts to /alerts/new/, file included, under the
+    same rules (UPLOADS)."""
 
     template_name = "alerts/alert_form.html"
-    form_class = LiveAlertForm
+    form_class = AlertForm
+    uploads = UPLOADS
 
     def extra_context(self) -> dict[str, Any]:
         return {**super().extra_context(), "severities": Alert.Severity.choices}
@@ -73,7 +72,7 @@ class AlertList(LiveComponent):
 
     def extra_context(self) -> dict[str, Any]:
         shown = Alert.objects.filter(pk=self.open).first() if self.open is not None else None
-        return {"shown": shown}
+        return {"shown": shown, "attachment": _attachment(shown)}
 
     @event
     def show(self, pk: int) -> None:
@@ -127,6 +126,20 @@ class AlertToasts(LiveComponent):
     @event
     def dismiss(self, toast: int) -> None:
         self.toasts = [t for t in self.toasts if t["id"] != toast]
+
+
+def _attachment(alert: Alert | None) -> dict[str, Any] | None:
+    """The detail modal's attachment: its storage URL, its base name, and whether it is an
+    image (the upload rules store it under an extension that matches its sniffed type)."""
+    if alert is None or not alert.attachment:
+        return None
+    name = alert.attachment.name or ""
+    kind = mimetypes.guess_type(name)[0] or ""
+    return {
+        "url": alert.attachment.url,
+        "name": posixpath.basename(name),
+        "is_image": kind.startswith("image/"),
+    }
 
 
 def _toast_text(change: ResourceChanged) -> str | None:
