@@ -1,20 +1,25 @@
-"""The alerts demo in real Chromium, under each htmx build: create in one browser and see it in
-another, the detail modal at its own URL (back closes it, a reload opens it), delete with the
-dialog accepted or dismissed, a flash for the actor only."""
+"""The alerts demo in real Chromium, under each htmx build: create in one browser (with an
+attachment uploaded live: progress, preview) and see it in another, the detail modal at its own
+URL (back closes it, a reload opens it) linking the stored file, delete with the dialog accepted
+or dismissed, a flash for the actor only."""
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Dialog, Locator, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Dialog, FilePayload, Locator, Page, expect
 from pytest_django.fixtures import Settings
 
+from liveview.testing.playwright import expect_live
+from liveview.uploads import TEMP_DIR
 from project.alerts.models import Alert
 from tests.browser.conftest import ACTION_TIMEOUT_MS
 from tests.browser.support import LiveServer, open_live, orm
+from tests.browser.test_uploads import PNG
 
 pytestmark = pytest.mark.browser
 
@@ -37,13 +42,24 @@ def exists(server: LiveServer, pk: int) -> bool:
     return orm(server, lambda: Alert.objects.filter(pk=pk).exists())
 
 
+def attachment_of(title: str) -> tuple[int, str]:
+    alert = Alert.objects.get(title=title)
+    return alert.pk, alert.attachment.name or ""
+
+
 def row(page: Page, title: str) -> Locator:
     return page.locator(".alerts .alert").filter(has_text=title)
 
 
 def test_a_created_alert_shows_in_every_browser_with_a_flash_for_the_actor_only(
-    page: Page, other: Page, server: LiveServer, htmx_version: str
+    page: Page,
+    other: Page,
+    server: LiveServer,
+    htmx_version: str,
+    tmp_path: Path,
+    settings: Settings,
 ) -> None:
+    settings.MEDIA_ROOT = str(tmp_path)
     title = f"Disk full ({htmx_version})"
     open_live(page, "/alerts/")
     open_live(other, "/alerts/")
@@ -53,6 +69,13 @@ def test_a_created_alert_shows_in_every_browser_with_a_flash_for_the_actor_only(
     )
     page.get_by_label("Title").fill(title)
     page.get_by_label("Severity").select_option("critical")
+    page.get_by_label("Attachment").set_input_files(
+        FilePayload(name="disk chart.png", mimeType="image/png", buffer=PNG)
+    )
+    uploaded = page.locator(".alert-form .lv-uploads li")
+    expect(uploaded).to_have_class("lv-upload lv-upload-done")
+    expect(uploaded.locator("progress")).to_have_js_property("value", 100)
+    expect(uploaded.locator("img.lv-upload-preview")).to_be_visible()
     create = page.get_by_role("button", name="Create alert")
     expect(create).to_be_enabled()
     create.click()
@@ -63,6 +86,18 @@ def test_a_created_alert_shows_in_every_browser_with_a_flash_for_the_actor_only(
     expect(other.locator(".lv-message")).to_have_count(0)
     expect(page.locator(".toast")).to_have_count(0)
     expect(page.get_by_label("Title")).to_have_value("")
+    expect(uploaded).to_have_count(0)  # the form starts afresh
+    pk, stored = orm(server, lambda: attachment_of(title))
+    assert stored == "alerts/disk_chart.png"
+    assert (tmp_path / stored).read_bytes() == PNG
+    assert os.listdir(tmp_path / TEMP_DIR) == []
+    row(other, title).get_by_role("button", name="Details").click()  # the other person
+    attachment = other.get_by_role("dialog").locator(".attachment")
+    expect(attachment.get_by_role("link", name="disk_chart.png")).to_have_attribute(
+        "href", "/media/alerts/disk_chart.png"
+    )
+    expect(attachment.locator("img")).to_have_attribute("src", "/media/alerts/disk_chart.png")
+    expect(other).to_have_url(re.compile(rf"/alerts/{pk}/$"))
 
 
 def test_details_open_at_their_own_url_and_back_closes_them(
@@ -83,6 +118,7 @@ def test_details_open_at_their_own_url_and_back_closes_them(
     expect(page).to_have_url(re.compile(rf"/alerts/{pk}/$"))
     page.reload()  # the pushed URL renders the same state
     expect(page.get_by_role("dialog").get_by_role("heading", name=title)).to_be_visible()
+    expect_live(page)  # Close is a live click: a click before the socket is open was lost
     page.get_by_role("button", name="Close").click()
     expect(page.get_by_role("dialog")).to_have_count(0)
     expect(page).to_have_url(re.compile(r"/alerts/$"))
@@ -127,8 +163,7 @@ def test_the_alerts_work_without_javascript(
     browser: Browser, server: LiveServer, tmp_path: Path, settings: Settings
 ) -> None:
     settings.MEDIA_ROOT = str(tmp_path)
-    attachment = tmp_path / "log.txt"
-    attachment.write_text("disk at 98%")
+    attachment = FilePayload(name="disk.png", mimeType="image/png", buffer=PNG)
     context = browser.new_context(base_url=server.base_url, java_script_enabled=False)
     try:
         page = context.new_page()
@@ -143,7 +178,9 @@ def test_the_alerts_work_without_javascript(
         expect(page).to_have_url(re.compile(rf"/alerts/{pk}/\??$"))
         dialog = page.get_by_role("dialog")
         expect(dialog.get_by_role("heading", name="No script alert")).to_be_visible()
-        expect(dialog.locator(".attachment a")).to_contain_text("alerts/log")
+        expect(dialog.locator(".attachment a")).to_have_attribute("href", "/media/alerts/disk.png")
+        assert (tmp_path / "alerts" / "disk.png").read_bytes() == PNG
+        assert not (tmp_path / TEMP_DIR).exists()  # the post never used the temporary area
         dialog.get_by_role("button", name="Delete").click()  # no dialog: a page that asks
         expect(page.get_by_role("heading", name="Delete this alert?")).to_be_visible()
         assert exists(server, pk)
