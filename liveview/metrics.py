@@ -210,9 +210,19 @@ def event_cause(comp: LiveComponent | None, event: str) -> Cause:
     return (type(comp).__name__ if comp is not None else "?", event[:64])
 
 
+#: The last frame measured and its sizes: a broadcast pushes the very same frame to every page
+#: showing the change, measured once (one tuple: replaced in one store, safe across threads).
+_last_split: tuple[str, tuple[int, list[tuple[str, int]]]] = ("", (0, []))
+
+
 def frame_sent(page: Page, frame: str, cause: Cause) -> None:
     """A frame leaves for the page's socket: its bytes, and each component's part of them."""
-    total, parts = frame_sizes(frame)
+    global _last_split
+    last, sizes = _last_split
+    if frame is not last:
+        sizes = frame_sizes(frame)
+        _last_split = (frame, sizes)
+    total, parts = sizes
     metrics.count_event_bytes(cause, total)
     components = page.components
     for cid, size in parts:
