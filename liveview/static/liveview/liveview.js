@@ -251,7 +251,17 @@
   }
   function before() {
     var a = document.activeElement;
-    snap = isControl(a) ? { key: keyOf(a), node: a, from: a.selectionStart, to: a.selectionEnd } : null;
+    snap = isControl(a) ? { key: keyOf(a), node: a, from: a.selectionStart, to: a.selectionEnd,
+      value: a.value } : null;
+  }
+  // Where the selection goes when the server's value replaces the text of a focused control the
+  // user has not changed: the whole text selected stays the whole text selected (the next key
+  // replaces what is shown), a caret at the end stays at the end.
+  function moved(k0, el) {
+    var n = el.value.length, was = String(k0.value || "").length;
+    if (k0.from === 0 && k0.to === was && was > 0) return [0, n];
+    if (k0.from === was && k0.to === was) return [n, n];
+    return [Math.min(k0.from, n), Math.min(k0.to, n)];
   }
   function caret(el, from, to) {
     try { el.setSelectionRange(from, to); } catch (x) { /* not a text control */ }
@@ -307,9 +317,12 @@
       var v = rendered(el);
       if (read(el) !== v) write(el, v);
     });
-    if (focusEl && focusEl !== document.activeElement && focusEl.isConnected) {
-      focusEl.focus();
-      caret(focusEl, k0.from, k0.to);
+    if (focusEl && focusEl.isConnected) {
+      var changed = !own[k0.key] && focusEl.value !== k0.value, at = changed ? moved(k0, focusEl)
+        : [k0.from, k0.to];
+      if (focusEl !== document.activeElement) focusEl.focus();
+      else if (!changed) at = null;
+      if (at) caret(focusEl, at[0], at[1]);
     }
     Object.keys(submits).forEach(function (id) {
       var x = submits[id];
