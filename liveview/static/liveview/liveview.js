@@ -356,8 +356,9 @@
     var el = document.getElementById("lv-status"), state = b.getAttribute("data-lv-socket");
     if (!el) return;
     var down = state === "closed" || (state === "open" && seen === null) || (seen !== null && state !== "live");
-    var n = refusedSends;
-    Object.keys(own).forEach(function (k) { if (!own[k].acked) n += 1; });
+    var n = refusedSends, unacked = 0;
+    Object.keys(own).forEach(function (k) { if (!own[k].acked) unacked += 1; });
+    n += unacked;
     if (!down) {
       refusedSends = 0;
       el.hidden = true;
@@ -368,6 +369,8 @@
       el.hidden = false;
     }
     el.setAttribute("data-pending", String(down ? n : 0));
+    // Controls holding input the server has not acknowledged yet, live or not (tests wait on 0).
+    el.setAttribute("data-unacked", String(unacked));
     // Buttons (and forms' submit buttons) would send nothing while the socket is down: marked,
     // and their components busy. Not disabled: a click is still refused with a notice, counted.
     document.querySelectorAll(sendable).forEach(function (s) {
