@@ -249,3 +249,29 @@ def test_a_resend_whose_element_is_replaced_before_its_debounce_fires_is_still_s
     expect(page.locator(".lv-refused")).to_have_count(0)
     assert page.evaluate("() => window.__debounce.unstamped") == []
     assert question_of(server, pk) == "Theirs"
+
+
+# -- a server value landing in a focused box the user has not changed --------------------------
+
+
+@pytest.mark.parametrize(
+    ("keys", "expected"),
+    [("Control+a", "X"), ("End", "Theirs, much longerX")],
+    ids=["all-selected", "caret-at-end"],
+)
+def test_a_new_value_in_a_focused_untouched_box_keeps_the_users_selection(
+    page: Page, server: LiveServer, htmx_version: str, keys: str, expected: str
+) -> None:
+    """The user selects the whole question (or puts the caret at its end) and, before their
+    first key, another writer's version arrives: the whole new text is selected (the caret is at
+    its end), so the key replaces (extends) what is shown, not a mix of the two."""
+    pk = new_poll(server, "Lunch?")
+    open_live(page, f"/polls/{pk}/")
+    box = page.locator("form.editor input[name=question]")
+    box.click()
+    box.press(keys)
+    change_question(server, pk, "Theirs, much longer")
+    expect(box).to_have_value("Theirs, much longer")
+    expect(page.locator("h1.question")).to_have_text("Theirs, much longer")
+    box.press("X")
+    expect(box).to_have_value(expected)

@@ -258,7 +258,17 @@
   }
   function before() {
     var a = document.activeElement;
-    snap = isControl(a) ? { key: keyOf(a), node: a, from: a.selectionStart, to: a.selectionEnd } : null;
+    snap = isControl(a) ? { key: keyOf(a), node: a, from: a.selectionStart, to: a.selectionEnd,
+      value: a.value } : null;
+  }
+  // Where the selection goes when the server's value replaces the text of a focused control the
+  // user has not changed: the whole text selected stays the whole text selected (the next key
+  // replaces what is shown), a caret at the end stays at the end.
+  function moved(k0, el) {
+    var n = el.value.length, was = String(k0.value || "").length;
+    if (k0.from === 0 && k0.to === was && was > 0) return [0, n];
+    if (k0.from === was && k0.to === was) return [n, n];
+    return [Math.min(k0.from, n), Math.min(k0.to, n)];
   }
   function caret(el, from, to) {
     try { el.setSelectionRange(from, to); } catch (x) { /* not a text control */ }
@@ -314,9 +324,12 @@
       var v = rendered(el);
       if (read(el) !== v) write(el, v);
     });
-    if (focusEl && focusEl !== document.activeElement && focusEl.isConnected) {
-      focusEl.focus();
-      caret(focusEl, k0.from, k0.to);
+    if (focusEl && focusEl.isConnected) {
+      var changed = !own[k0.key] && focusEl.value !== k0.value, at = changed ? moved(k0, focusEl)
+        : [k0.from, k0.to];
+      if (focusEl !== document.activeElement) focusEl.focus();
+      else if (!changed) at = null;
+      if (at) caret(focusEl, at[0], at[1]);
     }
     Object.keys(submits).forEach(function (id) {
       var x = submits[id];
@@ -385,8 +398,9 @@
     var el = document.getElementById("lv-status"), state = b.getAttribute("data-lv-socket");
     if (!el) return;
     var down = state === "closed" || (state === "open" && seen === null) || (seen !== null && state !== "live");
-    var n = refusedSends;
-    Object.keys(own).forEach(function (k) { if (!own[k].acked) n += 1; });
+    var n = refusedSends, unacked = 0;
+    Object.keys(own).forEach(function (k) { if (!own[k].acked) unacked += 1; });
+    n += unacked;
     if (!down) {
       refusedSends = 0;
       el.hidden = true;
@@ -397,6 +411,8 @@
       el.hidden = false;
     }
     el.setAttribute("data-pending", String(down ? n : 0));
+    // Controls holding input the server has not acknowledged yet, live or not (tests wait on 0).
+    el.setAttribute("data-unacked", String(unacked));
     // Buttons (and forms' submit buttons) would send nothing while the socket is down: marked,
     // and their components busy. Not disabled: a click is still refused with a notice, counted.
     document.querySelectorAll(sendable).forEach(function (s) {
