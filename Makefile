@@ -57,10 +57,10 @@ test: setup browser services htmx lint
 test-fast: setup htmx
 	$(BIN)/python -m pytest -m "not browser and not slow"
 
-## make test-storm: the lost-update storm (tests/scale/test_storm.py) under each htmx build; LIVEVIEW_STORM_SEED picks the seed
+## make test-storm: the lost-update storm (tests/scale/test_storm.py, also in make test) alone, under each htmx build; LIVEVIEW_STORM_SEED picks the seed
 .PHONY: test-storm
 test-storm: setup browser services htmx
-	LIVEVIEW_STORM=1 $(BIN)/python -m pytest tests/scale/test_storm.py
+	$(BIN)/python -m pytest tests/scale/test_storm.py
 
 ## make test-compat: the suite but tests/scale on Debian 13's Python 3.13 and Django 6.x, in a debootstrap root
 ## built once into ~/.cache/liveview/trixie (LIVEVIEW_COMPAT_ROOT; root or sudo); see .ci/compat.sh

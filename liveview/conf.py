@@ -20,6 +20,9 @@ from liveview.core.conf import (
     rest_basic_auth,
     token_encrypted,
     token_max_age,
+    upload_storage,
+    upload_temp_max_age,
+    upload_url_max_age,
     websocket_path,
 )
 
@@ -41,5 +44,8 @@ __all__ = [
     "rest_basic_auth",
     "token_encrypted",
     "token_max_age",
+    "upload_storage",
+    "upload_temp_max_age",
+    "upload_url_max_age",
     "websocket_path",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from liveview.authoring.keep import (
     KeptStateError,
     Mounted,
+    annotation_of,
     apply_kept,
     kept_values,
     same,
@@ -15,6 +16,7 @@ from liveview.authoring.keep import (
 __all__ = [
     "KeptStateError",
     "Mounted",
+    "annotation_of",
     "apply_kept",
     "kept_values",
     "same",

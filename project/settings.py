@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "project.commentary",
     "project.dashboard",
     "project.explore",
+    "project.files",
+    "project.alerts",
 ]
 
 MIDDLEWARE = [
@@ -130,6 +132,10 @@ DASHBOARD_SUMMARY_SECONDS = float(os.environ.get("DASHBOARD_SUMMARY_SECONDS", "0
 COMPONENTS = {"autodiscover": True, "dirs": []}
 
 STATIC_URL = "static/"
+# Uploaded files (the files and alerts demos); runserver serves them under DEBUG (urls.py);
+# a deployment may point STORAGES["default"] at S3.
+MEDIA_URL = "media/"
+MEDIA_ROOT = os.environ.get("DJANGO_MEDIA_ROOT") or str(BASE_DIR / "media")
 STATIC_ROOT = os.environ.get("DJANGO_STATIC_ROOT")  # set it and run collectstatic to deploy
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",

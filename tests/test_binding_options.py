@@ -3,17 +3,14 @@ a form that sends its own arguments and none of the form's fields."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 from django.http import HttpRequest, HttpResponse
 from django.template import Engine, RequestContext, TemplateSyntaxError
 from django.urls import path
 from django_components import register
-from pytest_django.fixtures import Settings
 
 from liveview import LiveComponent, event
-from liveview.core.dialect import HTMX2_FRAME, HTMX4_BETA_FRAME, HTMX4_FRAME, FrameShape
+from liveview.core.dialect import HTMX2_FRAME, HTMX4_BETA_FRAME, HTMX4_FRAME
 from liveview.runtime.page import Page
 from liveview.socket.protocol import ProtocolError, parse_event
 from liveview.testing import LiveClient, LiveTestError
@@ -71,44 +68,32 @@ def rows_page(request: HttpRequest) -> HttpResponse:
 urlpatterns = [path("rows/", rows_page)]
 
 
-@pytest.fixture(
-    params=[HTMX2_FRAME, HTMX4_BETA_FRAME, HTMX4_FRAME], ids=["htmx2", "htmx4beta", "htmx4"]
-)
-async def live_client(
-    request: pytest.FixtureRequest, settings: Settings
-) -> AsyncIterator[LiveClient]:
-    frame: FrameShape = request.param
-    settings.LIVEVIEW_HTMX_VERSION = 2 if frame is HTMX2_FRAME else 4
-    async with LiveClient(frame=frame) as client:
-        yield client
-
-
-async def test_confirm_writes_hx_confirm_on_the_binding(live_client: LiveClient) -> None:
-    page = await live_client.open("/rows/")
+async def test_confirm_writes_hx_confirm_on_the_binding(each_build_client: LiveClient) -> None:
+    page = await each_build_client.open("/rows/")
     assert page.html("li button").count('hx-confirm="Delete this row?"') == 1
 
 
-async def test_a_confirmed_click_runs_the_event(live_client: LiveClient) -> None:
-    page = await live_client.open("/rows/")
+async def test_a_confirmed_click_runs_the_event(each_build_client: LiveClient) -> None:
+    page = await each_build_client.open("/rows/")
     await page.click(text="Delete a", confirm=True)
     assert page.count("li") == 1 and page.has("li", "b")
 
 
-async def test_a_cancelled_confirmation_sends_nothing(live_client: LiveClient) -> None:
-    page = await live_client.open("/rows/")
+async def test_a_cancelled_confirmation_sends_nothing(each_build_client: LiveClient) -> None:
+    page = await each_build_client.open("/rows/")
     sent = len(page.frames)
     await page.click(text="Delete a", confirm=False)
     assert page.count("li") == 2 and len(page.frames) == sent
 
 
-async def test_a_click_that_ignores_the_question_is_an_error(live_client: LiveClient) -> None:
-    page = await live_client.open("/rows/")
+async def test_a_click_that_ignores_the_question_is_an_error(each_build_client: LiveClient) -> None:
+    page = await each_build_client.open("/rows/")
     with pytest.raises(LiveTestError, match="asks 'Delete this row\\?' first"):
         await page.click(text="Delete a")
 
 
-async def test_a_confirmed_form_asks_on_its_submit_button(live_client: LiveClient) -> None:
-    page = await live_client.open("/rows/")
+async def test_a_confirmed_form_asks_on_its_submit_button(each_build_client: LiveClient) -> None:
+    page = await each_build_client.open("/rows/")
     with pytest.raises(LiveTestError, match="asks 'Wipe every row\\?' first"):
         await page.submit("form.wipe")  # submit() cannot answer: click the button
     await page.click(text="Wipe", confirm=False)
@@ -117,22 +102,24 @@ async def test_a_confirmed_form_asks_on_its_submit_button(live_client: LiveClien
     assert page.count("li") == 0
 
 
-async def test_a_button_in_a_form_sends_the_forms_fields(live_client: LiveClient) -> None:
-    page = await live_client.open("/rows/")
+async def test_a_button_in_a_form_sends_the_forms_fields(each_build_client: LiveClient) -> None:
+    page = await each_build_client.open("/rows/")
     await page.click(text="Cancel (form)")
     assert page.errors == ["Invalid arguments for cancel: unexpected argument: description, type"]
 
 
-async def test_only_sends_nothing_but_the_bindings_own_values(live_client: LiveClient) -> None:
-    page = await live_client.open("/rows/")
+async def test_only_sends_nothing_but_the_bindings_own_values(
+    each_build_client: LiveClient,
+) -> None:
+    page = await each_build_client.open("/rows/")
     await page.click(text="Cancel")
     assert page.errors == [] and page.text(".said") == "cancelled"
     await page.click(text="Pick")
     assert page.errors == [] and page.text(".said") == "picked b"
 
 
-async def test_the_forms_own_submit_still_sends_its_fields(live_client: LiveClient) -> None:
-    page = await live_client.open("/rows/")
+async def test_the_forms_own_submit_still_sends_its_fields(each_build_client: LiveClient) -> None:
+    page = await each_build_client.open("/rows/")
     await page.click(text="Save")
     assert page.text(".said") == "saved d t"
 

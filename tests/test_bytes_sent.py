@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from types import SimpleNamespace
 
 import pytest
 from asgiref.sync import sync_to_async
@@ -62,6 +63,31 @@ def test_an_element_after_the_last_component_is_not_its_part() -> None:
     part = '<div id="lv-1" data-lv="a" hx-swap-oob="outerMorph"><p>1</p></div>'
     redirect = '<div id="lv-redirect" hidden data-url="/" hx-swap-oob="outerHTML"></div>'
     assert frame_sizes(part + redirect) == (len(part + redirect), [("lv-1", len(part))])
+
+
+def test_one_broadcast_frame_sent_to_many_pages_is_split_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A broadcast pushes the same frame to every page showing the change: it is measured once,
+    and counted once per page."""
+    split: list[str] = []
+    real = metrics.frame_sizes
+
+    def counting(frame: str) -> tuple[int, list[tuple[str, int]]]:
+        split.append(frame)
+        return real(frame)
+
+    monkeypatch.setattr(metrics, "frame_sizes", counting)
+    frame = '<div id="lv-1" data-lv="a" hx-swap-oob="outerMorph"><p>1</p></div>'
+    page = SimpleNamespace(components={"lv-1": ByteSizes()})  # any class: its name is the key
+    for _ in range(50):
+        metrics.frame_sent(page, frame, metrics.BROADCAST)  # type: ignore[arg-type]
+    other = frame.replace("<p>1</p>", "<p>2</p>")
+    metrics.frame_sent(page, other, metrics.BROADCAST)  # type: ignore[arg-type]
+    assert split == [frame, other]
+    assert metrics.metrics.bytes_by_event[metrics.BROADCAST].count == 51
+    assert component_row("ByteSizes").count == 51
+    assert component_row("ByteSizes").total == 50 * len(frame) + len(other)
 
 
 # -- the bounds ----------------------------------------------------------------------------------

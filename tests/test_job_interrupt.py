@@ -80,3 +80,17 @@ def test_runlive_marks_the_jobs_its_killed_worker_left_running() -> None:
     assert Job.objects.get(pk=other.pk).status == "running"
     assert DBTaskResult.objects.get(id=other.task_id).status == "RUNNING"
     assert interrupt_claimed_by("runlive-1") == 0
+
+
+def test_runlive_marks_a_job_its_worker_claimed_but_was_stopped_before_it_began() -> None:
+    # The worker claims the task, then a stop lands before run_job writes "running" (runlive's
+    # test stops it right on the worker's "state=RUNNING" line): nobody else will run it now.
+    claimed, unclaimed = jobs.add.start(a=1, b=2), jobs.add.start(a=3, b=4)
+    DBTaskResult.objects.get(id=claimed.task_id).claim("runlive-1")
+    assert Job.objects.get(pk=claimed.pk).status == "queued"
+    assert interrupt_claimed_by("runlive-1") == 1
+    row = Job.objects.get(pk=claimed.pk)
+    assert (row.status, row.message) == ("failed", "Interrupted")
+    assert DBTaskResult.objects.get(id=claimed.task_id).status == "FAILED"
+    assert Job.objects.get(pk=unclaimed.pk).status == "queued"  # still the next worker's
+    assert DBTaskResult.objects.get(id=unclaimed.task_id).status == "READY"

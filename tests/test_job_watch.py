@@ -5,20 +5,19 @@ from __future__ import annotations
 import asyncio
 import re
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from typing import ParamSpec, TypeVar
 
 import pytest
 from asgiref.sync import sync_to_async
-from channels.layers import get_channel_layer
 from django.db import OperationalError
 from pytest_django.fixtures import Settings
 
 from liveview.batteries import job_watch
 from liveview.batteries.jobs import ProgressReporter, run_job
 from liveview.models import Job
-from liveview.pubsub.publish import from_message, group_name
 from tests import jobs
+from tests.conftest import Changes
 from tests.jobs import worker_thread_database
 from tests.support import connect
 
@@ -83,17 +82,16 @@ async def test_cancel_from_the_page_stops_the_running_job(settings: Settings) ->
     await comm.disconnect()
 
 
-async def test_with_a_shared_layer_the_worker_publishes_each_write(settings: Settings) -> None:
+async def test_with_a_shared_layer_the_worker_publishes_each_write(
+    settings: Settings, listen: Callable[[str], Awaitable[Changes]]
+) -> None:
     settings.LIVEVIEW_JOBS_POLL = False
     row = await orm(Job.objects.create)(name=jobs.flood.name, status=Job.Status.RUNNING)
-    layer = get_channel_layer()
-    assert layer is not None
-    channel = await layer.new_channel()
-    await layer.group_add(group_name(row.uri), channel)
+    changes = await listen(row.uri)
     await orm(ProgressReporter(row.pk).__call__)(0.5, "half")
-    change = from_message(await asyncio.wait_for(layer.receive(channel), 5))
+    change = await asyncio.wait_for(changes(), 5)
     stored = await orm(Job.objects.get)(pk=row.pk)
-    assert change is not None and (change.uri, change.etag) == (row.uri, stored.etag)
+    assert (change.uri, change.etag) == (row.uri, stored.etag)
 
 
 async def test_the_watcher_outlives_failed_polls(

@@ -3,7 +3,6 @@ frame; a failed mount shows the failed state."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import ClassVar
 
 import pytest
@@ -15,7 +14,6 @@ from django_components import register
 from pytest_django.fixtures import Settings
 
 from liveview import LiveComponent, event
-from liveview.core.dialect import HTMX2_FRAME, HTMX4_BETA_FRAME, HTMX4_FRAME, FrameShape
 from liveview.runtime.page import Page
 from liveview.testing import LiveClient
 
@@ -88,18 +86,6 @@ def no_mounts() -> None:
     Report.mounts.clear()
 
 
-@pytest.fixture(
-    params=[HTMX2_FRAME, HTMX4_BETA_FRAME, HTMX4_FRAME], ids=["htmx2", "htmx4beta", "htmx4"]
-)
-async def live_client(
-    request: pytest.FixtureRequest, settings: Settings
-) -> AsyncIterator[LiveClient]:
-    frame: FrameShape = request.param
-    settings.LIVEVIEW_HTMX_VERSION = 2 if frame is HTMX2_FRAME else 4
-    async with LiveClient(frame=frame) as client:
-        yield client
-
-
 def test_the_http_render_shows_the_placeholder_without_mounting() -> None:
     html = Client().get("/lazy/report/").content.decode()
     assert 'aria-busy="true" data-lv-lazy' in html and "Loading…" in html
@@ -108,8 +94,8 @@ def test_the_http_render_shows_the_placeholder_without_mounting() -> None:
     assert Report.mounts == []
 
 
-async def test_the_socket_mounts_it_after_the_first_frame(live_client: LiveClient) -> None:
-    page = await live_client.open("/lazy/report/")
+async def test_the_socket_mounts_it_after_the_first_frame(each_build_client: LiveClient) -> None:
+    page = await each_build_client.open("/lazy/report/")
     first, second = page.frames[:2]
     assert "lv-epoch" in first and "eager" in first and "Loading…" in first
     assert "class='total'>5<" in second and "aria-busy" not in second
@@ -117,40 +103,40 @@ async def test_the_socket_mounts_it_after_the_first_frame(live_client: LiveClien
     assert page.text(".total") == "5" and not page.has("[aria-busy]")
 
 
-async def test_a_lazy_component_is_live_once_mounted(live_client: LiveClient) -> None:
-    page = await live_client.open("/lazy/report/")
+async def test_a_lazy_component_is_live_once_mounted(each_build_client: LiveClient) -> None:
+    page = await each_build_client.open("/lazy/report/")
     await page.click(text="Add")
     assert page.text(".total") == "6"
 
 
 async def test_a_reconnect_shows_the_placeholder_then_mounts_again(
-    live_client: LiveClient,
+    each_build_client: LiveClient,
 ) -> None:
-    page = await live_client.open("/lazy/report/")
+    page = await each_build_client.open("/lazy/report/")
     await page.reconnect()
     assert "Loading…" in page.frames[-2] and "class='total'>5<" in page.frames[-1]
     assert Report.mounts == [5, 5]
 
 
-async def test_a_placeholder_of_its_own(live_client: LiveClient) -> None:
+async def test_a_placeholder_of_its_own(each_build_client: LiveClient) -> None:
     html = Client().get("/lazy/custom/").content.decode()
     assert "Crunching numbers…" in html and "done" not in html
-    page = await live_client.open("/lazy/custom/")
+    page = await each_build_client.open("/lazy/custom/")
     assert page.text(".done") == "done" and not page.has(".wait")
 
 
-async def test_a_failed_mount_shows_the_failed_state(live_client: LiveClient) -> None:
-    page = await live_client.open("/lazy/broken/")
+async def test_a_failed_mount_shows_the_failed_state(each_build_client: LiveClient) -> None:
+    page = await each_build_client.open("/lazy/broken/")
     assert page.errors == ["Could not load. Please try again later."]
     assert "db.internal" not in page.html() and not page.has("[aria-busy]")
     assert page.text(".eager") == "here"  # the rest of the page is live
 
 
 async def test_the_failure_says_why_under_debug(
-    live_client: LiveClient, settings: Settings
+    each_build_client: LiveClient, settings: Settings
 ) -> None:
     settings.DEBUG = True
-    page = await live_client.open("/lazy/broken/")
+    page = await each_build_client.open("/lazy/broken/")
     assert page.errors[0] == "Could not load: the warehouse at db.internal is down"
 
 

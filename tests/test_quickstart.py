@@ -16,15 +16,9 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import re
-import shlex
-import signal
-import subprocess
-import sys
 import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
 from pathlib import Path
@@ -33,9 +27,8 @@ import pytest
 
 from liveview.socket.protocol import VERSION_KEY
 from tests.doc_samples import ROOT, Fence, fences
-from tests.test_tutorial import SERVER_TIMEOUT, _free_port, _wait_for_listening
+from tests.new_project import SERVER_TIMEOUT, project_env, run, runserver
 
-BIN = Path(sys.executable).parent
 README = ROOT / "README.md"
 SECTION = "## Quickstart"
 FILE_NAME = re.compile(r"^(?:#|\{#)\s*(?P<path>[\w./-]+)(?: #\})?$")
@@ -102,25 +95,13 @@ class Project:
 
     def __init__(self, root: Path) -> None:
         self.root = root / "mysite"
-        self.env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-        self.env["PYTHONPATH"] = str(ROOT)  # this checkout's liveview, whatever is installed
-        self.env["PATH"] = f"{BIN}{os.pathsep}{self.env.get('PATH', '')}"
+        self.env = project_env()
         self.run("django-admin startproject mysite", cwd=root)
         self.run("python manage.py startapp myapp")
         self.add(SETTINGS, 'INSTALLED_APPS += ["myapp"]\n')
 
     def run(self, command: str, cwd: Path | None = None) -> str:
-        result = subprocess.run(
-            shlex.split(command),
-            cwd=cwd or self.root,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        output = result.stdout + result.stderr
-        assert result.returncode == 0, f"$ {command}\n{output}"
-        return output
+        return run(command, cwd or self.root, self.env)
 
     def add(self, path: str, text: str) -> None:
         file = self.root / path
@@ -131,27 +112,9 @@ class Project:
         file.parent.mkdir(parents=True, exist_ok=True)
         file.write_text(text)
 
-    @contextmanager
-    def serve(self) -> Iterator[str]:
+    def serve(self) -> AbstractContextManager[str]:
         """`runserver` on a free port, until the block ends; its host:port."""
-        port = _free_port()
-        command = f"python manage.py runserver 127.0.0.1:{port} --noreload"
-        server = subprocess.Popen(
-            shlex.split(command),
-            cwd=self.root,
-            env={**self.env, "PYTHONUNBUFFERED": "1"},
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        try:
-            _wait_for_listening(server, port)
-            yield f"127.0.0.1:{port}"
-        finally:
-            server.send_signal(signal.SIGINT)
-            server.wait(timeout=SERVER_TIMEOUT)
-            if server.stdout is not None:
-                server.stdout.close()
+        return runserver(self.root, self.env)
 
 
 @pytest.fixture(scope="module")

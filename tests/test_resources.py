@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any, ParamSpec, TypeVar
+from typing import ParamSpec, TypeVar
 
 import pytest
 from asgiref.sync import sync_to_async
-from channels.layers import get_channel_layer
 from django.db import transaction
 
-from liveview.pubsub.publish import from_message, group_name
 from liveview.pubsub.resources import (
     ResourceChanged,
     StaleResource,
@@ -21,8 +19,10 @@ from liveview.pubsub.resources import (
 )
 from project.commentary.models import Comment, Event
 from project.polls.models import Choice, Poll, vote
+from tests.conftest import Changes
 
 pytestmark = pytest.mark.django_db(transaction=True)
+Listen = Callable[[str], Awaitable[Changes]]
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -35,20 +35,6 @@ def orm(func: Callable[P, R]) -> Callable[P, Awaitable[R]]:
 
 class Rollback(Exception):
     pass
-
-
-async def listen(topic: str) -> Any:
-    layer = get_channel_layer()
-    assert layer is not None
-    channel = await layer.new_channel()
-    await layer.group_add(group_name(topic), channel)
-
-    async def next_change() -> ResourceChanged:
-        change = from_message(await layer.receive(channel))
-        assert change is not None
-        return change
-
-    return next_change
 
 
 def make_poll(question: str = "Q?") -> Poll:
@@ -73,7 +59,7 @@ async def test_every_save_changes_the_etag() -> None:
     assert len(seen) == 4
 
 
-async def test_create_update_delete_publish_to_the_uri_and_the_collection() -> None:
+async def test_create_update_delete_publish_to_the_uri_and_the_collection(listen: Listen) -> None:
     collection = await listen("/polls/")
     poll = await orm(make_poll)()
     item = await listen(poll.uri)
@@ -88,7 +74,7 @@ async def test_create_update_delete_publish_to_the_uri_and_the_collection() -> N
     assert (deleted.method, deleted.etag) == ("DELETE", None)
 
 
-async def test_a_rolled_back_write_publishes_nothing() -> None:
+async def test_a_rolled_back_write_publishes_nothing(listen: Listen) -> None:
     collection = await listen("/polls/")
 
     def write_then_fail() -> None:
@@ -105,7 +91,7 @@ async def test_a_rolled_back_write_publishes_nothing() -> None:
     assert not await orm(Poll.objects.filter(question="Never committed?").exists)()
 
 
-async def test_publishing_waits_for_the_outer_transaction() -> None:
+async def test_publishing_waits_for_the_outer_transaction(listen: Listen) -> None:
     collection = await listen("/polls/")
 
     def two_writes() -> list[str]:
@@ -134,7 +120,7 @@ async def test_save_if_match_refuses_a_stale_etag_and_writes_nothing() -> None:
     assert (stored.question, stored.etag) == ("First writer?", poll.etag)
 
 
-async def test_touch_is_the_one_line_after_an_update_that_bypasses_save() -> None:
+async def test_touch_is_the_one_line_after_an_update_that_bypasses_save(listen: Listen) -> None:
     poll = await orm(make_poll)()
     item = await listen(poll.uri)
     old = poll.etag
@@ -154,7 +140,7 @@ async def test_touch_refuses_a_model_that_is_not_a_resource() -> None:
         await orm(touch)(Choice.objects.all())
 
 
-async def test_a_vote_changes_the_poll_and_publishes_it() -> None:
+async def test_a_vote_changes_the_poll_and_publishes_it(listen: Listen) -> None:
     poll = await orm(make_poll)()
     item = await listen(poll.uri)
     choice = await orm(Choice.objects.get)(poll=poll)

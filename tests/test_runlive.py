@@ -12,33 +12,16 @@ from pathlib import Path
 
 import pytest
 
+from tests.process_output import Output
+
 ROOT = Path(__file__).resolve().parent.parent
 
-# Waits on another process's database writes: nothing to await but the row itself.
-FINISH_A_JOB = textwrap.dedent(
+# Queues a run of the dashboard's job (the worker inside runlive runs it); prints its task's id,
+# which the worker's log lines name ("Task id=<id> path=... state=RUNNING", then its end).
+START_A_JOB = textwrap.dedent(
     """
-    import time
     from project.dashboard.jobs import feature_selection
-    run = feature_selection.start(seconds=0.2)
-    deadline = time.monotonic() + 60
-    while not run.finished and time.monotonic() < deadline:
-        time.sleep(0.1)
-        run.refresh_from_db()
-    print("STATUS", run.status)
-    """
-)
-
-# Starts a run long enough to be stopped in the middle; returns once the worker runs it.
-START_A_LONG_JOB = textwrap.dedent(
-    """
-    import time
-    from project.dashboard.jobs import feature_selection
-    run = feature_selection.start(seconds=120)
-    deadline = time.monotonic() + 60
-    while run.status != "running" and time.monotonic() < deadline:
-        time.sleep(0.1)
-        run.refresh_from_db()
-    print("STATUS", run.status)
+    print("TASK", feature_selection.start(seconds={seconds!r}).task_id)
     """
 )
 STATUS_OF_THE_LATEST_RUN = textwrap.dedent(
@@ -114,25 +97,38 @@ def _default_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)  # as in a terminal, even under `nohup`
 
 
+def _start_a_job(env: dict[str, str], seconds: float) -> str:
+    """Queue the dashboard's job for runlive's worker; its task's id."""
+    script = START_A_JOB.format(seconds=seconds)
+    shell = subprocess.run(
+        [*MANAGE, "shell", "-c", script], env=env, capture_output=True, text=True
+    )
+    assert shell.returncode == 0, shell.stdout + shell.stderr
+    return shell.stdout.split("TASK", 1)[1].strip()
+
+
+def _latest_run(env: dict[str, str]) -> str:
+    """What the job's latest run says: "STATUS <status> <message>", "TASK <task status>"."""
+    shell = subprocess.run(
+        [*MANAGE, "shell", "-c", STATUS_OF_THE_LATEST_RUN], env=env, capture_output=True, text=True
+    )
+    return shell.stdout + shell.stderr
+
+
 @pytest.mark.timeout(120)
 def test_runlive_serves_runs_jobs_and_stops_both_on_ctrl_c(tmp_path: Path) -> None:
     env = _environment(tmp_path)
     subprocess.run([*MANAGE, "migrate", "--noinput"], env=env, check=True, capture_output=True)
     server = _runlive(env)
+    output = Output(server, "runlive")
     try:
-        assert server.stdout is not None
-        lines = []
-        for line in server.stdout:
-            lines.append(line)
-            if "Quit the server with CONTROL-C" in line:
-                break
-        assert any("Jobs worker started" in line for line in lines), lines
+        output.until("Quit the server with CONTROL-C")
+        assert "Jobs worker started" in output.text, output.text
         workers = _children(server.pid)
         assert len(workers) == 1
-        shell = subprocess.run(
-            [*MANAGE, "shell", "-c", FINISH_A_JOB], env=env, capture_output=True, text=True
-        )
-        assert "STATUS done" in shell.stdout, shell.stdout + shell.stderr
+        task = _start_a_job(env, 0.2)
+        output.until(f"Task id={task} ", "state=SUCCESSFUL")  # the worker's log: it ran it
+        assert "STATUS done" in _latest_run(env)
         os.killpg(server.pid, signal.SIGINT)
         assert server.wait(timeout=30) is not None
         assert not Path(f"/proc/{workers[0]}").exists() or _zombie(workers[0])
@@ -159,15 +155,13 @@ def test_a_stop_in_the_middle_of_a_job_ends_it_as_interrupted(
     env = _environment(tmp_path)
     subprocess.run([*MANAGE, "migrate", "--noinput"], env=env, check=True, capture_output=True)
     server = _runlive(env, reload=reload)
+    output = Output(server, "runlive")
     try:
-        assert server.stdout is not None
-        for line in server.stdout:
-            if "Quit the server with CONTROL-C" in line:
-                break
-        shell = subprocess.run(
-            [*MANAGE, "shell", "-c", START_A_LONG_JOB], env=env, capture_output=True, text=True
-        )
-        assert "STATUS running" in shell.stdout, shell.stdout + shell.stderr
+        output.until("Quit the server with CONTROL-C")
+        task = _start_a_job(env, 120)
+        # The worker has claimed it and is about to run it: from here on, any stop must end it
+        # "Interrupted" (whether it lands before the job's own signal handlers or after).
+        output.until(f"Task id={task} ", "state=RUNNING")
         if stop == "ctrl-c":
             os.killpg(server.pid, signal.SIGINT)
         elif stop == "sigterm-group":
@@ -175,16 +169,13 @@ def test_a_stop_in_the_middle_of_a_job_ends_it_as_interrupted(
         else:
             os.kill(server.pid, signal.SIGTERM)
         assert server.wait(timeout=30) is not None
-        log = server.stdout.read()
         # Every process of the group is gone: nothing left to finish the job later.
         assert _group_members(server.pid) == []
     finally:
         _stop(server)
-    shell = subprocess.run(
-        [*MANAGE, "shell", "-c", STATUS_OF_THE_LATEST_RUN], env=env, capture_output=True, text=True
-    )
-    assert "STATUS failed Interrupted" in shell.stdout, shell.stdout + shell.stderr + log
-    assert "TASK FAILED" in shell.stdout, shell.stdout + shell.stderr + log
+    latest = _latest_run(env)
+    assert "STATUS failed Interrupted" in latest, latest + output.text
+    assert "TASK FAILED" in latest, latest + output.text
 
 
 def _group_members(pgid: int) -> list[int]:

@@ -16,15 +16,8 @@ The rules the document follows, so nothing in it goes untested:
 
 from __future__ import annotations
 
-import os
 import re
 import shlex
-import signal
-import socket
-import subprocess
-import sys
-import threading
-import time
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, distribution
 from pathlib import Path
@@ -32,14 +25,14 @@ from pathlib import Path
 import pytest
 from packaging.requirements import Requirement
 
+from tests.new_project import project_env, run, runserver
+
 ROOT = Path(__file__).resolve().parent.parent
 TUTORIAL = ROOT / "docs" / "tutorial.md"
-BIN = Path(sys.executable).parent
 FENCE = re.compile(r"^```(\w*)\n(.*?)^```$", re.M | re.S)
 FILE_NAME = re.compile(
     r"^(?:#|\{#)\s*(?P<path>[\w./-]+)(?: — (?P<mode>add at the end|as generated))?(?: #\})?$"
 )
-SERVER_TIMEOUT = 60
 
 
 @dataclass(frozen=True)
@@ -156,9 +149,7 @@ class Replay:
     def __init__(self, root: Path) -> None:
         self.cwd = root
         self.saw_live_page = False
-        self.env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-        self.env["PYTHONPATH"] = str(ROOT)  # this checkout's liveview, whatever is installed
-        self.env["PATH"] = f"{BIN}{os.pathsep}{self.env.get('PATH', '')}"
+        self.env = project_env()
 
     def run(self, step: Command | File) -> None:
         if isinstance(step, File):
@@ -183,36 +174,11 @@ class Replay:
             path.write_text(step.text)
 
     def _command(self, step: Command) -> None:
-        result = subprocess.run(
-            shlex.split(step.line),
-            cwd=self.cwd,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        output = result.stdout + result.stderr
-        assert result.returncode == 0, f"$ {step.line}\n{output}"
-        _assert_shown(step, output)
+        _assert_shown(step, run(step.line, self.cwd, self.env))
 
     def _runserver(self) -> None:
-        port = _free_port()
-        server = subprocess.Popen(
-            [*shlex.split("python manage.py runserver"), f"127.0.0.1:{port}", "--noreload"],
-            cwd=self.cwd,
-            env={**self.env, "PYTHONUNBUFFERED": "1"},
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        try:
-            _wait_for_listening(server, port)
-            self._click_increment(f"http://127.0.0.1:{port}/")
-        finally:
-            server.send_signal(signal.SIGINT)
-            server.wait(timeout=SERVER_TIMEOUT)
-            if server.stdout is not None:
-                server.stdout.close()
+        with runserver(self.cwd, self.env) as host:
+            self._click_increment(f"http://{host}/")
 
     def _click_increment(self, url: str) -> None:
         from playwright.sync_api import expect, sync_playwright
@@ -248,39 +214,3 @@ def _assert_shown(step: Command, output: str) -> None:
         pattern = re.compile(".*".join(re.escape(part) for part in expected.split("...")))
         if not any(pattern.fullmatch(line.rstrip()) for line in lines):
             raise AssertionError(f"$ {step.line}: no line {expected!r} in order in\n{output}")
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def _wait_for_listening(server: subprocess.Popen[str], port: int) -> None:
-    """Until `runserver` has started and its port takes connections (or it died saying why).
-
-    A thread keeps reading the server's log, so the pipe never fills; runserver prints its
-    last start-up line just before it listens, so the port is then tried until it answers.
-    """
-    started = threading.Event()
-    log: list[str] = []
-
-    def read() -> None:
-        assert server.stdout is not None
-        for line in server.stdout:
-            log.append(line)
-            if line.startswith("Quit the server with"):
-                started.set()
-        started.set()  # the server exited: the check below reports it
-
-    threading.Thread(target=read, daemon=True).start()
-    assert started.wait(SERVER_TIMEOUT), "runserver printed nothing:\n" + "".join(log)
-    deadline = time.monotonic() + SERVER_TIMEOUT
-    while server.poll() is None and time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except ConnectionRefusedError:
-            time.sleep(0.05)
-    raise AssertionError("runserver did not listen:\n" + "".join(log))

@@ -14,6 +14,7 @@ from django_components import Component, registry
 from liveview.authoring.events import EventHandler, is_event, wrapped_event
 from liveview.authoring.keep import Mounted, user_changes
 from liveview.authoring.registration import not_registered_hint
+from liveview.authoring.urlstate import HistoryMode, check_url_state
 from liveview.pubsub.resources import NO_TOPICS
 
 if TYPE_CHECKING:
@@ -44,6 +45,9 @@ RESERVED = frozenset(
         "tick_every",
         "lazy",
         "placeholder",
+        "url_state",
+        "url_history",
+        "lv_url",  # liveview.urlstate.URL_EVENT: back/forward, handled by the page
     }
 )
 
@@ -80,6 +84,13 @@ class LiveComponent(Component):
     #: True: the first HTTP render shows `placeholder()` instead of mounting it (its mount is
     #: slow); the page's socket mounts it once connected and sends it (docs/components.md).
     lazy: ClassVar[bool] = False
+    #: Attributes (annotated on the class, with a default) that live in the page's URL: in
+    #: the path where the page's URL pattern captures them, else in the query string. Read
+    #: after mount; an event that changes one updates the browser's address (docs/urls.md).
+    url_state: ClassVar[tuple[str, ...]] = ()
+    #: How an event that changed `url_state` updates the address: a new history entry
+    #: ("push": back returns to the state before) or the current one ("replace").
+    url_history: ClassVar[HistoryMode] = "push"
     _lv_events: ClassVar[dict[str, EventHandler]] = {}
     _lv_defaults: ClassVar[dict[str, Any]] = {}
 
@@ -101,6 +112,8 @@ class LiveComponent(Component):
     _lv_mounted: Mounted | None
     #: A lazy component not mounted yet: it shows its placeholder.
     _lv_lazy: bool
+    #: What the address held that did not fit its `url_state` (shown until its next event).
+    _lv_url_note: str | None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -129,6 +142,7 @@ class LiveComponent(Component):
         cls._lv_events = events
         cls._lv_defaults = defaults
         _check_kept(cls)
+        check_url_state(cls, RESERVED)
 
     def mount(self, *args: Any, **kwargs: Any) -> None:
         """Set up the state from the mount arguments; the default stores them as attributes."""
@@ -229,6 +243,7 @@ class LiveComponent(Component):
         comp._lv_refresh_due = False
         comp._lv_mounted = None
         comp._lv_lazy = False
+        comp._lv_url_note = None
         for field, default in cls._lv_defaults.items():
             setattr(comp, field, copy.deepcopy(default))
         return comp

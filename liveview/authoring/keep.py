@@ -110,7 +110,7 @@ def apply_kept(comp: Any, values: Mapping[str, Any]) -> dict[str, Any]:
     return applied
 
 
-def _hint(cls: type, name: str) -> Any:
+def annotation_of(cls: type, name: str) -> Any:
     """The type `name` is annotated with on `cls` (or a base), resolved in its own module."""
     for klass in cls.__mro__:
         annotations = vars(klass).get("__annotations__", {})
@@ -118,8 +118,25 @@ def _hint(cls: type, name: str) -> Any:
             # Only this annotation: the class's others may name types imported for mypy alone.
             alone = type("Kept", (), {"__annotations__": {name: annotations[name]}})
             alone.__module__ = klass.__module__
-            return typing.get_type_hints(alone, localns=dict(vars(klass)))[name]
+            try:
+                return typing.get_type_hints(alone, localns=dict(vars(klass)))[name]
+            except NameError:  # not in its module: a class made by exec() (the doc samples)
+                namespace = _globals_of(klass)
+                if namespace is None:
+                    raise
+                return typing.get_type_hints(alone, namespace, dict(vars(klass)))[name]
     raise TypeError(f"{cls.__qualname__}.{name} is not annotated")
+
+
+def _globals_of(klass: type) -> dict[str, Any] | None:
+    """The namespace the class was defined in, through one of its functions (a class made by
+    exec(), as the doc samples make them, has no module of its own); None: its module's."""
+    for value in vars(klass).values():
+        func = getattr(value, "__func__", value)
+        namespace = getattr(func, "__globals__", None)
+        if isinstance(namespace, dict):
+            return namespace
+    return None
 
 
 def _validator(cls: type) -> type[pydantic.BaseModel]:
@@ -127,7 +144,7 @@ def _validator(cls: type) -> type[pydantic.BaseModel]:
     if model is None:
         names: tuple[str, ...] = cls.kept  # type: ignore[attr-defined]
         # Each optional (a token may carry some): only the names given are read back.
-        fields: dict[str, Any] = {name: (_hint(cls, name), None) for name in names}
+        fields: dict[str, Any] = {name: (annotation_of(cls, name), None) for name in names}
         model = pydantic.create_model(
             f"{cls.__qualname__}.kept",
             __config__=pydantic.ConfigDict(extra="forbid", allow_inf_nan=False),

@@ -255,10 +255,10 @@ def _signals_held() -> Iterator[None]:
             signal.raise_signal(again)
 
 
-def _interrupted(job_id: int, error: str) -> bool:
+def _interrupted(job_id: int, error: str, was: str = Job.Status.RUNNING) -> bool:
     return _write(
         job_id,
-        {"status": Job.Status.RUNNING},
+        {"status": was},
         status=Job.Status.FAILED,
         error=error,
         message="Interrupted",
@@ -269,20 +269,24 @@ def interrupt_claimed_by(worker_id: str) -> int:
     """Mark the jobs a stopped database worker left running as failed "Interrupted".
 
     For a worker that could not record it itself (killed, or `db_worker --reload`, whose
-    outer process SIGKILLs the one running the job). Returns how many jobs it marked.
+    outer process SIGKILLs the one running the job). A job still "queued" whose task the
+    worker claimed was stopped before it began: no other worker will run it, so it is marked
+    too. Returns how many jobs it marked.
     """
     from django_tasks_db.models import DBTaskResult
 
     marked = 0
-    for job_id, task_id in Job.objects.filter(status=Job.Status.RUNNING).values_list(
-        "pk", "task_id"
-    ):
+    for job_id, task_id, status in Job.objects.filter(
+        status__in=(Job.Status.RUNNING, Job.Status.QUEUED)
+    ).values_list("pk", "task_id", "status"):
         task = DBTaskResult.objects.filter(id=task_id).first() if task_id else None
         if task is None or worker_id not in task.worker_ids:
             continue
         if task.status == "RUNNING":
             task.set_failed(JobInterrupted(f"worker {worker_id} stopped"))
-        marked += _interrupted(job_id, f"JobInterrupted: worker {worker_id} stopped")
+        elif status == Job.Status.QUEUED:
+            continue  # claimed, and yet not left running: not this worker's to end
+        marked += _interrupted(job_id, f"JobInterrupted: worker {worker_id} stopped", status)
     return marked
 
 

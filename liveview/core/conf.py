@@ -152,3 +152,19 @@ def rest_auth_throttle() -> tuple[int, int, str]:
 def token_encrypted() -> bool:
     """Whether page tokens are encrypted as well as signed (needs `cryptography`)."""
     return bool(getattr(settings, "LIVEVIEW_TOKEN_ENCRYPTED", False))
+
+
+def upload_storage() -> str:
+    """The STORAGES alias temporary uploads are kept in (default "default")."""
+    return str(getattr(settings, "LIVEVIEW_UPLOAD_STORAGE", "default"))
+
+
+def upload_url_max_age() -> int:
+    """Seconds an upload URL a page shows stays valid at most (a new one comes with each
+    render of its component after a quarter of it; a reconnect renders every component)."""
+    return int(getattr(settings, "LIVEVIEW_UPLOAD_URL_MAX_AGE", 60 * 60))
+
+
+def upload_temp_max_age() -> int:
+    """Seconds an uploaded file waits for its form's submit before it is abandoned."""
+    return int(getattr(settings, "LIVEVIEW_UPLOAD_TEMP_MAX_AGE", 60 * 60))

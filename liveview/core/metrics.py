@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import Counter, deque
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, AnyStr, TypeVar
@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from liveview.runtime.page import Page
 
 T = TypeVar("T", int, float)
+K = TypeVar("K", bound=Hashable)
 
 #: Errors, as the `liveview` logger has always logged them (with the fields below added).
 logger = logging.getLogger("liveview")
@@ -101,6 +102,14 @@ class ByteSizes:
         return _nearest_rank(ordered, 50) if ordered else 0
 
 
+def _count_bytes(table: dict[K, ByteSizes], key: K, other: K, size: int) -> None:
+    """Add `size` to `key`'s sizes; a key past the first BYTES_KEYS counts under `other`."""
+    sizes = table.get(key)
+    if sizes is None:
+        sizes = table.setdefault(key if len(table) < BYTES_KEYS else other, ByteSizes())
+    sizes.add(size)
+
+
 def _nearest_rank(ordered: list[T], pct: int) -> T:
     rank = max(1, -(-pct * len(ordered) // 100))  # ceil(pct/100 * n)
     return ordered[rank - 1]
@@ -146,20 +155,10 @@ class Metrics:
         return total / RATE_WINDOW
 
     def count_component_bytes(self, cls_name: str, size: int) -> None:
-        table = self.bytes_by_component
-        sizes = table.get(cls_name)
-        if sizes is None:
-            key = cls_name if len(table) < BYTES_KEYS else OTHER_CLASS
-            sizes = table.setdefault(key, ByteSizes())
-        sizes.add(size)
+        _count_bytes(self.bytes_by_component, cls_name, OTHER_CLASS, size)
 
     def count_event_bytes(self, cause: Cause, size: int) -> None:
-        table = self.bytes_by_event
-        sizes = table.get(cause)
-        if sizes is None:
-            key = cause if len(table) < BYTES_KEYS else OTHER_KEY
-            sizes = table.setdefault(key, ByteSizes())
-        sizes.add(size)
+        _count_bytes(self.bytes_by_event, cause, OTHER_KEY, size)
 
     def render_times(self, cls_name: str) -> RenderTimes:
         times = self.renders.get(cls_name)
@@ -211,9 +210,19 @@ def event_cause(comp: LiveComponent | None, event: str) -> Cause:
     return (type(comp).__name__ if comp is not None else "?", event[:64])
 
 
+#: The last frame measured and its sizes: a broadcast pushes the very same frame to every page
+#: showing the change, measured once (one tuple: replaced in one store, safe across threads).
+_last_split: tuple[str, tuple[int, list[tuple[str, int]]]] = ("", (0, []))
+
+
 def frame_sent(page: Page, frame: str, cause: Cause) -> None:
     """A frame leaves for the page's socket: its bytes, and each component's part of them."""
-    total, parts = frame_sizes(frame)
+    global _last_split
+    last, sizes = _last_split
+    if frame is not last:
+        sizes = frame_sizes(frame)
+        _last_split = (frame, sizes)
+    total, parts = sizes
     metrics.count_event_bytes(cause, total)
     components = page.components
     for cid, size in parts:

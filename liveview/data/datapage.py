@@ -38,6 +38,10 @@ class DataPage(LiveComponent):
     table_states: dict[str, TableState] = {}
     #: The tables' sort, filter and page survive a reconnect (see LiveComponent.kept).
     kept = ("table_states",)
+    #: The key of the one table whose sort, filter and page live in the page's address
+    #: instead: the subclass declares ``sort: str = ""``, ``q: str = ""`` and ``page: int = 1``
+    #: and lists them in ``url_state`` (docs/urls.md).
+    url_table: ClassVar[str | None] = None
 
     def layout(self) -> Layout:
         """The blocks to show: a block, a list of blocks, or blocks nested in Row and Column."""
@@ -65,6 +69,10 @@ class DataPage(LiveComponent):
         raise KeyError(f"no table {key[:64]!r} on this page")
 
     def table_state(self, key: str) -> TableState:
+        if key == self.url_table:  # from the address: anyone's to type, so bounded here
+            q, page = str(getattr(self, "q", "")), getattr(self, "page", 1)
+            sort = str(getattr(self, "sort", ""))  # a column it cannot sort by is ignored
+            return {"sort": sort, "q": q[:MAX_FILTER], "page": max(1, int(page))}
         return self.table_states.get(key) or initial_state()
 
     def extra_context(self) -> Mapping[str, Any]:
@@ -108,6 +116,8 @@ class DataPage(LiveComponent):
         """Show only the rows with `q` in one of their columns (any case)."""
         self.table(table)
         self._set(table, {**self.table_state(table), "q": q[:MAX_FILTER], "page": 1})
+        if table == self.url_table:
+            self.live.replace_url()  # typing: one history entry, not one per keystroke
 
     @event
     def table_page(self, table: str, page: int) -> None:
@@ -116,6 +126,9 @@ class DataPage(LiveComponent):
         self._set(table, {**self.table_state(table), "page": max(1, page)})
 
     def _set(self, key: str, state: TableState) -> None:
+        if key == self.url_table:
+            self.sort, self.q, self.page = state["sort"], state["q"], state["page"]
+            return
         self.table_states = {**self.table_states, key: state}
 
 

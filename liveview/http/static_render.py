@@ -21,6 +21,7 @@ def page_for_request(request: HttpRequest) -> Page:
             csrf_token=get_token(request),
             host=_request_host(request),
             secure=request.is_secure(),
+            url=request.get_full_path(),
         )
         setattr(request, _REQUEST_ATTR, page)
     return page

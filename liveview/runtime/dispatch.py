@@ -6,6 +6,7 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from liveview.authoring import urlstate
 from liveview.authoring.authz import may_call
 from liveview.authoring.component import LiveComponent
 from liveview.authoring.events import EventArgumentsError, EventHandler
@@ -15,6 +16,7 @@ from liveview.core.threads import in_sync_thread
 from liveview.pubsub.publish import turn
 from liveview.pubsub.resources import ResourceChanged
 from liveview.runtime import flash, notify
+from liveview.runtime.address import address, navigated
 from liveview.runtime.changes import apply_changes, catch_up
 from liveview.runtime.render import redirect_element
 
@@ -36,6 +38,8 @@ class _Call:
 
 def run_event(page: Page, cid: str, event: str, values: dict[str, Any]) -> str | None:
     """Run one event; the frame to send, or None when the component's HTML is unchanged."""
+    if event == urlstate.URL_EVENT:  # back or forward: the page reads the address again
+        return navigated(page, cid, values.get("url"))
     prepared = _prepare(page, cid, event, values)
     if not isinstance(prepared, _Call):
         return prepared
@@ -89,7 +93,9 @@ def _prepare(page: Page, cid: str, event: str, values: dict[str, Any]) -> _Call 
     notify.begin(page)  # before catch_up: the changes it applies may notify
     catch_up(comp)
     comp._lv_pristine = False
+    comp._lv_url_note = None
     page.redirect_to = None
+    page._url_asked = None
     return _Call(comp, handler, arguments, snapshot(comp.live_state()))
 
 
@@ -130,4 +136,6 @@ def _finish(
     page.redirect_to = None
     if target is not None and failure is None:
         parts.append(redirect_element(target))
+    elif failure is None:
+        parts.append(address(page))
     return "".join(p for p in parts if p) or None

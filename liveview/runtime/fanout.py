@@ -23,8 +23,11 @@ def share_key(comp: LiveComponent) -> ShareKey | None:
         return None
     if comp._lv_children or comp._lv_error is not None:
         return None
-    if any(t.startswith(presence.PREFIX) for t in comp._lv_topics):
-        return None  # who is viewing shows names to some viewers only
+    topics = comp._lv_topics  # a frozenset, replaced when it changes: checked once per value
+    if topics is not comp.__dict__.get("_lv_share_topics"):
+        if any(t.startswith(presence.PREFIX) for t in topics):
+            return None  # who is viewing shows names to some viewers only
+        comp.__dict__["_lv_share_topics"] = topics
     cached: ShareKey | None = comp.__dict__.get("_lv_share_key")
     if cached is None:
         kwargs = comp._lv_page.mount_args[comp._lv_id].kwargs

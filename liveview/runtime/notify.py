@@ -143,6 +143,10 @@ def deliver(page: Page) -> dict[LiveComponent, BaseException | None]:
 def settle(page: Page, parts: dict[str, str | None]) -> None:
     """End a broadcast's turn: deliver its notices, and put the fragment of each component
     that listened in `parts` (by DOM id), in place of the one the turn rendered before."""
+    box = page.mailbox
+    if not box.queue:  # the usual turn sent nothing: the rest is per page of a broadcast
+        box.open = False
+        return
     heard = deliver(page)
     for comp, failure in heard.items():
         (fragment,) = page.render_touched({}, {comp: failure})

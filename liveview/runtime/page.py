@@ -14,6 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from liveview.authoring.authz import check_component
 from liveview.authoring.component import LiveComponent, component_class
+from liveview.authoring.urlstate import HistoryMode
 from liveview.core.metrics import failed, rendered
 from liveview.core.redirects import safe_redirect
 from liveview.core.threads import in_sync_thread
@@ -21,10 +22,17 @@ from liveview.core.token import Binding, ComponentSpec, PageToken
 from liveview.pubsub import presence
 from liveview.pubsub.resources import ResourceChanged, Subscription, topics_of
 from liveview.runtime import flash, kept, notify
+from liveview.runtime.address import checked_url, navigated, read_url
 from liveview.runtime.changes import apply_changes, defer
 from liveview.runtime.dispatch import run_event, run_event_async
 from liveview.runtime.notify import Mailbox
-from liveview.runtime.render import Handle, error_banner, failure_text, render_inner, wrap
+from liveview.runtime.render import (
+    Handle,
+    error_banner,
+    failure_text,
+    render_inner,
+    wrap,
+)
 from liveview.runtime.timers import Timer, schedule
 
 if TYPE_CHECKING:
@@ -56,6 +64,9 @@ class Page:
     secure: bool = False
     #: Where the current event's handler asked the browser to go (sent after its frame).
     redirect_to: str | None = None
+    #: The page's address as the browser shows it (path and query), for `url_state`: the
+    #: request's on the HTTP render, the glue's on a connect; None when unknown.
+    url: str | None = None
     #: The token this connection was mounted from, renewed when kept state changes.
     mounted_from: PageToken | None = None
     _top: int = 0
@@ -67,6 +78,8 @@ class Page:
     _flashed: list[dict[str, Any]] | None = None
     #: Each component's kept state as the newest token sent carries it (JSON text).
     _kept_sent: dict[str, str] = field(default_factory=dict)
+    #: What the current event's handler asked of the address: (a URL or None, push/replace).
+    _url_asked: tuple[str | None, HistoryMode] | None = None
     _dispatch_in_thread: Callable[[str, str, dict[str, Any]], Awaitable[str | None]] | None = None
 
     # -- mounting ---------------------------------------------------------------------------
@@ -88,6 +101,8 @@ class Page:
             comp._lv_lazy = True
         else:
             comp = cls.new_live(self, name, cid, kwargs)
+            if cls.url_state and self.url:
+                read_url(comp, self.url)
         self.components[cid] = comp
         self.mount_args[cid] = ComponentSpec(name=name, id=cid, kwargs=kwargs)
         if self.connected:
@@ -150,7 +165,8 @@ class Page:
             return wrap(comp, (comp._lv_error or "") + comp.placeholder(), oob=oob, busy=True)
         handle = Handle(comp)
         started = perf_counter()
-        inner = (comp._lv_error or "") + render_inner(comp, handle)
+        note = comp._lv_url_note or ""
+        inner = (comp._lv_error or note) + render_inner(comp, handle)
         rendered(comp, perf_counter() - started)
         comp._lv_html = inner
         if handle.children < comp._lv_children:
@@ -264,6 +280,27 @@ class Page:
         UnsafeRedirect, and the event fails like any handler error.
         """
         self.redirect_to = safe_redirect(url, host=self.host, require_https=self.secure)
+
+    # -- the address (url_state) ---------------------------------------------------------------
+
+    def push_url(self, url: str | None = None) -> None:
+        """Once this event's frame is swapped in, show `url` (a path of this site, or ``?query``
+        for the current path) in the browser's address as a new history entry, without
+        navigating; the components' `url_state` is merged into its query string. Without
+        `url`: the address the components' state makes, as a new entry.
+
+        Anything that could leave the site raises UnsafeUrl, and the event fails."""
+        self._url_asked = (checked_url(self, url), "push")
+
+    def replace_url(self, url: str | None = None) -> None:
+        """`push_url`, replacing the current history entry (back skips it)."""
+        self._url_asked = (checked_url(self, url), "replace")
+
+    def navigated(self, cid: str, url: object) -> str | None:
+        """Back or forward went to `url` (the glue's `lv_url` event): every component with
+        `url_state` takes its values from it and is re-rendered. The browser is there already:
+        nothing is pushed."""
+        return navigated(self, cid, url)
 
     # -- resources --------------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ from channels.layers import get_channel_layer
 
 from liveview.authoring.authz import AccessDenied, access_changed_for, control_topics, split_control
 from liveview.authoring.component import UnknownComponent
+from liveview.authoring.urlstate import page_url
 from liveview.core import conf, metrics
 from liveview.core.token import PageToken, TokenError
 from liveview.pubsub import presence
@@ -128,6 +129,7 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             connected=True,
             host=handshake.host(self.scope),
             secure=self.scope.get("scheme") == "wss",
+            url=page_url((query.get("u") or [None])[0]),
         )
         current = self.turn.join_hub()
         seen = current.seq if current is not None else 0  # changes the mount below will see

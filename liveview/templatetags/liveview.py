@@ -16,6 +16,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django_htmx.jinja import django_htmx_script, htmx_script
 
+from liveview.batteries.upload_tags import upload_input
 from liveview.core import conf, dialect
 from liveview.core.redirects import safe_href as _safe_href
 from liveview.http.static_render import binding_for_request, page_for_request
@@ -58,6 +59,10 @@ def liveview_scripts(context: Context) -> SafeString:
     # The CSRF token in the URL: only a page of this site can know it (the socket checks it).
     url = f"{conf.websocket_path()}?t={token}&csrf={get_token(request)}"
     nonce_attr = format_html(' nonce="{}"', nonce) if nonce else ""
+    if any(getattr(c, "uses_uploads", False) for c in page.components.values()):
+        html += format_html(
+            '<script src="{}" defer{}></script>', static("liveview/uploads.js"), nonce_attr
+        )
     # data-htmx: the htmx the server renders for (the glue reports a page that loaded another);
     # data-refused: what the glue shows on an action it could not send (the server's own text).
     return html + format_html(
@@ -175,3 +180,13 @@ def live_messages(context: Context, seconds: float | None = None) -> SafeString:
     from liveview.runtime.flash import render_messages
 
     return render_messages(context, seconds)
+
+
+@register.simple_tag(takes_context=True)
+def live_upload(context: Context, field: str) -> SafeString:
+    """``{% live_upload "field" %}`` in a LiveUploadForm's ``<form>``: the field's file input
+    (its files upload over HTTP as soon as they are chosen) and the list showing them."""
+    # The glue fires `lv-uploaded` on the input when an upload ends or is cancelled: the form
+    # is validated again with its uploads (a required file field, the submit button).
+    revalidate = live(context, "validate", on="lv-uploaded", form_round=context.get("submitted", 0))
+    return upload_input(context, field, revalidate)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from channels.routing import get_default_application
 from django.test import AsyncClient
@@ -74,7 +75,9 @@ class LiveClient:
                 f"{frame.name} frames"
             )
         served = Served(get_default_application())
-        socket = LiveCommunicator(served, attr(script, "data-url") or "", headers=headers)
+        # The glue adds the page's address (`u`): the server reads url_state from it.
+        socket_url = f"{attr(script, 'data-url') or ''}&u={quote(path, safe='')}"
+        socket = LiveCommunicator(served, socket_url, headers=headers)
         page = LivePage(
             socket,
             served,

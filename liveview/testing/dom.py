@@ -8,6 +8,7 @@ from typing import Any
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, Tag
 from bs4.element import Comment, NavigableString
 
+from liveview.authoring.urlstate import URL_ID
 from liveview.core.dialect import DIALECTS
 from liveview.runtime.render import EPOCH_ID, REDIRECT_ID
 
@@ -37,6 +38,10 @@ class Document:
         # The glue adds this element on load; a handler's redirect fills its data-url.
         if self.soup.find(id=REDIRECT_ID) is None:
             body.append(self.soup.new_tag("div", attrs={"id": REDIRECT_ID, "hidden": ""}))
+        if self.soup.find(id=URL_ID) is None:  # the glue's too: a frame sets the address there
+            body.append(self.soup.new_tag("div", attrs={"id": URL_ID, "hidden": ""}))
+        #: Address changes frames asked for, not yet taken: (URL, "push" or "replace").
+        self.addresses: list[tuple[str, str]] = []
         #: Where a frame's redirect element sent the browser, if one did.
         self.redirect: str | None = None
         #: The field the user is typing in: (its id, or its component's id and its name).
@@ -95,7 +100,16 @@ class Document:
             if now is not None and now is not focused:
                 _retype(now, kept)
         self._follow_redirect()
+        self._take_address()
         return swapped
+
+    def _take_address(self) -> None:
+        element = self.soup.find(id=URL_ID)
+        if isinstance(element, Tag):
+            url, mode = element.get("data-url"), element.get("data-mode")
+            if isinstance(url, str) and url:
+                del element["data-url"]  # as the glue does before it changes the address
+                self.addresses.append((url, mode if isinstance(mode, str) else "push"))
 
     def _follow_redirect(self) -> None:
         element = self.soup.find(id=REDIRECT_ID)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 from typing import Any
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 from bs4 import Tag
 
+from liveview.authoring.urlstate import URL_EVENT
 from liveview.core.dialect import Dialect, FrameShape
 from liveview.runtime.render import EPOCH_ID
 from liveview.testing.bindings import bound_ancestors, message, triggers, values_for
@@ -60,6 +61,9 @@ class LivePage:
         self._token = ""
         #: The answer `click(confirm=)` gives a binding's hx-confirm question, while it runs.
         self._answer: bool | None = None
+        #: The browser's history of this page (path and query), and where it is in it.
+        self.history: list[str] = [_path_of(url)]
+        self._at = 0
 
     # -- the socket ------------------------------------------------------------------------
 
@@ -86,6 +90,7 @@ class LivePage:
         query = parse_qs(scope["query_string"].decode("latin-1"))
         if self._token:
             query["t"] = [self._token]
+        query["u"] = [self.location]  # where the browser is now, as the glue sends it
         path = f"{scope['path']}?{urlencode(query, doseq=True)}"
         self._served = Served(self._served.application, self._served.scheme)
         self._socket = LiveCommunicator(self._served, path, headers=scope["headers"])
@@ -137,6 +142,7 @@ class LivePage:
             return None
         self.frames.append(text)
         self._doc.apply(text)
+        self._follow_address()
         epoch = self._doc.soup.find(id=EPOCH_ID)
         token = epoch.get("data-t") if isinstance(epoch, Tag) else None
         if isinstance(token, str) and token:  # kept the way the glue keeps it: the newest seen
@@ -335,6 +341,44 @@ class LivePage:
             raise LiveTestError(f"{component!r} is not inside a live component")
         return attr(owner, "id") or ""
 
+    # -- the address (url_state, docs/urls.md) ---------------------------------------------
+
+    @property
+    def location(self) -> str:
+        """The page's address as the browser shows it now: path and query string."""
+        return self.history[self._at]
+
+    def _follow_address(self) -> None:
+        for url, mode in self._doc.addresses:
+            if mode == "replace":
+                self.history[self._at] = url
+            else:
+                del self.history[self._at + 1 :]
+                self.history.append(url)
+                self._at += 1
+        self._doc.addresses.clear()
+
+    async def back(self) -> None:
+        """The browser's back button: the address before, sent to the server as the glue does."""
+        if self._at == 0:
+            raise LiveTestError("no history entry before this one")
+        self._at -= 1
+        await self._navigated()
+
+    async def forward(self) -> None:
+        """The browser's forward button."""
+        if self._at + 1 >= len(self.history):
+            raise LiveTestError("no history entry after this one")
+        self._at += 1
+        await self._navigated()
+
+    async def _navigated(self) -> None:
+        first = self._doc.select("[data-lv]")
+        if not first:
+            raise LiveTestError("the page has no live component")
+        body = {"lv": attr(first[0], "id"), "event": URL_EVENT, "url": self.location}
+        await self._send(message(body, self._doc.epoch, self.frame, None, self.url))
+
     # -- reading back ----------------------------------------------------------------------
 
     def text(self, selector: str) -> str:
@@ -366,6 +410,11 @@ class LivePage:
     def redirect(self) -> str | None:
         """Where a handler's redirect sent the browser, or None."""
         return self._doc.redirect
+
+
+def _path_of(url: str) -> str:
+    parts = urlsplit(url)
+    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
 
 
 def _describe(element: Tag) -> str:

@@ -2,8 +2,9 @@
 # browser_page. Imports Django, Playwright and liveview's modules only inside the fixtures.
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import pytest
 
@@ -57,19 +58,34 @@ def asgi_server(django_db_setup: None, django_db_blocker: Any) -> Iterator[LiveS
             server.stop()
 
 
+def _on_ci() -> bool:
+    """Whether the `CI` environment variable is set (CI services set it to "true")."""
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def _missing(reason: str) -> NoReturn:
+    """A browser test cannot run: skipped on a developer's machine, failed on CI (where a
+    skipped browser suite would pass unseen)."""
+    if _on_ci():
+        pytest.fail(f"{reason} (CI is set: a browser test fails, not skips)", pytrace=False)
+    pytest.skip(reason)
+
+
 @pytest.fixture(scope="package")
 def liveview_browser(django_db_setup: None) -> Iterator[Any]:
-    """Headless Chromium through Playwright's sync API (skips when either is missing)."""
-    sync_api = pytest.importorskip(
-        "playwright.sync_api", reason="liveview_browser needs Playwright: pip install playwright"
-    )
+    """Headless Chromium through Playwright's sync API (skips when either is missing; fails
+    instead when the `CI` environment variable is set)."""
+    try:
+        from playwright import sync_api
+    except ImportError:
+        _missing("liveview_browser needs Playwright: pip install playwright")
     from liveview.testing.browser import NoChromium, launch_chromium
 
     with sync_api.sync_playwright() as playwright:
         try:
             browser = launch_chromium(playwright)
         except NoChromium as exc:
-            pytest.skip(str(exc))
+            _missing(str(exc))
         try:
             yield browser
         finally:

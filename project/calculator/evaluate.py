@@ -35,18 +35,24 @@ def _bits(value: Number) -> int:
     return value.bit_length() if isinstance(value, int) else 0
 
 
-def _multiply(a: Number, b: Number) -> Number:
-    if _bits(a) and _bits(b) and _bits(a) + _bits(b) - 1 > MAX_BITS:
+def _within(bits: float) -> None:
+    """Refuse a result of more than MAX_BITS bits (given or estimated before computing it)."""
+    if bits > MAX_BITS:
         raise _too_large()
+
+
+def _multiply(a: Number, b: Number) -> Number:
+    if _bits(a) and _bits(b):
+        _within(_bits(a) + _bits(b) - 1)
     return a * b
 
 
 def _power(base: Number, exponent: Number) -> Number:
     # Only an int to a non-negative int power grows without bound; a float power is a float
     # (or an OverflowError), and a negative int power is computed in floats.
-    grows = isinstance(base, int) and isinstance(exponent, int) and exponent > 0 and abs(base) > 1
-    if grows and (exponent > MAX_BITS or exponent * math.log2(abs(base)) > MAX_BITS + 1):
-        raise _too_large()
+    if isinstance(base, int) and isinstance(exponent, int) and exponent > 0 and abs(base) > 1:
+        _within(exponent)  # |base| >= 2: at least `exponent` bits (and no float overflow below)
+        _within(exponent * math.log2(abs(base)) - 1)
     result: Number = base**exponent
     return result
 
@@ -54,8 +60,8 @@ def _power(base: Number, exponent: Number) -> Number:
 def _factorial(n: Number) -> Number:
     if not isinstance(n, int) or n < 0:
         raise InvalidExpression("factorial takes a whole number ≥ 0")
-    if n > MAX_BITS or math.lgamma(n + 1) / math.log(2) > MAX_BITS:
-        raise _too_large()
+    _within(n)  # n! has more than n bits from n = 8 (and lgamma below takes no huge int)
+    _within(math.lgamma(n + 1) / math.log(2))
     return math.factorial(n)
 
 
@@ -79,23 +85,14 @@ _UNARY: dict[type[ast.unaryop], Callable[[Number], Number]] = {
 _NAMES: dict[str, float] = {"pi": math.pi, "e": math.e, "tau": math.tau}
 # name: (function, fewest arguments, most arguments). Each costs at most a float operation
 # or, for ints, a pass over an operand that MAX_BITS already bounds; factorial checks itself.
+_TRIGONOMETRY = ("sin", "cos", "tan", "asin", "acos", "atan")
+_MATH_ONE_ARGUMENT = ("floor", "ceil", "sqrt", "exp", "log10", "log2", *_TRIGONOMETRY)
 _FUNCTIONS: dict[str, tuple[Callable[..., Number], int, int]] = {
     "abs": (abs, 1, 1),
     "round": (_round, 1, 1),
-    "floor": (math.floor, 1, 1),
-    "ceil": (math.ceil, 1, 1),
-    "sqrt": (math.sqrt, 1, 1),
-    "exp": (math.exp, 1, 1),
     "log": (math.log, 1, 2),
-    "log10": (math.log10, 1, 1),
-    "log2": (math.log2, 1, 1),
-    "sin": (math.sin, 1, 1),
-    "cos": (math.cos, 1, 1),
-    "tan": (math.tan, 1, 1),
-    "asin": (math.asin, 1, 1),
-    "acos": (math.acos, 1, 1),
-    "atan": (math.atan, 1, 1),
     "factorial": (_factorial, 1, 1),
+    **{name: (getattr(math, name), 1, 1) for name in _MATH_ONE_ARGUMENT},
 }
 
 
@@ -105,8 +102,7 @@ def _checked(value: object) -> Number:
         raise InvalidExpression("not a real number")
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise InvalidExpression("not a number")
-    if _bits(value) > MAX_BITS:
-        raise _too_large()
+    _within(_bits(value))
     return value
 
 

@@ -15,6 +15,13 @@ DEMOS = [
         "Explore",
         "A table and charts composed in Python; add a sample, see it everywhere.",
     ),
+    ("/files/", "Files", "Share files: each one uploads with progress, a preview and Cancel."),
+    (
+        "/alerts/",
+        "Alerts",
+        "Create, list, open and delete alerts: validated form, a modal at its own URL, "
+        "confirmations, flash messages, toasts and who else is viewing.",
+    ),
     ("/liveview/", "Inspector", "Staff only: this process's connections, events and render times."),
 ]
 

@@ -112,6 +112,19 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
         browser.close()
 
 
+@pytest.fixture(scope="package")
+def liveview_browser(browser: Browser) -> Browser:
+    """The plugin's browser fixture (its `browser_page`, docs/testing.md's samples) is this
+    suite's Chromium: one Playwright per thread."""
+    return browser
+
+
+@pytest.fixture(scope="package")
+def asgi_server(server: LiveServer) -> LiveServer:
+    """The plugin's server fixture is this suite's server."""
+    return server
+
+
 @pytest.fixture
 def context(
     request: pytest.FixtureRequest, browser: Browser, server: LiveServer

@@ -7,6 +7,7 @@ from typing import TypeVar
 
 from playwright.sync_api import Locator, Page
 
+from liveview.testing.playwright import expect_live
 from liveview.testing.server import LiveServer
 
 __all__ = ["LIVE", "LiveServer", "count_of", "counter", "open_live", "orm"]
@@ -18,9 +19,10 @@ LIVE = "body[data-lv-socket=live]"
 
 
 def open_live(page: Page, path: str) -> None:
-    """Load `path` and wait until its socket has delivered the first full render."""
+    """Load `path` and wait until its socket has delivered the first full render (live; a lazy
+    component may still be on its way: `expect_idle` waits for that too)."""
     page.goto(path)
-    page.wait_for_selector(LIVE, state="attached")
+    expect_live(page)
 
 
 def counter(page: Page, label: str) -> Locator:

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
+from liveview.testing.playwright import expect_idle
 from project.commentary.models import Event
 from project.polls.models import Poll
 from tests.browser.support import LiveServer, open_live, orm
@@ -44,42 +45,13 @@ def proxy(request: pytest.FixtureRequest, server: LiveServer) -> Iterator[TcpPro
         yield proxy
 
 
-#: Watches, in the page, the comment text the last event carried and when the socket last
-#: sent or received a frame.
-WATCH_FRAMES = """
-(() => {
-  const w = window.__frames = { last: 0, body: null };
-  const send = WebSocket.prototype.send;
-  WebSocket.prototype.send = function (data) {
-    w.last = performance.now();
-    try {
-      const d = JSON.parse(data), values = d.body && typeof d.body === "object" ? d.body : d;
-      if ("body" in values) w.body = values.body;
-    } catch (e) { /* not JSON: not an event */ }
-    if (!this.__watched) {
-      this.__watched = true;
-      this.addEventListener("message", () => { w.last = performance.now(); });
-    }
-    return send.call(this, data);
-  };
-})();
-"""
-
-#: Settled: the last event carried what the box holds, and the socket has been quiet for longer
-#: than a debounce and a round trip (an event that changes nothing gets no answer to wait for).
-#: What is checked does not depend on it: the box must hold the text at any moment after typing.
-SETTLED = """() => {
-  const w = window.__frames, box = document.querySelector("textarea[name=body]");
-  return w.body === box.value && performance.now() - w.last > 1500;
-}"""
-
-
 def type_and_post(page: Page, text: str, posted_before: int) -> tuple[str, str]:
-    """Type `text` as a user does, wait until the server has answered it all, post it.
+    """Type `text` as a user does, wait until the server has answered it all (idle: every
+    debounce fired, every event acknowledged), post it.
 
     Returns what the box held once everything settled, and the comment the server stored."""
     page.locator("textarea[name=body]").press_sequentially(text, delay=KEY_DELAY_MS)
-    page.wait_for_function(SETTLED)
+    expect_idle(page)
     held = page.locator("textarea[name=body]").input_value()
     page.get_by_role("button", name="Post").click()
     comments = page.get_by_role("list", name="Comments").locator(".comment .body")
@@ -95,7 +67,6 @@ def test_typing_with_live_validation_keeps_every_keystroke(
         server,
         lambda: Event.objects.create(title="Typing", starts=datetime(2026, 7, 1, tzinfo=UTC)).pk,
     )
-    page.add_init_script(WATCH_FRAMES)
     open_live(page, f"{proxy.base_url}/events/{pk}/")
     page.get_by_label("Name").fill("Ann")
     results = [type_and_post(page, text, n) for n, text in enumerate(TEXTS)]
@@ -278,3 +249,29 @@ def test_a_resend_whose_element_is_replaced_before_its_debounce_fires_is_still_s
     expect(page.locator(".lv-refused")).to_have_count(0)
     assert page.evaluate("() => window.__debounce.unstamped") == []
     assert question_of(server, pk) == "Theirs"
+
+
+# -- a server value landing in a focused box the user has not changed --------------------------
+
+
+@pytest.mark.parametrize(
+    ("keys", "expected"),
+    [("Control+a", "X"), ("End", "Theirs, much longerX")],
+    ids=["all-selected", "caret-at-end"],
+)
+def test_a_new_value_in_a_focused_untouched_box_keeps_the_users_selection(
+    page: Page, server: LiveServer, htmx_version: str, keys: str, expected: str
+) -> None:
+    """The user selects the whole question (or puts the caret at its end) and, before their
+    first key, another writer's version arrives: the whole new text is selected (the caret is at
+    its end), so the key replaces (extends) what is shown, not a mix of the two."""
+    pk = new_poll(server, "Lunch?")
+    open_live(page, f"/polls/{pk}/")
+    box = page.locator("form.editor input[name=question]")
+    box.click()
+    box.press(keys)
+    change_question(server, pk, "Theirs, much longer")
+    expect(box).to_have_value("Theirs, much longer")
+    expect(page.locator("h1.question")).to_have_text("Theirs, much longer")
+    box.press("X")
+    expect(box).to_have_value(expected)

@@ -13,13 +13,12 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from liveview.socket.consumer import STALE, close_all
 from liveview.socket.protocol import CloseCode
+from liveview.testing.playwright import expect_idle, expect_offline
 from project.polls.models import Choice
-from tests.browser.support import LIVE, LiveServer, count_of, counter, open_live, orm
+from tests.browser.support import LiveServer, count_of, counter, open_live, orm
 from tests.browser.test_polls import new_poll
 
 pytestmark = pytest.mark.browser
-
-CLOSED = "body[data-lv-socket=closed]"
 
 
 def test_clicks_made_while_the_socket_is_down_are_refused_visibly_not_replayed(
@@ -35,7 +34,7 @@ def test_clicks_made_while_the_socket_is_down_are_refused_visibly_not_replayed(
     # The network goes away (no reconnect can succeed) and the server drops the socket.
     context.set_offline(True)
     server.call(lambda: close_all(code=CloseCode.RESYNC))
-    page.wait_for_selector(CLOSED, state="attached")
+    expect_offline(page)
     for _ in range(3):
         increment.click()
     notice = component.locator(":scope > .lv-error")
@@ -43,7 +42,7 @@ def test_clicks_made_while_the_socket_is_down_are_refused_visibly_not_replayed(
     expect(notice).to_have_count(1)
 
     context.set_offline(False)
-    page.wait_for_selector(LIVE, state="attached")
+    expect_idle(page)
     # The reconnect renders from the token (the counter starts again at 0) and the notice
     # stays: the user knows those clicks were not applied.
     expect(count_of(first)).to_have_text("0")
@@ -62,13 +61,13 @@ def test_a_vote_made_while_the_socket_is_down_is_refused_visibly_then_counts_onc
     pizza = page.get_by_role("button", name="Pizza")
     context.set_offline(True)
     server.call(lambda: close_all(code=CloseCode.RESYNC))
-    page.wait_for_selector(CLOSED, state="attached")
+    expect_offline(page)
     pizza.click()
     voting = page.locator("[data-lv]", has=pizza)
     expect(voting.locator(":scope > .lv-error")).to_have_text(STALE)
 
     context.set_offline(False)
-    page.wait_for_selector(LIVE, state="attached")
+    expect_idle(page)
     expect(page.locator(".total-votes")).to_have_text("0")
     pizza.click()
     expect(page.locator(".total-votes")).to_have_text("1")

@@ -12,22 +12,13 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.postgres.server import PostgresMissing, PostgresServer
+from tests.postgres.server import PostgresServer, running_postgres
 
 
 @pytest.fixture(scope="package")
 def postgres() -> Iterator[PostgresServer]:
-    try:
-        server = PostgresServer()
-    except PostgresMissing as exc:
-        if os.environ.get("CI") == "true":
-            pytest.fail(str(exc))
-        pytest.skip(str(exc))
-    try:
-        server.start()
+    with running_postgres() as server:
         yield server
-    finally:
-        server.remove()
 
 
 @pytest.fixture

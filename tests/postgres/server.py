@@ -13,7 +13,11 @@ import pwd
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+import pytest
 
 from bench.server import HOST, free_port, tail
 
@@ -126,3 +130,23 @@ class PostgresServer:
         dsn = f"host={HOST} port={self.port} user={SUPERUSER} dbname=postgres"
         with psycopg.connect(dsn, autocommit=True) as connection:
             connection.execute(f'CREATE DATABASE "{name}"')
+
+
+@contextmanager
+def running_postgres() -> Iterator[PostgresServer]:
+    """A started server, removed after the block.
+
+    Missing PostgreSQL skips the test on a developer's machine and fails it under CI=true,
+    where `make test` has installed it (the Makefile's `services` target).
+    """
+    try:
+        server = PostgresServer()
+    except PostgresMissing as exc:
+        if os.environ.get("CI") == "true":
+            pytest.fail(str(exc))
+        pytest.skip(str(exc))
+    try:
+        server.start()
+        yield server
+    finally:
+        server.remove()

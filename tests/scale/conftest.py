@@ -15,6 +15,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_
 
 from liveview.testing.browser import launch_chromium
 from tests.browser.conftest import ACTION_TIMEOUT_MS
+from tests.scale.nginx import Nginx
 from tests.scale.support import (
     RedisServer,
     ServerProcess,
@@ -113,3 +114,37 @@ def pages(contexts: tuple[BrowserContext, ...]) -> Iterator[tuple[Page, Page]]:
         page.on("pageerror", lambda error: errors.append(f"{error.name}: {error.message}"))
     yield a, b
     assert not errors, f"uncaught JavaScript errors on the pages: {errors}"
+
+
+@pytest.fixture
+def nginx(cluster: Cluster, tmp_path: Path) -> Iterator[Nginx]:
+    """docs/deployment.md's nginx block in front of `cluster`'s servers, serving its static files.
+
+    It proxies whichever `cluster` the test module uses (test_full_recipe.py's is PostgreSQL's).
+    """
+    static_root = tmp_path / "static"
+    manage({**cluster.env, "DJANGO_STATIC_ROOT": str(static_root)}, "collectstatic", "--noinput")
+    proxy = Nginx(tmp_path, [s.port for s in cluster.servers], static_root)
+    proxy.start()
+    yield proxy
+    proxy.stop()
+    print(proxy.log())  # shown with a failed test's report only
+
+
+@pytest.fixture
+def proxied_users() -> int:
+    """How many users `proxied_pages` opens; a test module overrides it to open fewer."""
+    return 3
+
+
+@pytest.fixture
+def proxied_pages(browser: Browser, nginx: Nginx, proxied_users: int) -> Iterator[list[Page]]:
+    """`proxied_users` users, each in a browser context of its own, all through nginx."""
+    opened = [browser.new_context(base_url=nginx.base_url) for _ in range(proxied_users)]
+    for context in opened:
+        context.set_default_timeout(ACTION_TIMEOUT_MS)
+    try:
+        yield [context.new_page() for context in opened]
+    finally:
+        for context in opened:
+            context.close()

@@ -4,20 +4,15 @@ document (tests/scale/stack.py); Chromium through nginx and on each server."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import Locator, Page, expect
 
-from tests.browser.conftest import ACTION_TIMEOUT_MS
 from tests.browser.support import open_live
-from tests.postgres.server import PostgresMissing, PostgresServer
-from tests.scale.nginx import Nginx
+from tests.postgres.server import PostgresServer, running_postgres
 from tests.scale.polls import expect_database_shown, open_poll, vote
 from tests.scale.stack import PostgresCluster, postgres_cluster
-from tests.scale.support import manage
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -39,17 +34,8 @@ RECORD_PROGRESS = """() => {
 @pytest.fixture(scope="module")
 def postgres() -> Iterator[PostgresServer]:
     """As tests/postgres: missing PostgreSQL skips on a developer's machine, fails in CI."""
-    try:
-        server = PostgresServer()
-    except PostgresMissing as exc:
-        if os.environ.get("CI") == "true":
-            pytest.fail(str(exc))
-        pytest.skip(str(exc))
-    try:
-        server.start()
+    with running_postgres() as server:
         yield server
-    finally:
-        server.remove()
 
 
 @pytest.fixture(scope="module")
@@ -70,25 +56,9 @@ def cluster(running_stack: PostgresCluster) -> Iterator[PostgresCluster]:
 
 
 @pytest.fixture
-def nginx(cluster: PostgresCluster, tmp_path: Path) -> Iterator[Nginx]:
-    static_root = tmp_path / "static"
-    manage({**cluster.env, "DJANGO_STATIC_ROOT": str(static_root)}, "collectstatic", "--noinput")
-    proxy = Nginx(tmp_path, [s.port for s in cluster.servers], static_root)
-    proxy.start()
-    yield proxy
-    proxy.stop()
-    print(proxy.log())  # shown with a failed test's report only
-
-
-@pytest.fixture
-def proxied_pages(browser: Browser, nginx: Nginx) -> Iterator[list[Page]]:
-    """Two users through nginx, each in a context of its own."""
-    contexts = [browser.new_context(base_url=nginx.base_url) for _ in range(2)]
-    for context in contexts:
-        context.set_default_timeout(ACTION_TIMEOUT_MS)
-    yield [context.new_page() for context in contexts]
-    for context in contexts:
-        context.close()
+def proxied_users() -> int:
+    """Two users through nginx (conftest's `proxied_pages`), besides `pages`' two."""
+    return 2
 
 
 def job_status(page: Page) -> Locator:

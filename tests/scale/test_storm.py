@@ -39,14 +39,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.slow,
     pytest.mark.timeout(600),
-    # Opt-in (`make test-storm`) until its known races are fixed (issue 12): in the last runs a
-    # build failed about one run in three (a broadcast landing between select-all and the
-    # first key; a conflict's "Reload theirs" not answered), and a flaky test in `make test`
-    # would turn every CI run into a coin toss.
-    pytest.mark.skipif(
-        os.environ.get("LIVEVIEW_STORM") != "1",
-        reason="the lost-update storm is opt-in: make test-storm (LIVEVIEW_STORM=1)",
-    ),
 ]
 
 SEED = int(os.environ.get("LIVEVIEW_STORM_SEED", "12"))
@@ -59,6 +51,8 @@ HIDDEN_S = 6.0
 REDIS_DOWN_S = 3.0
 REST_USER = ("storm", "storm-pass")
 MAX_REST_TRIES = 50
+#: How often a user clicks a button the page refused while reconnecting before giving up.
+MAX_CLICKS = 5
 
 #: Every UPDATE of a poll, in commit order (SQLite runs triggers inside the writing statement).
 AUDIT_SQL = """
@@ -212,27 +206,55 @@ class Editor:
     def sent(self) -> int:
         return int(self.page.evaluate("() => window.__traffic.sent"))
 
+    def click(self, button: str) -> int:
+        """Click `button` as a user does: a click the page refused while it was reconnecting
+        (the notice says so, nothing was sent) is made again once the page is back.
+
+        Returns how many frames the page had sent before the click that went out."""
+        for _ in range(MAX_CLICKS):
+            expect_live(self.page)
+            sent = self.sent()
+            self.form.get_by_role("button", name=button).click()
+            # Sent at once (a submit has no debounce), or refused: the socket is not live.
+            self.page.wait_for_function(
+                """sent => window.__traffic.sent > sent ||
+                  document.body.getAttribute("data-lv-socket") !== "live" """,
+                arg=sent,
+            )
+            if self.sent() > sent:
+                return sent
+            print(f"{self.name}: {button!r} refused while reconnecting: clicked again")
+        raise AssertionError(f"{self.name}: {button!r} refused {MAX_CLICKS} times")
+
+    def quiet(self) -> None:
+        """Wait until the page is live and the server has acknowledged every input it holds
+        (after a reconnect, the re-sent input's answer, a conflict maybe, is in)."""
+        expect_live(self.page)
+        expect(self.page.locator("#lv-status")).to_have_attribute(
+            "data-unacked", "0", timeout=CONVERGE_MS
+        )
+
     def save(self) -> None:
         base = self.value("etag")
         print(f"{self.name}: save {self.box()!r} on {base}")
-        sent = self.sent()
-        self.form.get_by_role("button", name="Save").click()
+        sent = self.click("Save")
         self.outcome(base, sent)
         self.check_kept()
 
     def resolve(self, overwrite: bool) -> None:
         """A conflict is on screen: take theirs, or overwrite with mine (the version shown)."""
         if overwrite:
-            text, base, sent = self.box(), self.value("etag"), self.sent()
-            self.form.get_by_role("button", name="Overwrite with mine").click()
+            text, base = self.box(), self.value("etag")
+            sent = self.click("Overwrite with mine")
             self.outcome(base, sent)
             # The version the conflict UI showed when the user clicked: what the click carried.
             their = self.page.evaluate("() => window.__traffic.their")
             self.storm.saw(text, str(their))
             print(f"{self.name}: overwrite {text!r} over {their}")
         else:
-            self.form.get_by_role("button", name="Reload theirs").click()
+            self.click("Reload theirs")
             expect(self.form.locator(".conflict")).to_have_count(0, timeout=CONVERGE_MS)
+            self.quiet()
             self.text = ""
         self.check_kept()
 
@@ -255,6 +277,7 @@ class Editor:
     def settle(self) -> None:
         """At the end: take theirs where a conflict is shown, until the form is clean."""
         for _ in range(5):
+            self.quiet()  # not between a reconnect's first frame and the re-sent input's answer
             if not self.in_conflict():
                 break
             self.resolve(overwrite=False)
@@ -483,6 +506,7 @@ def test_no_lost_update_no_lost_keystroke_no_lost_text(browser: Browser, storm: 
             editor.settle()
         # Every page shows the database, in the editor and in the results.
         for editor in editors:
+            editor.quiet()
             stored = question_in_db(cluster.sqlite_path, editor.pk)
             expect(editor.page.locator("h1.question")).to_have_text(stored, timeout=CONVERGE_MS)
             expect(editor.form.locator("input[name=question]")).to_have_value(stored)

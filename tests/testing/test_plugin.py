@@ -52,7 +52,17 @@ def test_counter_in_chromium(browser_page):
 
 BROWSER = """
 def test_page(browser_page):
-    raise AssertionError("must be skipped: there is no Playwright")
+    raise AssertionError("must not run: there is no Playwright or no Chromium")
+"""
+
+#: Makes Chromium unavailable in the run: Debian's is looked for where there is none, and
+#: Playwright's own browsers in an empty directory.
+NO_CHROMIUM = """
+from pathlib import Path
+
+from liveview.testing import browser
+
+browser.DEBIAN_CHROMIUM = Path(__file__).parent / "no-chromium"
 """
 
 
@@ -70,13 +80,53 @@ def test_live_client_and_asgi_server_work_in_another_project(project: pytest.Pyt
     result.stdout.fnmatch_lines(["*test_counter PASSED*", "*test_server PASSED*"])
 
 
-def test_browser_fixtures_skip_with_a_reason_without_playwright(project: pytest.Pytester) -> None:
+def test_browser_fixtures_skip_with_a_reason_without_playwright(
+    project: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("CI", raising=False)
     # An empty `playwright` package shadows the installed one: no playwright.sync_api.
     project.mkpydir("playwright")
     project.makepyfile(test_browser=BROWSER)
     result = project.runpytest_subprocess("-p", "no:cacheprovider", "-rs")
     result.assert_outcomes(skipped=1)
     result.stdout.fnmatch_lines(["*liveview_browser needs Playwright*"])
+
+
+def test_browser_fixtures_fail_under_ci_without_playwright(
+    project: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CI", "true")
+    project.mkpydir("playwright")
+    project.makepyfile(test_browser=BROWSER)
+    result = project.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*liveview_browser needs Playwright*CI is set*"])
+
+
+def no_chromium(project: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PLAYWRIGHT_BROWSERS_PATH", str(project.path / "no-browsers"))
+    project.makeconftest(NO_CHROMIUM)
+    project.makepyfile(test_browser=BROWSER)
+
+
+def test_browser_fixtures_skip_with_a_reason_without_chromium(
+    project: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("CI", raising=False)
+    no_chromium(project, monkeypatch)
+    result = project.runpytest_subprocess("-p", "no:cacheprovider", "-rs")
+    result.assert_outcomes(skipped=1)
+    result.stdout.fnmatch_lines(["*No Chromium for the browser tests*"])
+
+
+def test_browser_fixtures_fail_under_ci_without_chromium(
+    project: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CI", "true")
+    no_chromium(project, monkeypatch)
+    result = project.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*No Chromium for the browser tests*CI is set*"])
 
 
 @pytest.mark.browser

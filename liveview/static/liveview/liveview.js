@@ -5,7 +5,9 @@
 // event with the connection's epoch (stale replays are refused),
 // refuses, visibly, an action made while the socket is not live, stops reconnecting when the
 // server refused the page (close codes 44xx, 1008, 1009), and follows a handler's redirect: a
-// frame that fills #lv-redirect's data-url (checked on the server).
+// frame that fills #lv-redirect's data-url (checked on the server); and keeps the address in
+// step with the components' url_state (docs/urls.md): #lv-url pushes or replaces a history
+// entry, back/forward sends the address to the server, every connect sends it (`u`).
 // BUILDS is the browser half of liveview/dialect.py: the ws extension's events per htmx build,
 // chosen by the htmx the page actually loaded (tests/test_dialect.py reads it as JSON).
 (function () {
@@ -85,7 +87,10 @@
       refuse(e.target);
       return;
     }
-    get(e.detail, B.values).lv_v = epoch();
+    var values = get(e.detail, B.values);
+    values.lv_v = epoch();
+    // uploads.js puts the ids of a form's finished uploads in its values.
+    e.target.dispatchEvent(new CustomEvent("lv:send", { bubbles: true, detail: { values: values } }));
   });
   on(B.error, function (e) {  // htmx 4 drops a send made while its socket is closed
     if (/not open|closed|queue/i.test(String(e.detail && e.detail.error))) refuse(e.target);
@@ -132,12 +137,14 @@
   // The page token may be renewed by a frame (`data-t`: the components' kept state changed);
   // every build's reconnect opens `new WebSocket(url)` with the URL it started with, so the
   // newest token is put into that URL here.
-  var path = d.url.split("?")[0], Socket = window.WebSocket;
+  var path = d.url.split("?")[0], Socket = window.WebSocket, socket = null;
   function LiveSocket(url, protocols) {
-    if (token && String(url).indexOf(path + "?") >= 0) {
-      url = String(url).replace(/([?&]t=)[^&]*/, "$1" + encodeURIComponent(token));
-    }
-    return protocols === undefined ? new Socket(url) : new Socket(url, protocols);
+    var ours = String(url).indexOf(path + "?") >= 0;
+    if (token && ours) url = String(url).replace(/([?&]t=)[^&]*/, "$1" + encodeURIComponent(token));
+    if (ours) url = withAddress(String(url));
+    var ws = protocols === undefined ? new Socket(url) : new Socket(url, protocols);
+    if (ours) socket = ws;
+    return ws;
   }
   LiveSocket.prototype = Socket.prototype;
   ["CONNECTING", "OPEN", "CLOSING", "CLOSED"].forEach(function (k) { LiveSocket[k] = Socket[k]; });
@@ -251,7 +258,17 @@
   }
   function before() {
     var a = document.activeElement;
-    snap = isControl(a) ? { key: keyOf(a), node: a, from: a.selectionStart, to: a.selectionEnd } : null;
+    snap = isControl(a) ? { key: keyOf(a), node: a, from: a.selectionStart, to: a.selectionEnd,
+      value: a.value } : null;
+  }
+  // Where the selection goes when the server's value replaces the text of a focused control the
+  // user has not changed: the whole text selected stays the whole text selected (the next key
+  // replaces what is shown), a caret at the end stays at the end.
+  function moved(k0, el) {
+    var n = el.value.length, was = String(k0.value || "").length;
+    if (k0.from === 0 && k0.to === was && was > 0) return [0, n];
+    if (k0.from === was && k0.to === was) return [n, n];
+    return [Math.min(k0.from, n), Math.min(k0.to, n)];
   }
   function caret(el, from, to) {
     try { el.setSelectionRange(from, to); } catch (x) { /* not a text control */ }
@@ -307,9 +324,12 @@
       var v = rendered(el);
       if (read(el) !== v) write(el, v);
     });
-    if (focusEl && focusEl !== document.activeElement && focusEl.isConnected) {
-      focusEl.focus();
-      caret(focusEl, k0.from, k0.to);
+    if (focusEl && focusEl.isConnected) {
+      var changed = !own[k0.key] && focusEl.value !== k0.value, at = changed ? moved(k0, focusEl)
+        : [k0.from, k0.to];
+      if (focusEl !== document.activeElement) focusEl.focus();
+      else if (!changed) at = null;
+      if (at) caret(focusEl, at[0], at[1]);
     }
     Object.keys(submits).forEach(function (id) {
       var x = submits[id];
@@ -336,15 +356,51 @@
       el.dispatchEvent(new Event("input", { bubbles: true }));
     });
   }
+  // ---- The address: url_state in the query string or path (docs/urls.md) ----
+  b.insertAdjacentHTML("beforeend", '<div id="lv-url" hidden></div>');
+  function here() { return location.pathname + location.search; }
+  // Every connect tells the server where the page is (back/forward while offline included).
+  function withAddress(url) {
+    return url.replace(/&u=[^&]*/, "") + "&u=" + encodeURIComponent(here());
+  }
+  // A frame filled #lv-url: a new history entry (or the current one replaced), same origin
+  // only (checked on the server too), with no navigation.
+  function address() {
+    var el = document.getElementById("lv-url"), url = el && el.getAttribute("data-url");
+    if (!url) return;
+    el.removeAttribute("data-url");
+    var to = new URL(url, location.href);
+    if (to.origin !== location.origin) return;
+    if (!(history.state && history.state.lv)) history.replaceState({ lv: 1 }, "");
+    if (to.href === location.href) return;
+    if (el.getAttribute("data-mode") === "replace") history.replaceState({ lv: 1 }, "", to.href);
+    else history.pushState({ lv: 1 }, "", to.href);
+  }
+  // Back or forward to an entry liveview made: the server sets the state from the address and
+  // sends what changed. While the socket is down, the next connect's `u` does it.
+  function restore(e) {
+    var c = document.querySelector("[data-lv]");
+    if (!(e.state && e.state.lv) || !c || !live || !socket || socket.readyState !== 1) return;
+    socket.send(JSON.stringify({ lv: c.id, event: "lv_url", url: here(), lv_v: epoch(), lv_seq: ++seq }));
+  }
   // ---- The connection, as the user sees it (docs/events.md, "The connection indicator") ----
   b.insertAdjacentHTML("beforeend", '<div id="lv-status" class="lv-status" role="status" hidden></div>');
   var sendable = "[ws-send],[hx-ws\\:send]";
+  // A bound submit button in a plain form (the form is what a page without JavaScript posts):
+  // htmx 4.0.0-beta6 sends the event and lets the click submit the form as well, navigating
+  // away. Live, the click is the event's only (htmx 2 and 4.0.x do the same).
+  function keepForm(e) {
+    var el = e.target.closest && e.target.closest(sendable);
+    if (el && el.form && el.type === "submit" && /^(BUTTON|INPUT)$/.test(el.tagName)) e.preventDefault();
+  }
+  b.addEventListener("click", keepForm);
   function status() {
     var el = document.getElementById("lv-status"), state = b.getAttribute("data-lv-socket");
     if (!el) return;
     var down = state === "closed" || (state === "open" && seen === null) || (seen !== null && state !== "live");
-    var n = refusedSends;
-    Object.keys(own).forEach(function (k) { if (!own[k].acked) n += 1; });
+    var n = refusedSends, unacked = 0;
+    Object.keys(own).forEach(function (k) { if (!own[k].acked) unacked += 1; });
+    n += unacked;
     if (!down) {
       refusedSends = 0;
       el.hidden = true;
@@ -355,6 +411,8 @@
       el.hidden = false;
     }
     el.setAttribute("data-pending", String(down ? n : 0));
+    // Controls holding input the server has not acknowledged yet, live or not (tests wait on 0).
+    el.setAttribute("data-unacked", String(unacked));
     // Buttons (and forms' submit buttons) would send nothing while the socket is down: marked,
     // and their components busy. Not disabled: a click is still refused with a notice, counted.
     document.querySelectorAll(sendable).forEach(function (s) {
@@ -376,6 +434,8 @@
   on(B.cleanup, cleanup);
   on(B.beforeMessage, before);
   on(B.afterMessage, settle);
+  on(B.afterMessage, function () { setTimeout(address, 0); });
+  window.addEventListener("popstate", restore);
   on(B.error, function (e) {  // htmx 4 dropped a send made while its socket was closed
     var el = e.target;
     if (!/not open|closed|queue/i.test(String(e.detail && e.detail.error))) return;
@@ -384,6 +444,47 @@
   });
   on(B.close, status);
   on(B.open, status);
+  // ---- The page's signal for tests and scripts (docs/testing.md, "Waiting in a browser") ----
+  // body[data-lv-state]: "connecting" until the socket's first frame, "live", "offline" while
+  // it is closed. body[data-lv-pending]: events sent and not yet acknowledged in this epoch,
+  // debounced input not sent yet, lazy placeholders not yet rendered. `liveview:idle` is
+  // dispatched on <body> each time the page becomes live with nothing pending.
+  var inFlight = [], idle = false;
+  function lvState() {
+    var s = b.getAttribute("data-lv-socket");
+    return s === "live" ? "live" : s === "closed" || fatal ? "offline" : "connecting";
+  }
+  function debouncing() {
+    return Object.keys(own).filter(function (k) {
+      var el = own[k].node, t = el && el.isConnected && el.getAttribute("hx-trigger");
+      return own[k].unsent && t && /^input\b/.test(t) && /\bdelay:/.test(t) &&
+        el.matches(sendable);
+    }).length;
+  }
+  function signal() {
+    var ep = document.getElementById("lv-epoch"), e = (ep && ep.getAttribute("data-v")) || "";
+    var ack = Number((ep && ep.getAttribute("data-ack")) || 0);
+    inFlight = inFlight.filter(function (x) { return x.epoch === e && x.seq > ack; });
+    var n = inFlight.length + debouncing() + document.querySelectorAll("[data-lv-lazy]").length;
+    var state = lvState(), now = state === "live" && n === 0;
+    b.setAttribute("data-lv-state", state);
+    b.setAttribute("data-lv-pending", String(n));
+    if (now && !idle) b.dispatchEvent(new CustomEvent("liveview:idle", { bubbles: true }));
+    idle = now;
+  }
+  function sent(e) {
+    var v = !e.defaultPrevented && !(e.detail && e.detail.cancelled) && get(e.detail, B.values);
+    if (v && v.lv_seq) inFlight.push({ seq: v.lv_seq, epoch: v.lv_v });
+    signal();
+  }
+  on("input", signal);
+  on("change", signal);
+  on(B.beforeSend, sent);
+  on(B.afterMessage, signal);
+  on(B.error, signal);
+  on(B.close, signal);
+  on(B.open, signal);
+  signal();
   if (B.ext) b.setAttribute("hx-ext", ((b.getAttribute("hx-ext") || "") + "," + B.ext).replace(/^,/, ""));
   b.setAttribute(B.connect, d.url);
   // htmx 2 processes <body> itself once the document is loaded; htmx 4 may have already.

@@ -16,6 +16,13 @@ from project.explore.models import Sample
 @register("explore")
 class Explore(DataPage):
     title = "Explore penguins"
+    # The samples table's sort, filter and page are in the address: /explore/?sort=-body_mass
+    # &q=gentoo&page=2 is a link to that view, and back/forward step through them.
+    url_table = "samples"
+    url_state = ("sort", "q", "page")
+    sort: str = ""
+    q: str = ""
+    page: int = 1
 
     def layout(self) -> Layout:
         samples = list(Sample.objects.order_by("pk"))
