@@ -94,3 +94,17 @@ def test_runlive_marks_a_job_its_worker_claimed_but_was_stopped_before_it_began(
     assert DBTaskResult.objects.get(id=claimed.task_id).status == "FAILED"
     assert Job.objects.get(pk=unclaimed.pk).status == "queued"  # still the next worker's
     assert DBTaskResult.objects.get(id=unclaimed.task_id).status == "READY"
+
+
+def test_runlive_marks_a_queued_job_whose_task_the_stop_already_failed() -> None:
+    # Ctrl-C between the claim and run_job's first write: the worker fails the task with the
+    # KeyboardInterrupt itself, and the job row is still "queued" (seen in runlive's test).
+    claimed = jobs.add.start(a=1, b=2)
+    task = DBTaskResult.objects.get(id=claimed.task_id)
+    task.claim("runlive-1")
+    task.set_failed(KeyboardInterrupt())
+    assert Job.objects.get(pk=claimed.pk).status == "queued"
+    assert interrupt_claimed_by("runlive-1") == 1
+    row = Job.objects.get(pk=claimed.pk)
+    assert (row.status, row.message) == ("failed", "Interrupted")
+    assert interrupt_claimed_by("runlive-1") == 0

@@ -271,7 +271,9 @@ def interrupt_claimed_by(worker_id: str) -> int:
     For a worker that could not record it itself (killed, or `db_worker --reload`, whose
     outer process SIGKILLs the one running the job). A job still "queued" whose task the
     worker claimed was stopped before it began: no other worker will run it, so it is marked
-    too. Returns how many jobs it marked.
+    too, whether its task is still "RUNNING" or the stop's exception already failed it (the
+    worker fails a task on any exception, Ctrl-C's KeyboardInterrupt included, before run_job
+    could write the job). Returns how many jobs it marked.
     """
     from django_tasks_db.models import DBTaskResult
 
@@ -284,8 +286,8 @@ def interrupt_claimed_by(worker_id: str) -> int:
             continue
         if task.status == "RUNNING":
             task.set_failed(JobInterrupted(f"worker {worker_id} stopped"))
-        elif status == Job.Status.QUEUED:
-            continue  # claimed, and yet not left running: not this worker's to end
+        elif task.status != "FAILED" and status == Job.Status.QUEUED:
+            continue  # claimed, and yet not left running nor failed: not this worker's to end
         marked += _interrupted(job_id, f"JobInterrupted: worker {worker_id} stopped", status)
     return marked
 

@@ -88,6 +88,25 @@ def test_choose_two_files_see_progress_and_previews_cancel_one_and_submit(
     assert os.listdir(media / TEMP_DIR) == []
 
 
+def test_a_file_chosen_in_an_input_a_fragment_replaced_meanwhile_is_still_uploaded(
+    page: Page, server: LiveServer, media: Path, htmx_version: str
+) -> None:
+    # The user opens the file dialog; while it is open a fragment (a validation's reply, a
+    # broadcast) replaces the form, and htmx 2 replaces the input with it. The browser then
+    # fires `change` on the input that opened the dialog, no longer in the page: the choice
+    # must still be uploaded and listed in the form that is. (Replaced here by hand, as htmx 2
+    # does, so every build meets the case.)
+    open_live(page, "/files/")
+    chooser = page.locator('input[type="file"]').element_handle()
+    chooser.evaluate("input => input.replaceWith(input.cloneNode(true))")
+    assert chooser.evaluate("input => !input.isConnected")
+    chooser.set_input_files([FilePayload(name="late.png", mimeType="image/png", buffer=PNG)])
+    upload = page.locator(".lv-uploads li")
+    expect(upload).to_have_count(1)
+    expect(upload).to_have_class("lv-upload lv-upload-done")
+    assert len(os.listdir(media / TEMP_DIR)) == 1
+
+
 def test_a_file_of_the_wrong_type_shows_the_servers_error(
     page: Page, server: LiveServer, media: Path, htmx_version: str
 ) -> None:

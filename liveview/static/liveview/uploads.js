@@ -130,9 +130,21 @@
     list.textContent = "";
     st.entries.forEach(function (x, i) { list.appendChild(item(x, i)); });
   }
+  // Each file input gets its own `change` listener, not one on the document: the browser
+  // fires `change` on the input that opened the file dialog, and if a fragment replaced that
+  // input while the dialog was open (htmx 2 replaces it), the event never bubbles to the
+  // document. Its own listener still hears it, and the upload goes to the form in the page.
+  function watch() {
+    document.querySelectorAll('input[type="file"][data-lv-upload]').forEach(function (input) {
+      if (input.lvUploadWatched) return;
+      input.lvUploadWatched = true;
+      input.addEventListener("change", choose);
+    });
+  }
   // A fragment (a validation, a submit) replaced or emptied the list: draw it again; a new
   // round (the form was submitted and reset) forgets the uploads it consumed.
   function redraw() {
+    watch();
     Object.keys(state).forEach(function (id) {
       var input = document.getElementById(id), list = document.getElementById(id + "-uploads");
       if (!input) return;
@@ -156,7 +168,7 @@
         .map(function (x) { return x.id; }) : [];
     });
   }
-  document.addEventListener("change", choose);
+  watch();
   document.addEventListener("lv:send", carry);
   document.addEventListener("click", function (e) {
     var btn = e.target.closest && e.target.closest("[data-lv-cancel]"), list = btn && btn.closest("ul");
