@@ -240,6 +240,19 @@ def test_submit_consumes_the_uploads_into_the_storage(media: Path, client: Clien
     assert temp_files(media) == [] and comp.submitted == 1
 
 
+def test_a_submit_whose_upload_vanished_after_the_check_is_refused(
+    media: Path, client: Client
+) -> None:
+    live, comp = live_form(client)
+    entry = post(client, comp.upload_context("file")["url"], PNG).json()["id"]
+    for name in temp_files(media):  # the check reads no bytes; opening the file finds it gone
+        (media / TEMP_DIR / name).unlink()
+    live.dispatch("lv-1", "submit", {"title": "Cats", "file": [entry], "form_round": "0"})
+    assert "The upload is gone: choose the file again." in comp.errors["file"]
+    assert SharedFile.objects.count() == 0 and comp.submitted == 0
+    assert comp.data["title"] == "Cats" and comp.upload_ids["file"] == [entry]
+
+
 def test_an_upload_of_another_page_is_not_consumed(media: Path, client: Client) -> None:
     _, theirs = live_form(client, page="P1")
     entry = post(client, theirs.upload_context("file")["url"], PNG).json()["id"]

@@ -85,9 +85,16 @@ class LiveForm(LiveComponent):
         if not self.valid:
             self.check(show_all=True)
             return
+        if self._accept(form):
+            self.submitted += 1
+            self.reset()
+
+    def _accept(self, form: forms.BaseForm) -> bool:
+        """Run ``form_valid`` for a submit that passed the check. A subclass that hands the form
+        more than the input (LiveUploadForm: the files) may refuse it here: it shows why and
+        returns False."""
         self.form_valid(form)
-        self.submitted += 1
-        self.reset()
+        return True
 
     def _stale(self, form_round: int | None) -> bool:
         # An event made before the last successful submit (a debounced keystroke, a double

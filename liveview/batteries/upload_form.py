@@ -9,8 +9,7 @@ from typing import Any, ClassVar
 from django import forms
 from django.utils.datastructures import MultiValueDict
 
-from liveview.authoring.events import event
-from liveview.batteries.forms import LiveForm
+from liveview.batteries.forms import LiveForm, form_errors
 from liveview.batteries.uploads import TempUpload, Upload, UploadRefused, page_id, upload_url
 
 
@@ -99,32 +98,36 @@ class LiveUploadForm(LiveForm):
                 self.upload_ids[field] = _ids(values.pop(field))
         super()._take(values)
 
-    @event
-    def submit(self, form_round: int | None = None, **values: Any) -> None:
-        """Like LiveForm's: the uploads are opened for ``form_valid`` (a FileField saves them
-        through its storage), and deleted from the temporary area once it succeeded."""
-        if self._stale(form_round):
-            return
-        self._take(values)
-        form = self.check()
-        if not self.valid:
-            self.check(show_all=True)
-            return
+    def _accept(self, form: forms.BaseForm) -> bool:
+        """The uploads are opened for ``form_valid`` (a FileField saves them through its
+        storage), and deleted from the temporary area once it succeeded."""
         self._opened = []
         try:
             form = self.form_class(
                 data=self.data, files=self._files(open_them=True), auto_id=f"{self._lv_id}-%s"
             )
             if not form.is_valid() or self._upload_errors:  # gone since the check above
-                self.check(show_all=True)
-                return
+                self._refuse(form)
+                return False
             self.form_valid(form)
         finally:
             for upload in self._opened:
                 upload.close()
         self._discard_all()
-        self.submitted += 1
-        self.reset()
+        return True
+
+    def _refuse(self, opened: forms.BaseForm) -> None:
+        """Show every error, with what the opened files found that the check (which reads no
+        bytes) could not, e.g. a file gone from the temporary area."""
+        found = form_errors(opened)
+        for field, messages in self._upload_errors.items():
+            found[field] = [*found.get(field, []), *messages]
+        self.check(show_all=True)
+        for field, messages in found.items():
+            shown = self.errors.get(field, [])
+            if new := [m for m in messages if m not in shown]:
+                self.valid = False
+                self.errors = {**self.errors, field: [*shown, *new]}
 
     def _discard_all(self) -> None:
         pid = page_id(self.live) or self.live.key
