@@ -24,19 +24,13 @@ _MAX_WRAPPERS = 32
 
 @register(Tags.security)
 def check_origin_validator(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
-    path = getattr(settings, "ASGI_APPLICATION", None)
-    if not path:
-        return []
     try:
-        application = import_string(path)
+        _, websocket = _asgi_websocket()
     except ImportError as exc:
+        path = settings.ASGI_APPLICATION
         return [
             Warning(f"ASGI_APPLICATION {path!r} could not be imported: {exc}", id="liveview.W003")
         ]
-    router = _find(application, lambda app: hasattr(app, "application_mapping"))
-    if router is None:
-        return []
-    websocket = router.application_mapping.get("websocket")
     if websocket is None or _find(websocket, _is_origin_validator) is not None:
         return []
     return [
@@ -106,15 +100,12 @@ def check_token_max_age(app_configs: Any = None, **kwargs: Any) -> list[CheckMes
 @register("liveview")
 def check_live_socket(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     """ASGI_APPLICATION serves websockets, and its router has a route to the live socket."""
-    path = getattr(settings, "ASGI_APPLICATION", None)
-    if not path:
-        return []
     try:
-        application = import_string(path)
+        path, websocket = _asgi_websocket()
     except ImportError:
         return []  # W003 already says so
-    router = _find(application, lambda app: hasattr(app, "application_mapping"))
-    websocket = router.application_mapping.get("websocket") if router is not None else None
+    if not path:
+        return []
     hint = (
         "In asgi.py: application = live_asgi_application() "
         "(from liveview.routing import live_asgi_application)."
@@ -228,6 +219,16 @@ def check_components_registered(app_configs: Any = None, **kwargs: Any) -> list[
         and not vars(cls).get("abstract", False)  # a base that sets `abstract = True` itself
         and apps.get_containing_app_config(cls.__module__) is not None
     ]
+
+
+def _asgi_websocket() -> tuple[str, Any]:
+    """ASGI_APPLICATION ("" when unset) and the websocket app its protocol router maps (None:
+    unset, no router found, or no websocket); ImportError when it cannot be imported."""
+    path = getattr(settings, "ASGI_APPLICATION", None) or ""
+    if not path:
+        return "", None
+    router = _find(import_string(path), lambda app: hasattr(app, "application_mapping"))
+    return path, router.application_mapping.get("websocket") if router is not None else None
 
 
 def _routes_to_live_socket(url_router: Any, path: str) -> bool:
