@@ -301,19 +301,11 @@ def cancel(instance: Job) -> bool:
     pk = instance.pk
     silent_since = timezone.now() - timedelta(seconds=conf.job_abandoned_after())
     ok = (
-        _write(
-            pk,
-            {"status": Job.Status.QUEUED},
-            status=Job.Status.CANCELLED,
-            cancel_requested=True,
-            message="Cancelled",
-        )
-        or _write(
+        _cancelled(pk, {"status": Job.Status.QUEUED}, "Cancelled")
+        or _cancelled(
             pk,
             {"status": Job.Status.RUNNING, "updated_at__lt": silent_since},
-            status=Job.Status.CANCELLED,
-            cancel_requested=True,
-            message="Cancelled (its worker had stopped)",
+            "Cancelled (its worker had stopped)",
         )
         or _write(
             pk,
@@ -323,6 +315,13 @@ def cancel(instance: Job) -> bool:
     )
     instance.refresh_from_db()
     return ok
+
+
+def _cancelled(job_id: int, where: dict[str, Any], message: str) -> bool:
+    """End the job as cancelled now, if its row matches `where` (the cancel stays recorded)."""
+    return _write(
+        job_id, where, status=Job.Status.CANCELLED, cancel_requested=True, message=message
+    )
 
 
 _WRITE_ATTEMPTS = 5
