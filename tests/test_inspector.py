@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
 from asgiref.sync import sync_to_async
 from channels.layers import InMemoryChannelLayer
 from django.contrib.auth.models import User
+from django.template.loader import render_to_string
 from django.test import Client
 from pytest_django.fixtures import Settings
 
@@ -176,3 +178,21 @@ class SharedLayer:
 
     def __init__(self, **kwargs: object) -> None:
         self.extensions: list[str] = []
+
+
+def test_the_count_tables_show_each_row_and_none_when_empty() -> None:
+    report = replace(
+        inspect_process(),
+        components=[("Counter", 2)],
+        topics=[("polls/<1>", 3)],
+        close_codes=[(4403, 1)],
+        errors=[],
+    )
+    html = render_to_string("liveview/inspector.html", {"report": report})
+    assert '<tr data-component="Counter"><td>Counter</td><td class="n">2</td></tr>' in html
+    assert '<tr data-topic="polls/&lt;1&gt;"><td>polls/&lt;1&gt;</td><td class="n">3</td>' in html
+    assert '<tr><td>4403</td><td class="n">1</td></tr>' in html
+    assert '<th scope="col">Topic</th><th scope="col">Subscribers</th>' in html
+    empty = replace(report, components=[], topics=[], close_codes=[])
+    html = render_to_string("liveview/inspector.html", {"report": empty})
+    assert html.count('<tr><td colspan="2">None</td></tr>') == 3
