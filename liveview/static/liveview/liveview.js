@@ -477,13 +477,11 @@
     if (v && v.lv_seq) inFlight.push({ seq: v.lv_seq, epoch: v.lv_v });
     signal();
   }
-  on("input", signal);
-  on("change", signal);
   on(B.beforeSend, sent);
-  on(B.afterMessage, signal);
-  on(B.error, signal);
-  on(B.close, signal);
-  on(B.open, signal);
+  // Whatever can change what is pending, or the socket's state, computes the signal again.
+  ["input", "change", B.afterMessage, B.error, B.close, B.open].forEach(function (name) {
+    on(name, signal);
+  });
   signal();
   if (B.ext) b.setAttribute("hx-ext", ((b.getAttribute("hx-ext") || "") + "," + B.ext).replace(/^,/, ""));
   b.setAttribute(B.connect, d.url);
