@@ -33,19 +33,25 @@ def counter_fragment(cid: str, label: str, count: int) -> str:
 
 
 class RawCounterConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
-    """One counter per socket, answered inline on the event loop (no thread hop)."""
+    """The demo page's counters on one socket (``lv-1``; ``lv-2`` when a frame names it),
+    answered inline on the event loop (no thread hop)."""
 
     count: int = 0
+    #: The demo page's second counter (``lv-2``, "Second counter", from 10), for the memory
+    #: bench's page of two counters each clicked once.
+    second: int = 10
 
     async def connect(self) -> None:
-        self.count = 0
+        self.count, self.second = 0, 10
         await self.accept()
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         message: Any = json.loads(text_data or "{}")
         event = message.get("event") if isinstance(message, dict) else None
-        if event == "increment":
-            self.count += 1
-        elif event == "decrement":
-            self.count -= 1
+        step = 1 if event == "increment" else -1 if event == "decrement" else 0
+        if isinstance(message, dict) and message.get("lv") == "lv-2":
+            self.second += step
+            await self.send(text_data=counter_fragment("lv-2", "Second counter", self.second))
+            return
+        self.count += step
         await self.send(text_data=counter_fragment("lv-1", "First counter", self.count))

@@ -124,6 +124,21 @@ def uvicorn_server(
         "--no-access-log",
         *extra,
     ]
+    with served(command, env, port, log_path):
+        yield
+
+
+@contextmanager
+def daphne_server(env: dict[str, str], port: int, log_path: Path) -> Iterator[None]:
+    """daphne (the server the peers' measurements used, and ``runserver``'s under Channels)
+    in a subprocess for the duration of the block; stopped even on error."""
+    command = [sys.executable, "-m", "daphne", "-b", HOST, "-p", str(port), "-v", "0"]
+    with served([*command, "bench.asgi:application"], env, port, log_path):
+        yield
+
+
+@contextmanager
+def served(command: list[str], env: dict[str, str], port: int, log_path: Path) -> Iterator[None]:
     with log_path.open("wb") as log:
         proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
@@ -137,13 +152,13 @@ def wait_until_serving(proc: subprocess.Popen[bytes], port: int, log_path: Path)
     deadline = time.monotonic() + SERVER_START_TIMEOUT
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"uvicorn exited with {proc.returncode}:\n{tail(log_path)}")
+            raise RuntimeError(f"the server exited with {proc.returncode}:\n{tail(log_path)}")
         try:
             with socket.create_connection((HOST, port), timeout=0.5):
                 return
         except OSError:
             time.sleep(0.1)
-    raise RuntimeError(f"uvicorn did not start in {SERVER_START_TIMEOUT:.0f}s:\n{tail(log_path)}")
+    raise RuntimeError(f"no server in {SERVER_START_TIMEOUT:.0f}s:\n{tail(log_path)}")
 
 
 def stop(proc: subprocess.Popen[bytes]) -> None:
