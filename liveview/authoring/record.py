@@ -51,8 +51,5 @@ class ComponentRecord:
 
     @property
     def id(self) -> str:
+        """Its DOM id (its spec's): what the runtime looks it up by."""
         return self.spec.id
-
-    @property
-    def name(self) -> str:
-        return self.spec.name

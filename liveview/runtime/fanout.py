@@ -33,7 +33,7 @@ def share_key(comp: LiveComponent) -> ShareKey | None:
     if cached is None:
         kwargs = record.spec.kwargs
         # The id too: the inner HTML names it (hx-vals' "lv", ids such as "<id>-table-1-q").
-        cached = (type(comp), record.name, record.id, json.dumps(kwargs, sort_keys=True))
+        cached = (type(comp), record.spec.name, record.id, json.dumps(kwargs, sort_keys=True))
         record.share_key = cached
     return cached
 

@@ -37,7 +37,7 @@ class Notice:
     to: str | None = None
 
     def reaches(self, comp: LiveComponent) -> bool:
-        return self.to is None or self.to in (comp._lv.id, comp._lv.name)
+        return self.to is None or self.to in (comp._lv.id, comp._lv.spec.name)
 
 
 @dataclass(slots=True)

@@ -6,8 +6,9 @@ import logging
 import secrets
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from operator import attrgetter
 from time import perf_counter
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.contrib import messages
 from django.core.exceptions import ImproperlyConfigured
@@ -45,6 +46,8 @@ logger = logging.getLogger("liveview")
 #: `in_sync_thread` is public here (docs/api.md), where it has always been imported from.
 __all__ = ["Handle", "Page", "in_sync_thread", "page_of"]
 
+_T = TypeVar("_T")
+
 
 def page_of(comp: LiveComponent) -> Page:
     """The page `comp` lives on, as the runtime drives it (`self.live` is what the component
@@ -52,34 +55,19 @@ def page_of(comp: LiveComponent) -> Page:
     return comp._lv.page
 
 
-class _Components(Mapping[str, LiveComponent]):
-    """`Page.components`: each record's component, by DOM id (a read-only view)."""
+class _RecordView(Mapping[str, _T]):
+    """One part of each record, by DOM id: `Page.components` and `Page.mount_args` (read-only)."""
 
-    __slots__ = ("_records",)
+    __slots__ = ("_part", "_records")
 
-    def __init__(self, records: dict[str, ComponentRecord]) -> None:
+    def __init__(
+        self, records: dict[str, ComponentRecord], part: Callable[[ComponentRecord], _T]
+    ) -> None:
         self._records = records
+        self._part = part
 
-    def __getitem__(self, cid: str) -> LiveComponent:
-        return self._records[cid].component
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._records)
-
-    def __len__(self) -> int:
-        return len(self._records)
-
-
-class _Specs(Mapping[str, ComponentSpec]):
-    """`Page.mount_args`: each record's spec (name, id, mount arguments), by DOM id."""
-
-    __slots__ = ("_records",)
-
-    def __init__(self, records: dict[str, ComponentRecord]) -> None:
-        self._records = records
-
-    def __getitem__(self, cid: str) -> ComponentSpec:
-        return self._records[cid].spec
+    def __getitem__(self, cid: str) -> _T:
+        return self._part(self._records[cid])
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._records)
@@ -133,8 +121,8 @@ class Page:
 
     def __post_init__(self) -> None:
         self.live = Live(self)
-        self.components = _Components(self.records)
-        self.mount_args = _Specs(self.records)
+        self.components = _RecordView(self.records, attrgetter("component"))
+        self.mount_args = _RecordView(self.records, attrgetter("spec"))
 
     # -- mounting ---------------------------------------------------------------------------
 
@@ -247,7 +235,7 @@ class Page:
             return self.render(comp, oob=True)
         except Exception as exc:
             record = comp._lv
-            failed("liveview: rendering %s (%s) failed", comp, exc, record.name, record.id)
+            failed("liveview: rendering %s (%s) failed", comp, exc, record.spec.name, record.id)
             record.error = error_banner(failure_text("Could not render", exc), exc)
             return wrap(comp, record.error, oob=True)
 

@@ -111,7 +111,7 @@ def wrap(comp: LiveComponent, inner: str, *, oob: bool, busy: bool = False) -> s
     swap = dialect.current().swap_oob() if oob else ""
     if busy:
         swap += ' aria-busy="true" data-lv-lazy'
-    return f'<{tag} id="{comp._lv.id}" data-lv="{escape(comp._lv.name)}"{swap}>{inner}</{tag}>'
+    return f'<{tag} id="{comp._lv.id}" data-lv="{escape(comp._lv.spec.name)}"{swap}>{inner}</{tag}>'
 
 
 #: The element `{% liveview_scripts %}` leaves in the page for the connection's epoch.
