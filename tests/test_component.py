@@ -164,15 +164,6 @@ def test_a_live_instance_carries_only_its_state_and_its_record() -> None:
     assert page.records["lv-1"].error is not None and page.records["lv-2"].html is not None
 
 
-def test_the_page_keeps_one_record_per_component() -> None:
-    page = Page()
-    comp = page.mount("test_child", "lv-1", {"start": 3})
-    assert page.mount_args["lv-1"] == ComponentSpec("test_child", "lv-1", {"start": 3})
-    assert page.components["lv-1"] is comp
-    page.records.pop("lv-1")
-    assert "lv-1" not in page.components and "lv-1" not in page.mount_args
-
-
 @pytest.mark.parametrize("name", ["live", "_lv"])
 def test_a_class_may_not_take_the_frameworks_own_names(name: str) -> None:
     with pytest.raises(TypeError, match=f"Bad.{name}: '{name}' is LiveComponent's own"):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Awaitable, Callable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, ItemsView, Iterator, Mapping, ValuesView
 from dataclasses import dataclass, field
 from operator import attrgetter
 from time import perf_counter
@@ -74,6 +74,29 @@ class _RecordView(Mapping[str, _T]):
 
     def __len__(self) -> int:
         return len(self._records)
+
+    # One pass over the records (no lookup per key): also safe against a key dropped meanwhile.
+    def values(self) -> ValuesView[_T]:
+        return _Parts(self)
+
+    def items(self) -> ItemsView[str, _T]:
+        return _Pairs(self)
+
+
+class _Parts(ValuesView[_T]):
+    _mapping: _RecordView[_T]
+
+    def __iter__(self) -> Iterator[_T]:
+        view = self._mapping
+        return map(view._part, view._records.values())
+
+
+class _Pairs(ItemsView[str, _T]):
+    _mapping: _RecordView[_T]
+
+    def __iter__(self) -> Iterator[tuple[str, _T]]:
+        part = self._mapping._part
+        return ((cid, part(record)) for cid, record in self._mapping._records.items())
 
 
 @dataclass(eq=False)
