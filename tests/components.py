@@ -232,7 +232,7 @@ class RacyWatcher(Watcher):
 
     def mount(self, uri: str, collection: str = "") -> None:
         super().mount(uri, collection)
-        if not self._lv_page.connected:
+        if not self.live.connected:
             return
         STORE[uri] = self.value + 1
         publish(changed("PUT", uri, "/things/", f"race-{STORE[uri]}"))

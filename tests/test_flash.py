@@ -64,7 +64,7 @@ def test_a_failed_event_flashes_nothing(caplog: pytest.LogCaptureFixture) -> Non
     frame = page.dispatch("lv-1", "fail", {})
     assert frame is not None and "Never shown" not in frame and 'id="lv-2"' not in frame
     page.dispatch("lv-1", "save", {})
-    assert "Never shown" not in page.components["lv-2"]._lv_html  # type: ignore[operator]
+    assert "Never shown" not in page.records["lv-2"].html  # type: ignore[operator]
     bare = Page(connected=True)
     bare.mount("test_flasher", "lv-1", {})
     with caplog.at_level(logging.WARNING, logger="liveview"):

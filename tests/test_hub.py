@@ -175,8 +175,8 @@ async def test_a_twin_that_only_takes_html_keeps_a_bounded_list_of_changes() -> 
         for comm in shared:
             assert f"{URI}={n + 1} " in await comm.receive_from()
     comps = [c.page.components["lv-1"] for c in list(_open) if c.page is not None]
-    assert max(len(c._lv_pending) for c in comps) <= _PENDING_LIMIT
-    assert any(c._lv_refresh_due for c in comps)  # dropped for one refresh when next used
+    assert max(len(c._lv.pending) for c in comps) <= _PENDING_LIMIT
+    assert any(c._lv.refresh_due for c in comps)  # dropped for one refresh when next used
     for comm in shared:
         await comm.disconnect()
 

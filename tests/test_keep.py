@@ -104,10 +104,10 @@ def test_state_kept_once_stays_kept_across_later_changes() -> None:
 def test_an_untouched_component_is_pristine_after_a_change() -> None:
     page, comp = open_page()
     page.changed(write("A"))
-    assert comp._lv_pristine
+    assert comp._lv.pristine
     page.dispatch("lv-1", "open_modal", {})
     page.changed(write("B"))
-    assert not comp._lv_pristine  # it keeps state of its own: not shared with twins
+    assert not comp._lv.pristine  # it keeps state of its own: not shared with twins
 
 
 def test_remount_on_change_drops_what_events_set() -> None:
@@ -152,7 +152,7 @@ def test_kept_state_that_does_not_fit_is_ignored_as_a_whole() -> None:
 
 def test_only_declared_names_are_ever_set_from_a_token() -> None:
     _, comp = reconnected({"sort": "name", "secret": "client's", "_lv_id": "x"})
-    assert comp.secret == "server's" and comp._lv_id == "lv-1" and comp.sort == "name"
+    assert comp.secret == "server's" and comp._lv.id == "lv-1" and comp.sort == "name"
 
 
 def test_an_event_that_changes_kept_state_renews_the_token_once() -> None:

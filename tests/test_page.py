@@ -169,3 +169,19 @@ def test_a_mount_failing_on_connect_shows_in_that_component_only() -> None:
     frame = page.render_all()
     assert "Could not load" in frame
     assert "<s>mounted</s>" in frame
+
+
+def test_the_page_keeps_one_record_per_component_and_views_of_them() -> None:
+    page = Page()
+    comp = page.mount("test_child", "lv-1", {"start": 3})
+    other = page.mount("test_greeter", "lv-2", {})
+    spec = ComponentSpec("test_child", "lv-1", {"start": 3})
+    assert page.records["lv-1"].component is comp and page.records["lv-1"].spec == spec
+    assert page.mount_args["lv-1"] == spec and page.components["lv-1"] is comp
+    assert list(page.components.values()) == [comp, other]
+    assert list(page.components.items()) == [("lv-1", comp), ("lv-2", other)]
+    assert [s.id for s in page.mount_args.values()] == ["lv-1", "lv-2"]
+    with pytest.raises(TypeError):
+        page.components["lv-3"] = comp  # type: ignore[index]
+    page.records.pop("lv-1")
+    assert "lv-1" not in page.components and "lv-1" not in page.mount_args

@@ -136,7 +136,8 @@ async def access_changed_for(
         return False
     if not await database_sync_to_async(admits)(page, fresh):
         return False
-    page.user = fresh
+    # One user for the socket: its scope's (what the next check compares with) and its page's.
+    scope["user"] = page.user = fresh
     return True
 
 

@@ -13,13 +13,13 @@ from django_components import Component, registry
 
 from liveview.authoring.events import EventHandler, is_event, wrapped_event
 from liveview.authoring.keep import Mounted, user_changes
+from liveview.authoring.live import Live
+from liveview.authoring.record import ComponentRecord
 from liveview.authoring.registration import not_registered_hint
 from liveview.authoring.urlstate import HistoryMode, check_url_state
-from liveview.pubsub.resources import NO_TOPICS
 
 if TYPE_CHECKING:
     from liveview.pubsub.resources import ResourceChanged, Subscription
-    from liveview.runtime.page import Page
 
 # Names a component's own methods use; an @event may not take them.
 RESERVED = frozenset(
@@ -50,6 +50,14 @@ RESERVED = frozenset(
         "lv_url",  # liveview.urlstate.URL_EVENT: back/forward, handled by the page
     }
 )
+
+
+#: Instance attributes the framework itself uses on a live component: a subclass may not
+#: define or annotate them (a mount argument or an assignment would hide them).
+OWN_NAMES = {
+    "live": "the page facade, self.live",
+    "_lv": "the page's record of the instance",
+}
 
 
 class LiveComponent(Component):
@@ -94,26 +102,9 @@ class LiveComponent(Component):
     _lv_events: ClassVar[dict[str, EventHandler]] = {}
     _lv_defaults: ClassVar[dict[str, Any]] = {}
 
-    # Set on live instances by Page; never part of the state.
-    _lv_id: str
-    _lv_name: str
-    _lv_page: Page
-    _lv_error: str | None
-    _lv_html: str | None
-    _lv_children: int
-    _lv_topics: frozenset[str]
-    #: Still exactly what `mount` (or `refresh`) made of its arguments: no event has run since.
-    _lv_pristine: bool
-    #: Changes a broadcast has rendered for it but not applied to its state yet.
-    _lv_pending: list[ResourceChanged]
-    #: Too many pending changes were dropped: `refresh()` before the state is next used.
-    _lv_refresh_due: bool
-    #: The state as the last mount left it (on a live page): what `refresh()` compares with.
-    _lv_mounted: Mounted | None
-    #: A lazy component not mounted yet: it shows its placeholder.
-    _lv_lazy: bool
-    #: What the address held that did not fit its `url_state` (shown until its next event).
-    _lv_url_note: str | None
+    #: The framework's record of this instance (made and kept by its page: `page.records`);
+    #: the one attribute a live instance carries besides the user's state.
+    _lv: ComponentRecord
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -141,6 +132,7 @@ class LiveComponent(Component):
                     defaults[name] = vars(klass)[name]
         cls._lv_events = events
         cls._lv_defaults = defaults
+        _check_own_names(cls)
         _check_kept(cls)
         check_url_state(cls, RESERVED)
 
@@ -151,6 +143,11 @@ class LiveComponent(Component):
         for name, value in kwargs.items():
             if name.startswith("_"):
                 raise TypeError(f"{type(self).__name__}: mount argument {name!r} is private")
+            if name in OWN_NAMES:
+                raise TypeError(
+                    f"{type(self).__name__}: mount argument {name!r} is LiveComponent's own "
+                    f"({OWN_NAMES[name]}); pass it under another name"
+                )
             setattr(self, name, value)
 
     def subscriptions(self) -> Iterable[Subscription]:
@@ -168,27 +165,27 @@ class LiveComponent(Component):
         """Mount again from the same arguments on the data as it is now, keeping what the
         component's events changed since the last mount (unless the new mount changed it too);
         with `remount_on_change`, keeping nothing (`remount()`)."""
-        state, before = self.live_state(), self._lv_mounted
+        state, before = self.live_state(), self._lv.mounted
         self.remount()
-        after = self._lv_mounted
+        after = self._lv.mounted
         if type(self).remount_on_change or before is None or after is None:
             return
         kept = user_changes(state, before, after)
         for name, value in kept.items():
             setattr(self, name, value)
-        self._lv_pristine = not kept
+        self._lv.pristine = not kept
 
     def remount(self) -> None:
         """Mount again from the same arguments: every attribute back to what mount makes of
         the data as it is now."""
-        kwargs = self._lv_page.mount_args[self._lv_id].kwargs
+        kwargs = self._lv.spec.kwargs
         for key in [k for k in vars(self) if not k.startswith("_")]:
             delattr(self, key)
         for field, default in type(self)._lv_defaults.items():
             setattr(self, field, copy.deepcopy(default))
         self.mount(**kwargs)
-        self._lv_mounted = Mounted.of(self.live_state())
-        self._lv_pristine = True
+        self._lv.mounted = Mounted.of(self.live_state())
+        self._lv.pristine = True
 
     def tick(self) -> None:
         """Called every `tick_every` seconds while the page is open; then the component is
@@ -208,9 +205,9 @@ class LiveComponent(Component):
         return {}
 
     @property
-    def live(self) -> Page:
+    def live(self) -> Live:
         """The page this component lives on: ``self.live.user``, ``self.live.redirect(url)``."""
-        return self._lv_page
+        return self._lv.page.live
 
     # django-components renders a `{% component %}` tag through this hook.
     def on_render(self, context: Context, template: Template | None) -> str:
@@ -219,33 +216,23 @@ class LiveComponent(Component):
         return render_from_tag(self)
 
     @classmethod
-    def new_live(cls, page: Page, name: str, cid: str, kwargs: dict[str, Any]) -> Self:
-        """A live instance, mounted: the user's class without django-components' render state."""
-        comp = cls.unmounted(page, name, cid)
-        comp.mount(**kwargs)
-        if page.connected:  # only a live page's components are ever mounted again
-            comp._lv_mounted = Mounted.of(comp.live_state())
+    def new_live(cls, record: ComponentRecord) -> Self:
+        """A live instance for `record`, mounted from its arguments: the user's class without
+        django-components' render state."""
+        comp = cls.unmounted(record)
+        comp.mount(**record.spec.kwargs)
+        if record.page.connected:  # only a live page's components are ever mounted again
+            record.mounted = Mounted.of(comp.live_state())
         return comp
 
     @classmethod
-    def unmounted(cls, page: Page, name: str, cid: str) -> Self:
-        """A live instance before `mount`: its ids set and its declared defaults in place."""
+    def unmounted(cls, record: ComponentRecord) -> Self:
+        """A live instance for `record` before `mount`: its declared defaults in place."""
         comp = cls.__new__(cls)
-        comp._lv_id = cid
-        comp._lv_name = name
-        comp._lv_page = page
-        comp._lv_error = None
-        comp._lv_html = None
-        comp._lv_children = 0
-        comp._lv_topics = NO_TOPICS
-        comp._lv_pristine = True
-        comp._lv_pending = []
-        comp._lv_refresh_due = False
-        comp._lv_mounted = None
-        comp._lv_lazy = False
-        comp._lv_url_note = None
-        for field, default in cls._lv_defaults.items():
-            setattr(comp, field, copy.deepcopy(default))
+        comp._lv = record
+        record.component = comp
+        for name, default in cls._lv_defaults.items():
+            setattr(comp, name, copy.deepcopy(default))
         return comp
 
     def live_state(self) -> dict[str, Any]:
@@ -274,6 +261,19 @@ def _check_kept(cls: type[LiveComponent]) -> None:
             raise TypeError(
                 f"{cls.__qualname__}.kept names {name!r}: annotate it on the class "
                 f"(`{name}: str = ''`), so a reconnect can validate its value"
+            )
+
+
+def _check_own_names(cls: type[LiveComponent]) -> None:
+    """Refuse a class attribute or state field that would hide what the framework reads."""
+    for klass in cls.__mro__:
+        if klass is LiveComponent or not issubclass(klass, LiveComponent):
+            continue
+        own = set(vars(klass)) | set(vars(klass).get("__annotations__", {}))
+        for name in sorted(own & OWN_NAMES.keys()):
+            raise TypeError(
+                f"{klass.__qualname__}.{name}: {name!r} is LiveComponent's own "
+                f"({OWN_NAMES[name]}); give your attribute another name"
             )
 
 

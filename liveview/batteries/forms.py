@@ -51,7 +51,7 @@ class LiveForm(LiveComponent):
 
     def bound_form(self) -> forms.BaseForm:
         """The form bound to the user's input: what validates it, and what a template may render."""
-        return self.form_class(data=self.data, auto_id=f"{self._lv_id}-%s")
+        return self.form_class(data=self.data, auto_id=f"{self._lv.id}-%s")
 
     def check(self, *, show_all: bool = False) -> forms.BaseForm:
         """Validate the input; the errors shown are the touched fields' (every field's if asked)."""

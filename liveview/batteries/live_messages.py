@@ -11,6 +11,7 @@ from liveview.authoring.component import LiveComponent
 from liveview.authoring.events import event
 from liveview.runtime.flash import MAX_SHOWN, NAME, NOTICE, SECONDS
 from liveview.runtime.notify import listens
+from liveview.runtime.page import page_of
 from liveview.runtime.timers import Timer
 
 
@@ -36,7 +37,7 @@ class LiveMessages(LiveComponent):
 
     @listens(NOTICE)
     def add(self, level: int, text: str, tags: str) -> None:
-        if self.live.redirect_to is not None:
+        if page_of(self).redirect_to is not None:
             return  # the turn leaves this page: the next one shows it (flash.carried)
         self._show({"level": level, "text": text, "tags": tags}, self.seconds)
 

@@ -11,6 +11,7 @@ from django.utils.datastructures import MultiValueDict
 
 from liveview.batteries.forms import LiveForm, form_errors
 from liveview.batteries.uploads import TempUpload, Upload, UploadRefused, page_id, upload_url
+from liveview.runtime.page import page_of
 
 
 class LiveUploadForm(LiveForm):
@@ -45,7 +46,9 @@ class LiveUploadForm(LiveForm):
         before the page is live) and the uploads the server holds for it."""
         rule = self.upload_rules()[field]
         return {
-            "url": upload_url(self.live, self._lv_id, field, rule) if self.live.connected else "",
+            "url": upload_url(page_of(self), self._lv.id, field, rule)
+            if self.live.connected
+            else "",
             "rule": rule,
             "ids": self.upload_ids.get(field, []),
         }
@@ -54,14 +57,14 @@ class LiveUploadForm(LiveForm):
 
     def bound_form(self) -> forms.BaseForm:
         files = self._files(open_them=False)
-        return self.form_class(data=self.data, files=files, auto_id=f"{self._lv_id}-%s")
+        return self.form_class(data=self.data, files=files, auto_id=f"{self._lv.id}-%s")
 
     def _files(self, *, open_them: bool) -> MultiValueDict[str, Any]:
         """The uploads the ids name, as a form's ``files``: opened for a submit, otherwise
         names and sizes only (validation reads no bytes). Bad ids become field errors."""
         files: MultiValueDict[str, Any] = MultiValueDict()
         self._upload_errors = {}
-        pid = page_id(self.live) or self.live.key
+        pid = page_id(page_of(self)) or self.live.key
         for field, rule in self.upload_rules().items():
             ids = self.upload_ids.get(field, [])
             if len(ids) > rule.max_files:
@@ -70,7 +73,7 @@ class LiveUploadForm(LiveForm):
                 ids = ids[: rule.max_files]  # the form sees these; the error refuses a submit
             for signed in ids:
                 try:
-                    entry = TempUpload.verify(signed, pid, self._lv_id, field)
+                    entry = TempUpload.verify(signed, pid, self._lv.id, field)
                     upload = entry.open() if open_them else entry.described()
                 except UploadRefused as exc:
                     self._upload_errors.setdefault(field, []).append(exc.message)
@@ -104,7 +107,7 @@ class LiveUploadForm(LiveForm):
         self._opened = []
         try:
             form = self.form_class(
-                data=self.data, files=self._files(open_them=True), auto_id=f"{self._lv_id}-%s"
+                data=self.data, files=self._files(open_them=True), auto_id=f"{self._lv.id}-%s"
             )
             if not form.is_valid() or self._upload_errors:  # gone since the check above
                 self._refuse(form)
@@ -130,11 +133,11 @@ class LiveUploadForm(LiveForm):
                 self.errors = {**self.errors, field: [*shown, *new]}
 
     def _discard_all(self) -> None:
-        pid = page_id(self.live) or self.live.key
+        pid = page_id(page_of(self)) or self.live.key
         for field, ids in self.upload_ids.items():
             for signed in ids:
                 try:
-                    TempUpload.verify(signed, pid, self._lv_id, field).discard()
+                    TempUpload.verify(signed, pid, self._lv.id, field).discard()
                 except UploadRefused:
                     continue
 

@@ -290,10 +290,10 @@ def event_handled(
             extra={
                 "lv_action": "event",
                 "lv_component": name,
-                "lv_component_id": comp._lv_id,
+                "lv_component_id": comp._lv.id,
                 "lv_event": event[:64],
                 "lv_duration_ms": ms,
-                "lv_outcome": "ok" if comp._lv_error is None else "error",
+                "lv_outcome": "ok" if comp._lv.error is None else "error",
                 "lv_bytes": len(frame.encode()) if frame else 0,
             },
         )
@@ -312,7 +312,7 @@ def rendered(comp: LiveComponent, seconds: float) -> None:
             extra={
                 "lv_action": "render",
                 "lv_component": name,
-                "lv_component_id": comp._lv_id,
+                "lv_component_id": comp._lv.id,
                 "lv_duration_ms": seconds * 1e3,
             },
         )
@@ -329,11 +329,11 @@ def failed(
     name = type(comp).__name__
     error = "unknown error" if exc is None else _describe(exc)
     metrics.errors_total += 1
-    metrics.errors.append(ErrorRecord(time.time(), name, comp._lv_id, event, error))
+    metrics.errors.append(ErrorRecord(time.time(), name, comp._lv.id, event, error))
     fields: dict[str, Any] = {
         "lv_action": "error",
         "lv_component": name,
-        "lv_component_id": comp._lv_id,
+        "lv_component_id": comp._lv.id,
         "lv_event": event,
         "lv_error": type(exc).__name__ if exc is not None else None,
     }

@@ -22,7 +22,7 @@ def checked_url(page: Page, url: str | None) -> str | None:
 def address(page: Page) -> str:
     """The element that updates the browser's address after an event, or ''."""
     asked, page._url_asked = page._url_asked, None
-    showing = [c for c in page.components.values() if type(c).url_state and not c._lv_lazy]
+    showing = [c for c in page.components.values() if type(c).url_state and not c._lv.lazy]
     base = asked[0] if asked is not None and asked[0] is not None else page.url
     if base is None:
         return ""
@@ -41,7 +41,7 @@ def address(page: Page) -> str:
 def read_url(comp: LiveComponent, url: str) -> None:
     """Set `comp`'s url_state from `url`; what did not fit is shown until its next event."""
     problems = urlstate.read(comp, url)
-    comp._lv_url_note = error_banner(urlstate.banner(problems), None) if problems else None
+    comp._lv.url_note = error_banner(urlstate.banner(problems), None) if problems else None
 
 
 def navigated(page: Page, cid: str, url: object) -> str | None:
@@ -54,12 +54,12 @@ def navigated(page: Page, cid: str, url: object) -> str | None:
         return page.refuse(cid, f"Could not restore the address: {exc}")
     parts: list[str | None] = []
     for comp in list(page.components.values()):
-        if not type(comp).url_state or comp._lv_lazy:
+        if not type(comp).url_state or comp._lv.lazy:
             continue
         catch_up(comp)
         before = snapshot(comp.live_state())
         read_url(comp, page.url)
-        comp._lv_pristine = False
+        comp._lv.pristine = False
         parts.append(page.rerender(comp, before))
         page._follow(comp)
     return "".join(p for p in parts if p) or None

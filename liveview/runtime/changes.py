@@ -22,9 +22,9 @@ def apply_changes(comp: LiveComponent, changes: list[ResourceChanged]) -> Except
             comp.resource_changed(change)
         except Exception as exc:
             failed("liveview: %s.resource_changed failed", comp, exc, type(comp).__name__)
-            comp._lv_pristine = False
+            comp._lv.pristine = False
             failure = exc
-    comp._lv_page._follow(comp)
+    comp._lv.page._follow(comp)
     return failure
 
 
@@ -32,20 +32,20 @@ def defer(comp: LiveComponent, changes: list[ResourceChanged]) -> None:
     """Keep `changes` for the component's state, to apply when it is next used. Bounded: past
     the limit they are dropped for one `refresh()` (a page that only ever takes its twin's HTML
     would otherwise keep every change forever)."""
-    if comp._lv_refresh_due:
+    if comp._lv.refresh_due:
         return
-    if len(comp._lv_pending) + len(changes) > _PENDING_LIMIT:
-        comp._lv_pending = []
-        comp._lv_refresh_due = True
+    if len(comp._lv.pending) + len(changes) > _PENDING_LIMIT:
+        comp._lv.pending = []
+        comp._lv.refresh_due = True
         return
-    comp._lv_pending.extend(changes)
+    comp._lv.pending.extend(changes)
 
 
 def catch_up(comp: LiveComponent) -> Exception | None:
     """Apply what a broadcast rendered for this component but left out of its state."""
-    pending, comp._lv_pending = comp._lv_pending, []
-    if comp._lv_refresh_due:
-        comp._lv_refresh_due = False
+    pending, comp._lv.pending = comp._lv.pending, []
+    if comp._lv.refresh_due:
+        comp._lv.refresh_due = False
         try:
             comp.refresh()
         except Exception as exc:

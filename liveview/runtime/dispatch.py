@@ -79,7 +79,7 @@ def _prepare(page: Page, cid: str, event: str, values: dict[str, Any]) -> _Call 
     if comp is None:
         logger.info("liveview: event %r for unknown component %r ignored", event[:64], cid[:64])
         return None
-    if comp._lv_lazy:  # nothing to act on yet (no binding is rendered before its mount)
+    if comp._lv.lazy:  # nothing to act on yet (no binding is rendered before its mount)
         return page._fail(comp, "This part is still loading.", None)
     handler = type(comp)._lv_events.get(event)
     if handler is None:
@@ -92,8 +92,8 @@ def _prepare(page: Page, cid: str, event: str, values: dict[str, Any]) -> _Call 
         return page._fail(comp, f"Invalid arguments for {event}: {exc}", None)
     notify.begin(page)  # before catch_up: the changes it applies may notify
     catch_up(comp)
-    comp._lv_pristine = False
-    comp._lv_url_note = None
+    comp._lv.pristine = False
+    comp._lv.url_note = None
     page.redirect_to = None
     page._url_asked = None
     return _Call(comp, handler, arguments, snapshot(comp.live_state()))

@@ -19,21 +19,22 @@ ShareKey = tuple[type, str, str, str]
 
 def share_key(comp: LiveComponent) -> ShareKey | None:
     """Components with equal keys render the same HTML after the same changes; None: unique."""
-    if not comp.viewer_independent or not comp._lv_pristine:
+    record = comp._lv
+    if not comp.viewer_independent or not record.pristine:
         return None
-    if comp._lv_children or comp._lv_error is not None:
+    if record.children or record.error is not None:
         return None
-    topics = comp._lv_topics  # a frozenset, replaced when it changes: checked once per value
-    if topics is not comp.__dict__.get("_lv_share_topics"):
+    topics = record.topics  # a frozenset, replaced when it changes: checked once per value
+    if topics is not record.share_topics:
         if any(t.startswith(presence.PREFIX) for t in topics):
             return None  # who is viewing shows names to some viewers only
-        comp.__dict__["_lv_share_topics"] = topics
-    cached: ShareKey | None = comp.__dict__.get("_lv_share_key")
+        record.share_topics = topics
+    cached = record.share_key
     if cached is None:
-        kwargs = comp._lv_page.mount_args[comp._lv_id].kwargs
+        kwargs = record.spec.kwargs
         # The id too: the inner HTML names it (hx-vals' "lv", ids such as "<id>-table-1-q").
-        cached = (type(comp), comp._lv_name, comp._lv_id, json.dumps(kwargs, sort_keys=True))
-        comp.__dict__["_lv_share_key"] = cached
+        cached = (type(comp), record.spec.name, record.id, json.dumps(kwargs, sort_keys=True))
+        record.share_key = cached
     return cached
 
 
@@ -53,11 +54,11 @@ def render_batch(batch: list[tuple[Page, list[ResourceChanged]]]) -> list[str | 
                 part = page.adopt(comp, twin, relevant, framed.get(key))
                 if part is not None:
                     framed[key] = part
-                parts[comp._lv_id] = part
+                parts[comp._lv.id] = part
                 continue
-            parts[comp._lv_id] = page.update(comp, relevant)
-            if key is not None and share_key(comp) == key and comp._lv_html is not None:
-                rendered[key] = comp._lv_html
+            parts[comp._lv.id] = page.update(comp, relevant)
+            if key is not None and share_key(comp) == key and comp._lv.html is not None:
+                rendered[key] = comp._lv.html
         notify.settle(page, parts)
         frames.append("".join(p for p in parts.values() if p) or None)
     return frames

@@ -61,7 +61,7 @@ def flash(page: Page, text: object, level: int, extra_tags: str) -> None:
 
 
 def _shown_on(page: Page) -> bool:
-    return any(comp._lv_name == NAME for comp in page.components.values())
+    return any(comp._lv.spec.name == NAME for comp in page.components.values())
 
 
 def carried(page: Page, target: str | None, *, failed: bool = False) -> str | None:

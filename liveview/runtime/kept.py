@@ -20,12 +20,12 @@ logger = logging.getLogger("liveview")
 
 def restore(page: Page, comp: LiveComponent, spec: ComponentSpec) -> None:
     """Apply the state the token kept for `comp` (what its last connection left)."""
-    page.mount_args[spec.id] = spec
+    comp._lv.spec = spec
     if not type(comp).kept:
         return
     try:
         if spec.kept and apply_kept(comp, spec.kept):
-            comp._lv_pristine = False
+            comp._lv.pristine = False
     except KeptStateError as exc:  # a token from before a deploy changed the types
         logger.info("liveview: kept state of %s ignored: %s", spec.id[:64], exc)
     except Exception as exc:  # the declaration's fault: mounted all the same, without it

@@ -37,7 +37,7 @@ class Notice:
     to: str | None = None
 
     def reaches(self, comp: LiveComponent) -> bool:
-        return self.to is None or self.to in (comp._lv_id, comp._lv_name)
+        return self.to is None or self.to in (comp._lv.id, comp._lv.spec.name)
 
 
 @dataclass(slots=True)
@@ -151,12 +151,12 @@ def settle(page: Page, parts: dict[str, str | None]) -> None:
     for comp, failure in heard.items():
         (fragment,) = page.render_touched({}, {comp: failure})
         if fragment is not None:
-            parts[comp._lv_id] = fragment
+            parts[comp._lv.id] = fragment
 
 
 def _listen(page: Page, comp: LiveComponent, method: str, notice: Notice) -> BaseException | None:
     before = snapshot(comp.live_state())
-    comp._lv_pristine = False
+    comp._lv.pristine = False
     try:
         failure: BaseException | None = catch_up(comp)
         if failure is None:

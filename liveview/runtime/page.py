@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, ItemsView, Iterator, Mapping, ValuesView
 from dataclasses import dataclass, field
+from operator import attrgetter
 from time import perf_counter
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.contrib import messages
 from django.core.exceptions import ImproperlyConfigured
 
 from liveview.authoring.authz import check_component
 from liveview.authoring.component import LiveComponent, component_class
+from liveview.authoring.live import Live
+from liveview.authoring.record import ComponentRecord
 from liveview.authoring.urlstate import HistoryMode
 from liveview.core.metrics import failed, rendered
 from liveview.core.redirects import safe_redirect
@@ -41,7 +44,59 @@ if TYPE_CHECKING:
 logger = logging.getLogger("liveview")
 
 #: `in_sync_thread` is public here (docs/api.md), where it has always been imported from.
-__all__ = ["Handle", "Page", "in_sync_thread"]
+__all__ = ["Handle", "Page", "in_sync_thread", "page_of"]
+
+_T = TypeVar("_T")
+
+
+def page_of(comp: LiveComponent) -> Page:
+    """The page `comp` lives on, as the runtime drives it (`self.live` is what the component
+    itself sees of it): for the batteries, which act for a component on its page."""
+    return comp._lv.page
+
+
+class _RecordView(Mapping[str, _T]):
+    """One part of each record, by DOM id: `Page.components` and `Page.mount_args` (read-only)."""
+
+    __slots__ = ("_part", "_records")
+
+    def __init__(
+        self, records: dict[str, ComponentRecord], part: Callable[[ComponentRecord], _T]
+    ) -> None:
+        self._records = records
+        self._part = part
+
+    def __getitem__(self, cid: str) -> _T:
+        return self._part(self._records[cid])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._records)
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+    # One pass over the records (no lookup per key): also safe against a key dropped meanwhile.
+    def values(self) -> ValuesView[_T]:
+        return _Parts(self)
+
+    def items(self) -> ItemsView[str, _T]:
+        return _Pairs(self)
+
+
+class _Parts(ValuesView[_T]):
+    _mapping: _RecordView[_T]
+
+    def __iter__(self) -> Iterator[_T]:
+        view = self._mapping
+        return map(view._part, view._records.values())
+
+
+class _Pairs(ItemsView[str, _T]):
+    _mapping: _RecordView[_T]
+
+    def __iter__(self) -> Iterator[tuple[str, _T]]:
+        part = self._mapping._part
+        return ((cid, part(record)) for cid, record in self._mapping._records.items())
 
 
 @dataclass(eq=False)
@@ -51,8 +106,8 @@ class Page:
     user: User | AnonymousUser | None = None
     csrf_token: str | None = None
     connected: bool = False
-    components: dict[str, LiveComponent] = field(default_factory=dict)
-    mount_args: dict[str, ComponentSpec] = field(default_factory=dict)
+    #: What the framework keeps about each component, by DOM id (the component in it).
+    records: dict[str, ComponentRecord] = field(default_factory=dict)
     sealed: bool = False
     #: Identifies this page as the origin of the changes its own events make.
     key: str = field(default_factory=lambda: secrets.token_hex(8))
@@ -81,6 +136,16 @@ class Page:
     #: What the current event's handler asked of the address: (a URL or None, push/replace).
     _url_asked: tuple[str | None, HistoryMode] | None = None
     _dispatch_in_thread: Callable[[str, str, dict[str, Any]], Awaitable[str | None]] | None = None
+    #: What its components see of it as `self.live`.
+    live: Live = field(init=False, repr=False)
+    #: The components, and the specs they were mounted from, by DOM id: views of `records`.
+    components: Mapping[str, LiveComponent] = field(init=False, repr=False)
+    mount_args: Mapping[str, ComponentSpec] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.live = Live(self)
+        self.components = _RecordView(self.records, attrgetter("component"))
+        self.mount_args = _RecordView(self.records, attrgetter("spec"))
 
     # -- mounting ---------------------------------------------------------------------------
 
@@ -96,25 +161,28 @@ class Page:
             )
         cls = component_class(name)
         check_component(cls, self.user)
+        record = self.new_record(ComponentSpec(name=name, id=cid, kwargs=kwargs))
         if cls.lazy and not self.connected:  # the HTTP render: its socket mounts it
-            comp = cls.unmounted(self, name, cid)
-            comp._lv_lazy = True
+            comp = cls.unmounted(record)
+            record.lazy = True
         else:
-            comp = cls.new_live(self, name, cid, kwargs)
+            comp = cls.new_live(record)
             if cls.url_state and self.url:
                 read_url(comp, self.url)
-        self.components[cid] = comp
-        self.mount_args[cid] = ComponentSpec(name=name, id=cid, kwargs=kwargs)
+        self.records[cid] = record
         if self.connected:
             self._follow(comp)
         return comp
 
+    def new_record(self, spec: ComponentSpec) -> ComponentRecord:
+        """A record of this page for the component `spec` describes (kept once it mounts)."""
+        return ComponentRecord(self, spec)
+
     def child(self, name: str, cid: str, kwargs: dict[str, Any]) -> LiveComponent:
         """The child at `cid`: kept when its parent passes the same arguments, else remounted."""
-        existing = self.components.get(cid)
-        spec = self.mount_args.get(cid)
-        if existing is not None and spec is not None and (spec.name, spec.kwargs) == (name, kwargs):
-            return existing
+        record = self.records.get(cid)
+        if record is not None and (record.spec.name, record.spec.kwargs) == (name, kwargs):
+            return record.component
         return self.mount(name, cid, kwargs)
 
     def mount_token(self, token: PageToken) -> None:
@@ -124,10 +192,10 @@ class Page:
         for spec in token.components:
             cls = component_class(spec.name)  # an unknown name refuses the whole socket
             if cls.lazy:  # mounted by mount_lazy, once the first frame has gone
-                comp = cls.unmounted(self, spec.name, spec.id)
-                comp._lv_lazy = True
-                self.components[spec.id] = comp
-                self.mount_args[spec.id] = spec
+                record = self.new_record(spec)
+                cls.unmounted(record)
+                record.lazy = True
+                self.records[spec.id] = record
                 continue
             self._mount_spec(cls, spec)
 
@@ -136,23 +204,22 @@ class Page:
             comp = self.mount(spec.name, spec.id, dict(spec.kwargs))
             kept.restore(self, comp, spec)
         except Exception as exc:  # mount failed on reconnect: show it in the component
-            comp = cls.unmounted(self, spec.name, spec.id)
+            record = self.new_record(spec)
+            comp = cls.unmounted(record)
             failed("liveview: mounting %s (%s) failed", comp, exc, spec.name, spec.id)
-            comp._lv_error = error_banner(failure_text("Could not load", exc), exc)
-            comp._lv_pristine = False
-            self.components[spec.id] = comp
-            self.mount_args[spec.id] = spec
+            record.error = error_banner(failure_text("Could not load", exc), exc)
+            record.pristine = False
+            self.records[spec.id] = record
         return comp
 
     def mount_lazy(self) -> str:
         """Mount the lazy components still showing their placeholder: their full renders (a
         failed mount shows its error in the component)."""
         frames = []
-        for cid, comp in list(self.components.items()):
-            if comp._lv_lazy and self.components.get(cid) is comp:
-                frames.append(
-                    self._render_guarded(self._mount_spec(type(comp), self.mount_args[cid]))
-                )
+        for cid, record in list(self.records.items()):
+            if record.lazy and self.records.get(cid) is record:
+                cls = type(record.component)
+                frames.append(self._render_guarded(self._mount_spec(cls, record.spec)))
         return "".join(frames)
 
     def top_level(self) -> list[LiveComponent]:
@@ -161,27 +228,26 @@ class Page:
     # -- rendering --------------------------------------------------------------------------
 
     def render(self, comp: LiveComponent, *, oob: bool) -> str:
-        if comp._lv_lazy:
-            return wrap(comp, (comp._lv_error or "") + comp.placeholder(), oob=oob, busy=True)
+        record = comp._lv
+        if record.lazy:
+            return wrap(comp, (record.error or "") + comp.placeholder(), oob=oob, busy=True)
         handle = Handle(comp)
         started = perf_counter()
-        note = comp._lv_url_note or ""
-        inner = (comp._lv_error or note) + render_inner(comp, handle)
+        note = record.url_note or ""
+        inner = (record.error or note) + render_inner(comp, handle)
         rendered(comp, perf_counter() - started)
-        comp._lv_html = inner
-        if handle.children < comp._lv_children:
-            self._forget_children(comp._lv_id, keep=handle.children)
-        comp._lv_children = handle.children
+        record.html = inner
+        if handle.children < record.children:
+            self._forget_children(record.id, keep=handle.children)
+        record.children = handle.children
         return wrap(comp, inner, oob=oob)
 
     def _forget_children(self, cid: str, keep: int) -> None:
         """Drop the children (and their descendants) a parent no longer renders."""
         prefix = cid + "-"
-        for key in [k for k in self.components if k.startswith(prefix)]:
-            if int(key[len(prefix) :].split("-", 1)[0]) > keep:
-                if self.components.pop(key)._lv_topics:
-                    self.topics_changed = True
-                self.mount_args.pop(key, None)
+        for key in [k for k in self.records if k.startswith(prefix)]:
+            if int(key[len(prefix) :].split("-", 1)[0]) > keep and self.records.pop(key).topics:
+                self.topics_changed = True
 
     def render_all(self) -> str:
         """Every top-level component, out of band: what a (re)connect sends."""
@@ -191,9 +257,10 @@ class Page:
         try:
             return self.render(comp, oob=True)
         except Exception as exc:
-            failed("liveview: rendering %s (%s) failed", comp, exc, comp._lv_name, comp._lv_id)
-            comp._lv_error = error_banner(failure_text("Could not render", exc), exc)
-            return wrap(comp, comp._lv_error, oob=True)
+            record = comp._lv
+            failed("liveview: rendering %s (%s) failed", comp, exc, record.spec.name, record.id)
+            record.error = error_banner(failure_text("Could not render", exc), exc)
+            return wrap(comp, record.error, oob=True)
 
     # -- events -----------------------------------------------------------------------------
 
@@ -242,9 +309,9 @@ class Page:
 
     def send_to(self, target: LiveComponent | str, name: str, /, **payload: Any) -> None:
         """`notify`, for one component (or its DOM id) or the components registered as `target`."""
-        if isinstance(target, LiveComponent) and target._lv_page is not self:
+        if isinstance(target, LiveComponent) and target._lv.page is not self:
             raise TypeError(f"send_to: {type(target).__name__} is a component of another page")
-        to = target._lv_id if isinstance(target, LiveComponent) else target
+        to = target._lv.id if isinstance(target, LiveComponent) else target
         notify.send(self, name, payload, to)
 
     def is_mine(self, change: ResourceChanged) -> bool:
@@ -306,21 +373,18 @@ class Page:
 
     def topics(self) -> frozenset[str]:
         """Every URI some component of this page shows."""
-        return frozenset().union(*(c._lv_topics for c in self.components.values()))
+        return frozenset().union(*(r.topics for r in self.records.values()))
 
     def showing(
         self, changes: list[ResourceChanged]
     ) -> list[tuple[LiveComponent, list[ResourceChanged]]]:
         """The components that show one of `changes`, each with the changes it shows."""
         found = []
-        for comp in list(self.components.values()):
-            relevant = [
-                ch
-                for ch in changes
-                if ch.uri in comp._lv_topics or ch.collection in comp._lv_topics
-            ]
+        for record in list(self.records.values()):
+            topics = record.topics
+            relevant = [ch for ch in changes if ch.uri in topics or ch.collection in topics]
             if relevant:
-                found.append((comp, relevant))
+                found.append((record.component, relevant))
         return found
 
     def update(self, comp: LiveComponent, changes: list[ResourceChanged]) -> str | None:
@@ -331,26 +395,28 @@ class Page:
         """What a change sends this page: every component showing it (or told of it by a
         notice), re-rendered."""
         notify.begin(self)
-        parts = {c._lv_id: self.update(c, relevant) for c, relevant in self.showing(changes)}
+        parts = {c._lv.id: self.update(c, relevant) for c, relevant in self.showing(changes)}
         notify.settle(self, parts)
         return "".join(p for p in parts.values() if p) or None
 
     def _follow(self, comp: LiveComponent) -> None:
         """Ask the component what it shows now (after mount, an event or a change)."""
-        if comp._lv_id not in self.components:
+        record = comp._lv
+        if record.id not in self.records:
             return
         try:
             topics = topics_of(comp.subscriptions())
         except Exception as exc:
             failed("liveview: %s.subscriptions() failed", comp, exc, type(comp).__name__)
             return
-        if topics != comp._lv_topics:
-            comp._lv_topics = topics
+        if topics != record.topics:
+            record.topics = topics
             self.topics_changed = True
 
     def rerender(self, comp: LiveComponent, before: dict[str, Any] | None = None) -> str | None:
-        previous, previous_error = comp._lv_html, comp._lv_error
-        comp._lv_error = None
+        record = comp._lv
+        previous, previous_error = record.html, record.error
+        record.error = None
         try:
             html = self.render(comp, oob=True)
         except Exception as exc:
@@ -358,7 +424,7 @@ class Page:
             if before is not None:
                 comp.restore_state(before)
             return self._fail(comp, "Something went wrong while rendering.", exc)
-        if comp._lv_html == previous and previous_error is None:
+        if record.html == previous and previous_error is None:
             return None
         return html
 
@@ -374,24 +440,26 @@ class Page:
         `framed`: `inner` already wrapped for a component of the same class, name and DOM id.
         """
         defer(comp, changes)
-        if inner == comp._lv_html and comp._lv_error is None:
+        record = comp._lv
+        if inner == record.html and record.error is None:
             return None
-        comp._lv_html = inner
+        record.html = inner
         return framed if framed is not None else wrap(comp, inner, oob=True)
 
     def _fail(self, comp: LiveComponent, message: str, exc: BaseException | None) -> str:
-        comp._lv_error = error_banner(message, exc)
+        record = comp._lv
+        record.error = error = error_banner(message, exc)
         try:
             return self.render(comp, oob=True)
         except Exception as render_exc:
             failed("liveview: rendering %s failed", comp, render_exc, type(comp).__name__)
-            return wrap(comp, comp._lv_error + (comp._lv_html or ""), oob=True)
+            return wrap(comp, error + (record.html or ""), oob=True)
 
     # -- the token --------------------------------------------------------------------------
 
     def token(self, binding: Binding) -> PageToken:
         self.sealed = True
-        return PageToken.new(tuple(self.mount_args.values()), binding)
+        return PageToken.new(tuple(r.spec for r in self.records.values()), binding)
 
     def renewed_token(self) -> str | None:
         """A signed token for a reconnect when some component's kept state changed since the

@@ -35,15 +35,15 @@ class Handle:
 
     @property
     def id(self) -> str:
-        return self.component._lv_id
+        return self.component._lv.id
 
     @property
     def page(self) -> Page:
-        return self.component._lv_page
+        return self.component._lv.page
 
     def next_child_id(self) -> str:
         self.children += 1
-        return f"{self.component._lv_id}-{self.children}"
+        return f"{self.component._lv.id}-{self.children}"
 
 
 def component_template(cls: type[LiveComponent]) -> Template:
@@ -79,7 +79,7 @@ def _load_template(cls: type[LiveComponent]) -> Template:
 
 def render_inner(comp: LiveComponent, handle: object) -> str:
     """The component's template rendered with its state, `lv` and the page's globals."""
-    page = comp._lv_page
+    page = comp._lv.page
     data: dict[str, Any] = {}
     if not comp.viewer_independent:
         # Shared HTML must not carry one viewer's identity or CSRF token to another.
@@ -111,7 +111,7 @@ def wrap(comp: LiveComponent, inner: str, *, oob: bool, busy: bool = False) -> s
     swap = dialect.current().swap_oob() if oob else ""
     if busy:
         swap += ' aria-busy="true" data-lv-lazy'
-    return f'<{tag} id="{comp._lv_id}" data-lv="{escape(comp._lv_name)}"{swap}>{inner}</{tag}>'
+    return f'<{tag} id="{comp._lv.id}" data-lv="{escape(comp._lv.spec.name)}"{swap}>{inner}</{tag}>'
 
 
 #: The element `{% liveview_scripts %}` leaves in the page for the connection's epoch.

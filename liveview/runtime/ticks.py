@@ -96,10 +96,10 @@ def tick(page: Page, now: float, due: dict[str, Any]) -> str | None:
     notify.begin(page)
     for comp in list(page.components.values()):
         every = comp.tick_every
-        if every is None or due.get(comp._lv_id, now) > now:
+        if every is None or due.get(comp._lv.id, now) > now:
             continue
-        due[comp._lv_id] = now + every
-        comp._lv_pristine = False  # its state is no longer what mount made of its arguments
+        due[comp._lv.id] = now + every
+        comp._lv.pristine = False  # its state is no longer what mount made of its arguments
         sent = len(page.mailbox.queue)
         try:
             failure: BaseException | None = catch_up(comp)

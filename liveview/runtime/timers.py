@@ -61,7 +61,7 @@ class Timer:
         self.cancelled = True
         if self.handle is not None:
             self.handle.cancel()
-        pending = self.component._lv_page._timers
+        pending = self.component._lv.page._timers
         if pending is not None and self in pending:
             pending.remove(self)
 
@@ -81,7 +81,7 @@ def schedule(
 
     comp = getattr(handler, "__self__", None)
     method = getattr(handler, "__name__", "")
-    if not isinstance(comp, LiveComponent) or comp._lv_page is not page:
+    if not isinstance(comp, LiveComponent) or comp._lv.page is not page:
         raise TimerError(
             "after() takes a method of a component of this page, like self.dismiss, "
             f"not {handler!r}"
@@ -125,12 +125,12 @@ def fire(page: Page, timer: Timer) -> str | None:
         return None
     timer.cancel()  # no longer pending: it runs now, once
     comp = timer.component
-    if page.components.get(comp._lv_id) is not comp:
+    if page.components.get(comp._lv.id) is not comp:
         return None  # its component is gone (its parent stopped rendering it)
     notify.begin(page)
     page.redirect_to = None
     before = snapshot(comp.live_state())
-    comp._lv_pristine = False
+    comp._lv.pristine = False
     try:
         failure: BaseException | None = catch_up(comp)
         if failure is None:

@@ -152,7 +152,7 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         frame += epoch_element(page.key)
         metrics.frame_sent(page, frame, metrics.CONNECT)
         await self.send(text_data=frame)
-        if any(c._lv_lazy for c in page.components.values()):  # after the page is live
+        if any(c._lv.lazy for c in page.components.values()):  # after the page is live
             async with self.turn.held(page, settle=False):
                 lazy = await in_sync_thread(page.mount_lazy)()
             self.outbox.push(lazy, metrics.CONNECT)

@@ -190,7 +190,7 @@ def test_a_guest_never_gets_the_names_a_user_sees_through_a_shared_render() -> N
         page.render_all()
     uri = presence_of("/things/shared")
     change = ResourceChanged("PUT", uri, uri, None)
-    mine.components["lv-1"]._lv_html = "stale"  # so this broadcast renders it afresh
+    mine.records["lv-1"].html = "stale"  # so this broadcast renders it afresh
     frames = render_batch([(mine, [change]), (guests, [change])])
     assert frames[0] is not None and "alice" in frames[0]
     assert frames[1] is None or "alice" not in frames[1]

@@ -19,7 +19,7 @@ class Recorder(LiveComponent):
     template = "<p>{{ label }}|{{ count }}|{{ ratio }}|{{ items }}|{{ fields }}</p>"
 
     def mount(self, label: str = "x", query: bool = False) -> None:
-        MOUNTS.append(self._lv_id)
+        MOUNTS.append(self._lv.id)
         if query:
             ContentType.objects.count()  # a real query, so the query spy is seen to work
         self.label = label

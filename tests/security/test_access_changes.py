@@ -124,3 +124,18 @@ def test_a_save_that_may_change_access_publishes_once_for_the_user(
     user.is_superuser = True  # gaining rights is harmless, but a full save is not inspected
     user.save()
     assert [c.uri for c in published] == [authz.user_topic(user.pk)]
+
+
+async def test_a_recheck_that_keeps_the_socket_gives_the_page_and_the_scope_one_user() -> None:
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from liveview.runtime.page import Page
+
+    user = await staff_user("ada")
+    key = await sync_to_async(saved_session)(user)
+    scope: dict[str, Any] = {"user": user, "session": SessionStore(session_key=key)}
+    page = Page(user=user, connected=True)
+    await User.objects.filter(pk=user.pk).aupdate(first_name="Ada")
+    assert await authz.access_changed_for(scope, page, [])
+    assert isinstance(page.user, User) and page.user.first_name == "Ada"
+    assert scope["user"] is page.user  # what the socket checks next is the reloaded user

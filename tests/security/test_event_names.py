@@ -17,6 +17,8 @@ NOT_EVENTS = [
     "__dict__",
     "_private",
     "_lv_page",
+    "_lv",
+    "live",
     "mount",
     "render",
     "on_render",
