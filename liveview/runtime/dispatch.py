@@ -2,7 +2,9 @@
 # arguments, run it (sync in Django's thread, async on the loop), then render what it touched.
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -52,15 +54,24 @@ def run_event(page: Page, cid: str, event: str, values: dict[str, Any]) -> str |
     return _finish(page, prepared, failure, current.changes)
 
 
+def _dispatch(page: Page, cid: str, event: str, values: dict[str, Any]) -> str | None:
+    return page.dispatch(cid, event, values)
+
+
+@functools.cache
+def _in_thread() -> Callable[[Page, str, str, dict[str, Any]], Awaitable[str | None]]:
+    """One hop wrapper for the process, made at the first event (one per page cost ~180 B of
+    every open page)."""
+    return in_sync_thread(_dispatch)
+
+
 async def run_event_async(page: Page, cid: str, event: str, values: dict[str, Any]) -> str | None:
     """`dispatch` for the consumer: sync handlers and renders run in Django's sync thread."""
     comp = page.components.get(cid)
     handler = type(comp)._lv_events.get(event) if comp is not None else None
     if handler is None or not handler.is_async:
         # One thread hop per event, closing stale DB connections around it like a view.
-        if page._dispatch_in_thread is None:
-            page._dispatch_in_thread = in_sync_thread(page.dispatch)
-        return await page._dispatch_in_thread(cid, event, values)
+        return await _in_thread()(page, cid, event, values)
     # An async handler runs on the loop; what may render (errors, the result) does not.
     prepared = await in_sync_thread(_prepare)(page, cid, event, values)
     if not isinstance(prepared, _Call):

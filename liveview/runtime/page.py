@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Awaitable, Callable, ItemsView, Iterator, Mapping, ValuesView
+from collections.abc import Callable, ItemsView, Iterator, Mapping, ValuesView
 from dataclasses import dataclass, field
 from operator import attrgetter
 from time import perf_counter
@@ -135,7 +135,6 @@ class Page:
     _kept_sent: dict[str, str] = field(default_factory=dict)
     #: What the current event's handler asked of the address: (a URL or None, push/replace).
     _url_asked: tuple[str | None, HistoryMode] | None = None
-    _dispatch_in_thread: Callable[[str, str, dict[str, Any]], Awaitable[str | None]] | None = None
     #: What its components see of it as `self.live`.
     live: Live = field(init=False, repr=False)
     #: The components, and the specs they were mounted from, by DOM id: views of `records`.
