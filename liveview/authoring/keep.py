@@ -29,7 +29,10 @@ class Mounted:
 
     @classmethod
     def of(cls, state: Mapping[str, Any]) -> Mounted:
-        return cls(objects=dict(state), copies=snapshot(dict(state)))
+        objects = dict(state)
+        if all(isinstance(v, _IMMUTABLE) for v in objects.values()):
+            return cls(objects=objects, copies=objects)  # nothing to copy: one dict per page
+        return cls(objects=objects, copies=snapshot(objects))
 
     def changed(self, name: str, value: Any) -> bool:
         """Whether `value` (the attribute now) is not what mount left in `name`."""
