@@ -27,13 +27,11 @@ class LiveViewConfig(AppConfig):
             progress,  # noqa: F401  (registers the "job_progress" component)
         )
         from liveview.batteries.job_watch import topic_joined
-        from liveview.pubsub.hub import topic_joined_hooks
-
-        if topic_joined not in topic_joined_hooks:
-            topic_joined_hooks.append(topic_joined)
-
-        from liveview.pubsub.hub import before_delivery_hooks
+        from liveview.pubsub import hubs
         from liveview.pubsub.presence import reload_before_delivery
+        from liveview.socket.consumer import deliver
 
-        if reload_before_delivery not in before_delivery_hooks:
-            before_delivery_hooks.append(reload_before_delivery)
+        # The process's hubs: each loop's is opened by the server's lifespan (or first socket).
+        registry = hubs.install(hubs.Hubs(deliver))
+        registry.on_topic_joined(topic_joined)
+        registry.before_delivery(reload_before_delivery)

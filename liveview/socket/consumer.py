@@ -46,7 +46,7 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         self.rate = EventRate.from_settings()
         self.outbox = Outbox(self._send_frame, self._too_slow, self._sent)
         #: Everything that changes the page goes through it: events, broadcasts, ticks, timers.
-        self.turn = turn.Turn(self, self.outbox.push, _deliver)
+        self.turn = turn.Turn(self, self.outbox.push)
         self.counted: tuple[object | None, str | None] | None = None
         #: When the socket was admitted (metrics.connection_opened); None before and after.
         self.opened: float | None = None
@@ -241,8 +241,9 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         await self.close(code=CloseCode.ACCESS_REVOKED)
 
 
-async def _deliver(targets: dict[Any, list[ResourceChanged]]) -> None:
-    """The hub's delivery: sockets whose user's access changed first, then every page's turn."""
+async def deliver(targets: dict[Any, list[ResourceChanged]]) -> None:
+    """The hubs' delivery (installed by the app's ready()): sockets whose user's access
+    changed first, then every page's turn."""
     control, targets = split_control(targets)
     if control:  # a user's access changed: before anything is rendered for them
         await asyncio.gather(*(c.access_changed(ch) for c, ch in control.items()))
