@@ -29,7 +29,10 @@ class LiveViewConfig(AppConfig):
         from liveview.batteries.job_watch import topic_joined
         from liveview.pubsub import hubs
         from liveview.pubsub.presence import reload_before_delivery
+        from liveview.socket import limits
         from liveview.socket.consumer import deliver
+
+        limits.install(limits.ConnectionCounts())
 
         # The process's hubs: each loop's is opened by the server's lifespan (or first socket).
         registry = hubs.install(hubs.Hubs(deliver))

@@ -23,8 +23,8 @@ from liveview.pubsub.resources import ResourceChanged
 from liveview.runtime import ticks, turn
 from liveview.runtime.page import Page, in_sync_thread
 from liveview.runtime.render import epoch_element
-from liveview.socket import handshake
-from liveview.socket.limits import EventRate, connections
+from liveview.socket import handshake, limits
+from liveview.socket.limits import EventRate
 from liveview.socket.outbox import Outbox
 from liveview.socket.protocol import CloseCode, ProtocolError, parse_event
 
@@ -117,7 +117,7 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             user.pk if user is not None and user.is_authenticated else None,
             handshake.client_ip(self.scope),
         )
-        if not connections.admit(*counted):
+        if not limits.connections().admit(*counted):
             logger.warning("liveview: refused socket: too many for user %s / ip %s", *counted)
             await self.close(code=CloseCode.TOO_MANY_CONNECTIONS)
             return
@@ -228,7 +228,7 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
 
     def _release(self) -> None:
         if self.counted is not None:
-            connections.release(*self.counted)
+            limits.connections().release(*self.counted)
             self.counted = None
 
     async def access_changed(self, changes: list[ResourceChanged]) -> None:
