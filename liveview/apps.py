@@ -35,7 +35,9 @@ class LiveViewConfig(AppConfig):
 
         # `{% component %}` of a live component renders on the request's page (the HTTP layer).
         tag_render.install(render_from_tag)
-        limits.install(limits.ConnectionCounts())
-        registry = hubs.install(hubs.Hubs(deliver))
+        # The process's state, made once (ready() run again keeps the sockets' counts and hubs).
+        if not limits.is_installed():
+            limits.install(limits.ConnectionCounts())
+        registry = hubs.installed() if hubs.is_installed() else hubs.install(hubs.Hubs(deliver))
         registry.on_topic_joined(topic_joined)
         registry.before_delivery(reload_before_delivery)

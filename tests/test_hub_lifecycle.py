@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import pytest
 from channels.layers import InMemoryChannelLayer
 
 from liveview.batteries.job_watch import topic_joined
@@ -97,3 +98,15 @@ async def test_a_registry_of_a_tests_own_opens_and_closes_a_hub_leaving_nothing(
     assert registry.all() == [] and registry.current() is None
     assert not hub.running and hub.channel is None and hub.members == {}
     assert not any(layer.groups.values())
+
+
+async def test_without_the_app_the_hubs_say_what_is_missing() -> None:
+    before = hubs.installed()
+    hubs.uninstall()
+    try:
+        with pytest.raises(RuntimeError, match="INSTALLED_APPS"):
+            hubs.installed()
+        assert existing_hub() is None and all_hubs() == []
+        hubs.publish_failed()  # nothing to tell: no error
+    finally:
+        hubs.install(before)

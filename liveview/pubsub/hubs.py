@@ -90,6 +90,10 @@ def install(registry: Hubs) -> Hubs:
     return registry
 
 
+def is_installed() -> bool:
+    return _installed is not None
+
+
 def uninstall() -> None:
     global _installed
     _installed = None

@@ -86,6 +86,10 @@ def install(counts: ConnectionCounts) -> ConnectionCounts:
     return counts
 
 
+def is_installed() -> bool:
+    return _installed is not None
+
+
 def uninstall() -> None:
     global _installed
     _installed = None
