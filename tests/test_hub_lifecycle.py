@@ -110,3 +110,18 @@ async def test_without_the_app_the_hubs_say_what_is_missing() -> None:
         hubs.publish_failed()  # nothing to tell: no error
     finally:
         hubs.install(before)
+
+
+async def test_a_layer_that_does_not_answer_at_shutdown_does_not_hold_the_close() -> None:
+    class Stuck(InMemoryChannelLayer):  # type: ignore[misc]  # channels is untyped
+        async def group_discard(self, group: str, channel: str) -> None:
+            await asyncio.Event().wait()
+
+    async def deliver(targets: dict[Any, list[ResourceChanged]]) -> None:
+        pass
+
+    layer = Stuck()
+    hub = Hub(layer, deliver)
+    await hub.set_topics(Page(), frozenset({"/things/1"}))
+    await hub.close(timeout=0.05)
+    assert not hub.running and hub.members == {} and hub.channel is None

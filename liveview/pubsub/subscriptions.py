@@ -29,6 +29,9 @@ class Subscriber(Protocol):
         ...
 
 
+#: Seconds a hub closing at shutdown waits for the layer to take its memberships back.
+CLOSE_TIMEOUT = 2.0
+
 Deliver = Callable[[dict[Any, list[ResourceChanged]]], Awaitable[None]]
 TopicJoined = Callable[[str], None]
 BeforeDelivery = Callable[[list[ResourceChanged]], Awaitable[None]]
@@ -46,6 +49,10 @@ class HubHooks:
 
 
 class Hub(LayerChannel, Heartbeat):
+    """One event loop's subscriptions: which sockets follow which topics (one layer group
+    membership per topic), and the task that delivers each change to the sockets following it.
+    """
+
     def __init__(
         self, layer: BaseChannelLayer, deliver: Deliver, hooks: HubHooks | None = None
     ) -> None:
@@ -121,11 +128,16 @@ class Hub(LayerChannel, Heartbeat):
     def subscriber_count(self, topic: str) -> int:
         return len(self.members.get(topic, ()))
 
-    async def close(self) -> None:
-        """The server stops: leave every topic's group and end the hub's tasks."""
+    async def close(self, timeout: float = CLOSE_TIMEOUT) -> None:
+        """The server stops: leave every topic's group (for `timeout` seconds at most: a layer
+        that does not answer keeps the memberships until they expire) and end the tasks."""
         async with self._lock:
-            for topic in list(self.members):
-                await self._leave(topic)
+            try:
+                async with asyncio.timeout(timeout):
+                    for topic in list(self.members):
+                        await self._leave(topic)
+            except TimeoutError:
+                logger.warning("liveview: leaving the topics at shutdown timed out")
             self.members.clear()
             self.topics_of.clear()
             await self._stop()
