@@ -39,8 +39,8 @@ from liveview.pubsub.hub import existing_hub
 from liveview.pubsub.publish import apublish, changed
 from liveview.pubsub.resources import Subscription
 from liveview.runtime.page import Page
+from liveview.socket import limits
 from liveview.socket.consumer import LiveConsumer, _open, open_count
-from liveview.socket.limits import connections
 
 SOAK_CONTROL_PATH = "/ws/bench/soak/"
 SOAK_NAME = "bench_soak_topic"
@@ -248,7 +248,7 @@ def process_state() -> dict[str, Any]:
             "topics_of": len(hub.topics_of),
             "tasks": sum(1 for t in hub._tasks if not t.done()),
             "queue": hub._queue.qsize(),
-            "recent": len(hub._recent),
+            "recent": len(hub.received._recent),
             "channel": hub.channel,
         },
         "layer_groups": len(groups),
@@ -256,8 +256,8 @@ def process_state() -> dict[str, Any]:
         "layer_channels": len(channels),
         "layer_queued": sum(q.qsize() for q in channels.values()),
         "layer_channel_names": sorted(channels)[:5],
-        "connections_users": sum(connections.users.values()),
-        "connections_ips": sum(connections.ips.values()),
+        "connections_users": sum(limits.connections().users.values()),
+        "connections_ips": sum(limits.connections().ips.values()),
         "tasks": len(tasks),
         "task_names": sorted(t.get_name() for t in tasks),
         "live_objects": live_objects,

@@ -2,6 +2,7 @@
 # (the module is liveview.runtime.flash).
 from __future__ import annotations
 
+from liveview.http.messages_tag import render_messages
 from liveview.runtime.flash import (
     HOP_MAX_AGE,
     MAX_SHOWN,
@@ -12,7 +13,6 @@ from liveview.runtime.flash import (
     flash,
     hop,
     message_data,
-    render_messages,
 )
 
 __all__ = [

@@ -11,12 +11,9 @@ from liveview.pubsub.hub import (
     Hub,
     Subscriber,
     all_hubs,
-    before_delivery_hooks,
     existing_hub,
-    hub,
     publish_failed,
     reload_change,
-    topic_joined_hooks,
 )
 
 __all__ = [
@@ -28,10 +25,7 @@ __all__ = [
     "PROBE_INTERVAL",
     "Subscriber",
     "all_hubs",
-    "before_delivery_hooks",
     "existing_hub",
-    "hub",
     "publish_failed",
     "reload_change",
-    "topic_joined_hooks",
 ]

@@ -2,14 +2,15 @@
 # It is a LiveResource, so every page showing it follows it through the ordinary pub/sub path.
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 from typing import Any
 
-from django.db import models
+from django.db import OperationalError, models, transaction
 from django.utils import timezone
 
 from liveview.core import conf
-from liveview.pubsub.resources import LiveResource
+from liveview.pubsub.resources import LiveResource, ResourceChanged, new_etag
 
 JOBS_COLLECTION = "/liveview/jobs/"
 
@@ -64,11 +65,27 @@ class Job(LiveResource):
     def cancel(self) -> bool:
         """Cancel: a queued job never runs, a running one stops at its next progress call.
 
-        Returns False when the job had already ended.
+        Returns False when the job had already ended. A running job whose row was not
+        written for `LIVEVIEW_JOB_ABANDONED_AFTER` seconds lost its worker (killed, or a
+        reload): it is cancelled at once.
         """
-        from liveview.batteries.jobs import cancel
-
-        return cancel(self)
+        pk = self.pk
+        silent_since = timezone.now() - timedelta(seconds=conf.job_abandoned_after())
+        ok = (
+            _cancelled(pk, {"status": Job.Status.QUEUED}, "Cancelled")
+            or _cancelled(
+                pk,
+                {"status": Job.Status.RUNNING, "updated_at__lt": silent_since},
+                "Cancelled (its worker had stopped)",
+            )
+            or write_job(
+                pk,
+                {"status": Job.Status.RUNNING, "cancel_requested": False},
+                cancel_requested=True,
+            )
+        )
+        self.refresh_from_db()
+        return ok
 
     def to_json(self) -> dict[str, Any]:
         data = super().to_json()
@@ -77,3 +94,42 @@ class Job(LiveResource):
 
 
 ENDED = frozenset({Job.Status.DONE, Job.Status.FAILED, Job.Status.CANCELLED})
+
+
+def _cancelled(job_id: int, where: dict[str, Any], message: str) -> bool:
+    """End the job as cancelled now, if its row matches `where` (the cancel stays recorded)."""
+    return write_job(
+        job_id, where, status=Job.Status.CANCELLED, cancel_requested=True, message=message
+    )
+
+
+_WRITE_ATTEMPTS = 5
+
+
+def write_job(job_id: int, where: dict[str, Any], **fields: Any) -> bool:
+    """Update the job's row if it matches `where`, with a new ETag; announce it when it did.
+
+    The one way a job's row is written (by its worker through liveview.jobs, by `cancel`).
+    """
+    etag = new_etag()
+    rows = Job.objects.filter(pk=job_id, **where)
+    for attempt in range(_WRITE_ATTEMPTS):
+        try:
+            updated = rows.update(**fields, etag=etag, updated_at=timezone.now())
+            break
+        except OperationalError as exc:
+            # SQLite: the server and the worker share one file; a write may find it locked.
+            if "is locked" not in str(exc) or attempt == _WRITE_ATTEMPTS - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+    if not updated:
+        return False
+    if not conf.jobs_polled():
+        # A shared layer reaches every server: announce it. A process-local one cannot from a
+        # worker; there the servers poll the jobs their pages show (liveview/job_watch.py).
+        from liveview.pubsub.publish import publish
+
+        uri = f"{JOBS_COLLECTION}{job_id}"
+        change = ResourceChanged("PUT", uri, JOBS_COLLECTION, etag)
+        transaction.on_commit(lambda: publish(change))
+    return True

@@ -184,16 +184,18 @@ async def test_a_twin_that_only_takes_html_keeps_a_bounded_list_of_changes() -> 
 async def test_the_publish_ids_a_hub_remembers_stay_bounded() -> None:
     """Every publish carries its own id (the dedupe key): the hub keeps the latest _RECENT of
     them and of its log, however many changes it has heard."""
-    from liveview.pubsub.hub import _RECENT
+    from liveview.pubsub.received import RECENT as _RECENT
 
     comm = await watch()
     hub = existing_hub()
     assert hub is not None
-    hub._recent.update((f"earlier-{n}", None) for n in range(_RECENT))  # as after _RECENT publishes
+    # as after _RECENT publishes:
+    hub.received._recent.update((f"earlier-{n}", None) for n in range(_RECENT))
     for n in range(20):
         await change(value=n + 1)
         assert f"{URI}={n + 1}<" in await comm.receive_from()
     assert hub.seq >= 20
-    assert len(hub._recent) == _RECENT and "earlier-0" not in hub._recent
-    assert len(hub._log) <= _RECENT
+    recent = hub.received._recent
+    assert len(recent) == _RECENT and "earlier-0" not in recent
+    assert len(hub.received._log) <= _RECENT
     await comm.disconnect()

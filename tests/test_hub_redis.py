@@ -16,7 +16,7 @@ from channels.layers import get_channel_layer
 from channels_redis.pubsub import RedisPubSubChannelLayer
 
 from bench.redis_server import RedisServer
-from liveview.pubsub import hub as hub_module
+from liveview.pubsub import heartbeat, hubs
 from liveview.pubsub.hub import Hub
 from liveview.pubsub.publish import apublish, publish
 from liveview.pubsub.resources import ResourceChanged
@@ -56,8 +56,8 @@ def redis(tmp_path: Path) -> Iterator[RedisServer]:
 
 @pytest.fixture
 def fast_heartbeat(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(hub_module, "HEARTBEAT_INTERVAL", 0.1)
-    monkeypatch.setattr(hub_module, "HEARTBEAT_TIMEOUT", 0.5)
+    monkeypatch.setattr(heartbeat, "HEARTBEAT_INTERVAL", 0.1)
+    monkeypatch.setattr(heartbeat, "HEARTBEAT_TIMEOUT", 0.5)
 
 
 @pytest.fixture
@@ -156,12 +156,21 @@ def no_heartbeat(monkeypatch: pytest.MonkeyPatch) -> None:
         await asyncio.Event().wait()
 
     monkeypatch.setattr(Hub, "_watch", sleep_through)
-    monkeypatch.setattr(hub_module, "HEARTBEAT_TIMEOUT", 5.0)
+    monkeypatch.setattr(heartbeat, "HEARTBEAT_TIMEOUT", 5.0)
+
+
+@pytest.fixture(autouse=True)
+def own_registry() -> Iterator[None]:
+    """The process's registry swapped for the test's (loop_hub fills it), put back after."""
+    before = hubs.installed()
+    yield
+    hubs.install(before)
 
 
 def loop_hub(layer: RedisPubSubChannelLayer, deliver: Deliveries) -> Hub:
-    """This event loop's hub, as `liveview.hub.hub()` makes it for the consumers."""
-    made = hub_module._hubs[asyncio.get_running_loop()] = Hub(layer, deliver)
+    """This event loop's hub, opened by a registry of the test's own with its delivery."""
+    made = hubs.install(hubs.Hubs(deliver, layer=lambda: layer)).open()
+    assert made is not None
     return made
 
 

@@ -3,8 +3,8 @@ signal connected and no global hook edited; those happen in the app's ready() or
 And the layers: a module of a lower layer package never imports one of a higher layer, not even
 inside a function (`LAYERS` below is the one place their order is declared).
 
-Imports inside functions are left out of the cycle check: they run later, once every module is
-loaded. Those that still close a cycle are listed in `FUNCTION_LEVEL_CYCLES`, to shrink.
+No cycle either once the imports inside functions are counted: a function-level import is not a
+way around the layers, only a way to import later (what Django needs loaded first).
 """
 
 from __future__ import annotations
@@ -124,13 +124,6 @@ LAYER_OF: dict[str, str] = {
     "liveview.models": "liveview.batteries",
     "liveview.data": "liveview.batteries",
 }
-#: Imports that still go upwards (all inside functions), each a debt to pay off.
-KNOWN_UPWARD: set[tuple[str, str]] = {
-    # The {% component %} tag's hook renders a live component on an HTTP page.
-    ("liveview.authoring.component", "liveview.http.static_render"),
-    # `{% live_messages %}` (flash.render_messages) mounts its component on the request's page.
-    ("liveview.runtime.flash", "liveview.http.static_render"),
-}
 
 
 def layer_of(module: str) -> int:
@@ -173,7 +166,7 @@ def test_every_layer_package_exists_and_says_its_job_and_what_it_may_import() ->
 
 
 def test_a_lower_layer_never_imports_a_higher_one() -> None:
-    assert upward_imports() == KNOWN_UPWARD
+    assert upward_imports() == set()
 
 
 def test_every_module_of_a_layer_is_in_its_package() -> None:
@@ -211,14 +204,6 @@ def test_the_package_has_no_import_cycle_at_import_time() -> None:
     assert cycle_in(import_graph()) is None
 
 
-#: Function-level imports that close a cycle (taken out, the run-time graph has none), to shrink.
-FUNCTION_LEVEL_CYCLES: set[tuple[str, str]] = {
-    ("liveview.authoring.component", "liveview.http.static_render"),
-    ("liveview.runtime.flash", "liveview.http.static_render"),
-    ("liveview.models", "liveview.batteries.jobs"),
-}
-
-
 def run_time_graph() -> dict[str, set[str]]:
     graph = {}
     for module, path in MODULES.items():
@@ -230,12 +215,8 @@ def run_time_graph() -> dict[str, set[str]]:
     return graph
 
 
-def test_no_other_function_level_import_closes_a_cycle() -> None:
-    graph = run_time_graph()
-    for module, target in FUNCTION_LEVEL_CYCLES:
-        assert target in graph[module], f"{module} -> {target} is gone: take it off the list"
-        graph[module].discard(target)
-    assert cycle_in(graph) is None
+def test_no_import_closes_a_cycle_not_even_inside_a_function() -> None:
+    assert cycle_in(run_time_graph()) is None
 
 
 def test_the_cycle_finder_finds_a_cycle() -> None:

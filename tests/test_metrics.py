@@ -215,3 +215,21 @@ def test_every_log_field_is_documented_and_only_those() -> None:
     doc = (root / "docs" / "inspector.md").read_text()
     documented = set(re.findall(r"^\| `(lv_[a-z_]+)` \|", doc, flags=re.M))
     assert used == documented
+
+
+def test_reset_starts_every_count_again_on_the_same_object() -> None:
+    counts = Metrics()
+    counts.count_event(100.0)
+    counts.connections_opened = 3
+    counts.close_codes[4403] += 1
+    counts.render_times("Greeter").samples.append(0.1)
+    counts.count_component_bytes("Greeter", 10)
+    counts.reset()
+    fresh = Metrics()
+    assert (counts.events, counts.connections_opened, counts.close_codes) == (0, 0, {})
+    assert (counts.renders, counts.bytes_by_component) == ({}, {})
+    assert counts.events_per_second(101.0) == fresh.events_per_second(101.0) == 0.0
+    assert metrics.reset.__doc__  # the module's reset() resets the process's object in place
+    before = metrics.metrics
+    metrics.reset()
+    assert metrics.metrics is before

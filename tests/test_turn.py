@@ -40,13 +40,9 @@ class Socket:
     page: Page | None = None
 
 
-async def _never(targets: dict[Any, list[ResourceChanged]]) -> None:
-    raise AssertionError("no hub in these tests")
-
-
 def a_turn() -> tuple[turn.Turn, FakePage, list[tuple[str, Cause]]]:
     sent: list[tuple[str, Cause]] = []
-    current = turn.Turn(Socket(), lambda frame, cause: sent.append((frame, cause)), _never)
+    current = turn.Turn(Socket(), lambda frame, cause: sent.append((frame, cause)))
     page = FakePage()
     current.page = page  # type: ignore[assignment]
     return current, page, sent

@@ -11,6 +11,7 @@ from django.template import Context
 from django.template.base import Template
 from django_components import Component, registry
 
+from liveview.authoring import tag_render
 from liveview.authoring.events import EventHandler, is_event, wrapped_event
 from liveview.authoring.keep import Mounted, user_changes
 from liveview.authoring.live import Live
@@ -211,9 +212,7 @@ class LiveComponent(Component):
 
     # django-components renders a `{% component %}` tag through this hook.
     def on_render(self, context: Context, template: Template | None) -> str:
-        from liveview.http.static_render import render_from_tag
-
-        return render_from_tag(self)
+        return tag_render.render(self)
 
     @classmethod
     def new_live(cls, record: ComponentRecord) -> Self:

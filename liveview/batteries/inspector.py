@@ -78,7 +78,7 @@ class ProcessReport:
 
 def inspect_process() -> ProcessReport:
     """Gather the report. Safe from the sync thread: it only copies what the loop writes."""
-    from liveview.pubsub.hub import all_hubs
+    from liveview.pubsub.hubs import all_hubs
     from liveview.socket.consumer import open_pages
 
     pages = _copied(open_pages)

@@ -12,7 +12,7 @@ from django.db import OperationalError
 
 from liveview.core import conf
 from liveview.models import JOBS_COLLECTION, Job
-from liveview.pubsub.hub import existing_hub
+from liveview.pubsub.hubs import existing_hub
 from liveview.pubsub.publish import apublish
 from liveview.pubsub.resources import Method, ResourceChanged
 

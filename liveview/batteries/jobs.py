@@ -11,18 +11,16 @@ import time
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import timedelta
 from importlib import import_module
 from importlib.util import find_spec
 from types import FrameType
 from typing import Any, Concatenate, Generic, ParamSpec, TypeVar
 
-from django.db import OperationalError, transaction
-from django.utils import timezone
+from django.db import transaction
 
 from liveview.core import conf
-from liveview.models import JOBS_COLLECTION, Job
-from liveview.pubsub.resources import ResourceChanged, new_etag
+from liveview.models import Job
+from liveview.models import write_job as _write
 
 logger = logging.getLogger("liveview.jobs")
 
@@ -293,61 +291,5 @@ def interrupt_claimed_by(worker_id: str) -> int:
 
 
 def cancel(instance: Job) -> bool:
-    """Cancel a job: a queued one never runs; a running one stops at its next progress call.
-
-    A running job whose row was not written for `LIVEVIEW_JOB_ABANDONED_AFTER` seconds lost
-    its worker (killed, or a reload): it is cancelled at once.
-    """
-    pk = instance.pk
-    silent_since = timezone.now() - timedelta(seconds=conf.job_abandoned_after())
-    ok = (
-        _cancelled(pk, {"status": Job.Status.QUEUED}, "Cancelled")
-        or _cancelled(
-            pk,
-            {"status": Job.Status.RUNNING, "updated_at__lt": silent_since},
-            "Cancelled (its worker had stopped)",
-        )
-        or _write(
-            pk,
-            {"status": Job.Status.RUNNING, "cancel_requested": False},
-            cancel_requested=True,
-        )
-    )
-    instance.refresh_from_db()
-    return ok
-
-
-def _cancelled(job_id: int, where: dict[str, Any], message: str) -> bool:
-    """End the job as cancelled now, if its row matches `where` (the cancel stays recorded)."""
-    return _write(
-        job_id, where, status=Job.Status.CANCELLED, cancel_requested=True, message=message
-    )
-
-
-_WRITE_ATTEMPTS = 5
-
-
-def _write(job_id: int, where: dict[str, Any], **fields: Any) -> bool:
-    """Update the job's row if it matches `where`, with a new ETag; announce it when it did."""
-    etag = new_etag()
-    rows = Job.objects.filter(pk=job_id, **where)
-    for attempt in range(_WRITE_ATTEMPTS):
-        try:
-            updated = rows.update(**fields, etag=etag, updated_at=timezone.now())
-            break
-        except OperationalError as exc:
-            # SQLite: the server and the worker share one file; a write may find it locked.
-            if "is locked" not in str(exc) or attempt == _WRITE_ATTEMPTS - 1:
-                raise
-            time.sleep(0.05 * (attempt + 1))
-    if not updated:
-        return False
-    if not conf.jobs_polled():
-        # A shared layer reaches every server: announce it. A process-local one cannot from a
-        # worker; there the servers poll the jobs their pages show (liveview/job_watch.py).
-        from liveview.pubsub.publish import publish
-
-        uri = f"{JOBS_COLLECTION}{job_id}"
-        change = ResourceChanged("PUT", uri, JOBS_COLLECTION, etag)
-        transaction.on_commit(lambda: publish(change))
-    return True
+    """Cancel a job (`Job.cancel`, kept under its old path)."""
+    return instance.cancel()

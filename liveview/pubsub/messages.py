@@ -77,3 +77,13 @@ def message_key(message: dict[str, Any], change: ResourceChanged) -> Hashable:
     if isinstance(sent_id, str):
         return sent_id
     return (change.method, change.uri, change.etag)
+
+
+def reload_change(topic: str) -> ResourceChanged:
+    """The change that makes `topic`'s subscribers reload it from the database.
+
+    A user's control topic gets a change in the users' collection, so its sockets re-read the
+    session and the user and close (4410) if the page is no longer theirs.
+    """
+    collection = USERS if topic.startswith(USERS) else topic
+    return ResourceChanged("PUT", topic, collection, None)

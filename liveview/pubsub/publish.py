@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
-from liveview.pubsub.hub import publish_failed
+from liveview.pubsub.hubs import publish_failed
 from liveview.pubsub.messages import (
     MESSAGE_TYPE,
     Method,

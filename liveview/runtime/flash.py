@@ -7,21 +7,14 @@
 from __future__ import annotations
 
 import logging
-import math
-import time
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.messages.utils import get_level_tags
 from django.core import signing
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect
-from django.template import Context
 from django.urls import NoReverseMatch, reverse
-from django.utils.safestring import SafeString, mark_safe
-
-from liveview.runtime.render import Handle
 
 if TYPE_CHECKING:
     from liveview.runtime.page import Page
@@ -104,35 +97,3 @@ def hop(request: HttpRequest, blob: str) -> HttpResponse:
         extra = " ".join(t for t in item["tags"].split() if t != level_tags.get(item["level"]))
         messages.add_message(request, item["level"], item["text"], extra, fail_silently=True)
     return redirect(target)
-
-
-def render_messages(context: Context, seconds: float | None = None) -> SafeString:
-    """``{% live_messages %}``: the request's messages, live, in the page's messages component."""
-    from liveview.http.static_render import page_for_request
-
-    if seconds is None:
-        seconds = getattr(settings, "LIVEVIEW_FLASH_SECONDS", SECONDS)
-    if (
-        isinstance(seconds, bool)
-        or not isinstance(seconds, int | float)
-        or not (math.isfinite(seconds) and seconds > 0)
-    ):
-        raise TypeError(f"{{% live_messages %}}: seconds is a positive number, not {seconds!r}")
-    if isinstance(context.get("lv"), Handle):
-        raise TypeError(
-            "{% live_messages %} goes in the page's template, not in a live component's: "
-            "it reads the request's messages, and a component re-renders without a request"
-        )
-    request = context.get("request")
-    if not isinstance(request, HttpRequest):
-        raise TypeError(
-            "{% live_messages %} needs the request: render the page with "
-            "django.shortcuts.render(request, ...)"
-        )
-    initial = [
-        message_data(m.level, m.message, m.extra_tags or "") for m in messages.get_messages(request)
-    ]
-    kwargs = {"initial": initial[-MAX_SHOWN:], "until": time.time() + seconds, "seconds": seconds}
-    page = page_for_request(request)
-    comp = page.mount(NAME, page.next_top_id(), kwargs)
-    return mark_safe(page.render(comp, oob=False))  # noqa: S308  (escaped by its template)

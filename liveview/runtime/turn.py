@@ -11,8 +11,9 @@ from typing import Any
 
 from liveview.core.metrics import BROADCAST, Cause
 from liveview.pubsub import presence
-from liveview.pubsub.hub import Deliver, Hub, hub
+from liveview.pubsub.hubs import installed
 from liveview.pubsub.resources import NO_TOPICS, ResourceChanged
+from liveview.pubsub.subscriptions import Hub
 from liveview.runtime import ticks
 from liveview.runtime.fanout import frames_for
 from liveview.runtime.page import Page, in_sync_thread
@@ -30,12 +31,9 @@ class Turn:
         "push",
         "socket",
         "ticker",
-        "_deliver",
     )
 
-    def __init__(
-        self, socket: presence.Viewing, push: Callable[[str, Cause], None], deliver: Deliver
-    ) -> None:
+    def __init__(self, socket: presence.Viewing, push: Callable[[str, Cause], None]) -> None:
         #: What the hub and presence know the socket by (the consumer).
         self.socket = socket
         #: The socket's page once mounted; None before and once the socket let go of it.
@@ -51,12 +49,12 @@ class Turn:
         self.control_topics: frozenset[str] = NO_TOPICS
         #: The task that runs `tick()` (liveview.runtime.ticks), while some component ticks.
         self.ticker: asyncio.Task[None] | None = None
-        self._deliver = deliver
 
     def join_hub(self) -> Hub | None:
-        """This loop's hub (made on first use), kept for the socket's life."""
+        """This loop's hub (liveview.pubsub.hubs: opened by the server's lifespan, or now under
+        a server without one), kept for the socket's life."""
         if self.hub is None:
-            self.hub = hub(self._deliver)
+            self.hub = installed().open()
         return self.hub
 
     @asynccontextmanager

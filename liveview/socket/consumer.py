@@ -23,8 +23,8 @@ from liveview.pubsub.resources import ResourceChanged
 from liveview.runtime import ticks, turn
 from liveview.runtime.page import Page, in_sync_thread
 from liveview.runtime.render import epoch_element
-from liveview.socket import handshake
-from liveview.socket.limits import EventRate, connections
+from liveview.socket import handshake, limits
+from liveview.socket.limits import EventRate
 from liveview.socket.outbox import Outbox
 from liveview.socket.protocol import CloseCode, ProtocolError, parse_event
 
@@ -46,7 +46,7 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         self.rate = EventRate.from_settings()
         self.outbox = Outbox(self._send_frame, self._too_slow, self._sent)
         #: Everything that changes the page goes through it: events, broadcasts, ticks, timers.
-        self.turn = turn.Turn(self, self.outbox.push, _deliver)
+        self.turn = turn.Turn(self, self.outbox.push)
         self.counted: tuple[object | None, str | None] | None = None
         #: When the socket was admitted (metrics.connection_opened); None before and after.
         self.opened: float | None = None
@@ -117,7 +117,7 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             user.pk if user is not None and user.is_authenticated else None,
             handshake.client_ip(self.scope),
         )
-        if not connections.admit(*counted):
+        if not limits.connections().admit(*counted):
             logger.warning("liveview: refused socket: too many for user %s / ip %s", *counted)
             await self.close(code=CloseCode.TOO_MANY_CONNECTIONS)
             return
@@ -228,7 +228,7 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
 
     def _release(self) -> None:
         if self.counted is not None:
-            connections.release(*self.counted)
+            limits.connections().release(*self.counted)
             self.counted = None
 
     async def access_changed(self, changes: list[ResourceChanged]) -> None:
@@ -241,8 +241,9 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         await self.close(code=CloseCode.ACCESS_REVOKED)
 
 
-async def _deliver(targets: dict[Any, list[ResourceChanged]]) -> None:
-    """The hub's delivery: sockets whose user's access changed first, then every page's turn."""
+async def deliver(targets: dict[Any, list[ResourceChanged]]) -> None:
+    """The hubs' delivery (installed by the app's ready()): sockets whose user's access
+    changed first, then every page's turn."""
     control, targets = split_control(targets)
     if control:  # a user's access changed: before anything is rendered for them
         await asyncio.gather(*(c.access_changed(ch) for c, ch in control.items()))

@@ -1,5 +1,6 @@
 # What one client may cost: events per second (a token bucket), open sockets per user and per
-# IP address (counted in this process). Plain arithmetic, checked before a frame is parsed.
+# IP address (counted in this process, by the counts the app's ready() installs). Plain
+# arithmetic, checked before a frame is parsed.
 from __future__ import annotations
 
 import time
@@ -75,4 +76,30 @@ def _decrement(counter: Counter[Any], key: object) -> None:
         del counter[key]
 
 
-connections = ConnectionCounts()
+_installed: ConnectionCounts | None = None
+
+
+def install(counts: ConnectionCounts) -> ConnectionCounts:
+    """Make `counts` the process's (the app's ready() does, once); returns it."""
+    global _installed
+    _installed = counts
+    return counts
+
+
+def is_installed() -> bool:
+    return _installed is not None
+
+
+def uninstall() -> None:
+    global _installed
+    _installed = None
+
+
+def connections() -> ConnectionCounts:
+    """The process's connection counts; a clear error when the app has not installed them."""
+    if _installed is None:
+        raise RuntimeError(
+            "liveview's connection counts are not installed: add 'liveview' to INSTALLED_APPS"
+            " (its AppConfig.ready() installs them)"
+        )
+    return _installed

@@ -7,6 +7,7 @@ from channels.routing import ProtocolTypeRouter
 from django.urls import URLPattern, path
 
 from liveview.core import conf
+from liveview.socket.lifespan import Lifespan
 from liveview.socket.origin import OriginValidator
 
 
@@ -34,4 +35,7 @@ def live_asgi_application(http_application: Any | None = None) -> ProtocolTypeRo
     # LiveSocketApplication is AuthMiddlewareStack(URLRouter(websocket_urlpatterns())) in one
     # layer (less memory per open socket); projects composing their own stack use those.
     websocket = OriginValidator(LiveSocketApplication())
-    return ProtocolTypeRouter({"http": http_application, "websocket": websocket})
+    # "lifespan" opens this loop's hub at the server's startup and closes it at shutdown.
+    return ProtocolTypeRouter(
+        {"http": http_application, "websocket": websocket, "lifespan": Lifespan()}
+    )

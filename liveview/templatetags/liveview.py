@@ -177,7 +177,7 @@ def safe_href(url: object) -> str:
 @register.simple_tag(takes_context=True)
 def live_messages(context: Context, seconds: float | None = None) -> SafeString:
     """``{% live_messages %}``: Django's messages, shown live, each dismissed after `seconds`."""
-    from liveview.runtime.flash import render_messages
+    from liveview.http.messages_tag import render_messages
 
     return render_messages(context, seconds)
 

@@ -50,7 +50,9 @@ class LiveServer:
             host="127.0.0.1",
             port=port,
             log_level="warning",
-            lifespan="off",
+            # As a deployment's uvicorn: the app's lifespan opens this loop's hub at startup
+            # and closes it at shutdown (an app without one is served all the same).
+            lifespan="auto",
         )
         self._server = _ThreadServer(config)
         self._error: BaseException | None = None

@@ -19,6 +19,7 @@ from django.contrib.auth.models import User
 from pytest_django.fixtures import Settings
 
 from bench.redis_server import RedisServer
+from liveview.pubsub import heartbeat
 from liveview.pubsub import hub as hub_module
 from liveview.pubsub.hub import Hub
 from liveview.socket.protocol import CloseCode
@@ -36,8 +37,8 @@ def redis(
     """A real redis-server as every consumer's channel layer, heartbeats every 0.1 s."""
     server = RedisServer(tmp_path / "redis.log")
     server.start()
-    monkeypatch.setattr(hub_module, "HEARTBEAT_INTERVAL", 0.1)
-    monkeypatch.setattr(hub_module, "HEARTBEAT_TIMEOUT", 0.5)
+    monkeypatch.setattr(heartbeat, "HEARTBEAT_INTERVAL", 0.1)
+    monkeypatch.setattr(heartbeat, "HEARTBEAT_TIMEOUT", 0.5)
     settings.CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",

@@ -16,7 +16,7 @@ from liveview.core.metrics import metrics
 from liveview.pubsub.hub import existing_hub
 from liveview.runtime import ticks
 from liveview.socket import consumer as consumer_module
-from liveview.socket.limits import connections
+from liveview.socket import limits
 from liveview.testing.socket import LiveCommunicator, Served
 from tests.support import (
     HOST,
@@ -65,7 +65,7 @@ async def test_aborted_handshakes_give_back_their_place(
     settings: Settings, error: type[BaseException]
 ) -> None:
     # Sockets other tests left open from this address count too: the cap is three more.
-    before = connections.ips["127.0.0.1"]
+    before = limits.connections().ips["127.0.0.1"]
     settings.LIVEVIEW_MAX_CONNECTIONS_PER_IP = before + 3
     open_before = consumer_module.open_count()
     closed_before = metrics.connections_closed
@@ -73,7 +73,7 @@ async def test_aborted_handshakes_give_back_their_place(
         await aborted_handshake(error)
     fourth, _ = await connect(PAGE)  # still admitted, not refused with 4429
     await fourth.disconnect()
-    assert connections.ips["127.0.0.1"] == before
+    assert limits.connections().ips["127.0.0.1"] == before
     assert consumer_module.open_count() == open_before
     assert metrics.connections_closed == closed_before + 4  # each counted as closed
 
@@ -86,7 +86,7 @@ async def test_a_failure_after_joining_the_hub_leaves_it(
         raise RuntimeError("the ticker could not start")
 
     monkeypatch.setattr(ticks, "start", broken_start)
-    before = connections.ips["127.0.0.1"]
+    before = limits.connections().ips["127.0.0.1"]
     uri = "/released/1"
     comm = communicator(token(("test_watcher", "lv-1", {"uri": uri})))
     assert (await comm.connect())[0]
@@ -95,7 +95,7 @@ async def test_a_failure_after_joining_the_hub_leaves_it(
         await comm.wait(timeout=5)
     found = existing_hub()
     assert found is None or found.subscriber_count(uri) == 0
-    assert connections.ips["127.0.0.1"] == before
+    assert limits.connections().ips["127.0.0.1"] == before
 
 
 async def test_a_socket_cancelled_during_its_mount_gives_back_its_place(
@@ -112,15 +112,43 @@ async def test_a_socket_cancelled_during_its_mount_gives_back_its_place(
         return mount_and_render(page, signed)
 
     monkeypatch.setattr(consumer_module, "_mount_and_render", slow_mount)
-    before = connections.ips["127.0.0.1"]
+    before = limits.connections().ips["127.0.0.1"]
     open_before = consumer_module.open_count()
     comm = communicator(token(PAGE))
     assert (await comm.connect())[0]
     await mounting.wait()
-    assert connections.ips["127.0.0.1"] == before + 1
+    assert limits.connections().ips["127.0.0.1"] == before + 1
     comm.future.cancel()
     with pytest.raises(asyncio.CancelledError):
         await comm.future
     finish.set()
-    assert connections.ips["127.0.0.1"] == before
+    assert limits.connections().ips["127.0.0.1"] == before
     assert consumer_module.open_count() == open_before
+
+
+def test_the_app_installs_the_processs_connection_counts() -> None:
+    assert isinstance(limits.connections(), limits.ConnectionCounts)
+
+
+async def test_counts_of_a_tests_own_see_only_its_sockets_and_leave_nothing_behind() -> None:
+    before = limits.connections()
+    own = limits.install(limits.ConnectionCounts())
+    try:
+        comm, _ = await connect(PAGE)
+        assert own.ips == {"127.0.0.1": 1}
+        await comm.disconnect()
+        await comm.wait(timeout=5)
+        assert own.ips == {}
+    finally:
+        limits.install(before)
+    assert limits.connections() is before
+
+
+def test_without_the_app_the_counts_say_what_is_missing() -> None:
+    before = limits.connections()
+    limits.uninstall()
+    try:
+        with pytest.raises(RuntimeError, match="INSTALLED_APPS"):
+            limits.connections()
+    finally:
+        limits.install(before)

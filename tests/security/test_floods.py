@@ -13,7 +13,8 @@ import pytest
 from pytest_django.fixtures import Settings
 
 import liveview.socket.limits
-from liveview.socket.limits import EventRate, connections
+from liveview.socket import limits
+from liveview.socket.limits import EventRate
 from liveview.socket.protocol import CloseCode
 from tests.support import LiveCommunicator, Spec, closed_with, communicator, connect, token
 
@@ -99,7 +100,7 @@ async def test_bystanders_are_all_answered_while_one_socket_floods(
 
 async def test_connections_per_ip_are_capped(settings: Settings) -> None:
     # Sockets other tests left open from this address count too: the cap is three more.
-    settings.LIVEVIEW_MAX_CONNECTIONS_PER_IP = connections.ips["127.0.0.1"] + 3
+    settings.LIVEVIEW_MAX_CONNECTIONS_PER_IP = limits.connections().ips["127.0.0.1"] + 3
     open_ = [(await connect(PAGE))[0] for _ in range(3)]
     extra = communicator(token(PAGE))
     await extra.connect()

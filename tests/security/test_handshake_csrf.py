@@ -44,3 +44,20 @@ async def test_the_token_is_checked_against_the_cookie_not_against_itself() -> N
     comm = communicator(token(PAGE), cookie_secret=SECRET, csrf=csrf_token_for("c" * 32))
     await comm.connect()
     assert await closed_with(comm) == CloseCode.CSRF_FAILED
+
+
+def test_djangos_private_csrf_helpers_the_handshake_uses_are_still_there() -> None:
+    """Django has no public API to compare a masked CSRF token with a secret; csrf_ok uses
+    the two private helpers CsrfViewMiddleware runs. This fails first if Django drops them."""
+    import django.middleware.csrf as csrf
+
+    from liveview.socket.handshake import csrf_ok, masked_csrf_token
+
+    assert callable(getattr(csrf, "_does_token_match", None))
+    assert callable(getattr(csrf, "_check_token_format", None))
+    secret = "a" * 32
+    masked = masked_csrf_token(secret)
+    assert masked is not None and masked != secret
+    assert csrf_ok(masked, secret) and csrf_ok(secret, secret)
+    assert not csrf_ok(masked, "b" * 32)
+    assert not csrf_ok("not-a-token", secret)

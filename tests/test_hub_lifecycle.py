@@ -1,0 +1,127 @@
+"""Who makes the hubs and who ends them: the app's ready() installs the process's registry
+(with the sockets' delivery and the hooks), the server's lifespan opens this loop's hub at
+startup and closes it at shutdown, and a registry of a test's own leaves nothing behind."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from channels.layers import InMemoryChannelLayer
+
+from liveview.batteries.job_watch import topic_joined
+from liveview.pubsub import hubs
+from liveview.pubsub.hub import Hub, ResourceChanged, all_hubs, existing_hub
+from liveview.pubsub.presence import reload_before_delivery
+from liveview.socket import consumer
+from tests.support import application
+
+
+class Page:
+    def __init__(self, origin: str = "page-1") -> None:
+        self.origin = origin
+
+
+def test_the_app_installs_the_registry_with_the_sockets_delivery_and_the_hooks() -> None:
+    installed = hubs.installed()
+    assert installed.deliver is consumer.deliver
+    assert topic_joined in installed.hooks.topic_joined
+    assert reload_before_delivery in installed.hooks.before_delivery
+
+
+def test_a_hook_is_registered_once_through_the_registry() -> None:
+    async def deliver(targets: dict[Any, list[ResourceChanged]]) -> None:
+        pass
+
+    registry = hubs.Hubs(deliver)
+    seen: list[str] = []
+    registry.on_topic_joined(seen.append)
+    registry.on_topic_joined(seen.append)
+    assert registry.hooks.topic_joined == [seen.append]
+
+
+async def lifespan(messages: list[str]) -> list[dict[str, Any]]:
+    """Run the project's ASGI app through a lifespan scope: the messages it answered."""
+    incoming: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+    for message in messages:
+        incoming.put_nowait({"type": message})
+    answers: list[dict[str, Any]] = []
+
+    async def send(message: dict[str, Any]) -> None:
+        answers.append(message)
+
+    await application({"type": "lifespan", "asgi": {"version": "3.0"}}, incoming.get, send)
+    return answers
+
+
+async def test_the_lifespan_opens_this_loops_hub_at_startup_and_closes_it_at_shutdown() -> None:
+    assert existing_hub() is None
+    opened: list[Hub | None] = []
+    incoming: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+    answers: list[str] = []
+
+    async def send(message: dict[str, Any]) -> None:
+        answers.append(message["type"])
+        if message["type"] == "lifespan.startup.complete":
+            opened.append(existing_hub())
+            hub = existing_hub()
+            assert hub is not None
+            await hub.set_topics(Page(), frozenset({"/things/1"}))
+            incoming.put_nowait({"type": "lifespan.shutdown"})
+
+    incoming.put_nowait({"type": "lifespan.startup"})
+    await application({"type": "lifespan", "asgi": {"version": "3.0"}}, incoming.get, send)
+    assert answers == ["lifespan.startup.complete", "lifespan.shutdown.complete"]
+    (hub,) = opened
+    assert isinstance(hub, Hub)
+    assert hub.deliver is consumer.deliver
+    assert existing_hub() is None and hub not in all_hubs()
+    assert hub.members == {} and hub.channel is None and not hub.running
+
+
+async def test_a_registry_of_a_tests_own_opens_and_closes_a_hub_leaving_nothing() -> None:
+    delivered: list[dict[Any, list[ResourceChanged]]] = []
+
+    async def deliver(targets: dict[Any, list[ResourceChanged]]) -> None:
+        delivered.append(targets)
+
+    layer = InMemoryChannelLayer()
+    registry = hubs.Hubs(deliver, layer=lambda: layer)
+    hub = registry.open()
+    assert hub is not None and registry.open() is hub and registry.all() == [hub]
+    assert existing_hub() is None  # the process's registry knows nothing of it
+    page = Page()
+    await hub.set_topics(page, frozenset({"/things/1"}))
+    assert hub.running and layer.groups
+    await registry.close()
+    assert registry.all() == [] and registry.current() is None
+    assert not hub.running and hub.channel is None and hub.members == {}
+    assert not any(layer.groups.values())
+
+
+async def test_without_the_app_the_hubs_say_what_is_missing() -> None:
+    before = hubs.installed()
+    hubs.uninstall()
+    try:
+        with pytest.raises(RuntimeError, match="INSTALLED_APPS"):
+            hubs.installed()
+        assert existing_hub() is None and all_hubs() == []
+        hubs.publish_failed()  # nothing to tell: no error
+    finally:
+        hubs.install(before)
+
+
+async def test_a_layer_that_does_not_answer_at_shutdown_does_not_hold_the_close() -> None:
+    class Stuck(InMemoryChannelLayer):  # type: ignore[misc]  # channels is untyped
+        async def group_discard(self, group: str, channel: str) -> None:
+            await asyncio.Event().wait()
+
+    async def deliver(targets: dict[Any, list[ResourceChanged]]) -> None:
+        pass
+
+    layer = Stuck()
+    hub = Hub(layer, deliver)
+    await hub.set_topics(Page(), frozenset({"/things/1"}))
+    await hub.close(timeout=0.05)
+    assert not hub.running and hub.members == {} and hub.channel is None
