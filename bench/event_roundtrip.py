@@ -444,7 +444,7 @@ async def breakdown(n: int, run_events: Callable[[int], Awaitable[list[int]]]) -
         ("component_template (get_template)", lambda: component_template(type(comp))),
         ("{% live %} tag, one call", lambda: live(tag_context, "increment")),
         ("render_inner (context + template)", lambda: render_inner(comp, Handle(comp))),
-        ("wrap (outer div)", lambda: wrap(comp, comp._lv_html or "", oob=True)),
+        ("wrap (outer div)", lambda: wrap(comp, comp._lv.html or "", oob=True)),
         ("Page.render (inner + wrap)", lambda: page.render(comp, oob=True)),
         ("Page.dispatch (sync, all of it)", lambda: page.dispatch("lv-1", "increment", values)),
         (

@@ -15,8 +15,10 @@ in-memory channel layer) serving ``bench.asgi:application``, then:
 3. collects again and reads ``VmRSS``: (after − before) / N is the figure.
 
 ``--clicked`` measures a page the way a user leaves it (issue 15's "mounted and clicked"): the
-demo's ``/counter/`` page, two counters, each clicked once; the baseline is the hand-written
-consumer with its two counters each clicked once. ``--server daphne`` serves it with daphne
+demo's ``/counter/`` page fetched over HTTP (its token and cookie), its socket, two counters,
+each clicked once; the baseline fetches the same page (so the HTTP render's leftovers, the
+allocator's mostly, count on both sides) and opens the hand-written consumer, its two counters
+each clicked once. ``--server daphne`` serves it with daphne
 (the server of the peers' figures) instead of uvicorn.
 
 Each side runs in its own server process, so neither reuses memory the other freed.
@@ -155,6 +157,10 @@ async def open_raw(port: int, clicked: bool) -> ClientConnection:
     )
     for cid in ("lv-1", "lv-2") if clicked else ("lv-1",):
         await click(ws, cid)
+    if clicked:  # the same page fetched over HTTP as liveview's side (what HTTP leaves counts)
+        from bench.event_roundtrip import fetch_page
+
+        await asyncio.to_thread(fetch_page, port)
     return ws
 
 

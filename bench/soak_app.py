@@ -135,13 +135,13 @@ _publisher: list[Publisher] = []
 
 
 def pending_changes() -> tuple[int, int]:
-    """(total, longest) `_lv_pending` over the open pages' components: changes a twin took
-    the HTML of but has not applied to its state yet."""
+    """(total, longest) `pending` over the open pages' component records: changes a twin
+    took the HTML of but has not applied to its state yet."""
     lengths = [
-        len(comp._lv_pending)
+        len(record.pending)
         for consumer in list(_open)
         if consumer.page is not None
-        for comp in consumer.page.components.values()
+        for record in consumer.page.records.values()
     ]
     return sum(lengths), max(lengths, default=0)
 
