@@ -14,6 +14,7 @@ from django_components import Component, registry
 from liveview.authoring.events import EventHandler, is_event, wrapped_event
 from liveview.authoring.keep import Mounted, user_changes
 from liveview.authoring.registration import not_registered_hint
+from liveview.authoring.streams import Streams
 from liveview.authoring.urlstate import HistoryMode, check_url_state
 from liveview.pubsub.resources import NO_TOPICS
 
@@ -48,11 +49,16 @@ RESERVED = frozenset(
         "url_state",
         "url_history",
         "lv_url",  # liveview.urlstate.URL_EVENT: back/forward, handled by the page
+        "streams",
+        "stream",
+        "stream_insert",
+        "stream_delete",
+        "stream_reset",
     }
 )
 
 
-class LiveComponent(Component):
+class LiveComponent(Streams, Component):
     """A component whose state stays on the server and whose @event methods the page can call.
 
     State is every public attribute the component sets on itself (in ``mount`` or a handler);

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from liveview.authoring.streams import has_streams
 from liveview.pubsub import presence
 from liveview.pubsub.resources import ResourceChanged
 from liveview.runtime import notify
@@ -21,8 +22,8 @@ def share_key(comp: LiveComponent) -> ShareKey | None:
     """Components with equal keys render the same HTML after the same changes; None: unique."""
     if not comp.viewer_independent or not comp._lv_pristine:
         return None
-    if comp._lv_children or comp._lv_error is not None:
-        return None
+    if comp._lv_children or comp._lv_error is not None or has_streams(comp):
+        return None  # a stream's changes are each page's own parts
     topics = comp._lv_topics  # a frozenset, replaced when it changes: checked once per value
     if topics is not comp.__dict__.get("_lv_share_topics"):
         if any(t.startswith(presence.PREFIX) for t in topics):

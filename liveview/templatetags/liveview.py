@@ -22,10 +22,13 @@ from liveview.core.redirects import safe_href as _safe_href
 from liveview.http.static_render import binding_for_request, page_for_request
 from liveview.runtime.page import Handle
 from liveview.runtime.render import EPOCH_ID
+from liveview.runtime.streams import compile_stream
 from liveview.socket.consumer import STALE
 from liveview.socket.protocol import ONLY_KEY
 
 register = template.Library()
+#: `{% live_stream "name" as item %}...{% endlive_stream %}`: a stream's items (docs/streams.md).
+register.tag("live_stream", compile_stream)
 
 _EVENT_NAME = re.compile(r"[a-z][a-z0-9_.:-]*")
 _KEY_NAME = re.compile(r"[A-Za-z0-9]+")
