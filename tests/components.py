@@ -239,7 +239,7 @@ class RacyWatcher(Watcher):
         publish(changed("PUT", uri, "/things/", f"race-{STORE[uri]}"))
 
 
-#: The rows `test_stream_board` reads its window from (its "database"; tests/browser/test_streams.py).
+#: The rows `test_stream_board` reads its window from: its "database" (test_streams.py).
 BOARD: list[dict[str, Any]] = []
 
 
@@ -250,8 +250,9 @@ class StreamBoard(LiveComponent):
     template = """{% load liveview %}<h2>Board {{ title }}</h2>
 <button {% live "add" %}>Add</button> <button {% live "add" top=True %}>Add on top</button>
 <button {% live "retitle" %}>Retitle</button>
-{% live_stream "items" as row tag="ul" aria_label="Items" item_tag="li" %}<span class="text">{{ row.text }}</span>
-<input aria-label="Note {{ row.id }}"> <button {% live "edit" item=row.id %}>Edit {{ row.id }}</button>
+{% live_stream "items" as row tag="ul" aria_label="Items" item_tag="li" %}
+<span class="text">{{ row.text }}</span> <input aria-label="Note {{ row.id }}">
+<button {% live "edit" item=row.id %}>Edit {{ row.id }}</button>
 <button {% live "remove" item=row.id %}>Remove {{ row.id }}</button>{% endlive_stream %}
 <table><caption>Rows</caption>{% live_stream "rows" as row tag="tbody" item_tag="tr" %}
 <td class="text">{{ row.text }}</td>{% endlive_stream %}</table>"""
