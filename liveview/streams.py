@@ -1,4 +1,5 @@
-# The public path of streams (the module is liveview.authoring.streams; docs/streams.md).
+# Moved: this path stays so that existing imports keep working
+# (the module is liveview.authoring.streams).
 from __future__ import annotations
 
 from liveview.authoring.streams import At, Stream, Streams, key_id

@@ -27,8 +27,6 @@ from liveview.socket.consumer import STALE
 from liveview.socket.protocol import ONLY_KEY
 
 register = template.Library()
-#: `{% live_stream "name" as item %}...{% endlive_stream %}`: a stream's items (docs/streams.md).
-register.tag("live_stream", compile_stream)
 
 _EVENT_NAME = re.compile(r"[a-z][a-z0-9_.:-]*")
 _KEY_NAME = re.compile(r"[A-Za-z0-9]+")
@@ -166,6 +164,13 @@ def _trigger(
                 )
             parts.append(f"{modifier}:{value}")
     return " ".join(parts)
+
+
+@register.tag("live_stream")
+def live_stream(parser: template.base.Parser, token: template.base.Token) -> template.Node:
+    """`{% live_stream "name" as item tag="ul" item_tag="li" %}body{% endlive_stream %}`: a
+    stream's container and items (docs/streams.md)."""
+    return compile_stream(parser, token)
 
 
 @register.filter(is_safe=False)
