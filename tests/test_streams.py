@@ -237,3 +237,12 @@ def test_an_insert_into_a_long_stream_sends_bytes_independent_of_its_length(htmx
         assert frame is not None
         sizes.append(len(frame.encode()))
     assert sizes[0] == sizes[1]
+
+
+@pytest.mark.parametrize(
+    "streams",
+    [["items"], {"Items": Stream()}, {"my-items": Stream()}, {"items": {"key": "id"}}],
+)
+def test_a_bad_streams_declaration_fails_when_the_class_is_made(streams: object) -> None:
+    with pytest.raises(TypeError, match="streams"):
+        type("Bad", (LiveComponent,), {"streams": streams, "template": ""})

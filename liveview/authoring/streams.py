@@ -82,6 +82,22 @@ class Streams:
     #: The component's streams by name.
     streams: ClassVar[dict[str, Stream]] = {}
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        declared = cls.__dict__.get("streams")
+        if declared is None:
+            return
+        if not isinstance(declared, dict):
+            raise TypeError(f"{cls.__qualname__}.streams is a dict: {{'items': Stream(...)}}")
+        for name, stream in declared.items():
+            if not isinstance(name, str) or not _NAME.fullmatch(name):
+                raise TypeError(
+                    f"{cls.__qualname__}.streams: {name!r} is not a stream name "
+                    "(lower-case letters, digits and _, a letter first)"
+                )
+            if not isinstance(stream, Stream):
+                raise TypeError(f"{cls.__qualname__}.streams[{name!r}] is not a Stream(...)")
+
     def stream(self, name: str, items: Iterable[Any]) -> None:
         """The stream's items as the next render shows them in full (call it in `mount`: every
         connect and reconnect renders them from the database). Read once, then dropped."""
