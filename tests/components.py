@@ -11,6 +11,7 @@ from django_components import register
 from liveview import LiveComponent, event
 from liveview.pubsub.publish import apublish, changed, publish
 from liveview.pubsub.resources import Subscription
+from liveview.streams import Stream
 
 
 @register("test_greeter")
@@ -236,3 +237,54 @@ class RacyWatcher(Watcher):
             return
         STORE[uri] = self.value + 1
         publish(changed("PUT", uri, "/things/", f"race-{STORE[uri]}"))
+
+
+#: The rows `test_stream_board` reads its window from: its "database" (test_streams.py).
+BOARD: list[dict[str, Any]] = []
+
+
+@register("test_stream_board")
+class StreamBoard(LiveComponent):
+    """A list and a table as streams (docs/streams.md), each item with a field to type in."""
+
+    template = """{% load liveview %}<h2>Board {{ title }}</h2>
+<button {% live "add" %}>Add</button> <button {% live "add" top=True %}>Add on top</button>
+<button {% live "retitle" %}>Retitle</button>
+{% live_stream "items" as row tag="ul" aria_label="Items" item_tag="li" %}
+<span class="text">{{ row.text }}</span> <input aria-label="Note {{ row.id }}">
+<button {% live "edit" item=row.id %}>Edit {{ row.id }}</button>
+<button {% live "remove" item=row.id %}>Remove {{ row.id }}</button>{% endlive_stream %}
+<table><caption>Rows</caption>{% live_stream "rows" as row tag="tbody" item_tag="tr" %}
+<td class="text">{{ row.text }}</td>{% endlive_stream %}</table>"""
+    streams = {"items": Stream(key="id", limit=4), "rows": Stream(key="id", limit=4)}
+
+    def mount(self) -> None:
+        self.title = 0
+        self.stream("items", BOARD[-4:])
+        self.stream("rows", BOARD[-4:])
+
+    @event
+    def add(self, top: bool = False) -> None:
+        row = {"id": max((r["id"] for r in BOARD), default=0) + 1, "text": "item"}
+        row["text"] = f"item {row['id']}"
+        BOARD.append(row)
+        for name in ("items", "rows"):
+            self.stream_insert(name, row, at=0 if top else -1)
+
+    @event
+    def edit(self, item: int) -> None:
+        for row in BOARD:
+            if row["id"] == item:
+                row["text"] += " edited"
+                self.stream_insert("items", row)
+                self.stream_insert("rows", row)
+
+    @event
+    def remove(self, item: int) -> None:
+        BOARD[:] = [r for r in BOARD if r["id"] != item]
+        self.stream_delete("items", item)
+        self.stream_delete("rows", item)
+
+    @event
+    def retitle(self) -> None:
+        self.title += 1

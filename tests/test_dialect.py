@@ -74,7 +74,7 @@ def build_sources(version: str) -> str:
 #: The keys of a BUILDS entry that name events.
 EVENTS = (
     *("beforeSend", "afterSend", "beforeMessage", "afterMessage"),
-    *("cleanup", "close", "open", "beforeConnect", "error"),
+    *("cleanup", "close", "open", "beforeConnect", "error", "oobSwap"),
 )
 
 

@@ -17,6 +17,7 @@ from liveview.authoring.keep import Mounted, user_changes
 from liveview.authoring.live import Live
 from liveview.authoring.record import ComponentRecord
 from liveview.authoring.registration import not_registered_hint
+from liveview.authoring.streams import Streams
 from liveview.authoring.urlstate import HistoryMode, check_url_state
 
 if TYPE_CHECKING:
@@ -49,6 +50,11 @@ RESERVED = frozenset(
         "url_state",
         "url_history",
         "lv_url",  # liveview.urlstate.URL_EVENT: back/forward, handled by the page
+        "streams",
+        "stream",
+        "stream_insert",
+        "stream_delete",
+        "stream_reset",
     }
 )
 
@@ -61,7 +67,7 @@ OWN_NAMES = {
 }
 
 
-class LiveComponent(Component):
+class LiveComponent(Streams, Component):
     """A component whose state stays on the server and whose @event methods the page can call.
 
     State is every public attribute the component sets on itself (in ``mount`` or a handler);

@@ -11,6 +11,7 @@ from liveview.pubsub.resources import NO_TOPICS
 if TYPE_CHECKING:
     from liveview.authoring.component import LiveComponent
     from liveview.authoring.keep import Mounted
+    from liveview.authoring.streams import StreamState
     from liveview.pubsub.resources import ResourceChanged
     from liveview.runtime.page import Page
 
@@ -48,6 +49,12 @@ class ComponentRecord:
     #: liveview.runtime.fanout's cache: the topics last checked for sharing, and the key.
     share_topics: frozenset[str] | None = None
     share_key: tuple[type, str, str, str] | None = None
+    #: Its streams' changes not sent yet, by stream name (liveview.authoring.streams).
+    streams: dict[str, StreamState] | None = None
+    #: The streams its render under way showed in full, with the kept form compared next.
+    stream_full: list[tuple[str, str]] | None = None
+    #: Its last render showed a stream in full: sent even when the rest is the same.
+    stream_reset: bool = False
 
     @property
     def id(self) -> str:

@@ -10,6 +10,8 @@ from typing import Any, Literal
 from liveview.core import conf
 
 DialectName = Literal["2", "4"]
+#: The swaps a stream's parts use: an item in at the bottom or the top, an item out.
+StreamSwap = Literal["beforeend", "afterbegin", "delete"]
 
 #: The header keys the ws extensions put beside the values (htmx 2: upper case).
 _HEADER_KEYS = ("HEADERS", "headers")
@@ -99,6 +101,15 @@ class Dialect:
     def swap_oob(self) -> str:
         """The hx-swap-oob attribute of a component's fragment, with its leading space."""
         return f' hx-swap-oob="{self.oob_swap}"'
+
+    def targeted(self, style: StreamSwap, element_id: str, inner: str = "") -> str:
+        """A stream's part: `inner` swapped with `style` at the element `element_id` (an id the
+        framework made, safe in a selector). htmx 2's ws extension swaps each top-level element
+        out of band: a <template> parses any content (a table row too), the glue hands htmx its
+        content. htmx 4 swaps an <hx-partial>'s content."""
+        if self.major == 2:
+            return f'<template hx-swap-oob="{style}:#{element_id}">{inner}</template>'
+        return f'<hx-partial hx-target="#{element_id}" hx-swap="{style}">{inner}</hx-partial>'
 
 
 HTMX2 = Dialect(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from liveview.authoring.streams import has_streams
 from liveview.pubsub import presence
 from liveview.pubsub.resources import ResourceChanged
 from liveview.runtime import notify
@@ -22,8 +23,8 @@ def share_key(comp: LiveComponent) -> ShareKey | None:
     record = comp._lv
     if not comp.viewer_independent or not record.pristine:
         return None
-    if record.children or record.error is not None:
-        return None
+    if record.children or record.error is not None or has_streams(comp):
+        return None  # a stream's changes are each page's own parts
     topics = record.topics  # a frozenset, replaced when it changes: checked once per value
     if topics is not record.share_topics:
         if any(t.startswith(presence.PREFIX) for t in topics):

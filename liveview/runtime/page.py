@@ -24,7 +24,7 @@ from liveview.core.threads import in_sync_thread
 from liveview.core.token import Binding, ComponentSpec, PageToken
 from liveview.pubsub import presence
 from liveview.pubsub.resources import ResourceChanged, Subscription, topics_of
-from liveview.runtime import flash, kept, notify
+from liveview.runtime import flash, kept, notify, streams
 from liveview.runtime.address import checked_url, navigated, read_url
 from liveview.runtime.changes import apply_changes, defer
 from liveview.runtime.dispatch import run_event, run_event_async
@@ -235,7 +235,7 @@ class Page:
         note = record.url_note or ""
         inner = (record.error or note) + render_inner(comp, handle)
         rendered(comp, perf_counter() - started)
-        record.html = inner
+        record.html = streams.as_kept(comp, inner)
         if handle.children < record.children:
             self._forget_children(record.id, keep=handle.children)
         record.children = handle.children
@@ -423,9 +423,11 @@ class Page:
             if before is not None:
                 comp.restore_state(before)
             return self._fail(comp, "Something went wrong while rendering.", exc)
-        if record.html == previous and previous_error is None:
-            return None
-        return html
+        parts = streams.flush(comp)  # the stream changes made since: after the component
+        same = record.html == previous and not streams.was_reset(comp)
+        if same and previous_error is None:
+            return parts or None
+        return html + parts
 
     def adopt(
         self,
@@ -448,6 +450,7 @@ class Page:
     def _fail(self, comp: LiveComponent, message: str, exc: BaseException | None) -> str:
         record = comp._lv
         record.error = error = error_banner(message, exc)
+        streams.discard(comp)
         try:
             return self.render(comp, oob=True)
         except Exception as render_exc:

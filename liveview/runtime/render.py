@@ -79,6 +79,18 @@ def _load_template(cls: type[LiveComponent]) -> Template:
 
 def render_inner(comp: LiveComponent, handle: object) -> str:
     """The component's template rendered with its state, `lv` and the page's globals."""
+    template = component_template(type(comp))
+    context = Context(context_data(comp, handle), autoescape=template.engine.autoescape)
+    # Template.render without django-components' whole-page post-processing: this is a fragment.
+    with context.render_context.push_state(template), context.bind_template(template):
+        html = str(template._render(context))  # type: ignore[attr-defined]
+    if "data-djc-id-" in html or "<!-- _RENDERED" in html:
+        html = _DJC_MARKS.sub("", html)
+    return html
+
+
+def context_data(comp: LiveComponent, handle: object) -> dict[str, Any]:
+    """What the component's template sees: its state, `lv` and the page's globals."""
     page = comp._lv.page
     data: dict[str, Any] = {}
     if not comp.viewer_independent:
@@ -87,14 +99,7 @@ def render_inner(comp: LiveComponent, handle: object) -> str:
     data.update(comp.live_state())
     data.update(comp.extra_context())
     data["lv"] = handle
-    template = component_template(type(comp))
-    context = Context(data, autoescape=template.engine.autoescape)
-    # Template.render without django-components' whole-page post-processing: this is a fragment.
-    with context.render_context.push_state(template), context.bind_template(template):
-        html = str(template._render(context))  # type: ignore[attr-defined]
-    if "data-djc-id-" in html or "<!-- _RENDERED" in html:
-        html = _DJC_MARKS.sub("", html)
-    return html
+    return data
 
 
 def error_banner(message: str, exc: BaseException | None) -> str:

@@ -22,6 +22,7 @@ from liveview.core.redirects import safe_href as _safe_href
 from liveview.http.static_render import binding_for_request, page_for_request
 from liveview.runtime.page import Handle
 from liveview.runtime.render import EPOCH_ID
+from liveview.runtime.streams import compile_stream
 from liveview.socket.consumer import STALE
 from liveview.socket.protocol import ONLY_KEY
 
@@ -163,6 +164,13 @@ def _trigger(
                 )
             parts.append(f"{modifier}:{value}")
     return " ".join(parts)
+
+
+@register.tag("live_stream")
+def live_stream(parser: template.base.Parser, token: template.base.Token) -> template.Node:
+    """`{% live_stream "name" as item tag="ul" item_tag="li" %}body{% endlive_stream %}`: a
+    stream's container and items (docs/streams.md)."""
+    return compile_stream(parser, token)
 
 
 @register.filter(is_safe=False)

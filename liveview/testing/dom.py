@@ -11,6 +11,7 @@ from bs4.element import Comment, NavigableString
 from liveview.authoring.urlstate import URL_ID
 from liveview.core.dialect import DIALECTS
 from liveview.runtime.render import EPOCH_ID, REDIRECT_ID
+from liveview.testing import stream_dom
 
 
 class LiveTestError(AssertionError):
@@ -85,6 +86,10 @@ class Document:
         parsed = parse(frame)
         _check_out_of_band(parsed)
         for element in [c for c in parsed.children if isinstance(c, Tag)]:
+            aimed = stream_dom.targeted(self.soup, element)
+            if aimed is not None:
+                swapped += [aimed] if aimed else []
+                continue
             ident = element.get("id")
             if not isinstance(ident, str):
                 continue
@@ -92,9 +97,11 @@ class Document:
             if not isinstance(target, Tag):
                 continue
             element.extract()
+            stream_dom.keep_preserved(self.soup, element)
             del element["hx-swap-oob"]  # whichever swap: morph and replace look alike here
             target.replace_with(element)
             swapped.append(ident)
+        stream_dom.settle(self.soup)
         if kept is not None:
             now = self._focused()
             if now is not None and now is not focused:
@@ -182,7 +189,7 @@ class Document:
 def _check_out_of_band(frame: BeautifulSoup) -> None:
     """A frame is out-of-band parts only: htmx 4.0.x swaps whatever else it holds into <body>."""
     for node in frame.children:
-        if isinstance(node, Tag) and not node.has_attr("hx-swap-oob"):
+        if isinstance(node, Tag) and not node.has_attr("hx-swap-oob") and node.name != "hx-partial":
             raise LiveTestError(f"a frame's <{node.name}> has no hx-swap-oob: {str(node)[:80]!r}")
         if isinstance(node, NavigableString) and not isinstance(node, Comment) and node.strip():
             raise LiveTestError(f"a frame has text outside its elements: {node.strip()[:80]!r}")

@@ -35,4 +35,14 @@ def scribble(request: HttpRequest) -> HttpResponse:
     return HttpResponse(template.render(RequestContext(request, {"payloads": PAYLOADS})))
 
 
-urlpatterns = [path("bindings/", bindings), path("scribble/", scribble)]
+STREAMS = """{% load liveview %}<!doctype html><html><head><title>streams</title></head><body>
+{% component "test_stream_board" / %}
+{% liveview_scripts %}</body></html>"""
+
+
+def streams(request: HttpRequest) -> HttpResponse:
+    template = Engine.get_default().from_string(STREAMS)
+    return HttpResponse(template.render(RequestContext(request)))
+
+
+urlpatterns = [path("bindings/", bindings), path("scribble/", scribble), path("streams/", streams)]

@@ -111,3 +111,25 @@ async def test_an_http_put_changes_every_open_page(
     assert detail.text(".question") == "After the PUT?"
     assert detail.value("Question") == "After the PUT?"
     assert listing.has("a", text="After the PUT?")
+
+
+async def test_the_list_is_a_stream_a_vote_sends_that_polls_row_only(
+    live_client: LiveClient,
+) -> None:
+    first, second = await new_poll("First?"), await new_poll("Second?")
+    listing = await live_client.open("/polls/")
+    async with LiveClient() as other:
+        detail = await other.open(f"/polls/{second.pk}/")
+        await detail.click(text="Salad")
+        frame = await listing.next_frame()
+    assert "Second?" in frame and "First?" not in frame
+    assert listing.text(f'.total[data-poll="{second.pk}"]') == "1 vote"
+    third = await new_poll("Third?")
+    frame = await listing.next_frame()
+    assert "Third?" in frame and "Second?" not in frame
+    questions = [a.get_text() for a in listing._doc.select(".polls > li > a")]
+    assert questions[-3:] == ["First?", "Second?", "Third?"]
+    await third.adelete()
+    await listing.next_frame()
+    assert not listing.has(f'.total[data-poll="{third.pk}"]')
+    assert listing.has(f'.total[data-poll="{first.pk}"]')

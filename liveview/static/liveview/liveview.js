@@ -16,14 +16,14 @@
      "beforeSend": "htmx:wsConfigSend", "values": "parameters", "afterSend": "htmx:wsAfterSend",
      "beforeMessage": "htmx:wsBeforeMessage", "afterMessage": "htmx:wsAfterMessage",
      "cleanup": "htmx:beforeCleanupElement", "close": "htmx:wsClose", "code": "event.code",
-     "open": "htmx:wsOpen", "beforeConnect": null, "error": null},
+     "open": "htmx:wsOpen", "beforeConnect": null, "error": null, "oobSwap": "htmx:oobBeforeSwap"},
     {"versions": ["4.0.0-alpha", "4.0.0-beta"], "major": "4", "connect": "hx-ws:connect",
      "send": "hx-ws:send", "ext": null,
      "beforeSend": "htmx:before:ws:request", "values": "body", "afterSend": "htmx:after:ws:request",
      "beforeMessage": "htmx:before:ws:message", "afterMessage": "htmx:after:ws:message",
      "cleanup": null, "close": "htmx:ws:close", "code": "code",
      "open": "htmx:after:ws:connection", "beforeConnect": "htmx:before:ws:connection",
-     "error": "htmx:ws:error"},
+     "error": "htmx:ws:error", "oobSwap": null},
     {"versions": ["4."], "major": "4", "connect": "hx-ws:connect", "send": "hx-ws:send", "ext": null,
      "beforeSend": "htmx:ws:before:message:outgoing", "values": "message.values",
      "afterSend": "htmx:ws:after:message:outgoing",
@@ -31,7 +31,7 @@
      "afterMessage": "htmx:ws:after:message:incoming",
      "cleanup": null, "close": "htmx:ws:close", "code": "code",
      "open": "htmx:ws:after:connection", "beforeConnect": "htmx:ws:before:connection",
-     "error": "htmx:ws:error"}
+     "error": "htmx:ws:error", "oobSwap": null}
   ];
   var s = document.currentScript, b = document.body, d = s.dataset;
   function alarm(text) {
@@ -60,6 +60,26 @@
     if (url) { r.removeAttribute("data-url"); location.assign(url); }
   }
   function on(name, f) { if (name) b.addEventListener(name, f); }
+  // ---- Streams (docs/streams.md) ----
+  // htmx 2 swaps a targeted <template>'s children (oobSwap): the glue gives it its content (a table row
+  // parses only there). After each frame an item inserted again takes its old place, and a
+  // container keeps at most its limit (data-lv-limit: > 0 the first N, < 0 the last N).
+  on(B.oobSwap, function (e) {
+    var f = e.detail && e.detail.fragment;
+    if (f && f.tagName === "TEMPLATE" && f.content) f.appendChild(f.content);
+  });
+  on(B.afterMessage, function () {
+    document.querySelectorAll("[data-lv-ins]").forEach(function (el) {
+      el.removeAttribute("data-lv-ins");
+      Array.prototype.slice.call(el.parentNode ? el.parentNode.children : []).some(function (o) {
+        return o !== el && o.id === el.id && (o.replaceWith(el), true);
+      });
+    });
+    document.querySelectorAll("[data-lv-limit]").forEach(function (c) {
+      var n = Number(c.getAttribute("data-lv-limit"));
+      while (n && c.children.length > Math.abs(n)) (n > 0 ? c.lastElementChild : c.firstElementChild).remove();
+    });
+  });
   // An action made while the socket is not live (down, reconnecting, or stopped) is never sent
   // late: the glue cancels it (or the extension dropped it) and says so in its component, also
   // after the reconnect's full render has replaced the component.

@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django_components import register
 
 from liveview import LiveComponent
 from liveview.forms import LiveForm
-from liveview.resources import Subscription
+from liveview.resources import ResourceChanged, Subscription
+from liveview.streams import Stream
 from project.commentary.forms import CommentForm
 from project.commentary.models import Comment, Event, comments_uri
 
@@ -32,20 +34,33 @@ class EventList(LiveComponent):
 
 @register("comment_feed")
 class CommentFeed(LiveComponent):
-    """The newest comments first; the same for every viewer, so rendered once per comment."""
+    """The newest comments first, as a stream: a new comment sends that comment only, and the
+    server keeps none of them (docs/streams.md)."""
 
     template_name = "commentary/comment_feed.html"
     viewer_independent = True
+    streams = {"comments": Stream(at=0, limit=FEED_LENGTH)}
 
     def mount(self, event_id: int) -> None:
         self.event_id = event_id
-        self.comments = [
-            {"id": c.pk, "name": c.name, "body": c.body, "posted": c.posted}
-            for c in Comment.objects.filter(event_id=event_id)[:FEED_LENGTH]
-        ]
+        self.stream("comments", self.newest())
+
+    def newest(self) -> QuerySet[Comment]:
+        return Comment.objects.filter(event_id=self.event_id)[:FEED_LENGTH]
 
     def subscriptions(self) -> list[Subscription]:
         return [comments_uri(self.event_id)]
+
+    def resource_changed(self, change: ResourceChanged) -> None:
+        pk = change.uri.rstrip("/").rsplit("/", 1)[-1]
+        if not pk.isdigit():  # the whole collection changed: show it again
+            self.stream_reset("comments", self.newest())
+            return
+        comment = Comment.objects.filter(pk=pk, event_id=self.event_id).first()
+        if comment is None or change.method == "DELETE":
+            self.stream_delete("comments", pk)
+        else:
+            self.stream_insert("comments", comment)  # a new one on top, an edit in its place
 
 
 @register("comment_form")

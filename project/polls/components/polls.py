@@ -7,32 +7,51 @@ flashes "Vote counted" (`{% live_messages %}` on the page dismisses it after a f
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
 from django_components import register
 
 from liveview import LiveComponent, event
 from liveview.editor import ResourceEditor
 from liveview.notify import listens
 from liveview.presence import Presence, presence_of
-from liveview.resources import Subscription
+from liveview.resources import ResourceChanged, Subscription
+from liveview.streams import Stream
 from project.polls.forms import PollForm
 from project.polls.models import Choice, Poll, vote
 
 
 @register("poll_list")
 class PollList(LiveComponent):
-    """Every poll with its vote total; any write to any poll reaches it through the collection."""
+    """Every poll with its vote total, as a stream: any write to any poll reaches it through
+    the collection, and sends that poll's row only (docs/streams.md)."""
 
     template_name = "polls/poll_list.html"
     viewer_independent = True
+    streams = {"polls": Stream(key="id")}
 
     def mount(self) -> None:
+        self.stream("polls", self.rows())
+
+    def rows(self) -> QuerySet[Any, Any]:
         totals = Poll.objects.annotate(total=Sum("choices__votes", default=0))
-        self.polls = list(totals.values("id", "question", "total"))
+        return totals.values("id", "question", "total")
 
     def subscriptions(self) -> list[Subscription]:
         return [Poll]
+
+    def resource_changed(self, change: ResourceChanged) -> None:
+        pk = change.uri.rstrip("/").rsplit("/", 1)[-1]
+        if not pk.isdigit():  # the whole collection changed: show it again
+            self.stream_reset("polls", self.rows())
+            return
+        row = self.rows().filter(pk=pk).first()
+        if row is None or change.method == "DELETE":
+            self.stream_delete("polls", pk)
+        else:
+            self.stream_insert("polls", row)  # a new poll at the bottom, a vote in its place
 
 
 @register("poll_results")

@@ -1,0 +1,192 @@
+# A stream's HTML: `{% live_stream %}`'s container and items, and the out-of-band parts that
+# insert and delete one item (liveview/authoring/streams.py records them; docs/streams.md).
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from django import template
+from django.template import Context
+from django.template.base import FilterExpression, NodeList, Parser, Token, token_kwargs
+from django.utils.html import escape
+
+from liveview.authoring.streams import StreamState, key_id, stream_of, stream_state
+from liveview.core import dialect
+from liveview.core.dialect import StreamSwap
+from liveview.runtime.render import Handle, component_template, context_data
+
+if TYPE_CHECKING:
+    from liveview.authoring.component import LiveComponent
+
+_TAG = re.compile(r"[a-z][a-z0-9]{0,15}")
+_ATTR = re.compile(r"[a-z][a-z0-9-]{0,39}")
+#: Marks an item a part inserted: the glue (and the test client) put it in the place of an
+#: item with its id, if the page shows one, then drop the mark.
+INSERTED = "data-lv-ins"
+
+
+def container_id(comp: LiveComponent, name: str) -> str:
+    return f"{comp._lv.id}-{name}"
+
+
+def item_id(comp: LiveComponent, name: str, key: str) -> str:
+    return f"{container_id(comp, name)}-{key_id(key)}"
+
+
+class StreamNode(template.Node):
+    """`{% live_stream "name" as item tag="ul" item_tag="li" ... %}body{% endlive_stream %}`."""
+
+    def __init__(
+        self, name: str, var: str, attrs: dict[str, FilterExpression], nodelist: NodeList
+    ) -> None:
+        self.name, self.var, self.nodelist = name, var, nodelist
+        self.tag = _literal(attrs.pop("tag", None), "div")
+        self.item_tag = _literal(attrs.pop("item_tag", None), "div")
+        self.item_attrs = {k[5:]: v for k, v in attrs.items() if k.startswith("item_")}
+        self.attrs = {k: v for k, v in attrs.items() if not k.startswith("item_")}
+        for key in (*self.attrs, *self.item_attrs):
+            if not _ATTR.fullmatch(key.replace("_", "-")) or key in ("id", "hx-preserve"):
+                raise template.TemplateSyntaxError(f"live_stream: no attribute {key!r}")
+
+    def render(self, context: Context) -> str:
+        comp = _component(context, self.name)
+        state = stream_state(comp, self.name)
+        declared = stream_of(comp, self.name)
+        attrs = _attrs(self.attrs, context)
+        if declared.limit is not None:
+            limit = declared.limit if declared.at == 0 else -declared.limit
+            attrs += f' data-lv-limit="{limit}"'
+        start = f'<{self.tag} id="{container_id(comp, self.name)}" data-lv-stream="{self.name}"'
+        # The page has the items: a whole re-render keeps them (htmx's hx-preserve).
+        kept = f"{start}{attrs} hx-preserve></{self.tag}>"
+        if not state.full:
+            return kept
+        inner = "".join(self.item(context, comp, item) for item in _window(state))
+        full = f"{start}{attrs}>{inner}</{self.tag}>"
+        # What the component's HTML is compared with next time: the page keeps the items.
+        record = comp._lv
+        if record.stream_full is None:
+            record.stream_full = []
+        record.stream_full.append((full, kept))
+        return full
+
+    def item(
+        self, context: Context, comp: LiveComponent, item: object, *, inserted: bool = False
+    ) -> str:
+        key = stream_of(comp, self.name).key_of(item)
+        with context.push({self.var: item}):
+            body = self.nodelist.render(context)
+            attrs = _attrs(self.item_attrs, context)
+        mark = f' {INSERTED}=""' if inserted else ""
+        ident = item_id(comp, self.name, key)
+        return f'<{self.item_tag} id="{ident}"{attrs}{mark}>{body}</{self.item_tag}>'
+
+
+def _window(state: StreamState) -> list[Any]:
+    # Read once and dropped: nothing of the list stays on the server.
+    items = list(state.window or ())
+    state.window, state.full = None, False
+    return items
+
+
+def _literal(value: FilterExpression | None, default: str) -> str:
+    if value is None:
+        return default
+    text = value.var if isinstance(value.var, str) and not value.filters else None
+    if text is None or not _TAG.fullmatch(text):
+        raise template.TemplateSyntaxError(f"live_stream: a tag name in quotes, not {value.token}")
+    return text
+
+
+def _attrs(attrs: dict[str, FilterExpression], context: Context) -> str:
+    out = []
+    for key, expr in attrs.items():
+        value = expr.resolve(context)
+        if value is None or value is False:
+            continue
+        out.append(f' {key.replace("_", "-")}="{escape(value)}"')
+    return "".join(out)
+
+
+def _component(context: Context, name: str) -> LiveComponent:
+    handle = context.get("lv")
+    comp = getattr(handle, "component", None)
+    if comp is None:
+        raise template.TemplateSyntaxError(
+            f'{{% live_stream "{name}" %}} outside a live component\'s template'
+        )
+    return comp  # type: ignore[no-any-return]
+
+
+def compile_stream(parser: Parser, token: Token) -> StreamNode:
+    """The `{% live_stream %}` tag (registered in liveview/templatetags/liveview.py)."""
+    bits = token.split_contents()
+    usage = '{% live_stream "name" as item [tag="ul"] [item_tag="li"] [attr=value ...] %}'
+    if len(bits) < 4 or bits[2] != "as" or bits[1][0] not in "\"'" or bits[1][-1] != bits[1][0]:
+        raise template.TemplateSyntaxError(f"live_stream: {usage}")
+    name, var = bits[1][1:-1], bits[3]
+    rest = bits[4:]
+    attrs = token_kwargs(rest, parser)
+    if rest:
+        raise template.TemplateSyntaxError(f"live_stream: {usage}; left over: {rest}")
+    nodelist = parser.parse(("endlive_stream",))
+    parser.delete_first_token()
+    return StreamNode(name, var, attrs, nodelist)
+
+
+def _nodes(cls: type[LiveComponent]) -> dict[str, StreamNode]:
+    found = component_template(cls).nodelist.get_nodes_by_type(StreamNode)
+    return {node.name: node for node in found if isinstance(node, StreamNode)}
+
+
+def as_kept(comp: LiveComponent, html: str) -> str:
+    """`html` (the component's render) with its full streams as a re-render shows them, kept:
+    what the next render is compared with."""
+    record = comp._lv
+    pairs, record.stream_full = record.stream_full or [], None
+    for full, kept in pairs:
+        html = html.replace(full, kept, 1)
+    record.stream_reset = bool(pairs)
+    return html
+
+
+def was_reset(comp: LiveComponent) -> bool:
+    """Whether the component's last render showed a stream in full (sent even when the rest of
+    its HTML is the same)."""
+    record = comp._lv
+    reset, record.stream_reset = record.stream_reset, False
+    return reset
+
+
+def discard(comp: LiveComponent) -> None:
+    """Forget the changes not sent (the handler that made them failed)."""
+    for state in (comp._lv.streams or {}).values():
+        state.ops = []
+
+
+def flush(comp: LiveComponent) -> str:
+    """The out-of-band parts of the stream changes made since the last render ("" if none)."""
+    states = comp._lv.streams or {}
+    ops = [op for state in states.values() for op in state.ops]
+    if not ops:
+        return ""
+    discard(comp)
+    nodes = _nodes(type(comp))
+    speaks = dialect.current()
+    tmpl = component_template(type(comp))
+    context = Context(context_data(comp, Handle(comp)), autoescape=tmpl.engine.autoescape)
+    parts = []
+    with context.render_context.push_state(tmpl), context.bind_template(tmpl):
+        for op in ops:
+            if op.kind == "delete":
+                parts.append(speaks.targeted("delete", item_id(comp, op.stream, op.key)))
+                continue
+            node = nodes.get(op.stream)
+            if node is None:
+                raise LookupError(
+                    f'{type(comp).__name__}\'s template has no {{% live_stream "{op.stream}" %}}'
+                )
+            style: StreamSwap = "afterbegin" if op.at == 0 else "beforeend"
+            html = node.item(context, comp, op.item, inserted=True)
+            parts.append(speaks.targeted(style, container_id(comp, op.stream), html))
+    return "".join(parts)

@@ -1,0 +1,91 @@
+"""Streams in real Chromium under every htmx build (docs/streams.md): items in at the top and
+the bottom of a list and a table, in place, out, trimmed to the limit; a whole re-render keeps
+them; a reconnect renders the window from the database; typing in one item survives another's
+update."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Locator, Page, expect
+from pytest_django.fixtures import Settings
+
+from liveview.socket.consumer import close_all
+from liveview.socket.protocol import CloseCode
+from tests.browser.support import LIVE, LiveServer, open_live
+from tests.components import BOARD
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(autouse=True)
+def board(settings: Settings) -> Iterator[None]:
+    settings.ROOT_URLCONF = "tests.browser.urls"
+    BOARD[:] = [{"id": 1, "text": "item 1"}, {"id": 2, "text": "item 2"}]
+    yield
+    BOARD.clear()
+
+
+def items(page: Page) -> Locator:
+    return page.get_by_role("list", name="Items").locator("> li .text")
+
+
+def rows(page: Page) -> Locator:
+    return page.locator("table tbody > tr > td.text")
+
+
+def shows(page: Page, *texts: str) -> None:
+    expect(items(page)).to_have_text(list(texts))
+    expect(rows(page)).to_have_text(list(texts))
+
+
+def click(page: Page, name: str) -> None:
+    page.get_by_role("button", name=name, exact=True).click()
+
+
+def test_inserts_updates_deletes_and_the_limit(page: Page, htmx_version: str) -> None:
+    open_live(page, "/streams/")
+    shows(page, "item 1", "item 2")
+    click(page, "Add on top")
+    shows(page, "item 3", "item 1", "item 2")
+    click(page, "Add")
+    shows(page, "item 3", "item 1", "item 2", "item 4")
+    click(page, "Add")  # past the limit of 4: the top one goes
+    shows(page, "item 1", "item 2", "item 4", "item 5")
+    click(page, "Edit 2")
+    shows(page, "item 1", "item 2 edited", "item 4", "item 5")
+    click(page, "Remove 4")
+    shows(page, "item 1", "item 2 edited", "item 5")
+    assert page.locator("[data-lv-ins], template, hx-partial").count() == 0
+
+
+def test_a_whole_rerender_and_another_items_update_keep_what_the_user_typed(
+    page: Page, htmx_version: str
+) -> None:
+    open_live(page, "/streams/")
+    note = page.get_by_label("Note 1")
+    note.fill("draft")  # focused
+    # Sent as the server would have it from elsewhere: a dispatched click moves no focus.
+    page.get_by_role("button", name="Edit 2").dispatch_event("click")
+    shows(page, "item 1", "item 2 edited")
+    expect(note).to_be_focused()
+    expect(note).to_have_value("draft")
+    page.get_by_role("button", name="Retitle").dispatch_event("click")
+    expect(page.get_by_role("heading", name="Board 1")).to_be_visible()
+    shows(page, "item 1", "item 2 edited")
+    expect(page.get_by_label("Note 1")).to_have_value("draft")
+
+
+def test_a_reconnect_renders_the_window_from_the_database(
+    page: Page, server: LiveServer, htmx_version: str
+) -> None:
+    open_live(page, "/streams/")
+    click(page, "Add")
+    shows(page, "item 1", "item 2", "item 3")
+    BOARD.append({"id": 9, "text": "item 9"})  # written while the page was not told
+    BOARD[:] = [r for r in BOARD if r["id"] != 1]
+    page.evaluate("document.body.removeAttribute('data-lv-socket')")
+    assert server.call(lambda: close_all(code=CloseCode.RESYNC)) >= 1
+    page.wait_for_selector(LIVE, state="attached")
+    shows(page, "item 2", "item 3", "item 9")
