@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from liveview.pubsub import presence
 from liveview.pubsub.resources import ResourceChanged
 from liveview.runtime import notify
+from liveview.runtime.render import wrap
 
 if TYPE_CHECKING:
     from liveview.authoring.component import LiveComponent
@@ -50,10 +51,9 @@ def render_batch(batch: list[tuple[Page, list[ResourceChanged]]]) -> list[str | 
             key = share_key(comp)
             twin = rendered.get(key) if key is not None else None
             if key is not None and twin is not None:
-                part = page.adopt(comp, twin, relevant, framed.get(key))
-                if part is not None:
-                    framed[key] = part
-                parts[comp._lv_id] = part
+                whole = framed.get(key) or wrap(comp, twin, oob=True)
+                framed[key] = whole
+                parts[comp._lv_id] = page.adopt(comp, twin, relevant, whole)
                 continue
             parts[comp._lv_id] = page.update(comp, relevant)
             if key is not None and share_key(comp) == key and comp._lv_html is not None:

@@ -21,7 +21,7 @@ from liveview.core.threads import in_sync_thread
 from liveview.core.token import Binding, ComponentSpec, PageToken
 from liveview.pubsub import presence
 from liveview.pubsub.resources import ResourceChanged, Subscription, topics_of
-from liveview.runtime import flash, kept, notify
+from liveview.runtime import flash, kept, notify, partial
 from liveview.runtime.address import checked_url, navigated, read_url
 from liveview.runtime.changes import apply_changes, defer
 from liveview.runtime.dispatch import run_event, run_event_async
@@ -172,6 +172,8 @@ class Page:
         if handle.children < comp._lv_children:
             self._forget_children(comp._lv_id, keep=handle.children)
         comp._lv_children = handle.children
+        if oob:
+            partial.sent_alone(self, comp)
         return wrap(comp, inner, oob=oob)
 
     def _forget_children(self, cid: str, keep: int) -> None:
@@ -349,7 +351,7 @@ class Page:
             self.topics_changed = True
 
     def rerender(self, comp: LiveComponent, before: dict[str, Any] | None = None) -> str | None:
-        previous, previous_error = comp._lv_html, comp._lv_error
+        previous, previous_error = partial.sent_html(comp), comp._lv_error
         comp._lv_error = None
         try:
             html = self.render(comp, oob=True)
@@ -360,7 +362,7 @@ class Page:
             return self._fail(comp, "Something went wrong while rendering.", exc)
         if comp._lv_html == previous and previous_error is None:
             return None
-        return html
+        return partial.fragment(comp, previous if previous_error is None else None, html)
 
     def adopt(
         self,
@@ -374,10 +376,12 @@ class Page:
         `framed`: `inner` already wrapped for a component of the same class, name and DOM id.
         """
         defer(comp, changes)
-        if inner == comp._lv_html and comp._lv_error is None:
+        previous = partial.sent_html(comp)
+        if inner == previous and comp._lv_error is None:
             return None
         comp._lv_html = inner
-        return framed if framed is not None else wrap(comp, inner, oob=True)
+        whole = framed if framed is not None else wrap(comp, inner, oob=True)
+        return partial.fragment(comp, previous if comp._lv_error is None else None, whole)
 
     def _fail(self, comp: LiveComponent, message: str, exc: BaseException | None) -> str:
         comp._lv_error = error_banner(message, exc)

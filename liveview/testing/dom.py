@@ -85,6 +85,12 @@ class Document:
         parsed = parse(frame)
         _check_out_of_band(parsed)
         for element in [c for c in parsed.children if isinstance(c, Tag)]:
+            partial = _partial(element)
+            if partial is not None:
+                style, selector = partial
+                if self._swap_partial(element, style, selector):
+                    swapped.append(selector.split(">", 1)[0].lstrip("#"))
+                continue
             ident = element.get("id")
             if not isinstance(ident, str):
                 continue
@@ -102,6 +108,34 @@ class Document:
         self._follow_redirect()
         self._take_address()
         return swapped
+
+    def _swap_partial(self, element: Tag, style: str, selector: str) -> bool:
+        """One partial swap (docs/updates.md): `element`'s content put at `selector`."""
+        targets = self.select(selector)
+        if len(targets) != 1:
+            return False  # the server aims at exactly one element
+        target = element.extract()
+        if element.name != "hx-partial" and style == "outerHTML":  # htmx 2: the element itself
+            del element["hx-swap-oob"]
+            targets[0].replace_with(element)
+            return True
+        nodes = list(element.contents)
+        for node in nodes:
+            node.extract()
+        place = targets[0]
+        if style in ("innerHTML", "innerMorph"):
+            place.clear()
+            place.extend(nodes)
+        elif style in ("outerHTML", "outerMorph"):
+            place.replace_with(*nodes)
+        elif style == "beforeend":
+            place.extend(nodes)
+        elif style == "afterbegin":
+            for at, node in enumerate(nodes):
+                place.insert(at, node)
+        else:
+            raise LiveTestError(f"a partial swap of an unknown style {style!r}")
+        return target is not None
 
     def _take_address(self) -> None:
         element = self.soup.find(id=URL_ID)
@@ -179,10 +213,24 @@ class Document:
         return sorted(inner, key=lambda e: not _clickable(e))[0]
 
 
+def _partial(element: Tag) -> tuple[str, str] | None:
+    """(style, selector) of a partial swap: htmx 4's <hx-partial>, htmx 2's
+    hx-swap-oob="style:selector"; None for a swap by id."""
+    if element.name == "hx-partial":
+        return str(element.get("hx-swap", "innerHTML")), str(element.get("hx-target", ""))
+    oob = element.get("hx-swap-oob")
+    if isinstance(oob, str) and ":" in oob:
+        style, selector = oob.split(":", 1)
+        return style, selector
+    return None
+
+
 def _check_out_of_band(frame: BeautifulSoup) -> None:
     """A frame is out-of-band parts only: htmx 4.0.x swaps whatever else it holds into <body>."""
     for node in frame.children:
-        if isinstance(node, Tag) and not node.has_attr("hx-swap-oob"):
+        if isinstance(node, Tag) and not (
+            node.has_attr("hx-swap-oob") or node.name == "hx-partial"
+        ):
             raise LiveTestError(f"a frame's <{node.name}> has no hx-swap-oob: {str(node)[:80]!r}")
         if isinstance(node, NavigableString) and not isinstance(node, Comment) and node.strip():
             raise LiveTestError(f"a frame has text outside its elements: {node.strip()[:80]!r}")

@@ -1,0 +1,139 @@
+# Only what changed travels: the swaps that turn a component's HTML as the browser has it into its
+# new HTML (pure: two strings in, a list of swaps out, or None when only the whole is exactly
+# right). docs/updates.md says what is sent when; liveview/core/dialect.py writes the markup.
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+from liveview.runtime.html_tree import OPAQUE, TABLE_PARTS, Node, Unsafe, parse
+
+SwapStyle = Literal["innerHTML", "outerHTML", "beforeend", "afterbegin"]
+
+#: Attributes that make an element opaque: a nested live component (sent on its own, so the
+#: parent's copy of it may be stale) and a stream container (the browser holds items the
+#: server does not).
+OPAQUE_ATTRS = ("data-lv", "data-lv-stream")
+#: Elements whose content a wrapper <div> cannot carry (a table's rows, a row's cells).
+_TABLE_CONTENT = frozenset({"table", "thead", "tbody", "tfoot", "tr", "colgroup"})
+
+
+@dataclass(frozen=True, slots=True)
+class Swap:
+    """One partial swap: `content` (source text of the new HTML) put at the element reached by
+    `path` (1-based element positions, from the component's root) with `style`."""
+
+    style: SwapStyle
+    path: tuple[int, ...]
+    content: str
+    #: The target's tag (for outerHTML: the new element's).
+    tag: str
+
+    def selector(self, root_id: str) -> str:
+        return "#" + root_id + "".join(f">:nth-child({i})" for i in self.path)
+
+
+class _Escalate(Exception):
+    """This change cannot be sent below the element: its parent sends its content instead."""
+
+
+def diff(
+    old: str, new: str, *, root_tag: str = "div", any_context: bool = True
+) -> list[Swap] | None:
+    """The swaps turning content `old` of a `root_tag` into `new`; None: send the whole.
+
+    `any_context`: the dialect's partial content is parsed in a <template> (any element fits);
+    False: in a <div>, so table parts must travel inside their table.
+    """
+    if old == new:
+        return []
+    try:
+        before, after = parse(old, root_tag), parse(new, root_tag)
+    except Unsafe:
+        return None
+    differ = _Differ(old, new, any_context)
+    try:
+        return differ.patch(before, after, ())
+    except _Escalate:
+        return None
+
+
+@lru_cache(maxsize=256)
+def diff_cached(old: str, new: str, root_tag: str, any_context: bool) -> tuple[Swap, ...] | None:
+    """`diff`, shared by the pages of a broadcast that had the same HTML."""
+    swaps = diff(old, new, root_tag=root_tag, any_context=any_context)
+    return None if swaps is None else tuple(swaps)
+
+
+def _opaque(node: Node) -> bool:
+    return node.tag in OPAQUE or any(name in OPAQUE_ATTRS for name, _ in node.attrs)
+
+
+class _Differ:
+    def __init__(self, old: str, new: str, any_context: bool) -> None:
+        self.old, self.new, self.any_context = old, new, any_context
+
+    def _same(self, a: Node, b: Node) -> bool:
+        return self.old[a.start : a.end] == self.new[b.start : b.end]
+
+    def patch(self, a: Node, b: Node, path: tuple[int, ...]) -> list[Swap]:
+        """Swaps turning `a`'s content into `b`'s (same tag and attributes)."""
+        if self.old[a.inner_start : a.inner_end] == self.new[b.inner_start : b.inner_end]:
+            return []
+        try:
+            return self._children(a, b, path)
+        except _Escalate:
+            return [self._inner(b, path)]
+
+    def _children(self, a: Node, b: Node, path: tuple[int, ...]) -> list[Swap]:
+        old, new = a.children, b.children
+        if len(old) == len(new) and all(
+            x.kind == y.kind and (x.kind == "element" or self._same(x, y))
+            for x, y in zip(old, new, strict=True)
+        ):
+            swaps: list[Swap] = []
+            position = 0
+            for x, y in zip(old, new, strict=True):
+                if x.kind != "element":
+                    continue
+                position += 1
+                if self._same(x, y):
+                    continue
+                at = (*path, position)
+                if x.tag == y.tag and x.attrs == y.attrs and not _opaque(x):
+                    swaps += self.patch(x, y, at)
+                else:
+                    swaps.append(self._outer(y, at))
+            return swaps
+        n = len(old)
+        if len(new) > n and all(self._same(x, y) for x, y in zip(old, new[:n], strict=True)):
+            return [self._insert("beforeend", b, new[n:], path)]
+        extra = len(new) - n
+        if extra > 0 and all(self._same(x, y) for x, y in zip(old, new[extra:], strict=True)):
+            return [self._insert("afterbegin", b, new[:extra], path)]
+        raise _Escalate
+
+    def _fits(self, target: Node, nodes: list[Node]) -> bool:
+        if self.any_context:
+            return True
+        return target.tag not in _TABLE_CONTENT and not any(
+            n.kind == "element" and n.tag in TABLE_PARTS for n in nodes
+        )
+
+    def _outer(self, node: Node, path: tuple[int, ...]) -> Swap:
+        if not path or not (self.any_context or node.tag not in TABLE_PARTS):
+            raise _Escalate
+        return Swap("outerHTML", path, self.new[node.start : node.end], node.tag)
+
+    def _inner(self, node: Node, path: tuple[int, ...]) -> Swap:
+        if not self._fits(node, node.children):
+            raise _Escalate
+        return Swap("innerHTML", path, self.new[node.inner_start : node.inner_end], node.tag)
+
+    def _insert(
+        self, style: SwapStyle, target: Node, nodes: list[Node], path: tuple[int, ...]
+    ) -> Swap:
+        if not self._fits(target, nodes):
+            raise _Escalate
+        return Swap(style, path, self.new[nodes[0].start : nodes[-1].end], target.tag)
