@@ -10,15 +10,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import pytest
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.template import Engine, RequestContext
 from django.urls import path
 from django_components import register
-from playwright.sync_api import Page, WebSocket
+from playwright.sync_api import Page, WebSocket, expect
 from pytest_django.fixtures import Settings
 
 from liveview import LiveComponent, event
+from liveview.pubsub.publish import apublish, changed
 from liveview.testing.playwright import expect_idle
+from liveview.testing.server import LiveServer
 from tests.browser.support import open_live
 
 pytestmark = pytest.mark.browser
@@ -46,17 +48,40 @@ class Canvas(LiveComponent):
         self.step += 1
 
 
+#: What the typist shows next to its box, as another writer sets it.
+NEWS: dict[str, object] = {}
+NEWS_URI = "/typist/1"
+
+
+@register("test_typist")
+class Typist(LiveComponent):
+    """A text box with what another writer changes next to it, and in its placeholder."""
+
+    template = (
+        '<label>Note <input name="note" value="draft" placeholder="{{ hint }}"></label>'
+        '<p class="n">{{ n }}</p>'
+    )
+
+    def mount(self) -> None:
+        self.n, self.hint = NEWS["n"], NEWS["hint"]
+
+    def subscriptions(self) -> list[str]:
+        return [NEWS_URI]
+
+
 PAGE = """{% load liveview %}<!doctype html><html><head><title>canvas</title></head><body>
-{% component "test_canvas" / %}
+{% component "NAME" / %}
 {% liveview_scripts %}</body></html>"""
 
 
-def canvas_page(request: HttpRequest) -> HttpResponse:
-    template = Engine.get_default().from_string(PAGE)
+def component_page(request: HttpRequest, name: str) -> HttpResponse:
+    if name not in ("test_canvas", "test_typist"):
+        raise Http404(name)
+    template = Engine.get_default().from_string(PAGE.replace("NAME", name))
     return HttpResponse(template.render(RequestContext(request)))
 
 
-urlpatterns = [path("canvas/", canvas_page)]
+urlpatterns = [path("page/<str:name>/", component_page)]
 
 
 # -- random HTML: trees the browser keeps as written, and changes to them ----------------------
@@ -192,7 +217,7 @@ def canvas(page: Page, settings: Settings, htmx_version: str) -> Iterator[tuple[
         ws.on("framereceived", lambda payload: frames.append(str(payload)))
 
     page.on("websocket", watch)
-    open_live(page, "/canvas/")
+    open_live(page, "/page/test_canvas/")
     yield page, frames
 
 
@@ -215,3 +240,32 @@ def test_the_dom_after_each_update_is_the_full_renders(canvas: tuple[Page, list[
             partial += 1
     # Most changes travel as partial swaps (a step between two unrelated trees may not).
     assert partial >= CASES // 2
+
+
+def test_a_partial_update_keeps_focus_caret_and_unsaved_text(
+    page: Page, settings: Settings, htmx_version: str, server: LiveServer
+) -> None:
+    settings.ROOT_URLCONF = __name__
+    NEWS.update(n=0, hint="a hint")
+    frames: list[str] = []
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda p: frames.append(str(p))))
+    open_live(page, "/page/test_typist/")
+    box = page.get_by_label("Note")
+    box.fill("hello world")  # typed, never sent: the page has no binding on it
+    box.evaluate("el => el.setSelectionRange(5, 5)")  # the caret mid-text
+
+    def written(**news: object) -> None:
+        NEWS.update(news)
+        server.call(lambda: apublish(changed("PUT", NEWS_URI, "/typist/", str(news))))
+
+    # Next to the box, then on the box itself (its placeholder: the box is swapped).
+    written(n=1)
+    expect(page.locator("#lv-1 .n")).to_have_text("1")
+    written(hint="another hint")
+    expect(box).to_have_attribute("placeholder", "another hint")
+    for frame in frames[-2:]:  # both went as partial swaps, not the whole component
+        assert "hx-partial" in frame or ":#lv-1>" in frame
+        assert "Note" not in frame
+    expect(box).to_be_focused()
+    expect(box).to_have_value("hello world")
+    assert box.evaluate("el => [el.selectionStart, el.selectionEnd]") == [5, 5]
