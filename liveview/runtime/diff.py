@@ -3,6 +3,7 @@
 # right). docs/updates.md says what is sent when; liveview/core/dialect.py writes the markup.
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
@@ -15,6 +16,8 @@ SwapStyle = Literal["innerHTML", "outerHTML", "beforeend", "afterbegin"]
 #: parent's copy of it may be stale) and a stream container (the browser holds items the
 #: server does not).
 OPAQUE_ATTRS = ("data-lv", "data-lv-stream")
+#: A tag name a CSS selector may name as it is.
+_PLAIN_TAG = re.compile(r"[a-z][a-z0-9-]*")
 #: Elements whose content a wrapper <div> cannot carry (a table's rows, a row's cells).
 _TABLE_CONTENT = frozenset({"table", "thead", "tbody", "tfoot", "tr", "colgroup"})
 
@@ -29,9 +32,16 @@ class Swap:
     content: str
     #: The target's tag (for outerHTML: the new element's).
     tag: str
+    #: Per step of `path`, the element's tag when no sibling shares it before and after the
+    #: update (`>output` is shorter than `>:nth-child(2)`), else "".
+    names: tuple[str, ...] = ()
 
     def selector(self, root_id: str) -> str:
-        return "#" + root_id + "".join(f">:nth-child({i})" for i in self.path)
+        names = self.names or ("",) * len(self.path)
+        steps = (
+            f">{n}" if n else f">:nth-child({i})" for i, n in zip(self.path, names, strict=True)
+        )
+        return "#" + root_id + "".join(steps)
 
 
 class _Escalate(Exception):
@@ -54,7 +64,7 @@ def diff(
         return None
     differ = _Differ(old, new, any_context)
     try:
-        return differ.patch(before, after, ())
+        return differ.patch(before, after, (), ())
     except _Escalate:
         return None
 
@@ -77,16 +87,18 @@ class _Differ:
     def _same(self, a: Node, b: Node) -> bool:
         return self.old[a.start : a.end] == self.new[b.start : b.end]
 
-    def patch(self, a: Node, b: Node, path: tuple[int, ...]) -> list[Swap]:
+    def patch(self, a: Node, b: Node, path: tuple[int, ...], names: tuple[str, ...]) -> list[Swap]:
         """Swaps turning `a`'s content into `b`'s (same tag and attributes)."""
         if self.old[a.inner_start : a.inner_end] == self.new[b.inner_start : b.inner_end]:
             return []
         try:
-            return self._children(a, b, path)
+            return self._children(a, b, path, names)
         except _Escalate:
-            return [self._inner(b, path)]
+            return [self._inner(b, path, names)]
 
-    def _children(self, a: Node, b: Node, path: tuple[int, ...]) -> list[Swap]:
+    def _children(
+        self, a: Node, b: Node, path: tuple[int, ...], names: tuple[str, ...]
+    ) -> list[Swap]:
         old, new = a.children, b.children
         if len(old) == len(new) and all(
             x.kind == y.kind and (x.kind == "element" or self._same(x, y))
@@ -94,6 +106,8 @@ class _Differ:
         ):
             swaps: list[Swap] = []
             position = 0
+            old_tags = [x.tag for x in old if x.kind == "element"]
+            new_tags = [y.tag for y in new if y.kind == "element"]
             for x, y in zip(old, new, strict=True):
                 if x.kind != "element":
                     continue
@@ -101,17 +115,23 @@ class _Differ:
                 if self._same(x, y):
                     continue
                 at = (*path, position)
+                unique = (
+                    x.tag == y.tag
+                    and old_tags.count(x.tag) == new_tags.count(y.tag) == 1
+                    and _PLAIN_TAG.fullmatch(y.tag) is not None
+                )
+                named = (*names, y.tag if unique else "")
                 if x.tag == y.tag and x.attrs == y.attrs and not _opaque(x):
-                    swaps += self.patch(x, y, at)
+                    swaps += self.patch(x, y, at, named)
                 else:
-                    swaps.append(self._outer(y, at))
+                    swaps.append(self._outer(y, at, named))
             return swaps
         n = len(old)
         if len(new) > n and all(self._same(x, y) for x, y in zip(old, new[:n], strict=True)):
-            return [self._insert("beforeend", b, new[n:], path)]
+            return [self._insert("beforeend", b, new[n:], path, names)]
         extra = len(new) - n
         if extra > 0 and all(self._same(x, y) for x, y in zip(old, new[extra:], strict=True)):
-            return [self._insert("afterbegin", b, new[:extra], path)]
+            return [self._insert("afterbegin", b, new[:extra], path, names)]
         raise _Escalate
 
     def _fits(self, target: Node, nodes: list[Node]) -> bool:
@@ -121,19 +141,25 @@ class _Differ:
             n.kind == "element" and n.tag in TABLE_PARTS for n in nodes
         )
 
-    def _outer(self, node: Node, path: tuple[int, ...]) -> Swap:
+    def _outer(self, node: Node, path: tuple[int, ...], names: tuple[str, ...]) -> Swap:
         if not path or not (self.any_context or node.tag not in TABLE_PARTS):
             raise _Escalate
-        return Swap("outerHTML", path, self.new[node.start : node.end], node.tag)
+        return Swap("outerHTML", path, self.new[node.start : node.end], node.tag, names)
 
-    def _inner(self, node: Node, path: tuple[int, ...]) -> Swap:
+    def _inner(self, node: Node, path: tuple[int, ...], names: tuple[str, ...]) -> Swap:
         if not self._fits(node, node.children):
             raise _Escalate
-        return Swap("innerHTML", path, self.new[node.inner_start : node.inner_end], node.tag)
+        content = self.new[node.inner_start : node.inner_end]
+        return Swap("innerHTML", path, content, node.tag, names)
 
     def _insert(
-        self, style: SwapStyle, target: Node, nodes: list[Node], path: tuple[int, ...]
+        self,
+        style: SwapStyle,
+        target: Node,
+        nodes: list[Node],
+        path: tuple[int, ...],
+        names: tuple[str, ...],
     ) -> Swap:
         if not self._fits(target, nodes):
             raise _Escalate
-        return Swap(style, path, self.new[nodes[0].start : nodes[-1].end], target.tag)
+        return Swap(style, path, self.new[nodes[0].start : nodes[-1].end], target.tag, names)
