@@ -251,7 +251,11 @@ def run(quick: bool) -> Section:
     cells = [c for c in changes if c.name == "rows"]
     items = [c for c in changes if c.name == "items"]
     cell_ratio = cells[-1].reply_bytes / cells[-1].changed_bytes
-    flat = len({c.reply_bytes for c in cells}) == 1 and len({c.reply_bytes for c in items}) == 1
+    # The same bytes whatever the length, but for the digits of the changed element's position
+    # in its selector (`:nth-child(151)`): one more from 30 rows to 300, from 100 items to 1,000.
+    flat = all(
+        len({c.reply_bytes - len(str(c.size)) for c in group}) == 1 for group in (cells, items)
+    )
     met = same and click <= 2 * hand and cell_ratio <= 2 and flat
     return Section(
         name="payload",
@@ -272,6 +276,7 @@ def run(quick: bool) -> Section:
             f" {click / hand:.1f}× the hand-written page's {hand} B (target: 2×); one cell of"
             f" {ROWS} rows {cell_ratio:.1f}× its row (target: 2×); a cell and an item cost"
             f" {'the same bytes whatever the length' if flat else 'MORE with the length'}"
+            " (but for the digits of their position)"
         ),
         met=met,
         notes=(
