@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from liveview.core.dialect import HTMX2, HTMX4
+from liveview.core.metrics import frame_sizes
 from liveview.runtime.diff import Swap, diff
 from liveview.runtime.html_tree import Node, parse
 
@@ -238,3 +239,27 @@ def test_partial_markup_per_dialect() -> None:
     assert HTMX4.partial("innerHTML", "#lv-1>:nth-child(1)", "6", "output") == (
         '<hx-partial hx-target="#lv-1>:nth-child(1)" hx-swap="innerMorph">6</hx-partial>'
     )
+
+
+def test_the_tree_reads_tags_as_the_browser_does() -> None:
+    root = parse('<p title="a>b">x<!-- <b> --></p><script>if (a<b) {}</script><br/>')
+    assert [n.tag for n in root.elements] == ["p", "script", "br"]
+    assert [n.kind for n in root.elements[0].children] == ["text", "comment"]
+    assert root.elements[1].children == []  # a script's text is never entered
+
+
+def test_markup_the_tokenizer_cannot_place_is_sent_whole() -> None:
+    for old in ("<div data-x=it's>a</div>", "<p>a</ p>", "<![CDATA[x]]>", "<div/>"):
+        assert diff(old, old + "<p>new</p>") is None, old
+
+
+def test_the_bytes_of_partial_swaps_count_for_their_component() -> None:
+    for dialect in (HTMX2, HTMX4):
+        first = dialect.partial("innerHTML", "#lv-1>p>output", "6", "output")
+        second = dialect.partial("outerHTML", "#lv-1>:nth-child(2)", '<b class="x">é</b>', "b")
+        other = dialect.partial("beforeend", "#lv-2>ul", "<li>1</li>", "ul")
+        epoch = f'<div id="lv-epoch" hidden data-v="x"{dialect.swap_oob()}></div>'
+        total, parts = frame_sizes(first + second + other + epoch)
+        size = len((first + second).encode())
+        assert parts == [("lv-1", size), ("lv-2", len(other))]
+        assert total == len((first + second + other + epoch).encode())

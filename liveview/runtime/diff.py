@@ -16,6 +16,7 @@ SwapStyle = Literal["innerHTML", "outerHTML", "beforeend", "afterbegin"]
 #: parent's copy of it may be stale) and a stream container (the browser holds items the
 #: server does not).
 OPAQUE_ATTRS = ("data-lv", "data-lv-stream")
+_OPAQUE_ATTR = re.compile(r"(?:^|\s)(?:data-lv|data-lv-stream)(?=[\s=/]|$)", re.IGNORECASE)
 #: A tag name a CSS selector may name as it is.
 _PLAIN_TAG = re.compile(r"[a-z][a-z0-9-]*")
 #: Elements whose content a wrapper <div> cannot carry (a table's rows, a row's cells).
@@ -59,7 +60,7 @@ def diff(
     if old == new:
         return []
     try:
-        before, after = parse(old, root_tag), parse(new, root_tag)
+        before, after = _tree(old, root_tag), _tree(new, root_tag)
     except Unsafe:
         return None
     differ = _Differ(old, new, any_context)
@@ -69,7 +70,11 @@ def diff(
         return None
 
 
-@lru_cache(maxsize=256)
+#: Trees read lately: a render's new HTML is the next render's old one (trees are never changed).
+_tree = lru_cache(maxsize=64)(parse)
+
+
+@lru_cache(maxsize=64)
 def diff_cached(old: str, new: str, root_tag: str, any_context: bool) -> tuple[Swap, ...] | None:
     """`diff`, shared by the pages of a broadcast that had the same HTML."""
     swaps = diff(old, new, root_tag=root_tag, any_context=any_context)
@@ -77,7 +82,7 @@ def diff_cached(old: str, new: str, root_tag: str, any_context: bool) -> tuple[S
 
 
 def _opaque(node: Node) -> bool:
-    return node.tag in OPAQUE or any(name in OPAQUE_ATTRS for name, _ in node.attrs)
+    return node.tag in OPAQUE or _OPAQUE_ATTR.search(node.attrs) is not None
 
 
 class _Differ:

@@ -3,8 +3,8 @@
 # svg) raises Unsafe instead, so the diff never aims at a node the browser does not have.
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from typing import Literal
 
 NodeKind = Literal["element", "text", "comment"]
@@ -78,7 +78,8 @@ class Node:
     start: int
     end: int = -1
     tag: str = ""
-    attrs: tuple[tuple[str, str], ...] = ()
+    #: The start tag's attributes as written (compared as text: equal text, equal attributes).
+    attrs: str = ""
     inner_start: int = -1
     inner_end: int = -1
     children: list[Node] = field(default_factory=list)
@@ -90,122 +91,103 @@ class Node:
         return [c for c in self.children if c.kind == "element"]
 
 
-class _Builder(HTMLParser):
-    def __init__(self, source: str, root_tag: str) -> None:
-        super().__init__(convert_charrefs=True)
-        self.source = source
-        self._lines = [0]
-        for i, ch in enumerate(source):
-            if ch == "\n":
-                self._lines.append(i + 1)
-        self.root = Node("element", 0, len(source), tag=root_tag, inner_start=0)
-        self.root.inner_end = len(source)
-        self.stack = [self.root]
-
-    def _offset(self) -> int:
-        line, col = self.getpos()
-        return self._lines[line - 1] + col
-
-    def _open(self, tag: str, attrs: list[tuple[str, str | None]], *, closed: bool) -> None:
-        parent = self.stack[-1]
-        foreign = parent.foreign or tag in ("svg", "math")
-        if tag in _REFUSED:
-            raise Unsafe(tag)
-        if parent.foreign and tag in _BREAKOUT:
-            raise Unsafe(f"<{tag}> inside svg/math")
-        if not parent.foreign:
-            self._check_nesting(tag, parent)
-        names = [name for name, _ in attrs]
-        if len(set(names)) != len(names):
-            raise Unsafe(f"<{tag}> repeats an attribute")
-        start = self._offset()
-        raw = self.get_starttag_text() or ""
-        node = Node(
-            "element",
-            start,
-            tag=tag,
-            attrs=tuple((n, v or "") for n, v in attrs),
-            inner_start=start + len(raw),
-            foreign=foreign,
-        )
-        parent.children.append(node)
-        if closed or tag in VOID:
-            if closed and tag not in VOID and not parent.foreign:
-                raise Unsafe(f"<{tag}/> is an open tag in HTML")
-            node.end = node.inner_end = node.inner_start
-            return
-        self.stack.append(node)
-
-    def _check_nesting(self, tag: str, parent: Node) -> None:
-        open_tags = [n.tag for n in self.stack]
-        allowed = TABLE_PARTS.get(tag)
-        if allowed is not None and parent.tag not in allowed:
-            raise Unsafe(f"<{tag}> in <{parent.tag}>")
-        if parent.tag in _TABLE_MODES and allowed is None and tag not in _TABLE_ANYWHERE:
-            raise Unsafe(f"<{tag}> in <{parent.tag}>")
-        if tag in _CLOSES_P and "p" in open_tags:
-            raise Unsafe(f"<{tag}> closes an open <p>")
-        if tag in _NO_SELF_NESTING and tag in open_tags[_scope(open_tags, tag) :]:
-            raise Unsafe(f"<{tag}> inside <{tag}>")
-        if tag in _HEADINGS and parent.tag in _HEADINGS:
-            raise Unsafe(f"<{tag}> in <{parent.tag}>")
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self._open(tag, attrs, closed=False)
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self._open(tag, attrs, closed=True)
-
-    def handle_endtag(self, tag: str) -> None:
-        node = self.stack[-1]
-        if len(self.stack) == 1 or node.tag != tag:
-            raise Unsafe(f"</{tag}> does not close <{node.tag}>")
-        at = self._offset()
-        close = self.source.find(">", at)
-        if close < 0:
-            raise Unsafe(f"</{tag}> never ends")
-        node.inner_end, node.end = at, close + 1
-        self.stack.pop()
-
-    def handle_data(self, data: str) -> None:
-        parent = self.stack[-1]
-        if parent.tag in _TABLE_MODES and data.strip():
-            raise Unsafe(f"text in <{parent.tag}>")
-        if parent.children and parent.children[-1].kind == "text":
-            return  # one text node, however the parser cut it
-        parent.children.append(Node("text", self._offset()))
-
-    def handle_comment(self, data: str) -> None:
-        self.stack[-1].children.append(Node("comment", self._offset()))
-
-    def handle_decl(self, decl: str) -> None:
-        raise Unsafe("a declaration")
-
-    def handle_pi(self, data: str) -> None:
-        raise Unsafe("a processing instruction")
-
-    def unknown_decl(self, data: str) -> None:
-        raise Unsafe("a CDATA section")
+#: A tag, a comment, or a `<` the browser would read as markup we do not handle: C-speed
+#: tokenizing (the tree is built by Python per tag, never per character).
+_TOKEN = re.compile(
+    r"""<(?:(?P<tag>[a-zA-Z][^\s/>]*)(?P<attrs>(?:[^"'>]|"[^"]*"|'[^']*')*)>"""
+    r"""|/(?P<end>[a-zA-Z][^\s/>]*)\s*>|(?P<comment>!--.*?-->)|(?P<other>[!?/]))""",
+    re.DOTALL,
+)
+#: A quoted attribute value; a quote left once these are removed is one the browser reads
+#: differently (`data-x=it's`).
+_QUOTED = re.compile(r"""=\s*(?:"[^"]*"|'[^']*')""")
+#: Elements whose content is text up to their end tag.
+_RAW_TEXT = _tags("script style textarea title xmp iframe noembed noframes noscript plaintext")
 
 
 def parse(source: str, root_tag: str = "div") -> Node:
     """The tree of `source` as the content of a `root_tag`, or Unsafe."""
     if "\r" in source or "\0" in source:
         raise Unsafe("carriage return or NUL")
-    builder = _Builder(source, root_tag)
-    builder.feed(source)
-    builder.close()
-    if len(builder.stack) != 1:
-        raise Unsafe(f"<{builder.stack[-1].tag}> is never closed")
-    _close_spans(builder.root, len(source))
-    return builder.root
+    root = Node("element", 0, len(source), tag=root_tag, inner_start=0, inner_end=len(source))
+    stack = [root]
+    at = 0
+    while True:
+        match = _TOKEN.search(source, at)
+        text_end = match.start() if match is not None else len(source)
+        if text_end > at:
+            _text(stack[-1], at, text_end, source)
+        if match is None:
+            break
+        at = match.end()
+        if match.group("other") is not None:
+            raise Unsafe(
+                f"markup at {match.start()}: {source[match.start() : match.start() + 9]!r}"
+            )
+        if match.group("comment") is not None:
+            stack[-1].children.append(Node("comment", match.start(), match.end()))
+            continue
+        end = match.group("end")
+        if end is not None:
+            node = stack[-1]
+            if len(stack) == 1 or node.tag != end.lower():
+                raise Unsafe(f"</{end}> does not close <{node.tag}>")
+            node.inner_end, node.end = match.start(), match.end()
+            stack.pop()
+            continue
+        tag, attrs = match.group("tag").lower(), match.group("attrs")
+        opened = _open(stack, tag, attrs, match.start(), match.end())
+        if opened is not None and tag in _RAW_TEXT:
+            close = re.compile(rf"</{tag}[\s/>]", re.IGNORECASE).search(source, at)
+            if close is None:
+                raise Unsafe(f"<{tag}> is never closed")
+            at = close.start()  # its end tag is the next token
+    if len(stack) != 1:
+        raise Unsafe(f"<{stack[-1].tag}> is never closed")
+    return root
 
 
-def _close_spans(node: Node, end: int) -> None:
-    # Text and comments end where their next sibling (or the parent's content) starts.
-    children = node.children
-    for i, child in enumerate(children):
-        if child.kind != "element":
-            child.end = children[i + 1].start if i + 1 < len(children) else end
-        else:
-            _close_spans(child, child.inner_end)
+def _text(parent: Node, start: int, end: int, source: str) -> None:
+    if parent.tag in _TABLE_MODES and source[start:end].strip():
+        raise Unsafe(f"text in <{parent.tag}>")
+    parent.children.append(Node("text", start, end))
+
+
+def _open(stack: list[Node], tag: str, attrs: str, start: int, end: int) -> Node | None:
+    """The element opened (pushed on `stack`), or None for a void or self-closed one."""
+    parent = stack[-1]
+    bare = _QUOTED.sub("", attrs)
+    if "'" in bare or '"' in bare or "<" in bare:
+        raise Unsafe(f"<{tag}> has an attribute the browser reads otherwise")
+    closed = bare.rstrip().endswith("/")
+    if tag in _REFUSED:
+        raise Unsafe(tag)
+    if parent.foreign and tag in _BREAKOUT:
+        raise Unsafe(f"<{tag}> inside svg/math")
+    if not parent.foreign:
+        _check_nesting(stack, tag, parent)
+    foreign = parent.foreign or tag in ("svg", "math")
+    node = Node("element", start, tag=tag, attrs=attrs, inner_start=end, foreign=foreign)
+    parent.children.append(node)
+    if closed or tag in VOID:
+        if closed and tag not in VOID and not parent.foreign:
+            raise Unsafe(f"<{tag}/> is an open tag in HTML")
+        node.end = node.inner_end = end
+        return None
+    stack.append(node)
+    return node
+
+
+def _check_nesting(stack: list[Node], tag: str, parent: Node) -> None:
+    open_tags = [n.tag for n in stack]
+    allowed = TABLE_PARTS.get(tag)
+    if allowed is not None and parent.tag not in allowed:
+        raise Unsafe(f"<{tag}> in <{parent.tag}>")
+    if parent.tag in _TABLE_MODES and allowed is None and tag not in _TABLE_ANYWHERE:
+        raise Unsafe(f"<{tag}> in <{parent.tag}>")
+    if tag in _CLOSES_P and "p" in open_tags:
+        raise Unsafe(f"<{tag}> closes an open <p>")
+    if tag in _NO_SELF_NESTING and tag in open_tags[_scope(open_tags, tag) :]:
+        raise Unsafe(f"<{tag}> inside <{tag}>")
+    if tag in _HEADINGS and parent.tag in _HEADINGS:
+        raise Unsafe(f"<{tag}> in <{parent.tag}>")
