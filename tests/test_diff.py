@@ -7,13 +7,19 @@ import html
 from dataclasses import dataclass, field
 
 from bs4 import BeautifulSoup
+from django_components import register
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from liveview import LiveComponent
 from liveview.core.dialect import HTMX2, HTMX4
 from liveview.core.metrics import frame_sizes
+from liveview.pubsub.resources import ResourceChanged, Subscription
 from liveview.runtime.diff import Swap, diff
+from liveview.runtime.fanout import render_batch
 from liveview.runtime.html_tree import Node, parse
+from liveview.runtime.page import Page
+from tests.support import shown
 
 
 @dataclass
@@ -263,3 +269,37 @@ def test_the_bytes_of_partial_swaps_count_for_their_component() -> None:
         size = len((first + second).encode())
         assert parts == [("lv-1", size), ("lv-2", len(other))]
         assert total == len((first + second + other + epoch).encode())
+
+
+# -- a broadcast rendered once for many pages: each page's swaps fit what its browser has ----
+
+LIST = {"n": 0}
+
+
+@register("test_shared_list")
+class SharedList(LiveComponent):
+    viewer_independent = True
+    template = "<ul>{% for i in items %}<li>{{ i }}</li>{% endfor %}</ul>"
+
+    def mount(self) -> None:
+        self.items = list(range(LIST["n"]))
+
+    def subscriptions(self) -> list[Subscription]:
+        return ["/shared-list/1"]
+
+
+def test_twins_of_a_broadcast_each_get_the_swaps_for_what_their_browser_has() -> None:
+    pages, firsts = [], []
+    for n in (1, 2):  # the second page was opened after a change the first one saw too
+        LIST["n"] = n
+        page = Page(connected=True)
+        page.mount("test_shared_list", "lv-1", {})
+        pages.append(page)
+        firsts.append(page.render_all())
+    LIST["n"] = 3
+    change = ResourceChanged("PUT", "/shared-list/1", "/shared-list/", "e3")
+    frames = render_batch([(page, [change]) for page in pages])
+    assert frames[0] != frames[1]  # one render, two diffs
+    for first, frame in zip(firsts, frames, strict=True):
+        assert frame is not None and "<ul>" not in frame  # the new items alone
+        assert "<ul><li>0</li><li>1</li><li>2</li></ul>" in shown(first, frame)
