@@ -56,8 +56,8 @@ CHILDREN: dict[str, tuple[str, ...]] = {
 TEXT_OK = {"div", "section", "td", "li", "span", "b", "p", "textarea"}
 words = st.sampled_from(["a", "b", "x & y", "5", "6", " ", "\n  ", "é"])
 attrs = st.dictionaries(
-    st.sampled_from(["class", "title", "data-k", "name"]),
-    st.sampled_from(["1", "2", "a b"]),
+    st.sampled_from(["class", "title", "data-k", "name", "id"]),
+    st.sampled_from(["1", "2", "a b", "k1", "k2"]),
     max_size=2,
 )
 
@@ -162,12 +162,38 @@ def test_swaps_turn_the_old_html_into_the_new(data: st.DataObject) -> None:
         assert swaps is not None  # every generated tree is one the browser keeps as written
         assert canonical(apply(old, swaps)) == canonical(new)
         for swap in swaps:
+            assert aimed_at(old, swap) == [swap.path]
+
+        for swap in swaps:
             if dialect.partial_any_context:
                 continue
             if swap.style == "outerHTML":  # a table part alone at the top of a frame is dropped
                 assert swap.tag not in ("tbody", "tr", "td")
             else:  # a wrapper <div> cannot hold rows or cells
                 assert swap.tag not in ("table", "tbody", "tr")
+
+
+def aimed_at(old: str, swap: Swap) -> list[tuple[int, ...]]:
+    """The paths of the elements the swap's CSS selector finds in `old` (soupsieve's CSS)."""
+    paths = []
+    root = parse(old)
+    marked = f'<div id="lv-1">{old}</div>'
+    for path in _paths(root, ()):
+        node = _at(root, path)
+        at = node.start + 1 + len(node.tag) + len('<div id="lv-1">')
+        probe = marked[:at] + f' data-probe="{"/".join(map(str, path))}"' + marked[at:]
+        found = BeautifulSoup(probe, "html.parser").select(swap.selector("lv-1"))
+        if any(f.get("data-probe") is not None for f in found):
+            paths.append(path)
+        assert len(found) <= 1 or swap.path == (), found
+    return paths if swap.path else [()]
+
+
+def _paths(node: Node, path: tuple[int, ...]) -> list[tuple[int, ...]]:
+    out = [path] if path else []
+    for i, child in enumerate(node.elements, 1):
+        out += _paths(child, (*path, i))
+    return out
 
 
 def test_a_changed_text_is_sent_into_its_element() -> None:
@@ -303,3 +329,16 @@ def test_twins_of_a_broadcast_each_get_the_swaps_for_what_their_browser_has() ->
     for first, frame in zip(firsts, frames, strict=True):
         assert frame is not None and "<ul>" not in frame  # the new items alone
         assert "<ul><li>0</li><li>1</li><li>2</li></ul>" in shown(first, frame)
+
+
+def test_an_element_with_an_id_of_its_own_starts_the_path() -> None:
+    def table(value: str, extra: str = "") -> str:
+        rows = "".join(f'<tr id="row-{i}"><td>{i}</td><td>{value}</td></tr>' for i in range(3))
+        return f"<table><tbody>{rows}{extra}</tbody></table>"
+
+    swaps = diff(table("a").replace(">a<", ">b<", 1), table("a"))
+    assert swaps is not None and swaps[0].selector("lv-1") == "#lv-1 #row-0>:nth-child(2)"
+    # Another element with that id (or a nested component) and the path is by position again.
+    twin = '<tr id="row-0"><td>x</td><td>y</td></tr>'
+    swaps = diff(table("a", twin).replace(">a<", ">b<", 1), table("a", twin))
+    assert swaps is not None and " #" not in swaps[0].selector("lv-1")

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
@@ -17,6 +18,23 @@ SwapStyle = Literal["innerHTML", "outerHTML", "beforeend", "afterbegin"]
 #: server does not).
 OPAQUE_ATTRS = ("data-lv", "data-lv-stream")
 _OPAQUE_ATTR = re.compile(r"(?:^|\s)(?:data-lv|data-lv-stream)(?=[\s=/]|$)", re.IGNORECASE)
+_ID = re.compile(r"""(?:^|[\s/])id\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.I)
+#: An id a CSS selector may name as it is.
+_PLAIN_ID = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+
+
+def _id_of(attrs: str) -> str | None:
+    found = _ID.search(attrs)
+    ident = next((g for g in found.groups() if g is not None), None) if found else None
+    return ident if ident is not None and _PLAIN_ID.fullmatch(ident) else None
+
+
+@lru_cache(maxsize=64)
+def _ids_in(source: str) -> list[str]:
+    """Every id written in `source` (text that looks like one too: more is only safer)."""
+    return [next(g for g in m.groups() if g is not None) for m in _ID.finditer(source)]
+
+
 #: A tag name a CSS selector may name as it is.
 _PLAIN_TAG = re.compile(r"[a-z][a-z0-9-]*")
 #: Elements whose content a wrapper <div> cannot carry (a table's rows, a row's cells).
@@ -39,9 +57,13 @@ class Swap:
 
     def selector(self, root_id: str) -> str:
         names = self.names or ("",) * len(self.path)
-        steps = (
+        steps = [
             f">{n}" if n else f">:nth-child({i})" for i, n in zip(self.path, names, strict=True)
-        )
+        ]
+        # An id ("#row-7", unique in the component) starts the path afresh from the root.
+        last = max((k for k, n in enumerate(names) if n.startswith("#")), default=-1)
+        if last >= 0:
+            return f"#{root_id} {names[last]}" + "".join(steps[last + 1 :])
         return "#" + root_id + "".join(steps)
 
 
@@ -88,6 +110,21 @@ def _opaque(node: Node) -> bool:
 class _Differ:
     def __init__(self, old: str, new: str, any_context: bool) -> None:
         self.old, self.new, self.any_context = old, new, any_context
+        self._ids: set[str] | None = None
+
+    def _unique_id(self, x: Node, y: Node) -> str:
+        """`#id` when both versions of the element carry an id that no other element of the
+        component has, before or after, and nothing in it is unknown to the server (a nested
+        component's or a stream's content); else ""."""
+        ident = _id_of(y.attrs)
+        if ident is None or ident != _id_of(x.attrs):
+            return ""
+        if self._ids is None:
+            self._ids = set()
+            if not (_OPAQUE_ATTR.search(self.old) or _OPAQUE_ATTR.search(self.new)):
+                before, after = Counter(_ids_in(self.old)), Counter(_ids_in(self.new))
+                self._ids = {i for i, n in before.items() if n == 1 and after[i] == 1}
+        return f"#{ident}" if ident in self._ids else ""
 
     def _same(self, a: Node, b: Node) -> bool:
         return self.old[a.start : a.end] == self.new[b.start : b.end]
@@ -125,7 +162,7 @@ class _Differ:
                     and old_tags.count(x.tag) == new_tags.count(y.tag) == 1
                     and _PLAIN_TAG.fullmatch(y.tag) is not None
                 )
-                named = (*names, y.tag if unique else "")
+                named = (*names, self._unique_id(x, y) or (y.tag if unique else ""))
                 if x.tag == y.tag and x.attrs == y.attrs and not _opaque(x):
                     swaps += self.patch(x, y, at, named)
                 else:

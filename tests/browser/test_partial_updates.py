@@ -135,8 +135,8 @@ def tree(rng: random.Random, tag: str, depth: int) -> El:
 
 
 def attrs(rng: random.Random) -> dict[str, str]:
-    names = rng.sample(["class", "title", "data-k"], rng.randint(0, 2))
-    return {n: rng.choice(["1", "2", "a b"]) for n in names}
+    names = rng.sample(["class", "title", "data-k", "id"], rng.randint(0, 2))
+    return {n: rng.choice(["1", "2", "a b", "k1", "k2"]) for n in names}
 
 
 def merged(children: list[El | str]) -> list[El | str]:
