@@ -342,3 +342,9 @@ def test_an_element_with_an_id_of_its_own_starts_the_path() -> None:
     twin = '<tr id="row-0"><td>x</td><td>y</td></tr>'
     swaps = diff(table("a", twin).replace(">a<", ">b<", 1), table("a", twin))
     assert swaps is not None and " #" not in swaps[0].selector("lv-1")
+
+
+def test_the_bytes_of_a_swap_aimed_through_an_id_count_for_their_component() -> None:
+    for dialect in (HTMX2, HTMX4):
+        part = dialect.partial("innerHTML", "#lv-3 #row-7>:nth-child(2)", "x", "td")
+        assert frame_sizes(part)[1] == [("lv-3", len(part))]

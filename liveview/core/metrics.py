@@ -276,13 +276,13 @@ def _parts(text: AnyStr, marks: Sequence[AnyStr]) -> list[tuple[AnyStr, int]]:
         value = at + len(swap)
         colon = text.find(aimed, value, text.find(quote, value))
         if colon != -1:  # a partial swap (docs/updates.md): its component is the selector's root
-            cid = _root_id(text, colon + len(aimed), gt, quote)
+            cid = _root_id(text, colon + len(aimed), gt, quote, space)
             partials.add(opened)
         starts.append((opened, tag, cid))
         at = text.find(swap, value)
     at = text.find(partial)
     while at != -1:
-        starts.append((at, partial[1:11], _root_id(text, at + len(partial), gt, quote)))
+        starts.append((at, partial[1:11], _root_id(text, at + len(partial), gt, quote, space)))
         partials.add(at)
         at = text.find(partial, at + len(partial))
     starts.sort(key=lambda s: s[0])
@@ -302,9 +302,9 @@ def _parts(text: AnyStr, marks: Sequence[AnyStr]) -> list[tuple[AnyStr, int]]:
     return parts
 
 
-def _root_id(text: AnyStr, at: int, gt: AnyStr, quote: AnyStr) -> AnyStr:
-    """The DOM id a partial swap's selector starts from (`#lv-1>...`)."""
-    ends = [e for e in (text.find(gt, at), text.find(quote, at)) if e != -1]
+def _root_id(text: AnyStr, at: int, gt: AnyStr, quote: AnyStr, space: AnyStr) -> AnyStr:
+    """The DOM id a partial swap's selector starts from (`#lv-1>...`, `#lv-1 #row-7>...`)."""
+    ends = [e for e in (text.find(gt, at), text.find(quote, at), text.find(space, at)) if e != -1]
     return text[at : min(ends)] if ends else text[at:]
 
 

@@ -2,6 +2,7 @@
 # it as htmx applies it (each top-level element replaces the element with its id), and read back.
 from __future__ import annotations
 
+import re
 import warnings
 from typing import Any
 
@@ -89,7 +90,7 @@ class Document:
             if partial is not None:
                 style, selector = partial
                 if self._swap_partial(element, style, selector):
-                    swapped.append(selector.split(">", 1)[0].lstrip("#"))
+                    swapped.append(re.split(r"[> ]", selector, maxsplit=1)[0].lstrip("#"))
                 continue
             ident = element.get("id")
             if not isinstance(ident, str):
