@@ -93,7 +93,7 @@ def diff(
 
 
 #: Trees read lately: a render's new HTML is the next render's old one (trees are never changed).
-_tree = lru_cache(maxsize=64)(parse)
+_tree = lru_cache(maxsize=16)(parse)
 
 
 @lru_cache(maxsize=64)

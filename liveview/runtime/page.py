@@ -380,6 +380,7 @@ class Page:
         if inner == previous and comp._lv_error is None:
             return None
         comp._lv_html = inner
+        partial.sent_alone(self, comp)
         whole = framed if framed is not None else wrap(comp, inner, oob=True)
         return partial.fragment(comp, previous if comp._lv_error is None else None, whole)
 
