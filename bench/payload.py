@@ -54,6 +54,7 @@ TOP_LEVEL_ID = re.compile(r'<div id="(lv-\d+)"[^>]*hx-swap-oob=')
 COUNT = re.compile(r'<output class="count">(-?\d+)</output>')
 COUNTER: tuple[str, dict[str, Any]] = ("counter", {"label": "First counter"})
 ROWS = 300
+ITEMS = 1000
 
 
 @dataclass(slots=True)
@@ -71,6 +72,8 @@ async def measure_page(
     from websockets.typing import Origin
 
     from liveview.core import conf
+    from liveview.core.metrics import frame_sizes
+    from liveview.testing.dom import Document
 
     result = PageResult(name)
     path, secret = page_socket_path(conf.websocket_path(), *COUNTER, *more)
@@ -87,6 +90,7 @@ async def measure_page(
             raise RuntimeError(f"{name}: unexpected first frame {str(first)[:200]!r}")
         result.first_bytes = len(first.encode())
         result.first_ids = TOP_LEVEL_ID.findall(first)
+        shown = Document(first)  # the page as the browser has it, each reply applied
         event: dict[str, Any] = {"lv": "lv-1", "event": "increment", "headers": {}}
         frame = json.dumps(event | {"lv_v": epoch.group(1)})
         for expected in range(1, events + 1):
@@ -94,7 +98,9 @@ async def measure_page(
             reply = await asyncio.wait_for(ws.recv(), 30)
             if not isinstance(reply, str):
                 raise RuntimeError(f"{name}: a binary frame")
-            ids, count = TOP_LEVEL_ID.findall(reply), COUNT.search(reply)
+            shown.apply(reply)
+            ids = [cid for cid, _ in frame_sizes(reply)[1]]
+            count = COUNT.search(str(shown.one("#lv-1")))
             if ids != ["lv-1"] or count is None or int(count.group(1)) != expected:
                 raise RuntimeError(
                     f"{name}: reply {expected} is not the counter alone at {expected}:"
@@ -102,6 +108,75 @@ async def measure_page(
                 )
             result.reply_bytes.append(len(reply.encode()))
     return result
+
+
+#: What a hand-written Channels + htmx page sends for the counter's change: the count alone.
+HAND_WRITTEN = '<output id="count" hx-swap-oob="true">{n}</output>'
+
+
+@dataclass(slots=True)
+class ChangeResult:
+    """One change to a component of `size` rows or items: the reply's bytes, and the bytes of
+    the HTML that changed (the row, the item) as the page shows it."""
+
+    name: str
+    size: int
+    reply_bytes: int
+    changed_bytes: int
+    whole_bytes: int
+
+
+async def measure_change(
+    port: int, name: str, size: int, event: dict[str, Any], check: str
+) -> ChangeResult:
+    """Connect a page showing component `name` of `size` rows or items alone, send `event`
+    once, apply the reply to the page and find `check` (a CSS selector) in it."""
+    from websockets.asyncio.client import connect
+    from websockets.typing import Origin
+
+    from bench.payload_app import ITEMS_NAME, ROWS_NAME
+    from liveview.core import conf
+    from liveview.core.metrics import frame_sizes
+    from liveview.testing.dom import Document
+
+    kwargs = {"rows": size} if name == "rows" else {"items": size}
+    component = ROWS_NAME if name == "rows" else ITEMS_NAME
+    path, secret = page_socket_path(conf.websocket_path(), component, kwargs)
+    async with connect(
+        f"ws://{HOST}:{port}{path}",
+        origin=Origin(f"http://{HOST}:{port}"),
+        additional_headers={"Cookie": f"csrftoken={secret}"},
+        compression=None,
+        ping_interval=None,
+        max_size=2**24,
+    ) as ws:
+        first = await asyncio.wait_for(ws.recv(), 30)
+        if not isinstance(first, str) or (epoch := EPOCH.search(first)) is None:
+            raise RuntimeError(f"{name}: unexpected first frame {str(first)[:200]!r}")
+        shown = Document(first)
+        message = {"lv": "lv-1", "headers": {}, "lv_v": epoch.group(1), **event}
+        await ws.send(json.dumps(message))
+        reply = await asyncio.wait_for(ws.recv(), 30)
+        if not isinstance(reply, str) or [c for c, _ in frame_sizes(reply)[1]] != ["lv-1"]:
+            raise RuntimeError(f"{name}: the reply is not the component alone: {reply[:200]!r}")
+        shown.apply(reply)
+        changed = shown.select(check)
+        if len(changed) != 1:
+            raise RuntimeError(f"{name}: after the reply, {check!r} is not on the page once")
+        whole = len(str(shown.one("#lv-1")).encode())
+        return ChangeResult(name, size, len(reply.encode()), len(str(changed[0]).encode()), whole)
+
+
+async def measure_changes(port: int) -> list[ChangeResult]:
+    results = []
+    for rows in (30, ROWS):
+        cell = {"event": "set_cell", "row": rows // 2, "value": "changed"}
+        check = f'tr[id="row-{rows // 2}"]:-soup-contains("changed")'
+        results.append(await measure_change(port, "rows", rows, cell, check))
+    for items in (100, ITEMS):
+        check = f"ul.items > li:nth-of-type({items + 1})"
+        results.append(await measure_change(port, "items", items, {"event": "add"}, check))
+    return results
 
 
 async def measure(port: int, events: int) -> list[PageResult]:
@@ -113,7 +188,7 @@ async def measure(port: int, events: int) -> list[PageResult]:
     ]
 
 
-def measure_all(events: int) -> list[PageResult]:
+def measure_all(events: int) -> tuple[list[PageResult], list[ChangeResult]]:
     with tempfile.TemporaryDirectory(prefix="liveview-payload-") as tmp:
         env = bench_env(Path(tmp) / "bench.sqlite3")
         migrate(env)
@@ -123,6 +198,7 @@ def measure_all(events: int) -> list[PageResult]:
         with uvicorn_server(env, port, log):
             try:
                 results = asyncio.run(measure(port, events))
+                changes = asyncio.run(measure_changes(port))
             except Exception:
                 print(f"server log, last lines:\n{tail(log, 12)}", file=sys.stderr)
                 raise
@@ -132,17 +208,25 @@ def measure_all(events: int) -> list[PageResult]:
             f" increment replies {min(r.reply_bytes)}..{max(r.reply_bytes)} B",
             flush=True,
         )
-    return results
+    for c in changes:
+        print(
+            f"{c.name:<6} {c.size:>5}: reply {c.reply_bytes:,} B; the changed HTML"
+            f" {c.changed_bytes:,} B; the whole component {c.whole_bytes:,} B",
+            flush=True,
+        )
+    return results, changes
 
 
 # -- the runner's section (python -m bench) --------------------------------------------------
 
 
 def run(quick: bool) -> Section:
-    """20 increments per page (quick: 5), as a Section."""
+    """20 increments per page (quick: 5), and one change per table and list size, as a Section."""
     events = 5 if quick else 20
-    empty, busy = measure_all(events)
+    (empty, busy), changes = measure_all(events)
     same = empty.reply_bytes == busy.reply_bytes
+    click = sum(empty.reply_bytes) / len(empty.reply_bytes)
+    hand = len(HAND_WRITTEN.format(n=events).encode())
     rows = [
         (
             label,
@@ -156,6 +240,23 @@ def run(quick: bool) -> Section:
             (f"counter next to {ROWS} rows", busy),
         )
     ]
+    rows.append(("hand-written Channels + htmx: the count alone", "", "", f"{hand}", f"{hand}"))
+    for c in changes:
+        what = (
+            f"one cell of a {c.size:,}-row table (the row: {c.changed_bytes:,} B)"
+            if c.name == "rows"
+            else f"an item added to a {c.size:,}-item list (the item: {c.changed_bytes:,} B)"
+        )
+        rows.append((what, "lv-1", "", f"{c.reply_bytes:,}", f"{c.reply_bytes:,}"))
+    cells = [c for c in changes if c.name == "rows"]
+    items = [c for c in changes if c.name == "items"]
+    cell_ratio = cells[-1].reply_bytes / cells[-1].changed_bytes
+    # The same bytes whatever the length, but for the digits of the changed element's position
+    # in its selector (`:nth-child(151)`): one more from 30 rows to 300, from 100 items to 1,000.
+    flat = all(
+        len({c.reply_bytes - len(str(c.size)) for c in group}) == 1 for group in (cells, items)
+    )
+    met = same and click <= 2 * hand and cell_ratio <= 2 and flat
     return Section(
         name="payload",
         title="Payload bytes per update",
@@ -164,21 +265,28 @@ def run(quick: bool) -> Section:
             "page",
             "live components",
             "first render (B)",
-            "increment frame (B)",
+            "update frame (B)",
             "mean (B)",
         ),
         rows=rows,
         verdict=(
             f"one increment is {sum(busy.reply_bytes) / events:,.1f} B next to {ROWS} rows and"
-            f" {sum(empty.reply_bytes) / events:,.1f} B on the empty page"
-            f" ({'the same bytes, frame by frame' if same else 'NOT the same'};"
-            " target: the same)"
+            f" {click:,.1f} B on the empty page"
+            f" ({'the same bytes, frame by frame' if same else 'NOT the same'}),"
+            f" {click / hand:.1f}× the hand-written page's {hand} B (target: 2×); one cell of"
+            f" {ROWS} rows {cell_ratio:.1f}× its row (target: 2×); a cell and an item cost"
+            f" {'the same bytes whatever the length' if flat else 'MORE with the length'}"
+            " (but for the digits of their position)"
         ),
-        met=same,
+        met=met,
         notes=(
-            f"{events} increments per page over the real socket; each reply checked to hold the"
-            " counter alone (one top-level element, `lv-1`, the expected count). Sizes are the"
-            " UTF-8 text frames without compression.",
+            f"{events} increments per page over the real socket; each reply checked to change"
+            " the counter alone (the page's DOM, every reply applied as htmx applies it, shows"
+            " the expected count). A table cell (`set_cell`) and a list item (`add`) changed"
+            " once on a page of that component alone, at two lengths; the reply applied must"
+            " show the change. Sizes are the UTF-8 text frames without compression; every"
+            " frame carries the connection's epoch element (`#lv-epoch`, the acknowledgement"
+            " of the user's input) besides the swaps.",
         ),
     )
 

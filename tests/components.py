@@ -222,6 +222,7 @@ class BigWatcher(Watcher):
     """A watcher whose every frame is large, to fill a socket that is not read."""
 
     viewer_independent = True
+    partial_updates = False  # the whole, padding and all, in every frame
     template = "<p>{{ uri }}={{ value }}</p><pre>{{ padding }}</pre>"
     padding: str = "x" * 32 * 1024
 

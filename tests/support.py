@@ -6,8 +6,10 @@ from typing import Any
 
 from channels.testing import WebsocketCommunicator
 
+from liveview.core.metrics import frame_sizes
 from liveview.core.token import Binding, ComponentSpec, PageToken
 from liveview.socket.routing import live_asgi_application
+from liveview.testing.dom import Document
 from liveview.testing.sessions import saved_session
 from liveview.testing.socket import LiveCommunicator, Served, csrf_token_for
 
@@ -70,3 +72,23 @@ async def closed_with(comm: WebsocketCommunicator) -> int:
     assert message["type"] == "websocket.close"
     code: int = message["code"]
     return code
+
+
+def sent_to(frame: str) -> list[str]:
+    """The DOM ids of the components `frame` updates, whole or by partial swaps, in order."""
+    return [cid for cid, _ in frame_sizes(frame)[1]]
+
+
+def shown(first: str, *frames: str, cid: str = "lv-1") -> str:
+    """Component `cid` as the browser shows it: the connect's `first` frame, then `frames`
+    applied as htmx applies them (whole components and partial swaps alike)."""
+    page = Document(first)
+    for frame in frames:
+        page.apply(frame)
+    return str(page.one(f"#{cid}"))
+
+
+async def next_shown(comm: WebsocketCommunicator, page: Document, cid: str = "lv-1") -> str:
+    """Component `cid` of `page` once the socket's next frame is applied to it."""
+    page.apply(await comm.receive_from())
+    return str(page.one(f"#{cid}"))

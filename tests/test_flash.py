@@ -18,6 +18,7 @@ from liveview.batteries.live_messages import LiveMessages
 from liveview.runtime.flash import NAME, message_data
 from liveview.runtime.page import Page
 from project.polls.models import Poll
+from tests.support import sent_to, shown
 
 pytestmark = pytest.mark.django_db
 
@@ -54,9 +55,10 @@ def page_with_messages(*, until: float | None = None) -> Page:
 
 def test_a_flash_is_shown_live_with_djangos_level_tags() -> None:
     page = page_with_messages()
+    first = page.render_all()  # what the browser has (the same HTML again)
     frame = page.dispatch("lv-1", "save", {})
     assert frame is not None and 'class="lv-message success">Saved' in frame
-    assert 'id="lv-2"' in frame and "From the request" in frame
+    assert "lv-2" in sent_to(frame) and "From the request" in shown(first, frame, cid="lv-2")
 
 
 def test_a_failed_event_flashes_nothing(caplog: pytest.LogCaptureFixture) -> None:

@@ -12,7 +12,8 @@ from pytest_django.fixtures import Settings
 
 from liveview.batteries.jobs import ProgressReporter
 from liveview.models import Job
-from tests.support import connect
+from liveview.testing.dom import Document
+from tests.support import connect, next_shown
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -137,15 +138,16 @@ async def test_a_cancel_for_a_run_no_longer_shown_cancels_nothing() -> None:
 
 async def test_the_notice_outlives_the_next_progress_write() -> None:
     older = await orm(Job.objects.create)(name="tests.jobs.add", status="running")
-    comm, _ = await connect(("job_progress", "lv-1", {"follow": "tests.jobs.add"}))
+    comm, first = await connect(("job_progress", "lv-1", {"follow": "tests.jobs.add"}))
+    page = Document(first)
     newer = await orm(Job.objects.create)(name="tests.jobs.add", status="running")
-    await comm.receive_from(timeout=5)
+    page.apply(await comm.receive_from(timeout=5))
     await comm.send_to(text_data=f'{{"lv": "lv-1", "event": "cancel", "job": {older.pk}}}')
-    await comm.receive_from(timeout=5)
+    page.apply(await comm.receive_from(timeout=5))
     await orm(ProgressReporter(newer.pk).__call__)(0.5, "a progress write")
-    frame = await comm.receive_from(timeout=5)
+    shown = await next_shown(comm, page)
     await comm.disconnect()
-    assert "a progress write" in frame and "it was not cancelled" in frame
+    assert "a progress write" in shown and "it was not cancelled" in shown
 
 
 async def test_a_cancel_for_the_run_shown_cancels_it() -> None:

@@ -15,7 +15,8 @@ from liveview.pubsub.resources import ResourceChanged
 from liveview.runtime.notify import listens
 from liveview.runtime.page import Page
 from liveview.runtime.timers import TimerError
-from tests.support import connect
+from liveview.testing.dom import Document
+from tests.support import connect, next_shown
 
 
 @register("test_timer_toast")
@@ -107,10 +108,11 @@ def timer_tasks() -> list[asyncio.Task[object]]:
 
 
 async def test_a_timer_set_by_an_event_runs_once_and_is_sent() -> None:
-    comm, _ = await connect(("test_timer_toast", "lv-1", {}))
+    comm, first = await connect(("test_timer_toast", "lv-1", {}))
+    page = Document(first)
     await comm.send_json_to({"lv": "lv-1", "event": "show", "text": "Saved"})
-    assert "<p>Saved</p>" in await comm.receive_from()
-    assert "<p></p>" in await comm.receive_from()  # the timer's turn
+    assert "<p>Saved</p>" in await next_shown(comm, page)
+    assert "<p></p>" in await next_shown(comm, page)  # the timer's turn
     await comm.disconnect()
 
 
@@ -125,19 +127,21 @@ async def test_a_timers_frame_is_counted_under_its_method() -> None:
 
 
 async def test_a_cancelled_timer_never_runs() -> None:
-    comm, _ = await connect(("test_timer_toast", "lv-1", {}))
+    comm, first = await connect(("test_timer_toast", "lv-1", {}))
+    page = Document(first)
     await comm.send_json_to({"lv": "lv-1", "event": "show_and_cancel"})
-    assert "<p>kept</p>" in await comm.receive_from()
+    assert "<p>kept</p>" in await next_shown(comm, page)
     # The first timer, due at once, would have emptied it before the second one ran.
-    assert "<p>later</p>" in await comm.receive_from()
+    assert "<p>later</p>" in await next_shown(comm, page)
     await comm.disconnect()
 
 
 async def test_a_timer_set_in_mount_runs_on_the_socket_and_its_notice_reaches_listeners() -> None:
     comm, first = await connect(("test_timer_mounted", "lv-1", {}), ("test_timer_bell", "lv-2", {}))
     assert "waiting" in first
-    frame = await comm.receive_from()
-    assert "<p>rang</p>" in frame and "heard=1" in frame
+    page = Document(first)
+    assert "<p>rang</p>" in await next_shown(comm, page)
+    assert "heard=1" in str(page.one("#lv-2"))
     await comm.disconnect()
 
 
@@ -165,19 +169,19 @@ async def test_a_page_holds_a_bounded_number_of_timers() -> None:
     with override_settings(LIVEVIEW_MAX_TIMERS=3):
         comm, _ = await connect(("test_timer_bad", "lv-1", {}))
         await comm.send_json_to({"lv": "lv-1", "event": "many", "count": 3})
-        assert "<p>3</p>" in await comm.receive_from()
+        assert ">3<" in await comm.receive_from()
         await comm.send_json_to({"lv": "lv-1", "event": "many", "count": 1})
         frame = await comm.receive_from()
-        assert "Something went wrong in many." in frame and "<p>3</p>" in frame
+        assert "Something went wrong in many." in frame and ">3<" in frame
         await comm.disconnect()
 
 
 async def test_a_failing_timer_shows_its_error_and_keeps_the_socket() -> None:
     comm, _ = await connect(("test_timer_bad", "lv-1", {}))
     await comm.send_json_to({"lv": "lv-1", "event": "soon"})
-    assert "<p>1</p>" in await comm.receive_from()
+    assert ">1<" in await comm.receive_from()
     frame = await comm.receive_from()
-    assert "Something went wrong in boom." in frame and "<p>1</p>" in frame
+    assert "Something went wrong in boom." in frame and ">1<" in frame
     await comm.send_json_to({"lv": "lv-1", "event": "many", "count": 0})
     assert "<p>0</p>" in await comm.receive_from()
     await comm.disconnect()
@@ -224,11 +228,12 @@ class OnChange(LiveComponent):
 
 
 async def test_a_timer_set_in_a_broadcasts_turn_runs_without_waiting_for_an_event() -> None:
-    comm, _ = await connect(("test_timer_on_change", "lv-1", {}))
+    comm, first = await connect(("test_timer_on_change", "lv-1", {}))
+    page = Document(first)
     # The connect's catch-up reloads what it shows once (armed by the connect itself).
-    assert "<p>changed</p>" in await comm.receive_from()
-    assert "<p>settled</p>" in await comm.receive_from()
+    assert "<p>changed</p>" in await next_shown(comm, page)
+    assert "<p>settled</p>" in await next_shown(comm, page)
     await apublish(ResourceChanged("PUT", "/timer-test/1", "/timer-test/", "e1"))
-    assert "<p>changed</p>" in await comm.receive_from()
-    assert "<p>settled</p>" in await comm.receive_from()
+    assert "<p>changed</p>" in await next_shown(comm, page)
+    assert "<p>settled</p>" in await next_shown(comm, page)
     await comm.disconnect()

@@ -106,6 +106,10 @@ class LiveComponent(Streams, Component):
     #: How an event that changed `url_state` updates the address: a new history entry
     #: ("push": back returns to the state before) or the current one ("replace").
     url_history: ClassVar[HistoryMode] = "push"
+    #: True: a re-render sends only the swaps that turn the HTML the browser has into the new
+    #: one (the whole component when those are not smaller); False: always the whole
+    #: component (docs/updates.md).
+    partial_updates: ClassVar[bool] = True
     _lv_events: ClassVar[dict[str, EventHandler]] = {}
     _lv_defaults: ClassVar[dict[str, Any]] = {}
 

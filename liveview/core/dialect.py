@@ -93,6 +93,9 @@ class Dialect:
     frames: tuple[FrameShape, ...]
     #: hx-swap-oob of an element replaced outright (the redirect element).
     oob_replace: str = "outerHTML"
+    #: Whether a partial swap's content is parsed inside a <template> (any element fits, table
+    #: rows too) rather than inside a wrapper <div> (docs/updates.md).
+    partial_any_context: bool = False
 
     @property
     def major(self) -> int:
@@ -110,6 +113,21 @@ class Dialect:
         if self.major == 2:
             return f'<template hx-swap-oob="{style}:#{element_id}">{inner}</template>'
         return f'<hx-partial hx-target="#{element_id}" hx-swap="{style}">{inner}</hx-partial>'
+
+    def partial(self, style: str, selector: str, content: str, tag: str) -> str:
+        """A partial swap: `content` put at `selector` with `style` (innerHTML, outerHTML,
+        beforeend, afterbegin); for outerHTML `content` is one element of tag `tag`."""
+        if self.morphs:  # htmx 4: <hx-partial>, parsed in a <template>; morphing where it can
+            swap = _MORPHED.get(style, style)
+            return f'<hx-partial hx-target="{selector}" hx-swap="{swap}">{content}</hx-partial>'
+        if style == "outerHTML":  # htmx 2 swaps the element itself, its hx-swap-oob removed
+            head = len(tag) + 1
+            return f'{content[:head]} hx-swap-oob="outerHTML:{selector}"{content[head:]}'
+        return f'<div hx-swap-oob="{style}:{selector}">{content}</div>'
+
+
+#: htmx 4's morphing form of a swap style.
+_MORPHED = {"innerHTML": "innerMorph", "outerHTML": "outerMorph"}
 
 
 HTMX2 = Dialect(
@@ -130,6 +148,7 @@ HTMX4 = Dialect(
     oob_swap="outerMorph",
     morphs=True,
     frames=(HTMX4_BETA_FRAME, HTMX4_FRAME),
+    partial_any_context=True,
 )
 
 DIALECTS: dict[str, Dialect] = {d.name: d for d in (HTMX2, HTMX4)}

@@ -249,22 +249,48 @@ def frame_sizes(frame: str) -> tuple[int, list[tuple[str, int]]]:
     return len(data), [(cid.decode(), n) for cid, n in _parts(data, _BYTES_MARKS)]
 
 
-# The attribute every top-level element has, and the rest of the marks, as text and as bytes.
-_STR_MARKS = (' hx-swap-oob="', "<", " ", 'id="', '" data-lv="', '"', "</", ">")
+# The attribute every top-level element has (or, for htmx 4's partial swaps, the element), and
+# the rest of the marks, as text and as bytes.
+_STR_MARKS = (
+    ' hx-swap-oob="',
+    "<",
+    " ",
+    'id="',
+    '" data-lv="',
+    '"',
+    "</",
+    ">",
+    '<hx-partial hx-target="#',
+    ":#",
+)
 _BYTES_MARKS = tuple(m.encode() for m in _STR_MARKS)
 
 
 def _parts(text: AnyStr, marks: Sequence[AnyStr]) -> list[tuple[AnyStr, int]]:
-    swap, lt, space, id_is, data_lv, quote, end_tag, gt = marks
+    swap, lt, space, id_is, data_lv, quote, end_tag, gt, partial, aimed = marks
     starts: list[tuple[int, AnyStr, AnyStr | None]] = []  # ("<" at, tag, DOM id or None)
+    partials: set[int] = set()  # where the partial swaps start
     at = text.find(swap)
     while at != -1:
         opened = text.rfind(lt, 0, at)
         tag, _, attrs = text[opened + 1 : at].partition(space)
         found = attrs.startswith(id_is) and data_lv in attrs
         begins = len(id_is)
-        starts.append((opened, tag, attrs[begins : attrs.index(quote, begins)] if found else None))
-        at = text.find(swap, at + len(swap))
+        cid = attrs[begins : attrs.index(quote, begins)] if found else None
+        value = at + len(swap)
+        colon = text.find(aimed, value, text.find(quote, value))
+        if colon != -1:  # a partial swap (docs/updates.md): its component is the selector's root
+            cid = _root_id(text, colon + len(aimed), gt, quote, space)
+            partials.add(opened)
+        starts.append((opened, tag, cid))
+        at = text.find(swap, value)
+    at = text.find(partial)
+    while at != -1:
+        starts.append((at, partial[1:11], _root_id(text, at + len(partial), gt, quote, space)))
+        partials.add(at)
+        at = text.find(partial, at + len(partial))
+    starts.sort(key=lambda s: s[0])
+    partial_at = [opened in partials for opened, _, _ in starts]
     parts: list[tuple[AnyStr, int]] = []
     for i, (opened, tag, cid) in enumerate(starts):
         if cid is None:
@@ -272,8 +298,18 @@ def _parts(text: AnyStr, marks: Sequence[AnyStr]) -> list[tuple[AnyStr, int]]:
         limit = starts[i + 1][0] if i + 1 < len(starts) else len(text)
         closing = end_tag + tag + gt
         closed = text.rfind(closing, opened, limit)
-        parts.append((cid, (limit if closed == -1 else closed + len(closing)) - opened))
+        size = (limit if closed == -1 else closed + len(closing)) - opened
+        if i and partial_at[i] and partial_at[i - 1] and starts[i - 1][2] == cid:
+            parts[-1] = (cid, parts[-1][1] + size)  # the next partial swap of the same render
+        else:
+            parts.append((cid, size))
     return parts
+
+
+def _root_id(text: AnyStr, at: int, gt: AnyStr, quote: AnyStr, space: AnyStr) -> AnyStr:
+    """The DOM id a partial swap's selector starts from (`#lv-1>...`, `#lv-1 #row-7>...`)."""
+    ends = [e for e in (text.find(gt, at), text.find(quote, at), text.find(space, at)) if e != -1]
+    return text[at : min(ends)] if ends else text[at:]
 
 
 def event_handled(

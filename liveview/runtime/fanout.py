@@ -10,6 +10,7 @@ from liveview.authoring.streams import has_streams
 from liveview.pubsub import presence
 from liveview.pubsub.resources import ResourceChanged
 from liveview.runtime import notify
+from liveview.runtime.render import wrap
 
 if TYPE_CHECKING:
     from liveview.authoring.component import LiveComponent
@@ -52,10 +53,9 @@ def render_batch(batch: list[tuple[Page, list[ResourceChanged]]]) -> list[str | 
             key = share_key(comp)
             twin = rendered.get(key) if key is not None else None
             if key is not None and twin is not None:
-                part = page.adopt(comp, twin, relevant, framed.get(key))
-                if part is not None:
-                    framed[key] = part
-                parts[comp._lv.id] = part
+                whole = framed.get(key) or wrap(comp, twin, oob=True)
+                framed[key] = whole
+                parts[comp._lv.id] = page.adopt(comp, twin, relevant, whole)
                 continue
             parts[comp._lv.id] = page.update(comp, relevant)
             if key is not None and share_key(comp) == key and comp._lv.html is not None:

@@ -24,7 +24,7 @@ from liveview.core.threads import in_sync_thread
 from liveview.core.token import Binding, ComponentSpec, PageToken
 from liveview.pubsub import presence
 from liveview.pubsub.resources import ResourceChanged, Subscription, topics_of
-from liveview.runtime import flash, kept, notify, streams
+from liveview.runtime import flash, kept, notify, partial, streams
 from liveview.runtime.address import checked_url, navigated, read_url
 from liveview.runtime.changes import apply_changes, defer
 from liveview.runtime.dispatch import run_event, run_event_async
@@ -239,6 +239,8 @@ class Page:
         if handle.children < record.children:
             self._forget_children(record.id, keep=handle.children)
         record.children = handle.children
+        if oob:
+            partial.sent_alone(self, comp)
         return wrap(comp, inner, oob=oob)
 
     def _forget_children(self, cid: str, keep: int) -> None:
@@ -414,7 +416,7 @@ class Page:
 
     def rerender(self, comp: LiveComponent, before: dict[str, Any] | None = None) -> str | None:
         record = comp._lv
-        previous, previous_error = record.html, record.error
+        previous, previous_error = partial.sent_html(comp), record.error
         record.error = None
         try:
             html = self.render(comp, oob=True)
@@ -424,10 +426,11 @@ class Page:
                 comp.restore_state(before)
             return self._fail(comp, "Something went wrong while rendering.", exc)
         parts = streams.flush(comp)  # the stream changes made since: after the component
-        same = record.html == previous and not streams.was_reset(comp)
-        if same and previous_error is None:
+        reset = streams.was_reset(comp)  # a stream shown in full: only the whole carries it
+        if record.html == previous and not reset and previous_error is None:
             return parts or None
-        return html + parts
+        known = previous if previous_error is None and not reset else None
+        return partial.fragment(comp, known, html) + parts
 
     def adopt(
         self,
@@ -441,11 +444,14 @@ class Page:
         `framed`: `inner` already wrapped for a component of the same class, name and DOM id.
         """
         defer(comp, changes)
+        previous = partial.sent_html(comp)
         record = comp._lv
-        if inner == record.html and record.error is None:
+        if inner == previous and record.error is None:
             return None
         record.html = inner
-        return framed if framed is not None else wrap(comp, inner, oob=True)
+        partial.sent_alone(self, comp)
+        whole = framed if framed is not None else wrap(comp, inner, oob=True)
+        return partial.fragment(comp, previous if record.error is None else None, whole)
 
     def _fail(self, comp: LiveComponent, message: str, exc: BaseException | None) -> str:
         record = comp._lv

@@ -2,6 +2,7 @@
 # it as htmx applies it (each top-level element replaces the element with its id), and read back.
 from __future__ import annotations
 
+import re
 import warnings
 from typing import Any
 
@@ -86,9 +87,17 @@ class Document:
         parsed = parse(frame)
         _check_out_of_band(parsed)
         for element in [c for c in parsed.children if isinstance(c, Tag)]:
-            aimed = stream_dom.targeted(self.soup, element)
-            if aimed is not None:
+            if element.name == "template" or (
+                element.name == "hx-partial" and element.get("hx-swap") == "delete"
+            ):  # a stream's part (htmx 2's <template>, or a delete): docs/streams.md
+                aimed = stream_dom.targeted(self.soup, element)
                 swapped += [aimed] if aimed else []
+                continue
+            partial = _partial(element)
+            if partial is not None:
+                style, selector = partial
+                if self._swap_partial(element, style, selector):
+                    swapped.append(re.split(r"[> ]", selector, maxsplit=1)[0].lstrip("#"))
                 continue
             ident = element.get("id")
             if not isinstance(ident, str):
@@ -109,6 +118,35 @@ class Document:
         self._follow_redirect()
         self._take_address()
         return swapped
+
+    def _swap_partial(self, element: Tag, style: str, selector: str) -> bool:
+        """One partial swap (docs/updates.md): `element`'s content put at `selector`."""
+        targets = self.select(selector)
+        if len(targets) != 1:
+            return False  # the server aims at exactly one element
+        target = element.extract()
+        stream_dom.keep_preserved(self.soup, element)  # htmx keeps them in these swaps too
+        if element.name != "hx-partial" and style == "outerHTML":  # htmx 2: the element itself
+            del element["hx-swap-oob"]
+            targets[0].replace_with(element)
+            return True
+        nodes = list(element.contents)
+        for node in nodes:
+            node.extract()
+        place = targets[0]
+        if style in ("innerHTML", "innerMorph"):
+            place.clear()
+            place.extend(nodes)
+        elif style in ("outerHTML", "outerMorph"):
+            place.replace_with(*nodes)
+        elif style == "beforeend":
+            place.extend(nodes)
+        elif style == "afterbegin":
+            for at, node in enumerate(nodes):
+                place.insert(at, node)
+        else:
+            raise LiveTestError(f"a partial swap of an unknown style {style!r}")
+        return target is not None
 
     def _take_address(self) -> None:
         element = self.soup.find(id=URL_ID)
@@ -186,10 +224,24 @@ class Document:
         return sorted(inner, key=lambda e: not _clickable(e))[0]
 
 
+def _partial(element: Tag) -> tuple[str, str] | None:
+    """(style, selector) of a partial swap: htmx 4's <hx-partial>, htmx 2's
+    hx-swap-oob="style:selector"; None for a swap by id."""
+    if element.name == "hx-partial":
+        return str(element.get("hx-swap", "innerHTML")), str(element.get("hx-target", ""))
+    oob = element.get("hx-swap-oob")
+    if isinstance(oob, str) and ":" in oob:
+        style, selector = oob.split(":", 1)
+        return style, selector
+    return None
+
+
 def _check_out_of_band(frame: BeautifulSoup) -> None:
     """A frame is out-of-band parts only: htmx 4.0.x swaps whatever else it holds into <body>."""
     for node in frame.children:
-        if isinstance(node, Tag) and not node.has_attr("hx-swap-oob") and node.name != "hx-partial":
+        if isinstance(node, Tag) and not (
+            node.has_attr("hx-swap-oob") or node.name == "hx-partial"
+        ):
             raise LiveTestError(f"a frame's <{node.name}> has no hx-swap-oob: {str(node)[:80]!r}")
         if isinstance(node, NavigableString) and not isinstance(node, Comment) and node.strip():
             raise LiveTestError(f"a frame has text outside its elements: {node.strip()[:80]!r}")

@@ -1,0 +1,271 @@
+"""Partial updates in real Chromium under each htmx build (docs/updates.md): for seeded random
+pairs of HTML, the component's DOM after the frame the server sends (partial swaps, or the whole
+when those would not be right) equals the browser's own parse of the new HTML, which is what a
+full render gives. Real frames, through the real glue and ws extension."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import pytest
+from django.http import Http404, HttpRequest, HttpResponse
+from django.template import Engine, RequestContext
+from django.urls import path
+from django_components import register
+from playwright.sync_api import Page, WebSocket, expect
+from pytest_django.fixtures import Settings
+
+from liveview import LiveComponent, event
+from liveview.pubsub.publish import apublish, changed
+from liveview.testing.playwright import expect_idle
+from liveview.testing.server import LiveServer
+from tests.browser.support import open_live
+
+pytestmark = pytest.mark.browser
+
+#: The HTML the canvas shows, step by step (set by the test before the page loads).
+STEPS: list[str] = []
+CASES = 50
+
+
+@register("test_canvas")
+class Canvas(LiveComponent):
+    """Shows STEPS[step] under a fixed "Next" button; each click shows the next step."""
+
+    template = (
+        "{% load liveview %}<button {% live 'next' %}>Next</button>"
+        '<div class="canvas">{{ html|safe }}</div>'
+    )
+    step: int = 0
+
+    def extra_context(self) -> dict[str, object]:
+        return {"html": STEPS[self.step]}
+
+    @event
+    def next(self) -> None:
+        self.step += 1
+
+
+#: What the typist shows next to its box, as another writer sets it.
+NEWS: dict[str, object] = {}
+NEWS_URI = "/typist/1"
+
+
+@register("test_typist")
+class Typist(LiveComponent):
+    """A text box with what another writer changes next to it, and in its placeholder."""
+
+    template = (
+        '<label>Note <input name="note" value="draft" placeholder="{{ hint }}"></label>'
+        '<p class="n">{{ n }}</p>'
+    )
+
+    def mount(self) -> None:
+        self.n, self.hint = NEWS["n"], NEWS["hint"]
+
+    def subscriptions(self) -> list[str]:
+        return [NEWS_URI]
+
+
+PAGE = """{% load liveview %}<!doctype html><html><head><title>canvas</title></head><body>
+{% component "NAME" / %}
+{% liveview_scripts %}</body></html>"""
+
+
+def component_page(request: HttpRequest, name: str) -> HttpResponse:
+    if name not in ("test_canvas", "test_typist"):
+        raise Http404(name)
+    template = Engine.get_default().from_string(PAGE.replace("NAME", name))
+    return HttpResponse(template.render(RequestContext(request)))
+
+
+urlpatterns = [path("page/<str:name>/", component_page)]
+
+
+# -- random HTML: trees the browser keeps as written, and changes to them ----------------------
+
+CHILDREN: dict[str, tuple[str, ...]] = {
+    "div": ("div", "section", "ul", "table", "span", "b", "input", "br", "textarea", "p"),
+    "section": ("div", "ul", "table", "span", "p"),
+    "td": ("div", "span", "b", "input"),
+    "li": ("span", "b", "ul", "input"),
+    "ul": ("li",),
+    "table": ("tbody",),
+    "tbody": ("tr",),
+    "tr": ("td",),
+    "span": ("b", "input", "br"),
+    "b": ("span", "br"),
+    "p": ("span", "b", "br"),
+}
+TEXT_OK = {"div", "section", "td", "li", "span", "b", "p", "textarea"}
+VOID = {"input", "br"}
+WORDS = ("a", "b", "x & y", "5", " ", "\n  ", "é", "<ok>")
+
+
+@dataclass
+class El:
+    tag: str
+    attrs: dict[str, str] = field(default_factory=dict)
+    children: list[El | str] = field(default_factory=list)
+
+    def html(self) -> str:
+        attrs = "".join(f' {k}="{v}"' for k, v in self.attrs.items())
+        if self.tag in VOID:
+            return f"<{self.tag}{attrs}>"
+        inner = "".join(_text(c) if isinstance(c, str) else c.html() for c in self.children)
+        return f"<{self.tag}{attrs}>{inner}</{self.tag}>"
+
+
+def _text(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def tree(rng: random.Random, tag: str, depth: int) -> El:
+    el = El(tag, attrs(rng))
+    for _ in range(rng.randint(0, 4)):
+        kinds = CHILDREN.get(tag, ())
+        if depth > 0 and kinds and (tag not in TEXT_OK or rng.random() < 0.6):
+            el.children.append(tree(rng, rng.choice(kinds), depth - 1))
+        elif tag in TEXT_OK and tag != "textarea" or (tag == "textarea" and not el.children):
+            el.children.append(rng.choice(WORDS))
+    el.children = merged(el.children)
+    return el
+
+
+def attrs(rng: random.Random) -> dict[str, str]:
+    names = rng.sample(["class", "title", "data-k", "id"], rng.randint(0, 2))
+    return {n: rng.choice(["1", "2", "a b", "k1", "k2"]) for n in names}
+
+
+def merged(children: list[El | str]) -> list[El | str]:
+    out: list[El | str] = []
+    for c in children:
+        if isinstance(c, str) and out and isinstance(out[-1], str):
+            out[-1] += c
+        else:
+            out.append(c)
+    return out
+
+
+def mutated(rng: random.Random, root: El) -> El:
+    new = copy(root)
+    for _ in range(rng.randint(1, 3)):
+        target = rng.choice(elements(new))
+        choice = rng.randint(0, 5)
+        texts = [i for i, c in enumerate(target.children) if isinstance(c, str)]
+        kinds = CHILDREN.get(target.tag)
+        if choice == 0 and texts:
+            target.children[rng.choice(texts)] = rng.choice(WORDS) + "!"
+        elif choice == 1 and target is not new:
+            target.attrs = attrs(rng)
+        elif choice in (2, 3) and kinds:
+            child = tree(rng, rng.choice(kinds), 1)
+            target.children.insert(len(target.children) if choice == 2 else 0, child)
+        elif choice == 4 and target.children:
+            del target.children[rng.randrange(len(target.children))]
+        elif choice == 5 and target.tag in TEXT_OK and target.tag != "textarea":
+            target.children.append(rng.choice(WORDS))
+        target.children = merged(target.children)
+    return new
+
+
+def copy(el: El) -> El:
+    return El(el.tag, dict(el.attrs), [c if isinstance(c, str) else copy(c) for c in el.children])
+
+
+def elements(el: El) -> list[El]:
+    return [el, *(n for c in el.children if isinstance(c, El) for n in elements(c))]
+
+
+def steps(seed: int) -> list[str]:
+    """Pairs (old, new) one after the other: each click goes from one to the next."""
+    rng = random.Random(seed)
+    out: list[str] = []
+    for _ in range(CASES):
+        old = tree(rng, "div", 3)
+        out += [old.html()[5:-6], mutated(rng, old).html()[5:-6]]
+    return out
+
+
+# -- the test ----------------------------------------------------------------------------------
+
+#: An element's content written out with each element's attributes sorted (a morph keeps the
+#: order an element's attributes were first set in; the tree is what must be equal).
+CANONICAL = """(function canonical(el) {
+  var copy = el.cloneNode(true);
+  copy.normalize();  // adjacent texts (an append after a text) read as one
+  return Array.from(copy.childNodes).map(function (n) {
+    if (n.nodeType === 3) return JSON.stringify(n.data);
+    if (n.nodeType === 8) return "<!--" + n.data + "-->";
+    var attrs = Array.from(n.attributes).map(function (a) {
+      return a.name + "=" + JSON.stringify(a.value);
+    });
+    return "<" + n.tagName + " " + attrs.sort().join(" ") + ">" + canonical(n) + "</>";
+  }).join("");
+})"""
+
+
+@pytest.fixture
+def canvas(page: Page, settings: Settings, htmx_version: str) -> Iterator[tuple[Page, list[str]]]:
+    settings.ROOT_URLCONF = __name__
+    STEPS[:] = steps(seed=15)
+    frames: list[str] = []
+
+    def watch(ws: WebSocket) -> None:
+        ws.on("framereceived", lambda payload: frames.append(str(payload)))
+
+    page.on("websocket", watch)
+    open_live(page, "/page/test_canvas/")
+    yield page, frames
+
+
+def test_the_dom_after_each_update_is_the_full_renders(canvas: tuple[Page, list[str]]) -> None:
+    page, frames = canvas
+    partial = 0
+    for step in range(1, len(STEPS)):
+        before = len(frames)
+        page.locator("#lv-1 > button").click()
+        expect_idle(page)
+        shown = page.evaluate(f"{CANONICAL}(document.querySelector('#lv-1 > .canvas'))")
+        full = page.evaluate(
+            f"html => {{ const d = document.createElement('div'); d.innerHTML = html; "
+            f"return {CANONICAL}(d); }}",
+            STEPS[step],
+        )
+        assert shown == full, f"step {step}: {STEPS[step - 1]!r} -> {STEPS[step]!r}"
+        sent = "".join(frames[before:])
+        if "hx-partial" in sent or 'hx-swap-oob="innerHTML:' in sent or ":#lv-1>" in sent:
+            partial += 1
+    # Most changes travel as partial swaps (a step between two unrelated trees may not).
+    assert partial >= CASES // 2
+
+
+def test_a_partial_update_keeps_focus_caret_and_unsaved_text(
+    page: Page, settings: Settings, htmx_version: str, server: LiveServer
+) -> None:
+    settings.ROOT_URLCONF = __name__
+    NEWS.update(n=0, hint="a hint")
+    frames: list[str] = []
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda p: frames.append(str(p))))
+    open_live(page, "/page/test_typist/")
+    box = page.get_by_label("Note")
+    box.fill("hello world")  # typed, never sent: the page has no binding on it
+    box.evaluate("el => el.setSelectionRange(5, 5)")  # the caret mid-text
+
+    def written(**news: object) -> None:
+        NEWS.update(news)
+        server.call(lambda: apublish(changed("PUT", NEWS_URI, "/typist/", str(news))))
+
+    # Next to the box, then on the box itself (its placeholder: the box is swapped).
+    written(n=1)
+    expect(page.locator("#lv-1 .n")).to_have_text("1")
+    written(hint="another hint")
+    expect(box).to_have_attribute("placeholder", "another hint")
+    for frame in frames[-2:]:  # both went as partial swaps, not the whole component
+        assert "hx-partial" in frame or ":#lv-1>" in frame
+        assert "Note" not in frame
+    expect(box).to_be_focused()
+    expect(box).to_have_value("hello world")
+    assert box.evaluate("el => [el.selectionStart, el.selectionEnd]") == [5, 5]
