@@ -136,11 +136,17 @@ def test_a_delete_removes_the_item_by_id(htmx: int) -> None:
     assert texts(doc) == ["row 3", "row 5"]
 
 
-def test_a_whole_rerender_keeps_the_items_and_sends_none(htmx: int) -> None:
+@pytest.mark.parametrize("partial_updates", [True, False], ids=["partial", "whole"])
+def test_a_rerender_keeps_the_items_and_sends_none(
+    htmx: int, partial_updates: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
     page, doc = connected()
+    monkeypatch.setattr(type(page.components["lv-1"]), "partial_updates", partial_updates)
     send(page, doc, "add", key="6", text="row 6")
     frame = send(page, doc, "retitle", title="Renamed")
-    assert "<li" not in frame and "hx-preserve" in frame
+    assert "<li" not in frame
+    # Whole, the container goes kept (htmx keeps the page's); partial, it does not go at all.
+    assert ("hx-preserve" in frame) is not partial_updates
     assert doc.one("h2").get_text() == "Renamed"
     assert texts(doc) == ["row 4", "row 5", "row 6"]
 
