@@ -52,6 +52,8 @@ PAGE = "/counter/"
 FRAME = '{"lv": "lv-1", "event": "increment", "headers": {}}'
 EPOCH = re.compile(r'id="lv-epoch" hidden data-v="([^"]*)"')
 REPLY_PREFIX = '<div id="lv-1" '
+#: An event's reply: the counter's number alone (a partial swap, docs/updates.md).
+UPDATE_PREFIXES = ('<hx-partial hx-target="#lv-1>', '<div hx-swap-oob="innerHTML:#lv-1>')
 FRAMEWORK = "framework"
 BASELINE = "baseline"
 
@@ -206,7 +208,7 @@ async def measure(port: int, page: LivePage, args: argparse.Namespace) -> Measur
         await ws.send(frames.get(ws, FRAME))
         reply = await ws.recv()
         elapsed = time.perf_counter_ns() - start
-        if not isinstance(reply, str) or not reply.startswith(REPLY_PREFIX):
+        if not isinstance(reply, str) or not reply.startswith(UPDATE_PREFIXES):
             raise RuntimeError(f"unexpected reply: {str(reply)[:300]!r}")
         return elapsed, reply
 
@@ -341,7 +343,7 @@ async def profile(application: Any, page: LivePage, args: argparse.Namespace) ->
             await comm.send_to(text_data=frame)
             reply = await comm.receive_from()
             samples.append(time.perf_counter_ns() - start)
-            if not reply.startswith(REPLY_PREFIX):
+            if not reply.startswith(UPDATE_PREFIXES):
                 raise RuntimeError(f"unexpected reply: {reply[:300]!r}")
         return samples
 
@@ -394,7 +396,8 @@ async def breakdown(n: int, run_events: Callable[[int], Awaitable[list[int]]]) -
     from asgiref.sync import sync_to_async
     from django.template import Context
 
-    from bench.raw import counter_fragment
+    from bench.raw import counter_update
+    from liveview.core import dialect
 
     try:  # liveview's internals: if they move, say so rather than fail the whole run
         from liveview.runtime import page as page_module
@@ -448,8 +451,8 @@ async def breakdown(n: int, run_events: Callable[[int], Awaitable[list[int]]]) -
         ("Page.render (inner + wrap)", lambda: page.render(comp, oob=True)),
         ("Page.dispatch (sync, all of it)", lambda: page.dispatch("lv-1", "increment", values)),
         (
-            "baseline: json.loads + fragment",
-            lambda: counter_fragment("lv-1", "First counter", len(json.loads(FRAME))),
+            "baseline: json.loads + update",
+            lambda: counter_update("lv-1", len(json.loads(FRAME)), dialect.current().major),
         ),
     ]
     print("one event, step by step (median µs per call, profiler off):")

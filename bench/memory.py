@@ -134,11 +134,11 @@ async def open_live(port: int, clicked: bool) -> ClientConnection:
 
 
 async def click(ws: ClientConnection, cid: str, stamp: str = "") -> None:
-    """One ``increment`` on component `cid`, done once its reply (that component's
-    fragment) arrived."""
+    """One ``increment`` on component `cid`, done once its reply (the partial swap of that
+    component's number) arrived."""
     await ws.send(f'{{"lv": "{cid}", "event": "increment", "headers": {{}}{stamp}}}')
     reply = await asyncio.wait_for(ws.recv(), 60)
-    if not isinstance(reply, str) or f'<div id="{cid}" ' not in reply:
+    if not isinstance(reply, str) or f"#{cid}>" not in reply:  # its number's partial swap
         raise RuntimeError(f"unexpected reply to {cid}'s click: {str(reply)[:200]!r}")
 
 

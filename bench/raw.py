@@ -32,6 +32,15 @@ def counter_fragment(cid: str, label: str, count: int) -> str:
     )
 
 
+def counter_update(cid: str, count: int, htmx_major: int) -> str:
+    """The counter's new number alone, in the partial swap liveview sends for an increment
+    (docs/updates.md), written by hand: htmx 4's <hx-partial>, htmx 2's out-of-band <div>."""
+    where = f"#{cid}>section>p>output"
+    if htmx_major == 2:
+        return f'<div hx-swap-oob="innerHTML:{where}">{count}</div>'
+    return f'<hx-partial hx-target="{where}" hx-swap="innerMorph">{count}</hx-partial>'
+
+
 class RawCounterConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
     """The demo page's counters on one socket (``lv-1``; ``lv-2`` when a frame names it),
     answered inline on the event loop (no thread hop)."""
@@ -41,9 +50,21 @@ class RawCounterConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
     #: bench's page of two counters each clicked once.
     second: int = 10
 
+    #: Whole components (counter_fragment) or only the number (counter_update), as liveview
+    #: does with its partial updates on (the default) or off.
+    partial: bool = True
+
     async def connect(self) -> None:
+        from liveview.core import dialect
+
         self.count, self.second = 0, 10
+        self.htmx_major = dialect.current().major
         await self.accept()
+
+    def reply(self, cid: str, label: str, count: int) -> str:
+        if self.partial:
+            return counter_update(cid, count, self.htmx_major)
+        return counter_fragment(cid, label, count)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         message: Any = json.loads(text_data or "{}")
@@ -51,7 +72,7 @@ class RawCounterConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         step = 1 if event == "increment" else -1 if event == "decrement" else 0
         if isinstance(message, dict) and message.get("lv") == "lv-2":
             self.second += step
-            await self.send(text_data=counter_fragment("lv-2", "Second counter", self.second))
+            await self.send(text_data=self.reply("lv-2", "Second counter", self.second))
             return
         self.count += step
-        await self.send(text_data=counter_fragment("lv-1", "First counter", self.count))
+        await self.send(text_data=self.reply("lv-1", "First counter", self.count))

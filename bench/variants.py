@@ -17,7 +17,7 @@ from typing import Any
 
 from asgiref.sync import sync_to_async
 
-from bench.raw import RawCounterConsumer, counter_fragment
+from bench.raw import RawCounterConsumer
 from liveview.socket.consumer import LiveConsumer
 from liveview.socket.protocol import ProtocolError, parse_event
 
@@ -30,7 +30,7 @@ class RawHopConsumer(RawCounterConsumer):
         message: Any = json.loads(text_data or "{}")
         if isinstance(message, dict) and message.get("event") == "increment":
             self.count += 1
-        frame = await sync_to_async(counter_fragment)("lv-1", "First counter", self.count)
+        frame = await sync_to_async(self.reply)("lv-1", "First counter", self.count)
         await self.send(text_data=frame)
 
 
