@@ -41,6 +41,7 @@ from bench.server import (  # noqa: E402
     exit_on_sigterm,
     free_port,
     migrate,
+    page_connection,
     page_socket_path,
     raise_open_files_limit,
     share_settings,
@@ -80,21 +81,11 @@ class ChurnResult:
 
 
 async def cycle(port: int) -> None:
-    from websockets.asyncio.client import connect
-    from websockets.typing import Origin
 
     from liveview.core import conf
 
     path, secret = page_socket_path(conf.websocket_path(), *COUNTER)
-    async with connect(
-        f"ws://{HOST}:{port}{path}",
-        origin=Origin(f"http://{HOST}:{port}"),
-        additional_headers={"Cookie": f"csrftoken={secret}"},
-        compression=None,
-        ping_interval=None,
-        open_timeout=60,
-        close_timeout=60,
-    ) as ws:
+    async with page_connection(port, path, secret, open_timeout=60, close_timeout=60) as ws:
         first = await asyncio.wait_for(ws.recv(), 60)
         if not isinstance(first, str) or not first.startswith('<div id="lv-1" '):
             raise RuntimeError(f"unexpected first frame: {str(first)[:200]!r}")

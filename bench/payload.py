@@ -38,11 +38,11 @@ if str(ROOT) not in sys.path:  # run as a script: bench/ is sys.path[0], the pro
 
 from bench.section import Section  # noqa: E402
 from bench.server import (  # noqa: E402
-    HOST,
     bench_env,
     exit_on_sigterm,
     free_port,
     migrate,
+    page_connection,
     page_socket_path,
     share_settings,
     tail,
@@ -68,8 +68,6 @@ class PageResult:
 async def measure_page(
     port: int, name: str, more: list[tuple[str, dict[str, Any]]], events: int
 ) -> PageResult:
-    from websockets.asyncio.client import connect
-    from websockets.typing import Origin
 
     from liveview.core import conf
     from liveview.core.metrics import frame_sizes
@@ -77,14 +75,7 @@ async def measure_page(
 
     result = PageResult(name)
     path, secret = page_socket_path(conf.websocket_path(), *COUNTER, *more)
-    async with connect(
-        f"ws://{HOST}:{port}{path}",
-        origin=Origin(f"http://{HOST}:{port}"),
-        additional_headers={"Cookie": f"csrftoken={secret}"},
-        compression=None,
-        ping_interval=None,
-        max_size=2**24,
-    ) as ws:
+    async with page_connection(port, path, secret, max_size=2**24) as ws:
         first = await asyncio.wait_for(ws.recv(), 30)
         if not isinstance(first, str) or (epoch := EPOCH.search(first)) is None:
             raise RuntimeError(f"{name}: unexpected first frame {str(first)[:200]!r}")
@@ -131,8 +122,6 @@ async def measure_change(
 ) -> ChangeResult:
     """Connect a page showing component `name` of `size` rows or items alone, send `event`
     once, apply the reply to the page and find `check` (a CSS selector) in it."""
-    from websockets.asyncio.client import connect
-    from websockets.typing import Origin
 
     from bench.payload_app import ITEMS_NAME, ROWS_NAME
     from liveview.core import conf
@@ -142,14 +131,7 @@ async def measure_change(
     kwargs = {"rows": size} if name == "rows" else {"items": size}
     component = ROWS_NAME if name == "rows" else ITEMS_NAME
     path, secret = page_socket_path(conf.websocket_path(), component, kwargs)
-    async with connect(
-        f"ws://{HOST}:{port}{path}",
-        origin=Origin(f"http://{HOST}:{port}"),
-        additional_headers={"Cookie": f"csrftoken={secret}"},
-        compression=None,
-        ping_interval=None,
-        max_size=2**24,
-    ) as ws:
+    async with page_connection(port, path, secret, max_size=2**24) as ws:
         first = await asyncio.wait_for(ws.recv(), 30)
         if not isinstance(first, str) or (epoch := EPOCH.search(first)) is None:
             raise RuntimeError(f"{name}: unexpected first frame {str(first)[:200]!r}")

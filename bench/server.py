@@ -203,3 +203,20 @@ def page_socket_path(
     request = HttpRequest()
     request.META["CSRF_COOKIE"] = secret
     return f"{socket_path}?t={signed}&csrf={get_token(request)}", secret
+
+
+def page_connection(port: int, path: str, secret: str, **options: Any) -> Any:
+    """``websockets.connect`` to liveview's socket at `path` as a browser opens it: its
+    ``Origin`` and ``csrftoken`` cookie (`secret`), no compression, no pings; `options` for
+    ``connect`` (``max_size``, ``open_timeout``...). Use as ``async with``."""
+    from websockets.asyncio.client import connect
+    from websockets.typing import Origin
+
+    return connect(
+        f"ws://{HOST}:{port}{path}",
+        origin=Origin(f"http://{HOST}:{port}"),
+        additional_headers={"Cookie": f"csrftoken={secret}"},
+        compression=None,
+        ping_interval=None,
+        **options,
+    )

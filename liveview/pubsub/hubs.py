@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from channels.layers import BaseChannelLayer, get_channel_layer
 
+from liveview.core.installed import Installed
 from liveview.pubsub.subscriptions import BeforeDelivery, Deliver, Hub, HubHooks, TopicJoined
 
 
@@ -80,46 +81,29 @@ class Hubs:
                 loop.call_soon_threadsafe(each.publish_failed)
 
 
-_installed: Hubs | None = None
-
-
-def install(registry: Hubs) -> Hubs:
-    """Make `registry` the process's (the app's ready() does, once); returns it."""
-    global _installed
-    _installed = registry
-    return registry
-
-
-def is_installed() -> bool:
-    return _installed is not None
-
-
-def uninstall() -> None:
-    global _installed
-    _installed = None
-
-
-def installed() -> Hubs:
-    """The process's registry; a clear error when the app has not installed one."""
-    if _installed is None:
-        raise RuntimeError(
-            "liveview's hubs are not installed: add 'liveview' to INSTALLED_APPS"
-            " (its AppConfig.ready() installs them)"
-        )
-    return _installed
+_slot: Installed[Hubs] = Installed("hubs are")
+#: Make a registry the process's (the app's ready() does, once); returns it.
+install = _slot.install
+is_installed = _slot.is_installed
+uninstall = _slot.uninstall
+#: The process's registry; a clear error when the app has not installed one.
+installed = _slot.get
 
 
 def existing_hub() -> Hub | None:
     """This loop's hub if it is open (for tests and the inspector)."""
-    return None if _installed is None else _installed.current()
+    registry = _slot.peek()
+    return None if registry is None else registry.current()
 
 
 def all_hubs() -> list[Hub]:
     """Every hub of this process, one per event loop (for the inspector)."""
-    return [] if _installed is None else _installed.all()
+    registry = _slot.peek()
+    return [] if registry is None else registry.all()
 
 
 def publish_failed() -> None:
     """Called by `apublish` when the layer refused a change: every hub here resyncs."""
-    if _installed is not None:
-        _installed.publish_failed()
+    registry = _slot.peek()
+    if registry is not None:
+        registry.publish_failed()

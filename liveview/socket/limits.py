@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from liveview.core import conf
+from liveview.core.installed import Installed
 
 
 @dataclass(slots=True)
@@ -76,30 +77,10 @@ def _decrement(counter: Counter[Any], key: object) -> None:
         del counter[key]
 
 
-_installed: ConnectionCounts | None = None
-
-
-def install(counts: ConnectionCounts) -> ConnectionCounts:
-    """Make `counts` the process's (the app's ready() does, once); returns it."""
-    global _installed
-    _installed = counts
-    return counts
-
-
-def is_installed() -> bool:
-    return _installed is not None
-
-
-def uninstall() -> None:
-    global _installed
-    _installed = None
-
-
-def connections() -> ConnectionCounts:
-    """The process's connection counts; a clear error when the app has not installed them."""
-    if _installed is None:
-        raise RuntimeError(
-            "liveview's connection counts are not installed: add 'liveview' to INSTALLED_APPS"
-            " (its AppConfig.ready() installs them)"
-        )
-    return _installed
+_slot: Installed[ConnectionCounts] = Installed("connection counts are")
+#: Make counts the process's (the app's ready() does, once); returns them.
+install = _slot.install
+is_installed = _slot.is_installed
+uninstall = _slot.uninstall
+#: The process's connection counts; a clear error when the app has not installed them.
+connections = _slot.get
