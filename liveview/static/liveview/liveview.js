@@ -82,7 +82,9 @@
   });
   // An action made while the socket is not live (down, reconnecting, or stopped) is never sent
   // late: the glue cancels it (or the extension dropped it) and says so in its component, also
-  // after the reconnect's full render has replaced the component.
+  // after the reconnect's full render has replaced the component, until the component's next
+  // action is sent. The notice is the glue's own: it leaves before each message and comes back
+  // after it, so the server's partial swaps, aimed by position, find the children it rendered.
   function notice(c) {
     if (c.querySelector(":scope > .lv-refused")) return;
     var p = document.createElement("p");
@@ -118,12 +120,15 @@
   on(B.afterSend, function (e) {
     var c = e.target.closest && e.target.closest("[data-lv]");
     if (c) { c.classList.add("lv-loading"); c.setAttribute("aria-busy", "true"); }
+    if (c) refused = refused.filter(function (id) { return id !== c.id; });  // acted again
+  });
+  on(B.beforeMessage, function () {
+    document.querySelectorAll(".lv-refused").forEach(function (p) { p.remove(); });
   });
   on(B.afterMessage, function () {
     live = true;
     b.setAttribute("data-lv-socket", "live");
     refused.forEach(function (id) { var c = document.getElementById(id); if (c) notice(c); });
-    refused = [];
     document.querySelectorAll(".lv-loading").forEach(function (c) {
       c.classList.remove("lv-loading"); c.removeAttribute("aria-busy");
     });
