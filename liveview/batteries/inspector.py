@@ -84,7 +84,7 @@ def inspect_process() -> ProcessReport:
     pages = _copied(open_pages)
     classes: Counter[str] = Counter()
     for page in pages:
-        classes.update(type(c).__name__ for c in _copied(page.components.values))
+        classes.update(type(r.component).__name__ for r in _copied(page.records.values))
     subscribers: Counter[str] = Counter()
     for current in _copied(all_hubs):
         for topic, members in _copied(current.members.items):

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Callable, ItemsView, Iterator, Mapping, ValuesView
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from operator import attrgetter
-from time import perf_counter
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.core.exceptions import ImproperlyConfigured
@@ -18,24 +17,19 @@ from liveview.authoring.component import LiveComponent, component_class
 from liveview.authoring.live import Live
 from liveview.authoring.record import ComponentRecord
 from liveview.authoring.urlstate import HistoryMode
-from liveview.core.metrics import failed, rendered
+from liveview.core.metrics import failed
 from liveview.core.redirects import safe_redirect
 from liveview.core.threads import in_sync_thread
 from liveview.core.token import Binding, ComponentSpec, PageToken
 from liveview.pubsub import presence
 from liveview.pubsub.resources import ResourceChanged, Subscription, topics_of
-from liveview.runtime import flash, kept, notify, partial, streams
+from liveview.runtime import flash, fragments, kept, notify
 from liveview.runtime.address import checked_url, navigated, read_url
-from liveview.runtime.changes import apply_changes, defer
+from liveview.runtime.changes import apply_changes
 from liveview.runtime.dispatch import run_event, run_event_async
 from liveview.runtime.notify import Mailbox
-from liveview.runtime.render import (
-    Handle,
-    error_banner,
-    failure_text,
-    render_inner,
-    wrap,
-)
+from liveview.runtime.record_view import RecordView
+from liveview.runtime.render import Handle, error_banner, failure_text
 from liveview.runtime.timers import Timer, schedule
 
 if TYPE_CHECKING:
@@ -46,57 +40,11 @@ logger = logging.getLogger("liveview")
 #: `in_sync_thread` is public here (docs/api.md), where it has always been imported from.
 __all__ = ["Handle", "Page", "in_sync_thread", "page_of"]
 
-_T = TypeVar("_T")
-
 
 def page_of(comp: LiveComponent) -> Page:
     """The page `comp` lives on, as the runtime drives it (`self.live` is what the component
     itself sees of it): for the batteries, which act for a component on its page."""
     return comp._lv.page
-
-
-class _RecordView(Mapping[str, _T]):
-    """One part of each record, by DOM id: `Page.components` and `Page.mount_args` (read-only)."""
-
-    __slots__ = ("_part", "_records")
-
-    def __init__(
-        self, records: dict[str, ComponentRecord], part: Callable[[ComponentRecord], _T]
-    ) -> None:
-        self._records = records
-        self._part = part
-
-    def __getitem__(self, cid: str) -> _T:
-        return self._part(self._records[cid])
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._records)
-
-    def __len__(self) -> int:
-        return len(self._records)
-
-    # One pass over the records (no lookup per key): also safe against a key dropped meanwhile.
-    def values(self) -> ValuesView[_T]:
-        return _Parts(self)
-
-    def items(self) -> ItemsView[str, _T]:
-        return _Pairs(self)
-
-
-class _Parts(ValuesView[_T]):
-    _mapping: _RecordView[_T]
-
-    def __iter__(self) -> Iterator[_T]:
-        view = self._mapping
-        return map(view._part, view._records.values())
-
-
-class _Pairs(ItemsView[str, _T]):
-    _mapping: _RecordView[_T]
-
-    def __iter__(self) -> Iterator[tuple[str, _T]]:
-        part = self._mapping._part
-        return ((cid, part(record)) for cid, record in self._mapping._records.items())
 
 
 @dataclass(eq=False)
@@ -143,8 +91,8 @@ class Page:
 
     def __post_init__(self) -> None:
         self.live = Live(self)
-        self.components = _RecordView(self.records, attrgetter("component"))
-        self.mount_args = _RecordView(self.records, attrgetter("spec"))
+        self.components = RecordView(self.records, attrgetter("component"))
+        self.mount_args = RecordView(self.records, attrgetter("spec"))
 
     # -- mounting ---------------------------------------------------------------------------
 
@@ -218,7 +166,7 @@ class Page:
         for cid, record in list(self.records.items()):
             if record.lazy and self.records.get(cid) is record:
                 cls = type(record.component)
-                frames.append(self._render_guarded(self._mount_spec(cls, record.spec)))
+                frames.append(fragments.render_guarded(self, self._mount_spec(cls, record.spec)))
         return "".join(frames)
 
     def top_level(self) -> list[LiveComponent]:
@@ -227,41 +175,29 @@ class Page:
     # -- rendering --------------------------------------------------------------------------
 
     def render(self, comp: LiveComponent, *, oob: bool) -> str:
-        record = comp._lv
-        if record.lazy:
-            return wrap(comp, (record.error or "") + comp.placeholder(), oob=oob, busy=True)
-        handle = Handle(comp)
-        started = perf_counter()
-        note = record.url_note or ""
-        inner = (record.error or note) + render_inner(comp, handle)
-        rendered(comp, perf_counter() - started)
-        record.html = streams.as_kept(comp, inner)
-        if handle.children < record.children:
-            self._forget_children(record.id, keep=handle.children)
-        record.children = handle.children
-        if oob:
-            partial.sent_alone(self, comp)
-        return wrap(comp, inner, oob=oob)
-
-    def _forget_children(self, cid: str, keep: int) -> None:
-        """Drop the children (and their descendants) a parent no longer renders."""
-        prefix = cid + "-"
-        for key in [k for k in self.records if k.startswith(prefix)]:
-            if int(key[len(prefix) :].split("-", 1)[0]) > keep and self.records.pop(key).topics:
-                self.topics_changed = True
+        """The component's whole fragment (out of band for the socket)."""
+        return fragments.render(self, comp, oob=oob)
 
     def render_all(self) -> str:
         """Every top-level component, out of band: what a (re)connect sends."""
-        return "".join(self._render_guarded(comp) for comp in self.top_level())
+        return "".join(fragments.render_guarded(self, comp) for comp in self.top_level())
 
-    def _render_guarded(self, comp: LiveComponent) -> str:
-        try:
-            return self.render(comp, oob=True)
-        except Exception as exc:
-            record = comp._lv
-            failed("liveview: rendering %s (%s) failed", comp, exc, record.spec.name, record.id)
-            record.error = error_banner(failure_text("Could not render", exc), exc)
-            return wrap(comp, record.error, oob=True)
+    def rerender(self, comp: LiveComponent, before: dict[str, Any] | None = None) -> str | None:
+        """The component again after a change: its fragment, or None when nothing changed."""
+        return fragments.rerender(self, comp, before)
+
+    def adopt(
+        self,
+        comp: LiveComponent,
+        inner: str,
+        changes: list[ResourceChanged],
+        framed: str | None = None,
+    ) -> str | None:
+        """Take a twin's fresh HTML for a broadcast (`liveview.runtime.fragments.adopt`)."""
+        return fragments.adopt(self, comp, inner, changes, framed)
+
+    def _fail(self, comp: LiveComponent, message: str, exc: BaseException | None) -> str:
+        return fragments.fail(self, comp, message, exc)
 
     # -- events -----------------------------------------------------------------------------
 
@@ -413,55 +349,6 @@ class Page:
         if topics != record.topics:
             record.topics = topics
             self.topics_changed = True
-
-    def rerender(self, comp: LiveComponent, before: dict[str, Any] | None = None) -> str | None:
-        record = comp._lv
-        previous, previous_error = partial.sent_html(comp), record.error
-        record.error = None
-        try:
-            html = self.render(comp, oob=True)
-        except Exception as exc:
-            failed("liveview: rendering %s failed", comp, exc, type(comp).__name__)
-            if before is not None:
-                comp.restore_state(before)
-            return self._fail(comp, "Something went wrong while rendering.", exc)
-        parts = streams.flush(comp)  # the stream changes made since: after the component
-        reset = streams.was_reset(comp)  # a stream shown in full: only the whole carries it
-        if record.html == previous and not reset and previous_error is None:
-            return parts or None
-        known = previous if previous_error is None and not reset else None
-        return partial.fragment(comp, known, html) + parts
-
-    def adopt(
-        self,
-        comp: LiveComponent,
-        inner: str,
-        changes: list[ResourceChanged],
-        framed: str | None = None,
-    ) -> str | None:
-        """Take a twin's fresh HTML for a broadcast; the changes reach the state when next used.
-
-        `framed`: `inner` already wrapped for a component of the same class, name and DOM id.
-        """
-        defer(comp, changes)
-        previous = partial.sent_html(comp)
-        record = comp._lv
-        if inner == previous and record.error is None:
-            return None
-        record.html = inner
-        partial.sent_alone(self, comp)
-        whole = framed if framed is not None else wrap(comp, inner, oob=True)
-        return partial.fragment(comp, previous if record.error is None else None, whole)
-
-    def _fail(self, comp: LiveComponent, message: str, exc: BaseException | None) -> str:
-        record = comp._lv
-        record.error = error = error_banner(message, exc)
-        streams.discard(comp)
-        try:
-            return self.render(comp, oob=True)
-        except Exception as render_exc:
-            failed("liveview: rendering %s failed", comp, render_exc, type(comp).__name__)
-            return wrap(comp, error + (record.html or ""), oob=True)
 
     # -- the token --------------------------------------------------------------------------
 
