@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 
 import pytest
 from django.http import Http404, HttpRequest, HttpResponse
@@ -22,6 +21,7 @@ from liveview.pubsub.publish import apublish, changed
 from liveview.testing.playwright import expect_idle
 from liveview.testing.server import LiveServer
 from tests.browser.support import open_live
+from tests.random_html import mutated, tree
 
 pytestmark = pytest.mark.browser
 
@@ -84,99 +84,7 @@ def component_page(request: HttpRequest, name: str) -> HttpResponse:
 urlpatterns = [path("page/<str:name>/", component_page)]
 
 
-# -- random HTML: trees the browser keeps as written, and changes to them ----------------------
-
-CHILDREN: dict[str, tuple[str, ...]] = {
-    "div": ("div", "section", "ul", "table", "span", "b", "input", "br", "textarea", "p"),
-    "section": ("div", "ul", "table", "span", "p"),
-    "td": ("div", "span", "b", "input"),
-    "li": ("span", "b", "ul", "input"),
-    "ul": ("li",),
-    "table": ("tbody",),
-    "tbody": ("tr",),
-    "tr": ("td",),
-    "span": ("b", "input", "br"),
-    "b": ("span", "br"),
-    "p": ("span", "b", "br"),
-}
-TEXT_OK = {"div", "section", "td", "li", "span", "b", "p", "textarea"}
-VOID = {"input", "br"}
-WORDS = ("a", "b", "x & y", "5", " ", "\n  ", "é", "<ok>")
-
-
-@dataclass
-class El:
-    tag: str
-    attrs: dict[str, str] = field(default_factory=dict)
-    children: list[El | str] = field(default_factory=list)
-
-    def html(self) -> str:
-        attrs = "".join(f' {k}="{v}"' for k, v in self.attrs.items())
-        if self.tag in VOID:
-            return f"<{self.tag}{attrs}>"
-        inner = "".join(_text(c) if isinstance(c, str) else c.html() for c in self.children)
-        return f"<{self.tag}{attrs}>{inner}</{self.tag}>"
-
-
-def _text(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def tree(rng: random.Random, tag: str, depth: int) -> El:
-    el = El(tag, attrs(rng))
-    for _ in range(rng.randint(0, 4)):
-        kinds = CHILDREN.get(tag, ())
-        if depth > 0 and kinds and (tag not in TEXT_OK or rng.random() < 0.6):
-            el.children.append(tree(rng, rng.choice(kinds), depth - 1))
-        elif tag in TEXT_OK and tag != "textarea" or (tag == "textarea" and not el.children):
-            el.children.append(rng.choice(WORDS))
-    el.children = merged(el.children)
-    return el
-
-
-def attrs(rng: random.Random) -> dict[str, str]:
-    names = rng.sample(["class", "title", "data-k", "id"], rng.randint(0, 2))
-    return {n: rng.choice(["1", "2", "a b", "k1", "k2"]) for n in names}
-
-
-def merged(children: list[El | str]) -> list[El | str]:
-    out: list[El | str] = []
-    for c in children:
-        if isinstance(c, str) and out and isinstance(out[-1], str):
-            out[-1] += c
-        else:
-            out.append(c)
-    return out
-
-
-def mutated(rng: random.Random, root: El) -> El:
-    new = copy(root)
-    for _ in range(rng.randint(1, 3)):
-        target = rng.choice(elements(new))
-        choice = rng.randint(0, 5)
-        texts = [i for i, c in enumerate(target.children) if isinstance(c, str)]
-        kinds = CHILDREN.get(target.tag)
-        if choice == 0 and texts:
-            target.children[rng.choice(texts)] = rng.choice(WORDS) + "!"
-        elif choice == 1 and target is not new:
-            target.attrs = attrs(rng)
-        elif choice in (2, 3) and kinds:
-            child = tree(rng, rng.choice(kinds), 1)
-            target.children.insert(len(target.children) if choice == 2 else 0, child)
-        elif choice == 4 and target.children:
-            del target.children[rng.randrange(len(target.children))]
-        elif choice == 5 and target.tag in TEXT_OK and target.tag != "textarea":
-            target.children.append(rng.choice(WORDS))
-        target.children = merged(target.children)
-    return new
-
-
-def copy(el: El) -> El:
-    return El(el.tag, dict(el.attrs), [c if isinstance(c, str) else copy(c) for c in el.children])
-
-
-def elements(el: El) -> list[El]:
-    return [el, *(n for c in el.children if isinstance(c, El) for n in elements(c))]
+# -- random HTML (tests/random_html.py): each click goes from one tree to the next ------------
 
 
 def steps(seed: int) -> list[str]:
@@ -185,7 +93,7 @@ def steps(seed: int) -> list[str]:
     out: list[str] = []
     for _ in range(CASES):
         old = tree(rng, "div", 3)
-        out += [old.html()[5:-6], mutated(rng, old).html()[5:-6]]
+        out += [old.inner_html(), mutated(rng, old).inner_html()]
     return out
 
 
