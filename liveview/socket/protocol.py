@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+import warnings
+from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Any
 
@@ -62,16 +63,53 @@ _ENVELOPE = frozenset({"lv", "event", "csrfmiddlewaretoken", VERSION_KEY, SEQ_KE
 MAX_DEPTH = 16
 
 
-@dataclass(frozen=True, slots=True)
+#: The release `EventMessage.headers` goes away in (docs/api.md).
+HEADERS_REMOVED_IN = "0.2.0"
+
+
+@dataclass(frozen=True, slots=True, init=False)
 class EventMessage:
+    """One event as the browser sent it: the component's DOM id, the event, its values."""
+
     component: str
     event: str
     values: dict[str, Any]
-    headers: dict[str, Any]
     #: The epoch of the render the event was made against; stale after a reconnect.
-    version: str | None = None
+    version: str | None
     #: The event's number on the page; the reply acknowledges it (`data-ack`).
-    seq: int | None = None
+    seq: int | None
+    _headers: dict[str, Any] = field(init=False, repr=False, compare=False)
+
+    def __init__(
+        self,
+        component: str,
+        event: str,
+        values: dict[str, Any],
+        headers: dict[str, Any] | None = None,
+        version: str | None = None,
+        seq: int | None = None,
+    ) -> None:
+        for name, value in (
+            ("component", component),
+            ("event", event),
+            ("values", values),
+            ("version", version),
+            ("seq", seq),
+            ("_headers", headers or {}),
+        ):
+            object.__setattr__(self, name, value)
+
+    @property
+    def headers(self) -> dict[str, Any]:
+        """Deprecated: the htmx request headers the frame carried. Nothing in liveview reads
+        them (an event is its values); goes away in 0.2.0."""
+        warnings.warn(
+            f"EventMessage.headers is deprecated and goes away in liveview {HEADERS_REMOVED_IN}: "
+            "nothing reads the frame's htmx headers; an event is its component, name and values",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return self._headers
 
 
 def parse_event(text: str) -> EventMessage:
