@@ -1,7 +1,8 @@
 """Partial updates in real Chromium under each htmx build (docs/updates.md): for seeded random
 pairs of HTML, the component's DOM after the frame the server sends (partial swaps, or the whole
 when those would not be right) equals the browser's own parse of the new HTML, which is what a
-full render gives. Real frames, through the real glue and ws extension."""
+full render gives. Real frames, through the real glue and ws extension. And what must stay
+right around them: focus and unsaved text, a swap aimed by position beside the glue's notice."""
 
 from __future__ import annotations
 
@@ -13,12 +14,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.template import Engine, RequestContext
 from django.urls import path
 from django_components import register
-from playwright.sync_api import Page, WebSocket, expect
+from playwright.sync_api import BrowserContext, Page, WebSocket, expect
 from pytest_django.fixtures import Settings
 
 from liveview import LiveComponent, event
 from liveview.pubsub.publish import apublish, changed
-from liveview.testing.playwright import expect_idle
+from liveview.socket.consumer import STALE, close_all
+from liveview.socket.protocol import CloseCode
+from liveview.testing.playwright import expect_idle, expect_offline
 from liveview.testing.server import LiveServer
 from tests.browser.support import open_live
 from tests.random_html import mutated, tree
@@ -69,13 +72,39 @@ class Typist(LiveComponent):
         return [NEWS_URI]
 
 
+#: The rows the list shows, as another writer sets them.
+ROWS: list[str] = []
+ROWS_URI = "/rows/1"
+
+
+@register("test_rows")
+class Rows(LiveComponent):
+    """A list whose items are all <li>: a partial swap into one is aimed by its position."""
+
+    live_tag = "ul"
+    template = (
+        "{% load liveview %}<li><button {% live 'bump' %}>Bump</button></li>"
+        "{% for row in rows %}<li>{{ row }}</li>{% endfor %}"
+    )
+
+    def mount(self) -> None:
+        self.rows = list(ROWS)
+
+    def subscriptions(self) -> list[str]:
+        return [ROWS_URI]
+
+    @event
+    def bump(self) -> None:
+        self.rows = [*self.rows, "bumped"]
+
+
 PAGE = """{% load liveview %}<!doctype html><html><head><title>canvas</title></head><body>
 {% component "NAME" / %}
 {% liveview_scripts %}</body></html>"""
 
 
 def component_page(request: HttpRequest, name: str) -> HttpResponse:
-    if name not in ("test_canvas", "test_typist"):
+    if name not in ("test_canvas", "test_typist", "test_rows"):
         raise Http404(name)
     template = Engine.get_default().from_string(PAGE.replace("NAME", name))
     return HttpResponse(template.render(RequestContext(request)))
@@ -177,3 +206,41 @@ def test_a_partial_update_keeps_focus_caret_and_unsaved_text(
     expect(box).to_be_focused()
     expect(box).to_have_value("hello world")
     assert box.evaluate("el => [el.selectionStart, el.selectionEnd]") == [5, 5]
+
+
+def test_a_swap_aimed_by_position_finds_its_item_while_the_refused_notice_is_shown(
+    context: BrowserContext, page: Page, settings: Settings, htmx_version: str, server: LiveServer
+) -> None:
+    """The glue's refused-click notice is a child of the component the server never rendered:
+    the glue takes it out before applying a frame, so a swap aimed at the 4th child finds the
+    3rd row, not the 2nd (and puts it back after, until the component's next action)."""
+    settings.ROOT_URLCONF = __name__
+    ROWS[:] = [f"row {n}, as the list was first written" for n in range(1, 7)]
+    frames: list[str] = []
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda p: frames.append(str(p))))
+    open_live(page, "/page/test_rows/")
+    rows = page.locator("#lv-1 > li")
+    notice = page.locator("#lv-1 > .lv-refused")
+
+    # A click while the socket is down: refused, and the notice is the list's first child.
+    context.set_offline(True)
+    server.call(lambda: close_all(code=CloseCode.RESYNC))
+    expect_offline(page)
+    page.get_by_role("button", name="Bump").click()
+    expect(notice).to_have_text(STALE)
+    context.set_offline(False)
+    expect_idle(page)
+    expect(notice).to_have_text(STALE)  # still there after the reconnect's full render
+    assert page.evaluate("document.querySelector('#lv-1').firstElementChild.className") == (
+        "lv-error lv-refused"
+    )
+
+    # Another writer changes the third row: a partial swap aimed by position.
+    before = len(frames)
+    ROWS[2] = "row 3, rewritten"
+    server.call(lambda: apublish(changed("PUT", ROWS_URI, "/rows/", "row 3")))
+    expect(rows.nth(3)).to_have_text("row 3, rewritten")
+    sent = "".join(frames[before:])
+    assert "nth-child(4)" in sent and "row 1" not in sent  # the swap alone, not the list
+    expect(rows).to_have_text(["Bump", *ROWS])  # the other rows as they were
+    expect(notice).to_have_text(STALE)  # the component's next action has not been sent
