@@ -19,13 +19,12 @@ class LiveViewConfig(AppConfig):
         from liveview.authoring.registration import hint_not_registered
         from liveview.batteries import (
             inspector,  # noqa: F401  (registers the inspector component)
+            job_watch,
             live_messages,  # noqa: F401  (registers "liveview.messages")
             progress,  # noqa: F401  (registers the "job_progress" component)
         )
-        from liveview.batteries.job_watch import topic_joined
         from liveview.http.static_render import render_from_tag
-        from liveview.pubsub import hubs, resources
-        from liveview.pubsub.presence import reload_before_delivery
+        from liveview.pubsub import hubs, presence, resources
         from liveview.socket import limits
         from liveview.socket.consumer import deliver
 
@@ -39,5 +38,8 @@ class LiveViewConfig(AppConfig):
         if not limits.is_installed():
             limits.install(limits.ConnectionCounts())
         registry = hubs.installed() if hubs.is_installed() else hubs.install(hubs.Hubs(deliver))
-        registry.on_topic_joined(topic_joined)
-        registry.before_delivery(reload_before_delivery)
+        registry.on_topic_joined(job_watch.topic_joined)
+        registry.before_delivery(presence.reload_before_delivery)
+        # What else each event loop holds, ended with its hub (at the lifespan's shutdown).
+        registry.on_close(job_watch.stop)
+        registry.on_close(presence.close_loop)

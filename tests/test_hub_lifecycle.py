@@ -5,17 +5,23 @@ startup and closes it at shutdown, and a registry of a test's own leaves nothing
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
 from channels.layers import InMemoryChannelLayer
 
+from liveview.batteries import job_watch
 from liveview.batteries.job_watch import topic_joined
-from liveview.pubsub import hubs
+from liveview.models import JOBS_COLLECTION
+from liveview.pubsub import hubs, presence
 from liveview.pubsub.hub import Hub, ResourceChanged, all_hubs, existing_hub
 from liveview.pubsub.presence import reload_before_delivery
 from liveview.socket import consumer
 from tests.support import application
+
+#: What a test does on the server's loop between the lifespan's startup and its shutdown.
+During = Callable[[], Awaitable[None]]
 
 
 class Page:
@@ -28,6 +34,7 @@ def test_the_app_installs_the_registry_with_the_sockets_delivery_and_the_hooks()
     assert installed.deliver is consumer.deliver
     assert topic_joined in installed.hooks.topic_joined
     assert reload_before_delivery in installed.hooks.before_delivery
+    assert job_watch.stop in installed.closing and presence.close_loop in installed.closing
 
 
 def test_a_hook_is_registered_once_through_the_registry() -> None:
@@ -78,6 +85,64 @@ async def test_the_lifespan_opens_this_loops_hub_at_startup_and_closes_it_at_shu
     assert hub.deliver is consumer.deliver
     assert existing_hub() is None and hub not in all_hubs()
     assert hub.members == {} and hub.channel is None and not hub.running
+
+
+async def serve(during: During) -> list[str]:
+    """Run the project's ASGI app through a lifespan scope with `during` awaited between its
+    startup and its shutdown: the answers' types."""
+    incoming: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+    answers: list[str] = []
+
+    async def send(message: dict[str, Any]) -> None:
+        answers.append(message["type"])
+        if message["type"] == "lifespan.startup.complete":
+            await during()
+            incoming.put_nowait({"type": "lifespan.shutdown"})
+
+    incoming.put_nowait({"type": "lifespan.startup"})
+    await application({"type": "lifespan", "asgi": {"version": "3.0"}}, incoming.get, send)
+    return answers
+
+
+async def test_the_lifespan_shutdown_ends_this_loops_job_watcher(settings: Any) -> None:
+    settings.LIVEVIEW_JOBS_POLL = True
+    loop = asyncio.get_running_loop()
+    started: list[asyncio.Task[None]] = []
+
+    async def a_page_shows_a_job() -> None:
+        topic_joined(f"{JOBS_COLLECTION}1")  # the hub's hook: the watcher starts
+        started.append(job_watch._watchers[loop])
+
+    assert await serve(a_page_shows_a_job) == [
+        "lifespan.startup.complete",
+        "lifespan.shutdown.complete",
+    ]
+    (watcher,) = started
+    assert watcher.cancelled() and loop not in job_watch._watchers
+
+
+async def test_a_close_hook_that_fails_fails_the_shutdown_after_the_others_ran() -> None:
+    async def deliver(targets: dict[Any, list[ResourceChanged]]) -> None:
+        pass
+
+    registry = hubs.Hubs(deliver, layer=lambda: InMemoryChannelLayer())
+    hub = registry.open()
+    ran: list[str] = []
+
+    async def broken() -> None:
+        ran.append("broken")
+        raise OSError("gone")
+
+    async def fine() -> None:
+        ran.append("fine")
+
+    registry.on_close(broken)
+    registry.on_close(fine)
+    registry.on_close(fine)  # once
+    with pytest.raises(OSError, match="gone"):
+        await registry.close()
+    assert ran == ["broken", "fine"] and registry.current() is None
+    assert hub is not None and not hub.running
 
 
 async def test_a_registry_of_a_tests_own_opens_and_closes_a_hub_leaving_nothing() -> None:

@@ -5,6 +5,7 @@ The clock is injected and advanced: nothing here waits for time to pass.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from liveview.pubsub import presence, presence_registry
 from liveview.pubsub.presence_registry import RedisRegistry, Viewer
 from liveview.testing import LiveClient
 from project.polls.models import Choice, Poll
+from tests.test_hub_lifecycle import serve
 
 TOPIC = "/polls/1"
 TTL = 5.0
@@ -185,3 +187,36 @@ async def test_a_page_sees_a_viewer_of_another_process_come_and_go(
         await elsewhere.leave("page-x", [f"/polls/{poll.pk}"])
         while page.text(".viewers") != "1 person viewing":
             await page.next_frame()
+
+
+async def test_the_lifespan_shutdown_ends_this_loops_registry(
+    redis: RedisServer, client: Redis, settings: Any
+) -> None:
+    """Its refresh task ends and its connection closes (its last command was a read)."""
+    settings.CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {"hosts": [{"address": redis.url, "socket_connect_timeout": 1}]},
+        }
+    }
+    loop = asyncio.get_running_loop()
+
+    async def a_page_joins() -> None:
+        found = presence.registry()
+        assert isinstance(found, RedisRegistry)
+        await found.join("page-1", ALICE, [TOPIC])
+        assert await reading(client) == 1 and len(refreshing()) == 1
+
+    await serve(a_page_joins)
+    assert await reading(client) == 0 and refreshing() == []
+    assert loop not in presence._redis  # the next socket makes a new one
+
+
+def refreshing() -> list[asyncio.Task[object]]:
+    """The presence refresh tasks still running on this loop."""
+    return [t for t in asyncio.all_tasks() if t.get_name() == "liveview-presence" and not t.done()]
+
+
+async def reading(client: Redis) -> int:
+    """How many connections to the server last read presence (ZRANGE)."""
+    return sum(1 for c in await client.client_list() if c.get("cmd") == "zrange")

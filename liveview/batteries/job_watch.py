@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import weakref
 
@@ -35,6 +36,15 @@ def topic_joined(topic: str) -> None:
         running = _watchers.get(loop)
         if running is None or running.done():
             _watchers[loop] = loop.create_task(watch(), name="liveview-job-watch")
+
+
+async def stop() -> None:
+    """End this loop's watcher (the server's shutdown, through the hubs' `on_close`)."""
+    task = _watchers.pop(asyncio.get_running_loop(), None)
+    if task is not None and not task.done():
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
 
 
 def watched_uris() -> list[str]:

@@ -1,18 +1,22 @@
 # Who makes the hubs and who ends them. The app's ready() installs the process's registry with
 # the sockets' delivery and the hooks; each event loop's hub is opened by the server's lifespan
-# at startup (liveview.socket.lifespan) and closed at its shutdown. Under a server that sends
+# at startup (liveview.socket.lifespan) and closed at its shutdown, with what else the loop holds
+# (the app's `on_close` hooks: a presence registry, the job watcher). Under a server that sends
 # no lifespan (daphne, runserver, a test's communicator) a loop's hub is opened by its first
 # socket, through the same registry; it then lives as long as the loop.
 from __future__ import annotations
 
 import asyncio
 import weakref
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from channels.layers import BaseChannelLayer, get_channel_layer
 
 from liveview.core.installed import Installed
 from liveview.pubsub.subscriptions import BeforeDelivery, Deliver, Hub, HubHooks, TopicJoined
+
+#: What else an event loop holds, ended with its hub: `hook()` is awaited on that loop.
+LoopClosing = Callable[[], Awaitable[None]]
 
 
 class Hubs:
@@ -29,6 +33,8 @@ class Hubs:
         self._hubs: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Hub] = (
             weakref.WeakKeyDictionary()
         )
+        #: Awaited, in order, when a loop's hub closes (`on_close`).
+        self.closing: list[LoopClosing] = []
 
     def on_topic_joined(self, hook: TopicJoined) -> None:
         """Call `hook(topic)` on the hub's loop with each topic a hub starts following."""
@@ -39,6 +45,12 @@ class Hubs:
         """Await `hook(changes)` with each batch of changes before a hub delivers it."""
         if hook not in self.hooks.before_delivery:
             self.hooks.before_delivery.append(hook)
+
+    def on_close(self, hook: LoopClosing) -> None:
+        """Await `hook()` on a loop when its hub closes (the server's shutdown): what else the
+        loop holds for the process (a presence registry, the job watcher) ends with it."""
+        if hook not in self.closing:
+            self.closing.append(hook)
 
     def open(self) -> Hub | None:
         """This loop's hub, opened now if it is not yet; None with no channel layer configured."""
@@ -63,10 +75,21 @@ class Hubs:
         return list(self._hubs.values())
 
     async def close(self) -> None:
-        """Close this loop's hub (its groups left, its tasks ended) and forget it."""
+        """Close this loop's hub (its groups left, its tasks ended) and forget it, then await
+        each `on_close` hook; every hook runs, the first failure is raised after them."""
         current = self._hubs.pop(asyncio.get_running_loop(), None)
-        if current is not None:
-            await current.close()
+        failures: list[Exception] = []
+        try:
+            if current is not None:
+                await current.close()
+        finally:
+            for hook in self.closing:
+                try:
+                    await hook()
+                except Exception as exc:
+                    failures.append(exc)
+        if failures:
+            raise failures[0]
 
     def publish_failed(self) -> None:
         """A publish from this process failed: every hub resyncs, each on its own loop."""

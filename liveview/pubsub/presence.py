@@ -128,6 +128,19 @@ def registry() -> Registry:
     return found
 
 
+async def close_loop() -> None:
+    """End this loop's registry (the server's shutdown, through the hubs' `on_close`): on
+    Redis, its refresh task and its connections; the next socket here makes a new one."""
+    global _current
+    found = _redis.pop(asyncio.get_running_loop(), None)
+    if found is None:
+        return
+    if _current is found:
+        _current = None
+    await found.close()
+    await found.redis.aclose(close_connection_pool=True)
+
+
 def presence_ttl() -> float:
     """``LIVEVIEW_PRESENCE_TTL``: seconds, more than two refreshes, so one late refresh never
     drops a viewer who is still there."""

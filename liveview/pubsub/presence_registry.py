@@ -164,6 +164,15 @@ class RedisRegistry:
             await self.announce(topic)
         return changed
 
+    async def close(self) -> None:
+        """Stop refreshing this process's members (the server's shutdown); the connection is
+        its owner's to close."""
+        task, self._task = self._task, None
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
     # -- Redis ---------------------------------------------------------------------------------
 
     async def _call(self, work: Callable[[Any], Awaitable[None]], arg: Any) -> None:

@@ -1,6 +1,7 @@
 # The server's lifespan (ASGI "lifespan" scope, sent by uvicorn and hypercorn; daphne and
 # runserver send none): at startup the loop's hub is opened, at shutdown it leaves its groups
-# and its tasks end. Without a lifespan, a loop's hub opens with its first socket.
+# and its tasks end, and so does what else the loop holds (the hubs' `on_close` hooks: presence,
+# the job watcher). Without a lifespan, a loop's hub opens with its first socket.
 from __future__ import annotations
 
 import logging
