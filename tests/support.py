@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from channels.testing import WebsocketCommunicator
@@ -31,6 +33,25 @@ ORIGIN = b"http://127.0.0.1:8000"
 application = live_asgi_application()
 
 Spec = tuple[str, str, dict[str, Any]]
+#: What a test does on the server's loop between the lifespan's startup and its shutdown.
+During = Callable[[], Awaitable[None]]
+
+
+async def serve(during: During) -> list[str]:
+    """Run the project's ASGI app through a lifespan scope with `during` awaited between its
+    startup and its shutdown: the answers' types."""
+    incoming: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+    answers: list[str] = []
+
+    async def send(message: dict[str, Any]) -> None:
+        answers.append(message["type"])
+        if message["type"] == "lifespan.startup.complete":
+            await during()
+            incoming.put_nowait({"type": "lifespan.shutdown"})
+
+    incoming.put_nowait({"type": "lifespan.startup"})
+    await application({"type": "lifespan", "asgi": {"version": "3.0"}}, incoming.get, send)
+    return answers
 
 
 def token(

@@ -5,7 +5,6 @@ startup and closes it at shutdown, and a registry of a test's own leaves nothing
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
@@ -18,10 +17,7 @@ from liveview.pubsub import hubs, presence
 from liveview.pubsub.hub import Hub, ResourceChanged, all_hubs, existing_hub
 from liveview.pubsub.presence import reload_before_delivery
 from liveview.socket import consumer
-from tests.support import application
-
-#: What a test does on the server's loop between the lifespan's startup and its shutdown.
-During = Callable[[], Awaitable[None]]
+from tests.support import serve
 
 
 class Page:
@@ -48,60 +44,23 @@ def test_a_hook_is_registered_once_through_the_registry() -> None:
     assert registry.hooks.topic_joined == [seen.append]
 
 
-async def lifespan(messages: list[str]) -> list[dict[str, Any]]:
-    """Run the project's ASGI app through a lifespan scope: the messages it answered."""
-    incoming: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
-    for message in messages:
-        incoming.put_nowait({"type": message})
-    answers: list[dict[str, Any]] = []
-
-    async def send(message: dict[str, Any]) -> None:
-        answers.append(message)
-
-    await application({"type": "lifespan", "asgi": {"version": "3.0"}}, incoming.get, send)
-    return answers
-
-
 async def test_the_lifespan_opens_this_loops_hub_at_startup_and_closes_it_at_shutdown() -> None:
     assert existing_hub() is None
     opened: list[Hub | None] = []
-    incoming: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
-    answers: list[str] = []
 
-    async def send(message: dict[str, Any]) -> None:
-        answers.append(message["type"])
-        if message["type"] == "lifespan.startup.complete":
-            opened.append(existing_hub())
-            hub = existing_hub()
-            assert hub is not None
-            await hub.set_topics(Page(), frozenset({"/things/1"}))
-            incoming.put_nowait({"type": "lifespan.shutdown"})
+    async def a_page_follows_a_topic() -> None:
+        hub = existing_hub()
+        opened.append(hub)
+        assert hub is not None
+        await hub.set_topics(Page(), frozenset({"/things/1"}))
 
-    incoming.put_nowait({"type": "lifespan.startup"})
-    await application({"type": "lifespan", "asgi": {"version": "3.0"}}, incoming.get, send)
+    answers = await serve(a_page_follows_a_topic)
     assert answers == ["lifespan.startup.complete", "lifespan.shutdown.complete"]
     (hub,) = opened
     assert isinstance(hub, Hub)
     assert hub.deliver is consumer.deliver
     assert existing_hub() is None and hub not in all_hubs()
     assert hub.members == {} and hub.channel is None and not hub.running
-
-
-async def serve(during: During) -> list[str]:
-    """Run the project's ASGI app through a lifespan scope with `during` awaited between its
-    startup and its shutdown: the answers' types."""
-    incoming: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
-    answers: list[str] = []
-
-    async def send(message: dict[str, Any]) -> None:
-        answers.append(message["type"])
-        if message["type"] == "lifespan.startup.complete":
-            await during()
-            incoming.put_nowait({"type": "lifespan.shutdown"})
-
-    incoming.put_nowait({"type": "lifespan.startup"})
-    await application({"type": "lifespan", "asgi": {"version": "3.0"}}, incoming.get, send)
-    return answers
 
 
 async def test_the_lifespan_shutdown_ends_this_loops_job_watcher(settings: Any) -> None:

@@ -18,7 +18,7 @@ from liveview.pubsub import presence, presence_registry
 from liveview.pubsub.presence_registry import RedisRegistry, Viewer
 from liveview.testing import LiveClient
 from project.polls.models import Choice, Poll
-from tests.test_hub_lifecycle import serve
+from tests.support import serve
 
 TOPIC = "/polls/1"
 TTL = 5.0
