@@ -27,13 +27,13 @@ from channels.routing import URLRouter  # noqa: E402
 from django.urls import path  # noqa: E402
 
 from bench import payload_app  # noqa: E402, F401  (registers its component)
-from bench.click_dom_app import HAND_PATH, HandConsumer  # noqa: E402
 from bench.board import (  # noqa: E402
     BOARD_PATH,
     CONTROL_PATH,
     BoardConsumer,
     ControlConsumer,
 )
+from bench.click_dom_app import HAND_PATH, HandConsumer  # noqa: E402
 from bench.raw import RAW_PATH, RawCounterConsumer  # noqa: E402
 from bench.soak_app import SOAK_CONTROL_PATH, SoakControlConsumer  # noqa: E402
 from bench.variants import (  # noqa: E402

@@ -69,6 +69,7 @@ class Variant:
     baseline: bool = False
 
 
+LV_BUTTON = "#lv-1 .lv-data > button"
 LV_CELL = f'#lv-1 tbody > tr:nth-child({300 // 2 + 1}) > td[data-column="value"]'
 VARIANTS: tuple[Variant, ...] = (
     Variant("hand-written", "counter", "/bench/click/counter-hand/", "button", "#count", True),
@@ -87,7 +88,9 @@ VARIANTS: tuple[Variant, ...] = (
         "#lv-1 output.count",
     ),
     Variant("hand-written", "table", "/bench/click/table-hand/", "button", "#cell", True),
-    Variant("liveview.data.Table", "table", "/bench/click/table/", "#lv-1 .lv-data > button", LV_CELL),
+    Variant(
+        "liveview.data.Table", "table", "/bench/click/table/", "#lv-1 .lv-data > button", LV_CELL
+    ),
 )
 
 #: The htmx builds, as --builds names them: the server's settings for each (bench/settings.py
@@ -117,16 +120,43 @@ async ({button, target, count, pause}) => {
       observer.observe(document.body, {subtree: true, childList: true, characterData: true});
       timer = setTimeout(() => reject(new Error(target + " still shows " + before)), 10000);
     });
+    window.__clicks = {sent: 0, received: 0};
     const start = performance.now();
     document.querySelector(button).click();
     const end = await seen;
     observer.disconnect();
     clearTimeout(timer);
-    times.push(end - start);
+    const {sent, received} = window.__clicks;
+    times.push([end - start, sent - start, received - sent, end - received]);
     await new Promise((resolve) => setTimeout(resolve, pause));
   }
   return times;
 }
+"""
+
+#: Run in every page before its scripts: the moment the click's frame leaves (the first
+#: ``WebSocket.send``) and the moment the reply arrives (the socket's first ``message``
+#: listener, before htmx's), so a click's time splits into the browser's outbound part, the
+#: network and server, and the browser's inbound part (the parse, the swap, the glue).
+SPLIT_JS = """
+(() => {
+  const Native = window.WebSocket, send = Native.prototype.send;
+  window.__clicks = {sent: 0, received: 0};
+  function Timed(url, protocols) {
+    const ws = protocols === undefined ? new Native(url) : new Native(url, protocols);
+    ws.addEventListener("message", () => {
+      if (!window.__clicks.received) window.__clicks.received = performance.now();
+    });
+    return ws;
+  }
+  Timed.prototype = Native.prototype;
+  for (const k of ["CONNECTING", "OPEN", "CLOSING", "CLOSED"]) Timed[k] = Native[k];
+  Native.prototype.send = function (data) {
+    if (!window.__clicks.sent) window.__clicks.sent = performance.now();
+    return send.call(this, data);
+  };
+  window.WebSocket = Timed;
+})();
 """
 
 #: How long a page waits after each click's change before the next click (ms).
@@ -143,10 +173,23 @@ EXTRA_ARGS = (
 @dataclass(slots=True)
 class Timings:
     variant: Variant
-    millis: list[float] = field(default_factory=list)
+    #: Per click: click→DOM, and its parts: click→send, send→reply, reply→DOM (ms).
+    clicks: list[tuple[float, float, float, float]] = field(default_factory=list)
+
+    @property
+    def millis(self) -> list[float]:
+        return [c[0] for c in self.clicks]
 
     def quantile(self, q: float) -> float:
         return quantile(self.millis, q)
+
+    def parts(self) -> tuple[float, float, float]:
+        """The medians of click→send, send→reply and reply→DOM."""
+        return (
+            statistics.median(c[1] for c in self.clicks),
+            statistics.median(c[2] for c in self.clicks),
+            statistics.median(c[3] for c in self.clicks),
+        )
 
 
 def quantile(values: Sequence[float], q: float) -> float:
@@ -199,6 +242,7 @@ def measure_build(
     """Every variant's click→DOM times on one server; and the htmx version the pages loaded."""
     context = browser.new_context(base_url=base_url)
     context.set_default_timeout(30_000)
+    context.add_init_script(SPLIT_JS)
     try:
         pages = []
         errors: list[str] = []
@@ -213,12 +257,12 @@ def measure_build(
         version: str = pages[0].evaluate("htmx.version")
         results = [Timings(v) for v in variants]
 
-        def clicks_on(i: int, count: int) -> list[float]:
+        def clicks_on(i: int, count: int) -> list[tuple[float, float, float, float]]:
             v, page = variants[i], pages[i]
             page.bring_to_front()
             args = {"button": v.button, "target": v.target, "count": count, "pause": PAUSE_MS}
-            times: list[float] = page.evaluate(CLICKS_JS, args)
-            return times
+            times: list[list[float]] = page.evaluate(CLICKS_JS, args)
+            return [(a, b, c, d) for a, b, c, d in times]
 
         for i in range(len(variants)):
             clicks_on(i, warmup)
@@ -227,7 +271,7 @@ def measure_build(
             order = list(range(len(variants)))
             order = order[r % len(order) :] + order[: r % len(order)]
             for i in order:
-                results[i].millis += clicks_on(i, min(block, clicks - r * block))
+                results[i].clicks += clicks_on(i, min(block, clicks - r * block))
         if errors:
             raise RuntimeError(f"JavaScript errors on the pages: {errors}")
         return version, results
@@ -282,7 +326,10 @@ def report(result: BuildResult) -> None:
             print(
                 f"  {scenario:<8} {t.variant.name:<34} p50 {t.quantile(0.5):6.2f} ms"
                 f"  p90 {t.quantile(0.9):6.2f} ms  ({len(t.millis)} clicks)"
-                f"  p50 ×{t.quantile(0.5) / base:.2f}",
+                f"  p50 ×{t.quantile(0.5) / base:.2f}"
+                "  (medians: click→send {:.2f}, send→reply {:.2f}, reply→DOM {:.2f})".format(
+                    *t.parts()
+                ),
                 flush=True,
             )
 
@@ -314,32 +361,40 @@ def section(results: Sequence[BuildResult], clicks: int, quick: bool) -> Section
             for t in result.of(scenario):
                 rows.append(
                     (
-                        f"{result.version}",
+                        result.version,
                         "counter" if scenario == "counter" else "one cell of 300 rows",
                         ("baseline: " if t.variant.baseline else "") + t.variant.name,
                         f"{t.quantile(0.5):.2f}",
                         f"{t.quantile(0.9):.2f}",
                         f"{t.quantile(0.5) / base:.2f}",
+                        " / ".join(f"{part:.2f}" for part in t.parts()),
                     )
                 )
-    first_text, first_met = verdict(results[0])
-    others = [verdict(r) for r in results[1:]]
+    text, met = verdict(results[0])
+    notes = [
+        f"{clicks} clicks per page after warm-up, in blocks alternating between the pages;"
+        " the verdict is the first build's."
+    ]
+    notes += [f"{t} ({'met' if m else 'missed'})." for t, m in map(verdict, results[1:])]
     return Section(
         name="click_dom",
         title="Click to DOM in Chromium",
-        command=".venv/bin/python bench/click_dom.py --builds all"
-        + (" --clicks 10 --warmup 2" if quick else ""),
-        columns=("htmx", "scenario", "page", "p50 (ms)", "p90 (ms)", "p50 / baseline"),
-        rows=rows,
-        verdict=first_text,
-        met=first_met,
-        notes=(
-            f"{clicks} clicks per page after warm-up, in blocks alternating between the pages;"
-            " the verdict is the default build's (django-htmx's htmx 4), the other builds:"
-            + "; ".join(f" {text} ({'met' if met else 'MISSED'})" for text, met in others)
-            if others
-            else f"{clicks} clicks per page after warm-up, in blocks alternating between pages.",
+        command=".venv/bin/python bench/click_dom.py --builds "
+        + ",".join(r.build for r in results)
+        + (f" --clicks {clicks} --warmup 2" if quick else ""),
+        columns=(
+            "htmx",
+            "scenario",
+            "page",
+            "p50 (ms)",
+            "p90 (ms)",
+            "p50 / baseline",
+            "click→send / send→reply / reply→DOM (medians, ms)",
         ),
+        rows=rows,
+        verdict=text,
+        met=met,
+        notes=notes,
     )
 
 

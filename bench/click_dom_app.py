@@ -54,7 +54,9 @@ class HandConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         values, _ = dialect.unwrap(message if isinstance(message, dict) else {})
         if values.get("event") == "increment":
             self.count += 1
-            await self.send(text_data=f'<output id="count" hx-swap-oob="true">{self.count}</output>')
+            await self.send(
+                text_data=f'<output id="count" hx-swap-oob="true">{self.count}</output>'
+            )
         elif values.get("event") == "change":
             self.changes += 1
             await self.send(
@@ -85,12 +87,12 @@ def _socket_attrs() -> str:
 
 def _button(event: str, label: str) -> str:
     send = dialect.current().send_attr
-    return f"<button type=\"button\" {send} hx-vals='{{\"event\": \"{event}\"}}'>{label}</button>"
+    return f'<button type="button" {send} hx-vals=\'{{"event": "{event}"}}\'>{label}</button>'
 
 
 def hand_counter() -> str:
     return (
-        f"<div {_socket_attrs()}><p>Count: <output id=\"count\">0</output></p>"
+        f'<div {_socket_attrs()}><p>Count: <output id="count">0</output></p>'
         f"{_button('increment', 'Increment')}</div>"
     )
 
