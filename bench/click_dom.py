@@ -144,6 +144,7 @@ SPLIT_JS = """
   window.__clicks = {sent: 0, received: 0};
   function Timed(url, protocols) {
     const ws = protocols === undefined ? new Native(url) : new Native(url, protocols);
+    ws.addEventListener("open", () => { window.__opened = (window.__opened || 0) + 1; });
     ws.addEventListener("message", () => {
       if (!window.__clicks.received) window.__clicks.received = performance.now();
     });
@@ -250,11 +251,14 @@ def measure_build(
             page = context.new_page()
             page.on("pageerror", lambda e: errors.append(f"{e.name}: {e.message}"))
             page.goto(v.path)
+            page.wait_for_function("window.__opened > 0", polling=50)  # the page's socket is open
             if not v.baseline:
                 page.wait_for_selector("body[data-lv-state=live]")
             page.wait_for_selector(v.button)
             pages.append(page)
         version: str = pages[0].evaluate("htmx.version")
+        if not all(page.evaluate("crossOriginIsolated") for page in pages):
+            raise RuntimeError("a page is not cross-origin isolated: its timer is coarse")
         results = [Timings(v) for v in variants]
 
         def clicks_on(i: int, count: int) -> list[tuple[float, float, float, float]]:
