@@ -160,6 +160,19 @@ SPLIT_JS = """
 })();
 """
 
+#: Resolves once the page's socket is open (SPLIT_JS counts the opens).
+OPENED_JS = """
+() => new Promise((resolve, reject) => {
+  const start = performance.now();
+  const check = () => {
+    if (window.__opened > 0) resolve(true);
+    else if (performance.now() - start > 10000) reject(new Error("the page's socket never opened"));
+    else setTimeout(check, 10);
+  };
+  check();
+})
+"""
+
 #: How long a page waits after each click's change before the next click (ms).
 PAUSE_MS = 10
 #: Chromium's flags besides liveview.testing's: a tab in the background runs its timers at
@@ -247,11 +260,20 @@ def measure_build(
     try:
         pages = []
         errors: list[str] = []
+        console: list[str] = []
         for v in variants:
             page = context.new_page()
             page.on("pageerror", lambda e: errors.append(f"{e.name}: {e.message}"))
-            page.goto(v.path)
-            page.wait_for_function("window.__opened > 0", polling=50)  # the page's socket is open
+            page.on("console", lambda m: console.append(f"{m.type}: {m.text}"))
+            for attempt in (1, 2):
+                page.goto(v.path)
+                try:
+                    page.evaluate(OPENED_JS)
+                    break
+                except Exception as exc:  # seen once in a while: say so, and load it again
+                    print(f"{v.path}: {exc}; console: {console[-5:]}", file=sys.stderr)
+                    if attempt == 2:
+                        raise
             if not v.baseline:
                 page.wait_for_selector("body[data-lv-state=live]")
             page.wait_for_selector(v.button)
