@@ -68,6 +68,10 @@ class Variant:
     #: Whether this is the scenario's hand-written baseline.
     baseline: bool = False
 
+    def shows(self, clicks: int) -> str:
+        """What the target shows after `clicks` clicks: every click counted once."""
+        return str(clicks) if self.scenario == "counter" else f"changed {clicks}"
+
 
 LV_BUTTON = "#lv-1 .lv-data > button"
 LV_CELL = f'#lv-1 tbody > tr:nth-child({300 // 2 + 1}) > td[data-column="value"]'
@@ -300,6 +304,10 @@ def measure_build(
                 results[i].clicks += clicks_on(i, min(block, clicks - r * block))
         if errors:
             raise RuntimeError(f"JavaScript errors on the pages: {errors}")
+        for v, page, result in zip(variants, pages, results, strict=True):
+            shown = page.text_content(v.target)
+            if shown is None or shown.strip() != v.shows(warmup + len(result.clicks)):
+                raise RuntimeError(f"{v.path}: {v.target} shows {shown!r} after every click")
         return version, results
     finally:
         context.close()
