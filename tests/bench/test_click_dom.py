@@ -11,8 +11,9 @@ from django.test import RequestFactory
 from pytest_django.fixtures import Settings
 
 from bench import click_dom
-from bench.click_dom import VARIANTS, BuildResult, Timings, quantile, section
+from bench.click_dom import VARIANTS, BuildResult, section
 from bench.click_dom_app import HAND_PATH, ROWS, HandConsumer, page
+from bench.click_dom_browser import Timings, quantile
 from liveview.testing import LiveClient
 
 
