@@ -66,6 +66,7 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario("event_roundtrip", "bench.event_roundtrip"),
     Scenario("fanout", "bench.fanout"),
     Scenario("payload", "bench.payload"),
+    Scenario("click_dom", "bench.click_dom"),
     Scenario("memory", "bench.memory"),
     Scenario("churn", "bench.churn"),
     Scenario("soak", "bench.soak"),

@@ -1,6 +1,6 @@
 """The bench's ASGI app: Django over HTTP, liveview's socket and the raw baseline's socket,
-the fan-out bench's board and control sockets (``bench/board.py``) and the soak's control
-socket (``bench/soak_app.py``).
+the fan-out bench's board and control sockets (``bench/board.py``), the soak's control
+socket (``bench/soak_app.py``) and the click→DOM bench's pages (``bench/click_dom_app.py``).
 
 liveview's socket (and HTTP) is served by ``live_asgi_application()``, exactly as in a project's
 asgi.py; the other sockets sit behind liveview's OriginValidator and channels'
@@ -15,9 +15,11 @@ from typing import Any
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
 
+from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler  # noqa: E402
 from django.core.asgi import get_asgi_application  # noqa: E402
 
-http_application = get_asgi_application()
+# Static files served as the demo serves them (htmx and the glue, for bench/click_dom.py's pages).
+http_application = ASGIStaticFilesHandler(get_asgi_application())
 
 # Imported only after django.setup(): channels.auth needs the app registry.
 from channels.auth import AuthMiddlewareStack  # noqa: E402
@@ -31,6 +33,7 @@ from bench.board import (  # noqa: E402
     BoardConsumer,
     ControlConsumer,
 )
+from bench.click_dom_app import HAND_PATH, HandConsumer  # noqa: E402
 from bench.raw import RAW_PATH, RawCounterConsumer  # noqa: E402
 from bench.soak_app import SOAK_CONTROL_PATH, SoakControlConsumer  # noqa: E402
 from bench.variants import (  # noqa: E402
@@ -51,6 +54,8 @@ websocket_routes = [
     # bench/fanout.py: one set of sockets for liveview and both baselines, and the trigger.
     path(BOARD_PATH.lstrip("/"), BoardConsumer.as_asgi()),
     path(CONTROL_PATH.lstrip("/"), ControlConsumer.as_asgi()),
+    # bench/click_dom.py: the hand-written htmx + Channels pages' socket.
+    path(HAND_PATH.lstrip("/"), HandConsumer.as_asgi()),
     # bench/soak.py: its control socket (its pages use liveview's own socket above).
     path(SOAK_CONTROL_PATH.lstrip("/"), SoakControlConsumer.as_asgi()),
 ]

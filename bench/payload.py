@@ -5,7 +5,7 @@ two pages, each with its own signed page token, ``csrf`` parameter, cookie and `
 
 * **empty**: the demo's ``counter`` alone (``lv-1``);
 * **busy**: the same counter (``lv-1``) next to ``bench/payload_app.py``'s live table of 300
-  rows (``lv-2``).
+  rows (``lv-2``: the framework's own ``liveview.data.Table`` in a ``DataPage``).
 
 On each it reads the connect's full render, then sends ``--events`` increments one at a time
 and reads each reply: every reply must hold the counter and nothing else (one top-level
@@ -153,7 +153,7 @@ async def measure_changes(port: int) -> list[ChangeResult]:
     results = []
     for rows in (30, ROWS):
         cell = {"event": "set_cell", "row": rows // 2, "value": "changed"}
-        check = f'tr[id="row-{rows // 2}"]:-soup-contains("changed")'
+        check = f'tbody > tr:nth-child({rows // 2 + 1}):-soup-contains("changed")'
         results.append(await measure_change(port, "rows", rows, cell, check))
     for items in (100, ITEMS):
         check = f"ul.items > li:nth-of-type({items + 1})"

@@ -1,34 +1,54 @@
-"""The server side of ``bench/payload.py``: a live component of 300 rows to sit next to the
-demo's counter on the busy page, whose cells an event changes, and a list an event appends to.
-Nothing here is part of liveview."""
+"""The server side of ``bench/payload.py`` and ``bench/click_dom.py``: the framework's own
+``liveview.data.Table`` of 300 rows (in a ``DataPage``) whose cells an event changes, to sit
+next to the demo's counter on the busy page, and a list an event appends to."""
 
 from __future__ import annotations
 
 from django_components import register
 
 from liveview import LiveComponent, event
+from liveview.data import Button, DataPage, Table
 
 ROWS_NAME = "bench_rows"
 ITEMS_NAME = "bench_items"
 
 
-@register(ROWS_NAME)
-class Rows(LiveComponent):
-    """A table of `rows` rows (about 60 bytes each), live like any component of the page."""
+def row(i: int, value: str | None = None) -> dict[str, str]:
+    """Row `i` of the bench's table: about 60 bytes of HTML each, as the Table renders it."""
+    return {"name": f"Row {i}", "value": value if value is not None else f"value {i * 7919 % 1000}"}
 
-    template = (
-        '<table class="rows"><tbody>{% for row in rows %}'
-        '<tr id="row-{{ row.0 }}"><td>Row {{ row.0 }}</td><td>{{ row.1 }}</td></tr>'
-        "{% endfor %}</tbody></table>"
-    )
+
+@register(ROWS_NAME)
+class Rows(DataPage):
+    """A ``liveview.data.Table`` of `rows` rows, all on one page, live like any component of
+    the page; `set_cell` changes one cell, `change` (its button) the middle row's cell."""
+
+    rows: list[dict[str, str]] = []
+    changes: int = 0
 
     def mount(self, rows: int = 300) -> None:
-        self.rows = [(i, f"value {i * 7919 % 1000}") for i in range(rows)]
+        self.rows = [row(i) for i in range(rows)]
+        self.changes = 0
+
+    def layout(self) -> list[Button | Table]:
+        return [
+            Button("Change a cell", "change"),
+            Table(self.rows, columns=["name", "value"], key="rows", per_page=len(self.rows) or 1),
+        ]
 
     @event
     def set_cell(self, row: int, value: str) -> None:
-        """One cell changes: the second cell of row `row`."""
-        self.rows[row] = (row, value)
+        """One cell changes: the second cell (`value`) of row `row`."""
+        self._set_value(row, value)
+
+    @event
+    def change(self) -> None:
+        """The middle row's `value` cell shows how many times this ran."""
+        self.changes += 1
+        self._set_value(len(self.rows) // 2, f"changed {self.changes}")
+
+    def _set_value(self, at: int, value: str) -> None:
+        self.rows = [*self.rows[:at], {**self.rows[at], "value": value}, *self.rows[at + 1 :]]
 
 
 @register(ITEMS_NAME)

@@ -15,3 +15,6 @@ LIVEVIEW_MAX_CONNECTIONS_PER_USER = 1_000_000
 # runs on every event (its cost is measured), it just never drops one.
 LIVEVIEW_EVENTS_PER_SECOND = 1_000_000
 LIVEVIEW_EVENT_BURST = 1_000_000
+
+# The demo's URLs and the click→DOM bench's pages (bench/click_dom_app.py).
+ROOT_URLCONF = "bench.urls"
