@@ -81,6 +81,9 @@ class Streams:
 
     #: The component's streams by name.
     streams: ClassVar[dict[str, Stream]] = {}
+    #: Templates its template includes that hold a `{% live_stream %}` (a change renders one
+    #: item with it): the component's own template is always searched.
+    stream_templates: ClassVar[tuple[str, ...]] = ()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -97,6 +100,18 @@ class Streams:
                 )
             if not isinstance(stream, Stream):
                 raise TypeError(f"{cls.__qualname__}.streams[{name!r}] is not a Stream(...)")
+
+    def stream_declared(self, name: str) -> Stream | None:
+        """The stream `name` of this component (None: none): the class's `streams` entry. A
+        component whose streams depend on what it shows (a DataPage's tables) overrides it."""
+        declared = type(self).streams
+        return declared.get(name) if isinstance(declared, dict) else None
+
+    def stream_item_context(self) -> dict[str, Any] | None:
+        """What an item's template sees when a change sends the item alone, besides the item
+        and `lv`; None (the default): the component's whole context (its state and
+        `extra_context()`). Override when that context is costly and the items need none."""
+        return None
 
     def stream(self, name: str, items: Iterable[Any]) -> None:
         """The stream's items as the next render shows them in full (call it in `mount`: every
@@ -129,7 +144,11 @@ class Streams:
 
 def stream_of(comp: object, name: str) -> Stream:
     declared = getattr(type(comp), "streams", {})
-    found = declared.get(name) if isinstance(declared, dict) else None
+    lookup = getattr(comp, "stream_declared", None)
+    if lookup is not None:
+        found = lookup(name)
+    else:
+        found = declared.get(name) if isinstance(declared, dict) else None
     if not isinstance(found, Stream):
         names = ", ".join(sorted(declared)) if isinstance(declared, dict) else ""
         raise LookupError(
@@ -156,4 +175,8 @@ def stream_state(comp: object, name: str) -> StreamState:
 
 
 def has_streams(comp: object) -> bool:
-    return bool(getattr(type(comp), "streams", None))
+    """Whether the component declares a stream or has shown one (a DataPage's stream table)."""
+    if getattr(type(comp), "streams", None):
+        return True
+    record = getattr(comp, "_lv", None)
+    return bool(getattr(record, "streams", None))
