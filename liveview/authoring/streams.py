@@ -72,6 +72,11 @@ class StreamState:
     window: Iterable[Any] | None = None
     #: The next render shows the stream in full (a mount, a connect, a reset).
     full: bool = True
+    #: The full window replaces what the page shows (`stream_reset`): once the page has the
+    #: component, its items go as one part into the kept container, not in the whole.
+    refill: bool = False
+    #: That part's items, rendered and waiting for the next flush.
+    refilled: str | None = None
     ops: list[Op] = field(default_factory=list)
 
 
@@ -117,12 +122,14 @@ class Streams:
         """The stream's items as the next render shows them in full (call it in `mount`: every
         connect and reconnect renders them from the database). Read once, then dropped."""
         state = stream_state(self, name)
-        state.window, state.full = items, True
+        state.window, state.full, state.refill, state.refilled = items, True, False, None
         state.ops = []
 
     def stream_reset(self, name: str, items: Iterable[Any] = ()) -> None:
-        """Replace every item the page shows with `items` (a new sort or filter)."""
+        """Replace every item the page shows with `items` (a new sort or filter): one part
+        with the items, the rest of the component sent only where it changed."""
         self.stream(name, items)
+        stream_state(self, name).refill = True
 
     def stream_insert(self, name: str, item: object, at: At | None = None) -> None:
         """Send `item`: a new one at the top (`at=0`) or the bottom (`at=-1`, the stream's

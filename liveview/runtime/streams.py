@@ -82,7 +82,11 @@ class StreamNode(template.Node):
         kept = f"{start}{attrs} hx-preserve></{self.tag}>"
         if not state.full:
             return kept
+        refill = state.refill and comp._lv.html is not None  # the page shows the container
         inner = "".join(self.item(context, comp, name, item) for item in _window(state))
+        if refill:  # sent as one part by the next flush, into the container the page keeps
+            state.refilled = inner
+            return kept
         full = f"{start}{attrs}>{inner}</{self.tag}>"
         # What the component's HTML is compared with next time: the page keeps the items.
         record = comp._lv
@@ -112,7 +116,7 @@ class StreamNode(template.Node):
 def _window(state: StreamState) -> list[Any]:
     # Read once and dropped: nothing of the list stays on the server.
     items = list(state.window or ())
-    state.window, state.full = None, False
+    state.window, state.full, state.refill = None, False, False
     return items
 
 
@@ -194,18 +198,24 @@ def was_reset(comp: LiveComponent) -> bool:
 def discard(comp: LiveComponent) -> None:
     """Forget the changes not sent (the handler that made them failed)."""
     for state in (comp._lv.streams or {}).values():
-        state.ops = []
+        state.ops, state.refilled = [], None
 
 
 def flush(comp: LiveComponent) -> str:
     """The out-of-band parts of the stream changes made since the last render ("" if none)."""
     states = comp._lv.streams or {}
     ops = [op for state in states.values() for op in state.ops]
+    speaks = dialect.current()
+    refills = [
+        speaks.targeted("innerHTML", container_id(comp, name), state.refilled)
+        for name, state in states.items()
+        if state.refilled is not None
+    ]
     if not ops:
-        return ""
+        discard(comp)
+        return "".join(refills)
     discard(comp)
     nodes = _nodes(type(comp))
-    speaks = dialect.current()
     tmpl = component_template(type(comp))
     own = comp.stream_item_context()
     data = context_data(comp, Handle(comp)) if own is None else {**own, "lv": Handle(comp)}
@@ -224,4 +234,4 @@ def flush(comp: LiveComponent) -> str:
             style: StreamSwap = "afterbegin" if op.at == 0 else "beforeend"
             html = node.item(context, comp, op.stream, op.item, inserted=True)
             parts.append(speaks.targeted(style, container_id(comp, op.stream), html))
-    return "".join(parts)
+    return "".join(refills + parts)

@@ -144,3 +144,17 @@ def test_the_window_moves() -> None:
     assert window_moves(["1", "2", "3"], ["2", "1", "3"]) is None  # moved
     assert window_moves(["1", "2"], ["3", "4"]) is None  # nothing kept
     assert window_moves([], ["1"]) is None
+
+
+@pytest.mark.parametrize("version", [2, 4])
+def test_a_sort_sends_the_new_window_as_one_part_and_the_rest_where_it_changed(
+    samples: list[Sample], version: int, settings: Settings
+) -> None:
+    settings.LIVEVIEW_HTMX_VERSION = version
+    viewer = Viewer()
+    frame = viewer.event("table_sort", column="body_mass")
+    aimed = "innerHTML:#lv-1-rows_samples" if version == 2 else 'hx-swap="innerHTML"'
+    assert frame.count(aimed) == 1
+    assert "<h1>Stream</h1>" not in frame  # not the whole page
+    assert row_names(frame) == set(names("body_mass"))
+    assert viewer.names() == names("body_mass")
