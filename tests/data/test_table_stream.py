@@ -158,3 +158,15 @@ def test_a_sort_sends_the_new_window_as_one_part_and_the_rest_where_it_changed(
     assert "<h1>Stream</h1>" not in frame  # not the whole page
     assert row_names(frame) == set(names("body_mass"))
     assert viewer.names() == names("body_mass")
+
+
+def test_a_stream_tables_key_and_rows_are_checked(settings: Settings) -> None:
+    with pytest.raises(ValueError, match="a stream table's key"):
+        _ = Table([{"id": 1}], key="Not OK", stream=True).stream_name
+    table = Table([{"name": "no key"}], key="people", stream=True)
+    with pytest.raises(TypeError, match="needs a pk or an id"):
+        table.view({"sort": "", "q": "", "page": 1})
+    rows = Table([{"id": 7, "name": "Ada"}], key="people", stream=True).view(
+        {"sort": "", "q": "", "page": 1}
+    )
+    assert [(r.key, r.uri) for r in rows.items] == [("7", None)]
