@@ -203,18 +203,19 @@ def discard(comp: LiveComponent) -> None:
 
 def flush(comp: LiveComponent) -> str:
     """The out-of-band parts of the stream changes made since the last render ("" if none)."""
-    states = comp._lv.streams or {}
+    states = comp._lv.streams
+    if not states:
+        return ""
     ops = [op for state in states.values() for op in state.ops]
-    speaks = dialect.current()
-    refills = [
-        speaks.targeted("innerHTML", container_id(comp, name), state.refilled)
-        for name, state in states.items()
-        if state.refilled is not None
-    ]
-    if not ops:
-        discard(comp)
-        return "".join(refills)
+    filled = [(name, s.refilled) for name, s in states.items() if s.refilled is not None]
+    if not ops and not filled:
+        return ""
     discard(comp)
+    speaks = dialect.current()
+    # A reset first: the stream's items in its container, then the changes made after it.
+    refills = [speaks.targeted("innerHTML", container_id(comp, n), html) for n, html in filled]
+    if not ops:
+        return "".join(refills)
     nodes = _nodes(type(comp))
     tmpl = component_template(type(comp))
     own = comp.stream_item_context()
