@@ -204,9 +204,12 @@
       (t === "INPUT" && !/^(hidden|submit|button|reset|image|file)$/.test(el.type));
   }
   function boxOf(el) { return el.closest("[data-lv]"); }
+  // A control without an id is known by its name in its component, or in its stream item
+  // (every item may hold a control of that name; an item keeps its id when it is updated).
   function keyOf(el) {
     if (el.id) return "#" + el.id;
-    var c = boxOf(el), radio = el.type === "radio" ? "\u0000" + el.value : "";
+    var c = el.closest("[data-lv-stream] > [id]") || boxOf(el);
+    var radio = el.type === "radio" ? "\u0000" + el.value : "";
     return (c ? c.id : "") + "\u0000" + el.name + radio;
   }
   function find(key) {
