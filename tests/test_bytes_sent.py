@@ -10,12 +10,15 @@ import pytest
 from asgiref.sync import sync_to_async
 from django.contrib.auth.models import User
 from django.test import AsyncClient, Client
+from pytest_django.fixtures import Settings
 
 from liveview.batteries.inspector import inspect_process
 from liveview.core import metrics
 from liveview.core.metrics import BYTES_SAMPLES, ByteSizes, Metrics, frame_sizes
+from liveview.runtime.page import Page
 from liveview.testing import LiveClient
 from project.polls.models import Choice, Poll
+from tests.components import BOARD
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -88,6 +91,32 @@ def test_one_broadcast_frame_sent_to_many_pages_is_split_once(
     assert metrics.metrics.bytes_by_event[metrics.BROADCAST].count == 51
     assert component_row("ByteSizes").count == 51
     assert component_row("ByteSizes").total == 50 * len(frame) + len(other)
+
+
+@pytest.mark.parametrize("version", [2, 4])
+def test_stream_parts_are_counted_for_the_component_that_owns_the_stream(
+    version: int, settings: Settings
+) -> None:
+    """A stream's parts aim at its container or an item (`#lv-1-items`, `#lv-1-items-7`), not
+    at the component: they are its component's bytes, one send with what else it sent."""
+    settings.LIVEVIEW_HTMX_VERSION = version
+    BOARD[:] = [{"id": 1, "text": "item 1"}, {"id": 2, "text": "item 2"}]
+    page = Page(connected=True)
+    page.mount("test_stream_board", "lv-1", {})
+    page.render_all()
+    added = page.dispatch("lv-1", "add", {}) or ""
+    assert "lv-1-items" in added and "Board" not in added  # the stream's parts alone
+    metrics.frame_sent(page, added, ("StreamBoard", "add"))
+    # The component's own part, then an insert and a delete, in one frame.
+    both = (page.dispatch("lv-1", "retitle", {}) or "") + (
+        page.dispatch("lv-1", "remove", {"item": 1}) or ""
+    )
+    assert "Board 1" in both and "lv-1-items-1" in both
+    metrics.frame_sent(page, both, ("StreamBoard", "retitle"))
+    row = component_row("StreamBoard")
+    assert list(row.samples) == [utf8(added), utf8(both)]
+    assert set(metrics.metrics.bytes_by_component) == {"StreamBoard"}
+    BOARD.clear()
 
 
 # -- the bounds ----------------------------------------------------------------------------------

@@ -153,8 +153,16 @@ def test_a_rerender_keeps_the_items_and_sends_none(
 
 def test_a_reset_replaces_every_item(htmx: int) -> None:
     page, doc = connected()
-    send(page, doc, "reset")
+    frame = send(page, doc, "reset")
     assert texts(doc) == ["only"]
+    # One part with the items, into the container the page keeps: not the whole component.
+    item = '<li id="lv-1-items-z" class="row"><span>only</span></li>'
+    if htmx == 2:
+        assert frame == f'<template hx-swap-oob="innerHTML:#lv-1-items">{item}</template>'
+    else:
+        assert (
+            frame == f'<hx-partial hx-target="#lv-1-items" hx-swap="innerHTML">{item}</hx-partial>'
+        )
     frame = send(page, doc, "retitle", title="After")  # then kept again
     assert "only" not in frame
     assert texts(doc) == ["only"]

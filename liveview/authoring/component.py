@@ -55,6 +55,9 @@ RESERVED = frozenset(
         "stream_insert",
         "stream_delete",
         "stream_reset",
+        "stream_declared",
+        "stream_item_context",
+        "stream_templates",
     }
 )
 

@@ -72,6 +72,11 @@ class StreamState:
     window: Iterable[Any] | None = None
     #: The next render shows the stream in full (a mount, a connect, a reset).
     full: bool = True
+    #: The full window replaces what the page shows (`stream_reset`): once the page has the
+    #: component, its items go as one part into the kept container, not in the whole.
+    refill: bool = False
+    #: That part's items, rendered and waiting for the next flush.
+    refilled: str | None = None
     ops: list[Op] = field(default_factory=list)
 
 
@@ -81,6 +86,9 @@ class Streams:
 
     #: The component's streams by name.
     streams: ClassVar[dict[str, Stream]] = {}
+    #: Templates its template includes that hold a `{% live_stream %}` (a change renders one
+    #: item with it): the component's own template is always searched.
+    stream_templates: ClassVar[tuple[str, ...]] = ()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -98,16 +106,30 @@ class Streams:
             if not isinstance(stream, Stream):
                 raise TypeError(f"{cls.__qualname__}.streams[{name!r}] is not a Stream(...)")
 
+    def stream_declared(self, name: str) -> Stream | None:
+        """The stream `name` of this component (None: none): the class's `streams` entry. A
+        component whose streams depend on what it shows (a DataPage's tables) overrides it."""
+        declared = type(self).streams
+        return declared.get(name) if isinstance(declared, dict) else None
+
+    def stream_item_context(self) -> dict[str, Any] | None:
+        """What an item's template sees when a change sends the item alone, besides the item
+        and `lv`; None (the default): the component's whole context (its state and
+        `extra_context()`). Override when that context is costly and the items need none."""
+        return None
+
     def stream(self, name: str, items: Iterable[Any]) -> None:
         """The stream's items as the next render shows them in full (call it in `mount`: every
         connect and reconnect renders them from the database). Read once, then dropped."""
         state = stream_state(self, name)
-        state.window, state.full = items, True
+        state.window, state.full, state.refill, state.refilled = items, True, False, None
         state.ops = []
 
     def stream_reset(self, name: str, items: Iterable[Any] = ()) -> None:
-        """Replace every item the page shows with `items` (a new sort or filter)."""
+        """Replace every item the page shows with `items` (a new sort or filter): one part
+        with the items, the rest of the component sent only where it changed."""
         self.stream(name, items)
+        stream_state(self, name).refill = True
 
     def stream_insert(self, name: str, item: object, at: At | None = None) -> None:
         """Send `item`: a new one at the top (`at=0`) or the bottom (`at=-1`, the stream's
@@ -129,7 +151,11 @@ class Streams:
 
 def stream_of(comp: object, name: str) -> Stream:
     declared = getattr(type(comp), "streams", {})
-    found = declared.get(name) if isinstance(declared, dict) else None
+    lookup = getattr(comp, "stream_declared", None)
+    if lookup is not None:
+        found = lookup(name)
+    else:
+        found = declared.get(name) if isinstance(declared, dict) else None
     if not isinstance(found, Stream):
         names = ", ".join(sorted(declared)) if isinstance(declared, dict) else ""
         raise LookupError(
@@ -156,4 +182,8 @@ def stream_state(comp: object, name: str) -> StreamState:
 
 
 def has_streams(comp: object) -> bool:
-    return bool(getattr(type(comp), "streams", None))
+    """Whether the component declares a stream or has shown one (a DataPage's stream table)."""
+    if getattr(type(comp), "streams", None):
+        return True
+    record = getattr(comp, "_lv", None)
+    return bool(getattr(record, "streams", None))

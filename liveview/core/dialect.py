@@ -11,7 +11,7 @@ from liveview.core import conf
 
 DialectName = Literal["2", "4"]
 #: The swaps a stream's parts use: an item in at the bottom or the top, an item out.
-StreamSwap = Literal["beforeend", "afterbegin", "delete"]
+StreamSwap = Literal["beforeend", "afterbegin", "delete", "innerHTML"]
 
 #: The header keys the ws extensions put beside the values (htmx 2: upper case).
 _HEADER_KEYS = ("HEADERS", "headers")

@@ -229,7 +229,15 @@ def frame_sent(page: Page, frame: str, cause: Cause) -> None:
     total, parts = sizes
     metrics.count_event_bytes(cause, total)
     components = page.components
+    # A stream's parts aim at its container or an item (`lv-1-items`, `lv-1-items-7`): they
+    # are the owning component's, counted with its other parts of the frame as one send.
+    owned: dict[str, int] = {}
     for cid, size in parts:
+        owner = cid
+        while owner not in components and owner.count("-") > 1:
+            owner = owner.rsplit("-", 1)[0]
+        owned[owner] = owned.get(owner, 0) + size
+    for cid, size in owned.items():
         comp = components.get(cid)
         metrics.count_component_bytes(type(comp).__name__ if comp is not None else "?", size)
 

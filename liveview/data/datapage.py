@@ -8,9 +8,13 @@ from typing import Any, ClassVar
 
 from liveview.authoring.component import LiveComponent
 from liveview.authoring.events import event
+from liveview.authoring.streams import Stream, stream_state
 from liveview.data.blocks import Block, Button, flatten
-from liveview.data.table import MAX_FILTER, Table, TableState, initial_state
+from liveview.data.table import MAX_FILTER, Table, TableState, TableView, initial_state
 from liveview.pubsub.resources import ResourceChanged, Subscription
+
+#: A stream table's stream: rows keyed by their primary key, a new one at the bottom.
+_ROWS = Stream(key=lambda row: row.key)
 
 Layout = Block | Iterable[Block | None] | None
 
@@ -24,6 +28,8 @@ class DataPage(LiveComponent):
     """
 
     template_name = "liveview/data/page.html"
+    #: A stream table's rows are rendered by this included template.
+    stream_templates = ("liveview/data/table.html",)
     #: A base to subclass, not registered itself (the system check knows; subclasses are not).
     abstract: ClassVar[bool] = True
     #: The HTML depends on the state only: a broadcast renders it once for identical pages.
@@ -84,10 +90,57 @@ class DataPage(LiveComponent):
                         f"Button {block.label!r} calls {block.event_name!r}, "
                         f"which is not an @event of {type(self).__name__}"
                     )
+        changed = self.__dict__.pop("_lv_changed", set())
         for table in _tables(blocks):
             assert table.key is not None
             table.current = table.view(self.table_state(table.key))
+            if table.stream:
+                self._show_window(table, table.current, changed)
         return {"blocks": blocks, "title": self.title}
+
+    # -- stream tables (docs/data.md, "A table as a stream") ----------------------------------
+
+    def stream_declared(self, name: str) -> Stream | None:
+        return _ROWS if name.startswith("rows_") else None
+
+    def stream_item_context(self) -> dict[str, Any] | None:
+        return {}  # a row needs its cells only: no layout() again
+
+    def _show_window(self, table: Table, view: TableView, changed: set[str]) -> None:
+        """Bring the page's rows of a stream table to `view`'s window: in full when the page
+        has none yet or the sort, filter or page changed; else the rows that left and came
+        (at the top or the bottom) and, in place, the rows written since (`changed` URIs).
+        Only the window's keys are kept, not its rows."""
+        name = table.stream_name
+        windows: dict[str, tuple[tuple[str, str, int], list[str]]]
+        windows = self.__dict__.setdefault("_lv_windows", {})
+        seen = (view.state["sort"], view.state["q"], view.page.number)
+        keys = [row.key for row in view.items]
+        last = windows.get(name)
+        windows[name] = (seen, keys)
+        moves = None
+        if (
+            last is not None
+            and last[0] == seen
+            and not stream_state(self, name).full
+            and table.collection() not in changed
+        ):
+            moves = window_moves(last[1], keys)
+        if moves is None:
+            self.stream_reset(name, view.items)
+            return
+        gone, top, bottom = moves
+        rows = {row.key: row for row in view.items}
+        for key in gone:
+            self.stream_delete(name, key)
+        for key in reversed(top):
+            self.stream_insert(name, rows[key], at=0)
+        for key in bottom:
+            self.stream_insert(name, rows[key], at=-1)
+        came = {*top, *bottom}
+        for row in view.items:
+            if row.uri in changed and row.key not in came:
+                self.stream_insert(name, row)  # in its place
 
     # -- live ---------------------------------------------------------------------------------
 
@@ -99,7 +152,10 @@ class DataPage(LiveComponent):
         return found
 
     def resource_changed(self, change: ResourceChanged) -> None:
-        """Nothing to reload: the layout reads the data again when the page re-renders."""
+        """Nothing to reload: the layout reads the data again when the page re-renders. A
+        stream table sends the rows written (their URIs are noted for that render)."""
+        noted: set[str] = self.__dict__.setdefault("_lv_changed", set())
+        noted.add(change.uri)
 
     # -- the tables' events -------------------------------------------------------------------
 
@@ -130,6 +186,24 @@ class DataPage(LiveComponent):
             self.sort, self.q, self.page = state["sort"], state["q"], state["page"]
             return
         self.table_states = {**self.table_states, key: state}
+
+
+def window_moves(shown: list[str], now: list[str]) -> tuple[list[str], list[str], list[str]] | None:
+    """How the keys `shown` become `now` by taking some out and putting new ones at the top
+    and the bottom: (gone, new at the top, new at the bottom); None when the rows kept moved
+    or a new one lands between them (then the window is shown again in full)."""
+    if not now or not shown:
+        return None
+    present = set(now)
+    kept = [key for key in shown if key in present]
+    if not kept:
+        return None
+    first = now.index(kept[0])
+    if now[first : first + len(kept)] != kept:
+        return None
+    gone = [key for key in shown if key not in present]
+    top, bottom = now[:first], now[first + len(kept) :]
+    return gone, top, bottom
 
 
 def _tables(blocks: Iterable[Block]) -> list[Table]:

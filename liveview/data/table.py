@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -14,10 +15,12 @@ from django.db.models import Q, QuerySet
 from typing_extensions import TypedDict  # pydantic validates it (a reconnect's kept state)
 
 from liveview.data.blocks import Block
-from liveview.pubsub.resources import LiveResource, Subscription
+from liveview.pubsub.resources import LiveResource, Subscription, uri_of
 
 #: The longest filter text a table accepts; longer input is cut.
 MAX_FILTER = 200
+#: A stream table's key: its stream's name is `rows_` and the key, `-` as `_`.
+_STREAM_KEY = re.compile(r"[a-z][a-z0-9_-]{0,34}")
 
 
 class TableState(TypedDict):
@@ -52,6 +55,16 @@ class Header:
 
 
 @dataclass
+class TableRow:
+    """One row of a stream table (`Table(stream=True)`): its key, its cells, its URI when it is
+    a LiveResource (a change to that URI sends the row again)."""
+
+    key: str
+    cells: list[Cell]
+    uri: str | None = None
+
+
+@dataclass
 class TableView:
     """A table as one viewer sees it: what the template renders."""
 
@@ -61,6 +74,8 @@ class TableView:
     rows: list[list[Cell]]
     page: Page[Any]
     count: int
+    #: A stream table's rows with their keys (empty for other tables).
+    items: list[TableRow] = dataclasses.field(default_factory=list)
 
 
 class Table(Block):
@@ -69,6 +84,7 @@ class Table(Block):
     ``Table(Sample.objects.all(), columns=["name", "score"], per_page=10)``. Columns default to
     the model's fields (or the first row's keys). When the rows are a QuerySet of a
     LiveResource model, the page re-renders whenever a row of that model is written.
+    ``stream=True`` renders the rows as a stream (docs/data.md): a written row is sent alone.
     """
 
     template_name: ClassVar[str] = "liveview/data/table.html"
@@ -85,6 +101,7 @@ class Table(Block):
         filterable: bool = True,
         debounce: str = "250ms",
         caption: str | None = None,
+        stream: bool = False,
     ) -> None:
         if isinstance(rows, str | bytes) or not isinstance(rows, QuerySet | Sequence):
             raise TypeError(f"Table rows must be a QuerySet or a list, not {rows!r}")
@@ -115,6 +132,9 @@ class Table(Block):
         #: How long the filter box waits for typing to pause before it sends ("250ms", "1s").
         self.debounce = debounce
         self.caption = caption
+        #: The rows are a stream: a sort, filter or page shows the new window; a row written
+        #: in the database is sent alone, in its place (docs/data.md, "A table as a stream").
+        self.stream = stream
         #: This viewer's rows, set by the page before it renders.
         self.current: TableView | None = None
 
@@ -181,7 +201,31 @@ class Table(Block):
             for c in self.columns
         ]
         cells = [[Cell(c, _value(row, c)) for c in self.columns] for row in page.object_list]
-        return TableView(self, state, headers, cells, page, page.paginator.count)
+        items = []
+        if self.stream:
+            items = [
+                TableRow(_key(row), row_cells, _uri(row))
+                for row, row_cells in zip(page.object_list, cells, strict=True)
+            ]
+        return TableView(self, state, headers, cells, page, page.paginator.count, items)
+
+    @property
+    def stream_name(self) -> str:
+        """The name of a stream table's stream (from its key: `rows_<key>`)."""
+        key = self.key or ""
+        name = "rows_" + key.replace("-", "_")
+        if not _STREAM_KEY.fullmatch(key):
+            raise ValueError(
+                f"a stream table's key is lower-case letters, digits, - and _ (up to 34), "
+                f"a letter first: not {key[:64]!r}"
+            )
+        return name
+
+    def collection(self) -> str | None:
+        """The collection URI of the rows' model (a LiveResource QuerySet), else None."""
+        if isinstance(self.source, QuerySet) and issubclass(self.source.model, LiveResource):
+            return uri_of(self.source.model)
+        return None
 
     def _filtered(self, q: str) -> QuerySet[Any] | Sequence[Any]:
         q = q.strip()[:MAX_FILTER]
@@ -214,6 +258,19 @@ class Table(Block):
         except TypeError:  # mixed types: compare as text
             ordered = sorted(present, key=lambda r: _text(_value(r, column)), reverse=descending)
         return ordered + missing
+
+
+def _key(row: Any) -> str:
+    """A stream row's key: its primary key (a model instance), or its "pk" or "id"."""
+    for name in ("pk", "id"):
+        value = row.get(name) if isinstance(row, Mapping) else getattr(row, name, None)
+        if value is not None:
+            return str(value)
+    raise TypeError(f"a stream table's row needs a pk or an id: {row!r:.80}")
+
+
+def _uri(row: Any) -> str | None:
+    return row.uri if isinstance(row, LiveResource) else None
 
 
 def _fields(model: type[models.Model]) -> list[models.Field[Any, Any]]:

@@ -6,7 +6,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from django import template
-from django.template import Context
+from django.template import Context, Engine
 from django.template.base import FilterExpression, NodeList, Parser, Token, token_kwargs
 from django.utils.html import escape
 
@@ -34,12 +34,22 @@ def item_id(comp: LiveComponent, name: str, key: str) -> str:
 
 
 class StreamNode(template.Node):
-    """`{% live_stream "name" as item tag="ul" item_tag="li" ... %}body{% endlive_stream %}`."""
+    """`{% live_stream "name" as item tag="ul" item_tag="li" ... %}body{% endlive_stream %}`.
+
+    The name may be a variable (`{% live_stream block.stream_name as row %}`): a template
+    included for several streams (a DataPage's table) names its stream when it renders."""
 
     def __init__(
-        self, name: str, var: str, attrs: dict[str, FilterExpression], nodelist: NodeList
+        self,
+        name: str | FilterExpression,
+        var: str,
+        attrs: dict[str, FilterExpression],
+        nodelist: NodeList,
     ) -> None:
-        self.name, self.var, self.nodelist = name, var, nodelist
+        #: The stream's name, or "" when a variable names it at render (`named`).
+        self.name = name if isinstance(name, str) else ""
+        self.named = name if not isinstance(name, str) else None
+        self.var, self.nodelist = var, nodelist
         self.tag = _literal(attrs.pop("tag", None), "div")
         self.item_tag = _literal(attrs.pop("item_tag", None), "div")
         self.item_attrs = {k[5:]: v for k, v in attrs.items() if k.startswith("item_")}
@@ -48,20 +58,35 @@ class StreamNode(template.Node):
             if not _ATTR.fullmatch(key.replace("_", "-")) or key in ("id", "hx-preserve"):
                 raise template.TemplateSyntaxError(f"live_stream: no attribute {key!r}")
 
+    def stream_name(self, context: Context) -> str:
+        if self.named is None:
+            return self.name
+        name = self.named.resolve(context)
+        if not isinstance(name, str) or not name:
+            raise template.TemplateSyntaxError(
+                f"live_stream: {self.named.token} is {name!r}, not a stream's name"
+            )
+        return name
+
     def render(self, context: Context) -> str:
-        comp = _component(context, self.name)
-        state = stream_state(comp, self.name)
-        declared = stream_of(comp, self.name)
+        name = self.stream_name(context)
+        comp = _component(context, name)
+        state = stream_state(comp, name)
+        declared = stream_of(comp, name)
         attrs = _attrs(self.attrs, context)
         if declared.limit is not None:
             limit = declared.limit if declared.at == 0 else -declared.limit
             attrs += f' data-lv-limit="{limit}"'
-        start = f'<{self.tag} id="{container_id(comp, self.name)}" data-lv-stream="{self.name}"'
+        start = f'<{self.tag} id="{container_id(comp, name)}" data-lv-stream="{name}"'
         # The page has the items: a whole re-render keeps them (htmx's hx-preserve).
         kept = f"{start}{attrs} hx-preserve></{self.tag}>"
         if not state.full:
             return kept
-        inner = "".join(self.item(context, comp, item) for item in _window(state))
+        refill = state.refill and comp._lv.html is not None  # the page shows the container
+        inner = "".join(self.item(context, comp, name, item) for item in _window(state))
+        if refill:  # sent as one part by the next flush, into the container the page keeps
+            state.refilled = inner
+            return kept
         full = f"{start}{attrs}>{inner}</{self.tag}>"
         # What the component's HTML is compared with next time: the page keeps the items.
         record = comp._lv
@@ -71,21 +96,27 @@ class StreamNode(template.Node):
         return full
 
     def item(
-        self, context: Context, comp: LiveComponent, item: object, *, inserted: bool = False
+        self,
+        context: Context,
+        comp: LiveComponent,
+        name: str,
+        item: object,
+        *,
+        inserted: bool = False,
     ) -> str:
-        key = stream_of(comp, self.name).key_of(item)
+        key = stream_of(comp, name).key_of(item)
         with context.push({self.var: item}):
             body = self.nodelist.render(context)
             attrs = _attrs(self.item_attrs, context)
         mark = f' {INSERTED}=""' if inserted else ""
-        ident = item_id(comp, self.name, key)
+        ident = item_id(comp, name, key)
         return f'<{self.item_tag} id="{ident}"{attrs}{mark}>{body}</{self.item_tag}>'
 
 
 def _window(state: StreamState) -> list[Any]:
     # Read once and dropped: nothing of the list stays on the server.
     items = list(state.window or ())
-    state.window, state.full = None, False
+    state.window, state.full, state.refill = None, False, False
     return items
 
 
@@ -122,9 +153,11 @@ def compile_stream(parser: Parser, token: Token) -> StreamNode:
     """The `{% live_stream %}` tag (registered in liveview/templatetags/liveview.py)."""
     bits = token.split_contents()
     usage = '{% live_stream "name" as item [tag="ul"] [item_tag="li"] [attr=value ...] %}'
-    if len(bits) < 4 or bits[2] != "as" or bits[1][0] not in "\"'" or bits[1][-1] != bits[1][0]:
+    if len(bits) < 4 or bits[2] != "as":
         raise template.TemplateSyntaxError(f"live_stream: {usage}")
-    name, var = bits[1][1:-1], bits[3]
+    quoted = bits[1][0] in "\"'" and bits[1][-1] == bits[1][0] and len(bits[1]) > 1
+    name: str | FilterExpression = bits[1][1:-1] if quoted else parser.compile_filter(bits[1])
+    var = bits[3]
     rest = bits[4:]
     attrs = token_kwargs(rest, parser)
     if rest:
@@ -135,7 +168,11 @@ def compile_stream(parser: Parser, token: Token) -> StreamNode:
 
 
 def _nodes(cls: type[LiveComponent]) -> dict[str, StreamNode]:
-    found = component_template(cls).nodelist.get_nodes_by_type(StreamNode)
+    """The class's `{% live_stream %}` nodes by name: its template's, and those of the templates
+    it names in `stream_templates` (included ones); "" is a node named by a variable."""
+    nodelists = [component_template(cls).nodelist]
+    nodelists += [Engine.get_default().get_template(n).nodelist for n in cls.stream_templates]
+    found = [n for nodes in nodelists for n in nodes.get_nodes_by_type(StreamNode)]
     return {node.name: node for node in found if isinstance(node, StreamNode)}
 
 
@@ -161,32 +198,41 @@ def was_reset(comp: LiveComponent) -> bool:
 def discard(comp: LiveComponent) -> None:
     """Forget the changes not sent (the handler that made them failed)."""
     for state in (comp._lv.streams or {}).values():
-        state.ops = []
+        state.ops, state.refilled = [], None
 
 
 def flush(comp: LiveComponent) -> str:
     """The out-of-band parts of the stream changes made since the last render ("" if none)."""
-    states = comp._lv.streams or {}
+    states = comp._lv.streams
+    if not states:
+        return ""
     ops = [op for state in states.values() for op in state.ops]
-    if not ops:
+    filled = [(name, s.refilled) for name, s in states.items() if s.refilled is not None]
+    if not ops and not filled:
         return ""
     discard(comp)
-    nodes = _nodes(type(comp))
     speaks = dialect.current()
+    # A reset first: the stream's items in its container, then the changes made after it.
+    refills = [speaks.targeted("innerHTML", container_id(comp, n), html) for n, html in filled]
+    if not ops:
+        return "".join(refills)
+    nodes = _nodes(type(comp))
     tmpl = component_template(type(comp))
-    context = Context(context_data(comp, Handle(comp)), autoescape=tmpl.engine.autoescape)
+    own = comp.stream_item_context()
+    data = context_data(comp, Handle(comp)) if own is None else {**own, "lv": Handle(comp)}
+    context = Context(data, autoescape=tmpl.engine.autoescape)
     parts = []
     with context.render_context.push_state(tmpl), context.bind_template(tmpl):
         for op in ops:
             if op.kind == "delete":
                 parts.append(speaks.targeted("delete", item_id(comp, op.stream, op.key)))
                 continue
-            node = nodes.get(op.stream)
+            node = nodes.get(op.stream) or nodes.get("")
             if node is None:
                 raise LookupError(
                     f'{type(comp).__name__}\'s template has no {{% live_stream "{op.stream}" %}}'
                 )
             style: StreamSwap = "afterbegin" if op.at == 0 else "beforeend"
-            html = node.item(context, comp, op.item, inserted=True)
+            html = node.item(context, comp, op.stream, op.item, inserted=True)
             parts.append(speaks.targeted(style, container_id(comp, op.stream), html))
-    return "".join(parts)
+    return "".join(refills + parts)

@@ -31,6 +31,10 @@ def targeted(soup: BeautifulSoup, part: Tag) -> str | None:
     elif style == "beforeend":
         for child in children:
             found.append(child)
+    elif style == "innerHTML":  # a stream reset the page already shows
+        found.clear()
+        for child in children:
+            found.append(child)
     elif style == "afterbegin":
         for child in reversed(children):
             found.insert(0, child)

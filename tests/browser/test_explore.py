@@ -143,4 +143,53 @@ def test_a_new_sample_shows_in_another_browser_in_rows_and_chart(
 
     page.get_by_role("button", name="Remove newest").click()
     expect(bar_title).to_have_text(f"Mean body mass of {count} samples")
-    expect(table(other).locator("tbody")).to_contain_text("No rows match")
+    expect(table(other)).to_contain_text("No rows match")  # a stream's tbody has rows only
+
+
+def marked(page: Page) -> list[bool]:
+    """Which rows are the elements marked before (not sent again since)."""
+    rows = table(page).locator("tbody tr")
+    return rows.evaluate_all("rows => rows.map(r => r.lvMark === 1)")  # type: ignore[no-any-return]
+
+
+def test_rows_changed_in_another_tab_update_in_place_and_sort_and_pages_go_on(
+    page: Page, other: Page, server: LiveServer, htmx_version: str
+) -> None:
+    """The table is a stream: a sample edited elsewhere is that one row, in its place; one
+    added by another tab comes in at the top of a descending sort, the last row leaves; the
+    rows that did not change are the same elements."""
+    open_live(page, "/explore/")
+    open_live(other, "/explore/")
+    sort = page.get_by_role("button", name="Name")
+    sort.click()
+    expect(sort).to_contain_text("▲")
+    sort.click()
+    expect(sort).to_contain_text("▼")
+    names = orm(server, lambda: list(Sample.objects.order_by("-name").values_list("name", "pk")))
+    expect(column(page, "name")).to_have_text([n for n, _ in names[:10]])
+    table(page).locator("tbody tr").evaluate_all("rows => rows.forEach(r => { r.lvMark = 1 })")
+
+    third = names[2][1]
+    edited = orm(server, lambda: _edit(third))
+    expect(column(page, "species").nth(2)).to_have_text(edited)
+    assert marked(page) == [True, True, False] + [True] * 7
+
+    other.get_by_role("button", name="Add sample").click()
+    expect(page_info(page)).to_contain_text(f"· {len(names) + 1} rows")
+    newest = orm(server, lambda: Sample.objects.order_by("-pk").values_list("name", flat=True)[0])
+    expect(column(page, "name")).to_have_text([newest] + [n for n, _ in names[:9]])
+    assert marked(page) == [False, True, True, False] + [True] * 6
+
+    page.get_by_role("button", name="Next").click()
+    expect(page_info(page)).to_contain_text("Page 2 of")
+    expect(column(page, "name")).to_have_text([n for n, _ in names[9:19]])
+    sort.click()
+    expect(sort).to_contain_text("▲")
+    expect(column(page, "name")).to_have_text(sorted(n for n, _ in names)[:10])
+
+
+def _edit(pk: int) -> str:
+    sample = Sample.objects.get(pk=pk)
+    sample.species = "Edited"
+    sample.save()  # a write from elsewhere (the admin, a shell): broadcast to every page
+    return sample.species

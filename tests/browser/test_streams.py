@@ -89,3 +89,27 @@ def test_a_reconnect_renders_the_window_from_the_database(
     assert server.call(lambda: close_all(code=CloseCode.RESYNC)) >= 1
     page.wait_for_selector(LIVE, state="attached")
     shows(page, "item 2", "item 3", "item 9")
+
+
+@pytest.mark.parametrize("box", ["Note", "Draft"])  # unnamed; named (the glue owns its input)
+def test_an_update_of_the_very_item_being_typed_in_keeps_the_text_focus_and_caret(
+    page: Page, htmx_version: str, box: str
+) -> None:
+    """The item holding the focused box is replaced by its stream_insert (another tab's edit):
+    the user's unsaved text, the focus and the caret stay, in that item's box."""
+    open_live(page, "/streams/")
+    note = page.get_by_label(f"{box} 2")
+    note.click()
+    page.keyboard.type("draft")
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("ArrowLeft")  # the caret inside the text: "dra|ft"
+    # Sent as the server would have it from elsewhere: a dispatched click moves no focus.
+    page.get_by_role("button", name="Edit 2").dispatch_event("click")
+    shows(page, "item 1", "item 2 edited")
+    note = page.get_by_label(f"{box} 2")
+    expect(note).to_be_focused()
+    expect(note).to_have_value("draft")
+    assert note.evaluate("box => [box.selectionStart, box.selectionEnd]") == [3, 3]
+    page.keyboard.type("X")  # typing goes on where the caret was
+    expect(note).to_have_value("draXft")
+    expect(page.get_by_label(f"{box} 1")).to_have_value("")  # the other item's box is as it was

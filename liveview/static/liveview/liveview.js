@@ -72,7 +72,11 @@
     document.querySelectorAll("[data-lv-ins]").forEach(function (el) {
       el.removeAttribute("data-lv-ins");
       Array.prototype.slice.call(el.parentNode ? el.parentNode.children : []).some(function (o) {
-        return o !== el && o.id === el.id && (o.replaceWith(el), true);
+        if (o === el || o.id !== el.id) return false;
+        var f = carry(o, el);
+        o.replaceWith(el);
+        if (f) { f[0].focus(); caret(f[0], f[1], f[2]); }
+        return true;
       });
     });
     document.querySelectorAll("[data-lv-limit]").forEach(function (c) {
@@ -80,6 +84,26 @@
       while (n && c.children.length > Math.abs(n)) (n > 0 ? c.lastElementChild : c.firstElementChild).remove();
     });
   });
+  // The item updated in place is a new element: each control the user changed in the old one
+  // gives its value to the control at the same place in the new one (same tag, type and name),
+  // and the focused one its focus and caret. `settle` then applies the server's
+  // acknowledgements to the named ones, as for any replaced control.
+  function carry(from, to) {
+    var sel = "input,textarea,select", olds = from.querySelectorAll(sel), news = to.querySelectorAll(sel);
+    var focus = null;
+    Array.prototype.forEach.call(olds, function (o, i) {
+      var n = news[i];
+      if (!n || n.tagName !== o.tagName || n.type !== o.type || n.name !== o.name) return;
+      if (o.type === "checkbox" || o.type === "radio") {
+        if (o.checked !== o.defaultChecked) n.checked = o.checked;
+      } else if (o.tagName === "SELECT") {
+        var s = o.selectedOptions[0];
+        if (!o.multiple && s && !s.defaultSelected) n.value = o.value;
+      } else if (o.value !== o.defaultValue) n.value = o.value;
+      if (o === document.activeElement) focus = [n, o.selectionStart, o.selectionEnd];
+    });
+    return focus;
+  }
   // An action made while the socket is not live (down, reconnecting, or stopped) is never sent
   // late: the glue cancels it (or the extension dropped it) and says so in its component, also
   // after the reconnect's full render has replaced the component, until the component's next
@@ -180,9 +204,12 @@
       (t === "INPUT" && !/^(hidden|submit|button|reset|image|file)$/.test(el.type));
   }
   function boxOf(el) { return el.closest("[data-lv]"); }
+  // A control without an id is known by its name in its component, or in its stream item
+  // (every item may hold a control of that name; an item keeps its id when it is updated).
   function keyOf(el) {
     if (el.id) return "#" + el.id;
-    var c = boxOf(el), radio = el.type === "radio" ? "\u0000" + el.value : "";
+    var c = el.closest("[data-lv-stream] > [id]") || boxOf(el);
+    var radio = el.type === "radio" ? "\u0000" + el.value : "";
     return (c ? c.id : "") + "\u0000" + el.name + radio;
   }
   function find(key) {

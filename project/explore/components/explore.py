@@ -70,6 +70,8 @@ class Explore(DataPage):
                 key="samples",
                 per_page=10,
                 caption="Samples",
+                # A row written anywhere is sent alone, in its place (docs/data.md).
+                stream=True,
             ),
         ]
 

@@ -1,0 +1,172 @@
+"""A Table with `stream=True` (docs/data.md, "A table as a stream"): a sort, filter or page shows
+the new window; a row written elsewhere is sent alone, in its place; a deleted one leaves; the
+page keeps only the window's keys."""
+
+from __future__ import annotations
+
+import pytest
+from django_components import register
+from pytest_django.fixtures import Settings
+
+from liveview.core.token import Binding, ComponentSpec, PageToken
+from liveview.data import DataPage, Layout, Table
+from liveview.data.datapage import window_moves
+from liveview.pubsub.resources import ResourceChanged
+from liveview.runtime.page import Page
+from liveview.testing.dom import Document
+from project.explore.models import Sample
+
+pytestmark = pytest.mark.django_db
+
+
+@register("test_data_stream")
+class StreamPage(DataPage):
+    title = "Stream"
+
+    def layout(self) -> Layout:
+        return Table(
+            Sample.objects.all(),
+            columns=["name", "species", "body_mass"],
+            key="samples",
+            per_page=5,
+            stream=True,
+        )
+
+
+class Viewer:
+    """A page and what its browser shows after each frame."""
+
+    def __init__(self) -> None:
+        self.page = Page(connected=True)
+        spec = ComponentSpec("test_data_stream", "lv-1", {})
+        self.page.mount_token(PageToken.new((spec,), Binding.of(None, None, "x")))
+        self.document = Document(self.page.render_all())
+
+    def apply(self, frame: str | None) -> str:
+        assert frame is not None
+        self.document.apply(frame)
+        return frame
+
+    def event(self, name: str, **args: object) -> str:
+        return self.apply(self.page.dispatch("lv-1", name, {"table": "samples", **args}))
+
+    def changed(self, method: str, sample: Sample) -> str:
+        change = ResourceChanged(method, sample.uri, "/samples/", sample.etag)  # type: ignore[arg-type]
+        return self.apply(self.page.changed([change]))
+
+    def names(self) -> list[str]:
+        rows = self.document.select("#lv-1-rows_samples > tr")
+        return [r.select_one("td[data-column=name]").get_text() for r in rows]  # type: ignore[union-attr]
+
+
+def names(*order: str, q: str = "", page: int = 1) -> list[str]:
+    rows = Sample.objects.filter(name__icontains=q).order_by(*order, "pk")
+    return [s.name for s in rows[(page - 1) * 5 : page * 5]]
+
+
+def row_names(frame: str) -> set[str]:
+    return {s.name for s in Sample.objects.all() if f">{s.name}<" in frame}
+
+
+@pytest.fixture
+def samples(seeded: int) -> list[Sample]:
+    return list(Sample.objects.order_by("pk"))
+
+
+def test_the_rows_are_a_stream_and_sort_filter_page_show_the_window(
+    samples: list[Sample],
+) -> None:
+    viewer = Viewer()
+    assert viewer.names() == names()
+    assert f'<tr id="lv-1-rows_samples-{samples[0].pk}">' in str(viewer.document.one("#lv-1"))
+    viewer.event("table_sort", column="body_mass")
+    assert viewer.names() == names("body_mass")
+    viewer.event("table_page", page=2)
+    assert viewer.names() == names("body_mass", page=2)
+    viewer.event("table_filter", q="P-01")
+    assert viewer.names() == names("body_mass", q="P-01")
+    viewer.event("table_filter", q="nothing like it")
+    assert viewer.names() == []
+    assert "No rows match “nothing like it”." in str(viewer.document.one("#lv-1"))
+
+
+def test_a_row_written_elsewhere_sends_that_row_alone_in_its_place(
+    samples: list[Sample],
+) -> None:
+    viewer = Viewer()
+    viewer.event("table_sort", column="name")
+    third = Sample.objects.get(name=names("name")[2])
+    third.species = "Edited"
+    third.save()
+    frame = viewer.changed("PUT", third)
+    assert row_names(frame) == {third.name}  # no other row travels
+    assert frame.count("<tr") == 1 and ">Edited<" in frame
+    assert viewer.names() == names("name")
+    cell = viewer.document.one(f"#lv-1-rows_samples-{third.pk} td[data-column=species]")
+    assert cell.get_text() == "Edited"
+    # A row on another page: nothing of the table is sent.
+    far = Sample.objects.get(name=names("name", page=3)[0])
+    far.species = "Far"
+    far.save()
+    assert viewer.page.changed([ResourceChanged("PUT", far.uri, "/samples/", far.etag)]) is None
+
+
+def test_a_deleted_row_leaves_and_the_next_one_comes_in_at_the_bottom(
+    samples: list[Sample],
+) -> None:
+    viewer = Viewer()
+    gone = samples[1]
+    incoming = samples[5]
+    gone.delete()
+    gone.pk = samples[1].pk  # the URI it had
+    frame = viewer.changed("DELETE", gone)
+    assert row_names(frame) == {incoming.name}  # the one that comes in, no other
+    assert viewer.names() == names()
+
+
+def test_a_row_added_on_the_last_page_is_inserted_at_the_bottom(
+    samples: list[Sample], settings: Settings
+) -> None:
+    viewer = Viewer()
+    last = -(-len(samples) // 5)
+    viewer.event("table_page", page=last)
+    added = Sample.objects.create(name="P-999", species="Adelie", bill_length=40, body_mass=1)
+    frame = viewer.changed("POST", added)
+    assert row_names(frame) == {"P-999"}
+    assert viewer.names() == names(page=last)
+
+
+def test_the_window_moves() -> None:
+    assert window_moves(["1", "2", "3"], ["1", "2", "3"]) == ([], [], [])
+    assert window_moves(["1", "2", "3"], ["1", "3", "4"]) == (["2"], [], ["4"])
+    assert window_moves(["2", "3", "4"], ["1", "2", "3"]) == (["4"], ["1"], [])
+    assert window_moves(["1", "2", "3"], ["1", "9", "3"]) is None  # a new one between
+    assert window_moves(["1", "2", "3"], ["2", "1", "3"]) is None  # moved
+    assert window_moves(["1", "2"], ["3", "4"]) is None  # nothing kept
+    assert window_moves([], ["1"]) is None
+
+
+@pytest.mark.parametrize("version", [2, 4])
+def test_a_sort_sends_the_new_window_as_one_part_and_the_rest_where_it_changed(
+    samples: list[Sample], version: int, settings: Settings
+) -> None:
+    settings.LIVEVIEW_HTMX_VERSION = version
+    viewer = Viewer()
+    frame = viewer.event("table_sort", column="body_mass")
+    aimed = "innerHTML:#lv-1-rows_samples" if version == 2 else 'hx-swap="innerHTML"'
+    assert frame.count(aimed) == 1
+    assert "<h1>Stream</h1>" not in frame  # not the whole page
+    assert row_names(frame) == set(names("body_mass"))
+    assert viewer.names() == names("body_mass")
+
+
+def test_a_stream_tables_key_and_rows_are_checked(settings: Settings) -> None:
+    with pytest.raises(ValueError, match="a stream table's key"):
+        _ = Table([{"id": 1}], key="Not OK", stream=True).stream_name
+    table = Table([{"name": "no key"}], key="people", stream=True)
+    with pytest.raises(TypeError, match="needs a pk or an id"):
+        table.view({"sort": "", "q": "", "page": 1})
+    rows = Table([{"id": 7, "name": "Ada"}], key="people", stream=True).view(
+        {"sort": "", "q": "", "page": 1}
+    )
+    assert [(r.key, r.uri) for r in rows.items] == [("7", None)]
