@@ -518,7 +518,11 @@ QUICK = ["--sockets", "100", "--minutes", "0.5", "--warmup", "10", "--sample", "
 def run(quick: bool) -> Section:
     """1,000 pages for 2 minutes (quick: 100 for 30 s), as a Section."""
     argv = QUICK if quick else SHORT
-    report = run_soak(parse_args(argv))
+    return section(run_soak(parse_args(argv)), argv)
+
+
+def section(report: Report, argv: list[str]) -> Section:
+    """The run's checks, skips and notes as the runner's Section."""
     args, tally = report.args, Tally.of(report)
     results = checks(report)
     rows = [(what, figure, verdict(ok)) for what, ok, figure in results]

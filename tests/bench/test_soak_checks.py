@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from bench.soak import Page, Report, checks
+from bench.soak import Page, Report, checks, section
 from bench.soak_ledger import Coverage, Ledger
 
 TOPIC = "/soak/t0"
@@ -93,12 +93,18 @@ def report(frames: list[int], ledger: Ledger[Shown], page: Shown, last: int) -> 
     for seq in frames:
         seen.see(seq)
     numbers, pages = ledger.lost({TOPIC: last})
-    args = argparse.Namespace(warmup=0.0)
+    args = argparse.Namespace(warmup=0.0, sockets=1, minutes=1.0)
     state: dict[str, Any] = {"task_names": []}
     return Report(
         args,
         samples=[(0.0, 1000)],
-        publisher={"seq": {TOPIC: last}},
+        publisher={
+            "seq": {TOPIC: last},
+            "published": last,
+            "late": 0,
+            "max_lag_ms": 1.0,
+            "paused_s": 0.1,
+        },
         stale=int(seen.last != last),
         lost={"numbers": numbers, "pages": pages, "watched": len(ledger), "handed": 1},
         before=state,
@@ -147,3 +153,21 @@ def test_going_backwards_fails() -> None:
         ledger.handed(page, seq)
     run = report([1, 3, 2, 3], ledger, page, 3)
     assert not verdicts(run)["never backwards"]
+
+
+def test_the_runner_section_counts_skips_and_fails_on_a_loss() -> None:
+    ledger: Ledger[Shown] = Ledger()
+    page = Shown()
+    ledger.mounted(page, TOPIC, 0)
+    for seq in (1, 2, 3, 4):
+        ledger.handed(page, seq)
+    passed = section(report([1, 3, 4], ledger, page, 4), ["--minutes", "1"])
+    assert passed.met
+    skips = next(row for row in passed.rows if row[0].startswith("coalesced skips"))
+    assert skips[1].startswith("1 (1 numbers) after the first change")
+    other = Shown()  # another page on the topic, handed 2 but never 1
+    ledger.mounted(other, TOPIC, 0)
+    ledger.handed(other, 2)
+    failed = section(report([1, 3, 4], ledger, page, 4), ["--minutes", "1"])
+    assert not failed.met
+    assert "failed: no change lost" in failed.verdict
