@@ -17,8 +17,8 @@ in-memory channel layer) serving ``bench.asgi:application``, then:
    and rendered the latest state once for several changes: state, not events), counted, and
    apart when it is the first frame after the connect's render; counts frames and unexpected
    closes. Whether a page missed a change is the server's ledger (``bench/soak_ledger.py``):
-   each change must have been handed to every page showing its topic, or the page reloaded
-   past it; ``--drop N`` (a deliberate fault) makes the hub drop its N-th change, and that
+   each change must have been handed to every page showing its topic, or the page told to
+   reload after it; ``--drop N`` (a deliberate fault) makes the hub drop its N-th change, and that
    check must fail;
 4. samples the server's RSS (``/proc/<pid>/status``) every ``--sample`` seconds: the warm-up
    value is the first sample ``--warmup`` seconds after the sockets opened, when the server
@@ -386,7 +386,7 @@ def checks(report: Report) -> list[tuple[str, bool, str]]:
     tally = Tally.of(report)
     left = leftovers(report)
     return [
-        ("no change lost (every page handed it or reloaded past it)", *lost_check(report, tally)),
+        ("no change lost (every page handed it or a reload after it)", *lost_check(report, tally)),
         ("never backwards", tally.backwards == 0, f"{tally.backwards:,}"),
         ("no unexpected closes", not tally.closes, f"{sum(tally.closes.values()):,}"),
         ("every page ends on the last number", report.stale == 0, f"{report.stale:,} stale"),
@@ -433,7 +433,7 @@ def summarize(report: Report) -> None:
         )
     lost = report.lost
     print(
-        f"lost (the ledger: a number a page was neither handed nor reloaded past):"
+        f"lost (the ledger: a number a page was neither handed nor told to reload after):"
         f" {lost.get('numbers')} on {lost.get('pages')} pages; it watched"
         f" {lost.get('watched')} pages, {lost.get('handed', 0):,} changes handed"
     )

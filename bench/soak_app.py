@@ -75,7 +75,7 @@ class SoakTopic(LiveComponent):
     def mount(self, uri: str = "") -> None:
         self.uri = uri
         self.seq = SEQ.get(uri, 0)
-        LEDGER.mounted(self, uri, self.seq)  # a refresh() mounts again: a reload
+        LEDGER.mounted(self, uri, self.seq)  # the first mount (a refresh() mounts again)
 
     def subscriptions(self) -> list[Subscription]:
         return [self.uri]
@@ -204,7 +204,11 @@ def _recording(showing: Showing) -> Showing:
         for comp, relevant in found:
             if isinstance(comp, SoakTopic):
                 for change in relevant:
-                    if change.uri == comp.uri and change.etag is not None:
+                    if change.uri != comp.uri:
+                        continue
+                    if change.etag is None:  # a reload: it reads at least what SEQ holds now
+                        LEDGER.reloaded(comp, SEQ.get(comp.uri, 0))
+                    else:
                         LEDGER.handed(comp, int(change.etag))
         return found
 

@@ -4,12 +4,16 @@ A page behind renders the latest state once for several changes (coalescing: sta
 events), so a number missing from what a socket receives is not, by itself, a loss. What must
 hold is that each change of a topic reached every page showing the topic (the page was handed
 it, in a delivery, a deferred turn or the catch-up after its subscription) or that the page
-reloaded after it (a mount or `refresh()` reads the state as it is, so it covers every change
-saved before). A number that is neither is lost: nothing would bring the page to it if it were
-the topic's last change.
+was told to reload after it: its first mount, or a reload the runtime hands it (a change
+without an ETag: the catch-up's for a topic joined meanwhile, the log no longer reaching back,
+a recovery), both reading the state as it is. A number that is neither is lost: nothing would
+bring the page to it if it were the topic's last change. A `refresh()` a numbered change
+causes is not a reload here: it would cover a change dropped just before, for the one page
+that renders (its twins only take its HTML), and hide the loss.
 
-`Ledger` keeps that per page, weakly (a closed page leaves nothing behind): `mounted` for each
-(re)load, `handed` for each change, `lost` at the end, from the topics' last numbers.
+`Ledger` keeps that per page, weakly (a closed page leaves nothing behind): `mounted` for the
+first mount, `reloaded` and `handed` as the runtime tells the page, `lost` at the end, from
+the topics' last numbers.
 """
 
 from __future__ import annotations
@@ -64,11 +68,15 @@ class Ledger(Generic[K]):
         self.handed_count = 0
 
     def mounted(self, page: K, topic: str, seq: int) -> None:
-        """`page` (re)loaded `topic` at number `seq`."""
+        """`page` mounted showing `topic` at number `seq` (a mount again: ignored)."""
         coverage = self._pages.get(page)
         if coverage is None or coverage.topic != topic:
             self._pages[page] = Coverage(topic, seq)
-        else:
+
+    def reloaded(self, page: K, seq: int) -> None:
+        """`page` was told to reload its topic, whose number was `seq` then."""
+        coverage = self._pages.get(page)
+        if coverage is not None:
             coverage.reload(seq)
 
     def handed(self, page: K, seq: int) -> None:
