@@ -13,7 +13,7 @@ from liveview.core.metrics import BROADCAST, Cause
 from liveview.pubsub import presence
 from liveview.pubsub.hubs import installed
 from liveview.pubsub.resources import NO_TOPICS, ResourceChanged
-from liveview.pubsub.subscriptions import Hub
+from liveview.pubsub.subscriptions import Hub, Mark
 from liveview.runtime import ticks
 from liveview.runtime.fanout import frames_for
 from liveview.runtime.page import Page, in_sync_thread
@@ -100,17 +100,19 @@ class Turn:
         await presence.follow(self.socket)  # after subscribing: its own join reaches it
         return joined
 
-    async def catch_up(self, seen: int, joined: set[str]) -> None:
+    async def catch_up(self, seen: Mark) -> None:
         """After subscribing: apply what changed between the mount's reads and the subscription.
 
-        Changes the hub received meanwhile are in its log. For a topic this process only now
-        joined, a change may have come and gone unseen: its components reload once.
+        Changes the hub received meanwhile are in its log. For a topic this process joined
+        meanwhile (for this page or another), a change may have come and gone unseen before
+        the membership took effect: its components reload once.
         """
         page, current = self.page, self.hub
         if page is None or current is None:
             return
         topics = page.topics()
-        missed = current.changes_since(seen, topics)
+        joined = current.joined_since(seen, topics)
+        missed = current.changes_since(seen.seq, topics)
         if missed is None:
             joined = set(topics)  # the log no longer reaches back: reload everything shown
             missed = []

@@ -20,6 +20,7 @@ from liveview.core import conf, metrics
 from liveview.core.token import PageToken, TokenError
 from liveview.pubsub import presence
 from liveview.pubsub.resources import ResourceChanged
+from liveview.pubsub.subscriptions import Mark
 from liveview.runtime import ticks, turn
 from liveview.runtime.page import Page, in_sync_thread
 from liveview.runtime.render import epoch_element
@@ -132,7 +133,7 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             url=page_url((query.get("u") or [None])[0]),
         )
         current = self.turn.join_hub()
-        seen = current.seq if current is not None else 0  # changes the mount below will see
+        seen = current.mark() if current is not None else Mark()  # what the mount will see
         try:
             frame = await in_sync_thread(_mount_and_render)(page, token)
         except UnknownComponent as exc:
@@ -156,8 +157,8 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             async with self.turn.held(page, settle=False):
                 lazy = await in_sync_thread(page.mount_lazy)()
             self.outbox.push(lazy, metrics.CONNECT)
-        joined = await self.turn.follow_topics()
-        await self.turn.catch_up(seen, joined)
+        await self.turn.follow_topics()
+        await self.turn.catch_up(seen)
         ticks.start(self.turn)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
