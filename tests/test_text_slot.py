@@ -1,0 +1,153 @@
+"""liveview.runtime.text_slot, the diff's fast path: wherever it answers, its swap is exactly
+the one liveview.runtime.diff gives, for random trees and random changes (tests/test_diff.py's
+generators); and a component whose same text changes again is not parsed again."""
+
+from __future__ import annotations
+
+import pytest
+from django_components import register
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from liveview import LiveComponent, event
+from liveview.core.dialect import HTMX2, HTMX4
+from liveview.runtime import diff as diff_module
+from liveview.runtime import text_slot
+from liveview.runtime.diff import diff, tree
+from liveview.runtime.html_tree import Node, parse
+from liveview.runtime.page import Page
+from liveview.runtime.text_slot import Kept, changed_span, find_slot, text_swap
+from tests.support import shown
+from tests.test_diff import El, mutated, words
+from tests.test_diff import tree as random_tree
+
+#: New texts: the generator's words, none at all, and text that only looks like markup.
+texts = st.one_of(words, st.just(""), st.sampled_from([" id=k1 ", "data-lv", "a > b", "&amp;"]))
+
+
+def _texts(node: Node) -> list[Node]:
+    out = [c for c in node.children if c.kind == "text"]
+    for child in node.elements:
+        out += _texts(child)
+    return out
+
+
+def _slot(old: str, text: Node, any_context: bool) -> Kept | None:
+    """The slot a previous update that changed `text` would have kept."""
+    return find_slot(old, text.start, text.end, "div", any_context)
+
+
+@settings(max_examples=300)
+@given(st.data())
+def test_a_changed_text_gets_the_full_diffs_swap(data: st.DataObject) -> None:
+    root: El = data.draw(random_tree("div", 4))
+    old = root.html()[5:-6]
+    candidates = _texts(parse(old))
+    if not candidates:
+        return
+    text = data.draw(st.sampled_from(candidates))
+    new = old[: text.start] + data.draw(texts) + old[text.end :]
+    for dialect in (HTMX2, HTMX4):
+        any_context = dialect.partial_any_context
+        kept = _slot(old, text, any_context)
+        if kept is None:  # a text in a table part, a textarea, or content that needs its table
+            continue
+        fast = text_swap(kept, old, new, "div", any_context)
+        if old == new:
+            assert fast is None
+            continue
+        assert fast is not None
+        assert [fast[0]] == diff(old, new, any_context=any_context)
+        # What it keeps serves the next change of the same text just as well.
+        if fast[1] is not None:
+            newer = new[: text.start] + "z" + new[len(new) - kept[1].end_back :]
+            again = text_swap(fast[1], new, newer, "div", any_context)
+            assert again is not None and [again[0]] == diff(new, newer, any_context=any_context)
+
+
+@settings(max_examples=300)
+@given(st.data())
+def test_any_other_change_is_left_to_the_full_diff_or_gets_its_swap(data: st.DataObject) -> None:
+    root: El = data.draw(random_tree("div", 4))
+    old, new = root.html()[5:-6], data.draw(mutated(root)).html()[5:-6]
+    candidates = _texts(parse(old))
+    if not candidates:
+        return
+    text = data.draw(st.sampled_from(candidates))
+    for dialect in (HTMX2, HTMX4):
+        any_context = dialect.partial_any_context
+        fast = text_swap(_slot(old, text, any_context), old, new, "div", any_context)
+        if fast is not None:
+            assert [fast[0]] == diff(old, new, any_context=any_context)
+
+
+@settings(max_examples=200)
+@given(st.data())
+def test_the_slot_found_after_a_change_is_the_changed_texts(data: st.DataObject) -> None:
+    root: El = data.draw(random_tree("div", 4))
+    old, new = root.html()[5:-6], data.draw(mutated(root)).html()[5:-6]
+    if old == new:
+        return
+    lo, hi = changed_span(old, new)
+    assert old[:lo] == new[:lo] and old[len(old) - (len(new) - hi) :] == new[hi:]
+    kept = find_slot(new, lo, hi, "div", True)
+    if kept is not None:
+        slot = kept[1]
+        assert slot.start <= lo and hi <= len(new) - slot.end_back
+        assert "<" not in new[slot.start : len(new) - slot.end_back]
+
+
+def test_a_slot_serves_only_the_string_it_was_found_in() -> None:
+    old = '<p>Count: <output class="count">5</output></p>'
+    kept = find_slot(old, old.index("5"), old.index("5") + 1, "div", True)
+    assert kept is not None
+    new = old.replace(">5<", ">6<")
+    assert text_swap(kept, "".join(old), new, "div", True) is None  # an equal copy: not known
+    assert text_swap(kept, old, new, "section", True) is None  # read as another root
+    assert text_swap(kept, old, new.replace("<p>", "<p >"), "div", True) is None
+    assert text_swap(kept, old, new.replace(">6<", "><b>6</b><"), "div", True) is None
+    swap = text_swap(kept, old, new, "div", True)
+    assert swap is not None and swap[0].selector("lv-1") == "#lv-1>p>output"
+
+
+# -- on a page: the second click of a counter is not parsed ---------------------------------
+
+
+@register("test_text_slot_counter")
+class Counter(LiveComponent):
+    template = (
+        '<section><h2>Counter</h2><p>Count: <output class="count">{{ count }}</output></p>'
+        '<button type="button">+</button></section>'
+    )
+
+    def mount(self) -> None:
+        self.count = 0
+
+    @event
+    def increment(self) -> None:
+        self.count += 1
+
+
+def test_the_same_text_changing_again_is_sent_without_parsing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    page = Page(connected=True)
+    page.mount("test_text_slot_counter", "lv-1", {})
+    first = page.render_all()
+    read: list[str] = []
+
+    def counted(source: str, root_tag: str = "div") -> Node:
+        read.append(source)
+        return tree(source, root_tag)
+
+    monkeypatch.setattr(diff_module, "tree", counted)
+    monkeypatch.setattr(text_slot, "tree", counted)
+    frames, reads = [], []
+    for _ in range(4):
+        frames.append(page.dispatch("lv-1", "increment", {}) or "")
+        reads.append(len(read))
+        read.clear()
+    assert [f for f in frames if "<section" in f] == []  # each one a partial swap
+    assert "<output" not in "".join(frames)
+    assert shown(first, *frames).count('<output class="count">4</output>') == 1
+    assert reads == [3, 0, 0, 0]  # the first click: the full diff (old, new), its slot (new)
