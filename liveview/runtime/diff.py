@@ -56,15 +56,19 @@ class Swap:
     names: tuple[str, ...] = ()
 
     def selector(self, root_id: str) -> str:
-        names = self.names or ("",) * len(self.path)
-        steps = [
-            f">{n}" if n else f">:nth-child({i})" for i, n in zip(self.path, names, strict=True)
-        ]
-        # An id ("#row-7", unique in the component) starts the path afresh from the root.
-        last = max((k for k, n in enumerate(names) if n.startswith("#")), default=-1)
-        if last >= 0:
-            return f"#{root_id} {names[last]}" + "".join(steps[last + 1 :])
-        return "#" + root_id + "".join(steps)
+        return _selector(root_id, self.path, self.names)
+
+
+#: A component's updates aim at the same few places again and again.
+@lru_cache(maxsize=1024)
+def _selector(root_id: str, path: tuple[int, ...], names: tuple[str, ...]) -> str:
+    names = names or ("",) * len(path)
+    steps = [f">{n}" if n else f">:nth-child({i})" for i, n in zip(path, names, strict=True)]
+    # An id ("#row-7", unique in the component) starts the path afresh from the root.
+    last = max((k for k, n in enumerate(names) if n.startswith("#")), default=-1)
+    if last >= 0:
+        return f"#{root_id} {names[last]}" + "".join(steps[last + 1 :])
+    return "#" + root_id + "".join(steps)
 
 
 class _Escalate(Exception):
