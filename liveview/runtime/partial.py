@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from liveview.core import dialect
 from liveview.runtime.diff import Swap, diff_cached
-from liveview.runtime.text_slot import changed_span, find_slot, text_swap
+from liveview.runtime.text_slot import slot_after, text_swap
 
 if TYPE_CHECKING:
     from liveview.authoring.component import LiveComponent
@@ -55,8 +55,7 @@ def _swaps(
     swaps = diff_cached(old, new, root_tag, any_context)
     record.text_slot = None
     if swaps and old != new:
-        lo, hi = changed_span(old, new)
-        record.text_slot = find_slot(new, lo, hi, root_tag, any_context)
+        record.text_slot = slot_after(old, new, root_tag, any_context)
     return swaps
 
 

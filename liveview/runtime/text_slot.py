@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from liveview.runtime.diff import PLAIN_TAG, TABLE_CONTENT, Swap, id_of, opaque, tree, unique_ids
 from liveview.runtime.html_tree import TABLE_MODES, TABLE_PARTS, Node, Unsafe
@@ -73,6 +74,14 @@ def text_swap(
     content = new[slot.inner_start : len(new) - slot.inner_back]
     swap = Swap("innerHTML", slot.path, content, slot.tag, names)
     return swap, ((new, slot) if end > start else None)  # no text left: no slot for it
+
+
+@lru_cache(maxsize=64)
+def slot_after(old: str, new: str, root_tag: str, any_context: bool) -> Kept | None:
+    """The slot of the text a re-render from `old` to `new` changed, if one text holds the
+    change (shared by the pages of a broadcast that had the same HTML, as `diff_cached`)."""
+    lo, hi = changed_span(old, new)
+    return find_slot(new, lo, hi, root_tag, any_context)
 
 
 def find_slot(source: str, lo: int, hi: int, root_tag: str, any_context: bool) -> Kept | None:
