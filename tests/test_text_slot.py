@@ -151,3 +151,58 @@ def test_the_same_text_changing_again_is_sent_without_parsing(
     assert "<output" not in "".join(frames)
     assert shown(first, *frames).count('<output class="count">4</output>') == 1
     assert reads == [3, 0, 0, 0]  # the first click: the full diff (old, new), its slot (new)
+
+
+# -- per component: a diff that keeps ending whole is skipped --------------------------------
+
+
+@register("test_text_slot_reshaped")
+class Reshaped(LiveComponent):
+    # A <div> inside <p>: the browser reshapes it, so the diff can never aim into it.
+    template = "<p>Count<div>{{ count }}</div></p>"
+
+    def mount(self) -> None:
+        self.count = 0
+
+    @event
+    def increment(self) -> None:
+        self.count += 1
+
+
+def _diffs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    calls: list[str] = []
+    real = diff_module.diff_cached
+
+    def counted(old: str, new: str, root_tag: str, any_context: bool) -> object:
+        calls.append(new)
+        return real(old, new, root_tag, any_context)
+
+    monkeypatch.setattr("liveview.runtime.partial.diff_cached", counted)
+    return calls
+
+
+def test_a_component_whose_diffs_end_whole_is_diffed_again_only_now_and_then(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    page = Page(connected=True)
+    page.mount("test_text_slot_reshaped", "lv-1", {})
+    page.render_all()
+    calls = _diffs(monkeypatch)
+    diffed = []
+    for n in range(1, 21):
+        frame = page.dispatch("lv-1", "increment", {}) or ""
+        assert f"<div>{n}</div>" in frame and 'id="lv-1"' in frame  # whole, and right
+        diffed.append(len(calls))
+        calls.clear()
+    # Three whole results in a row, then one try in every RETRY_EVERY (8) renders.
+    assert [i for i, d in enumerate(diffed, 1) if d] == [1, 2, 3, 9, 17]
+
+
+def test_a_component_whose_diffs_pay_off_is_always_diffed(monkeypatch: pytest.MonkeyPatch) -> None:
+    page = Page(connected=True)
+    page.mount("test_text_slot_counter", "lv-1", {})
+    page.render_all()
+    calls = _diffs(monkeypatch)
+    frames = [page.dispatch("lv-1", "increment", {}) or "" for _ in range(12)]
+    assert all("<section" not in f for f in frames)
+    assert len(calls) == 1  # the first click; then the fast path

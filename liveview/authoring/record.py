@@ -33,6 +33,8 @@ class ComponentRecord:
     html: str | None = None
     #: The diff's fast path (liveview.runtime.text_slot): the text its last update changed.
     text_slot: Kept | None = None
+    #: Its updates in a row that went whole although partial updates are on (see partial.py).
+    whole_streak: int = 0
     #: How many children its last render mounted.
     children: int = 0
     #: What it shows (URIs and collections), as its `subscriptions()` last said.
