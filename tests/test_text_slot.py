@@ -16,7 +16,7 @@ from liveview.runtime import text_slot
 from liveview.runtime.diff import diff, tree
 from liveview.runtime.html_tree import Node, parse
 from liveview.runtime.page import Page
-from liveview.runtime.text_slot import Kept, changed_span, find_slot, text_swap
+from liveview.runtime.text_slot import Kept, changed_span, find_slot, slot_after, text_swap
 from tests.support import shown
 from tests.test_diff import El, mutated, words
 from tests.test_diff import tree as random_tree
@@ -95,6 +95,38 @@ def test_the_slot_found_after_a_change_is_the_changed_texts(data: st.DataObject)
         slot = kept[1]
         assert slot.start <= lo and hi <= len(new) - slot.end_back
         assert "<" not in new[slot.start : len(new) - slot.end_back]
+
+
+@settings(max_examples=150)
+@given(st.data())
+def test_a_run_of_updates_gets_the_full_diffs_swaps_at_every_step(data: st.DataObject) -> None:
+    """What a component keeps carried from update to update, as partial.fragment carries it:
+    texts changing again (the fast path), other changes between (the full diff)."""
+    root: El = data.draw(random_tree("div", 3))
+    any_context = data.draw(st.booleans())
+    html, kept = root.html()[5:-6], None
+    for _ in range(8):
+        choice = data.draw(st.integers(0, 2))
+        candidates = _texts(parse(html))
+        if choice == 0 and kept is not None:  # the text the last update changed, again
+            start, end = kept[1].start, len(html) - kept[1].end_back
+            new = html[:start] + data.draw(texts) + html[end:]
+        elif choice == 1 and candidates:  # another text
+            text = data.draw(st.sampled_from(candidates))
+            new = html[: text.start] + data.draw(texts) + html[text.end :]
+        else:  # anything else (from the generated tree: markup changes too)
+            root = data.draw(mutated(root))
+            new = root.html()[5:-6]
+        if new == html:
+            continue
+        expected = diff(html, new, any_context=any_context)
+        fast = text_swap(kept, html, new, "div", any_context)
+        if fast is not None:
+            assert [fast[0]] == expected
+            kept = fast[1]
+        else:
+            kept = slot_after(html, new, "div", any_context) if expected else None
+        html = new
 
 
 def test_a_slot_serves_only_the_string_it_was_found_in() -> None:
