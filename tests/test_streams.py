@@ -98,16 +98,18 @@ def test_the_window_renders_in_full_on_connect_with_an_id_per_item(htmx: int) ->
     assert box["data-lv-limit"] == "-3"  # at the bottom: the page keeps the last 3
 
 
+def aimed(htmx: int, swap: str, target: str, html: str) -> str:
+    """A part aimed at `target`, as each htmx build's frame carries it (docs/streams.md)."""
+    if htmx == 2:
+        return f'<template hx-swap-oob="{swap}:{target}">{html}</template>'
+    return f'<hx-partial hx-target="{target}" hx-swap="{swap}">{html}</hx-partial>'
+
+
 def test_an_insert_sends_only_the_item_as_a_targeted_part(htmx: int) -> None:
     page, doc = connected()
     frame = send(page, doc, "add", key="6", text="row 6")
     item = '<li id="lv-1-items-6" class="row" data-lv-ins=""><span>row 6</span></li>'
-    if htmx == 2:
-        assert frame == f'<template hx-swap-oob="beforeend:#lv-1-items">{item}</template>'
-    else:
-        assert (
-            frame == f'<hx-partial hx-target="#lv-1-items" hx-swap="beforeend">{item}</hx-partial>'
-        )
+    assert frame == aimed(htmx, "beforeend", "#lv-1-items", item)
     assert texts(doc) == ["row 4", "row 5", "row 6"]  # the limit trims the top
 
 
@@ -157,12 +159,7 @@ def test_a_reset_replaces_every_item(htmx: int) -> None:
     assert texts(doc) == ["only"]
     # One part with the items, into the container the page keeps: not the whole component.
     item = '<li id="lv-1-items-z" class="row"><span>only</span></li>'
-    if htmx == 2:
-        assert frame == f'<template hx-swap-oob="innerHTML:#lv-1-items">{item}</template>'
-    else:
-        assert (
-            frame == f'<hx-partial hx-target="#lv-1-items" hx-swap="innerHTML">{item}</hx-partial>'
-        )
+    assert frame == aimed(htmx, "innerHTML", "#lv-1-items", item)
     frame = send(page, doc, "retitle", title="After")  # then kept again
     assert "only" not in frame
     assert texts(doc) == ["only"]
