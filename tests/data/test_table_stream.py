@@ -171,6 +171,9 @@ def test_a_stream_tables_key_and_rows_are_checked(settings: Settings) -> None:
     table = Table([{"name": "no key"}], key="people", stream=True)
     with pytest.raises(TypeError, match="needs a pk or an id"):
         table.view({"sort": "", "q": "", "page": 1})
+    twice = Table([{"id": 7, "name": "Ada"}, {"id": 7, "name": "Bo"}], key="people", stream=True)
+    with pytest.raises(ValueError, match="two rows share the key '7'"):
+        twice.view({"sort": "", "q": "", "page": 1})  # each row is an element by its key
     rows = Table([{"id": 7, "name": "Ada"}], key="people", stream=True).view(
         {"sort": "", "q": "", "page": 1}
     )
