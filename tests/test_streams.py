@@ -260,3 +260,38 @@ def test_an_insert_into_a_long_stream_sends_bytes_independent_of_its_length(htmx
 def test_a_bad_streams_declaration_fails_when_the_class_is_made(streams: object) -> None:
     with pytest.raises(TypeError, match="streams"):
         type("Bad", (LiveComponent,), {"streams": streams, "template": ""})
+
+
+@register("test_stream_two_named")
+class TwoNamed(LiveComponent):
+    """Two streams named by variables in one template: an item goes with its own stream's body."""
+
+    template = (
+        "{% load liveview %}"
+        '{% live_stream first as row tag="ul" %}<b>{{ row.text }}</b>{% endlive_stream %}'
+        '{% live_stream second as row tag="ol" %}<i>{{ row.text }}</i>{% endlive_stream %}'
+    )
+    streams = {"news": Stream(key="id"), "notes": Stream(key="id")}
+
+    def mount(self) -> None:
+        self.first, self.second = "news", "notes"
+        self.stream("news", [])
+        self.stream("notes", [])
+
+    @event
+    def add(self, name: str) -> None:
+        self.stream_insert(name, {"id": "1", "text": name})
+
+
+def test_an_item_of_a_stream_named_by_a_variable_is_rendered_by_that_streams_body(
+    htmx: int,
+) -> None:
+    page = Page(connected=True)
+    page.mount("test_stream_two_named", "lv-1", {})
+    doc = Document(f"<html><body>{page.render_all()}</body></html>")
+    for name in ("news", "notes"):
+        frame = page.dispatch("lv-1", "add", {"name": name})
+        assert frame is not None
+        doc.apply(frame)
+    assert str(doc.one("#lv-1-news-1")) == '<div id="lv-1-news-1"><b>news</b></div>'
+    assert str(doc.one("#lv-1-notes-1")) == '<div id="lv-1-notes-1"><i>notes</i></div>'
