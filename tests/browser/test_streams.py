@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import FilePayload, Locator, Page, expect
 from pytest_django.fixtures import Settings
 
 from liveview.socket.consumer import close_all
@@ -121,9 +121,8 @@ def test_an_update_of_an_item_whose_file_box_holds_a_chosen_file_keeps_it(
     """A file input's value cannot be set by script: the item's update keeps the box the user
     chose a file in, and the item is replaced once (not shown twice)."""
     open_live(page, "/streams/")
-    page.get_by_label("File 2").set_input_files(
-        files=[{"name": "notes.txt", "mimeType": "text/plain", "buffer": b"hello"}]
-    )
+    chosen_file: FilePayload = {"name": "notes.txt", "mimeType": "text/plain", "buffer": b"hi"}
+    page.get_by_label("File 2").set_input_files(files=[chosen_file])
     page.get_by_role("button", name="Edit 2").dispatch_event("click")
     shows(page, "item 1", "item 2 edited")
     chosen = page.get_by_label("File 2").evaluate("box => Array.from(box.files, f => f.name)")
