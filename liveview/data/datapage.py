@@ -108,9 +108,9 @@ class DataPage(LiveComponent):
 
     def _show_window(self, table: Table, view: TableView, changed: set[str]) -> None:
         """Bring the page's rows of a stream table to `view`'s window: in full when the page
-        has none yet or the sort, filter or page changed; else the rows that left and came
-        (at the top or the bottom) and, in place, the rows written since (`changed` URIs).
-        Only the window's keys are kept, not its rows."""
+        has none yet, the sort, filter or page changed, or an error is shown; else the rows
+        that left and came (at the top or the bottom) and, in place, the rows written since
+        (`changed` URIs). Only the window's keys are kept, not its rows."""
         name = table.stream_name
         windows: dict[str, tuple[tuple[str, str, int], list[str]]]
         windows = self.__dict__.setdefault("_lv_windows", {})
@@ -126,6 +126,11 @@ class DataPage(LiveComponent):
             and table.collection() not in changed
         ):
             moves = window_moves(last[1], keys)
+        if self._lv.error is not None:
+            # An error shown (a render that failed: its row changes were dropped): the whole
+            # component goes, with the window in full, so the page shows the rows as they are.
+            self.stream(name, view.items)
+            return
         if moves is None:
             self.stream_reset(name, view.items)
             return

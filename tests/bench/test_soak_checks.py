@@ -12,8 +12,9 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from bench.soak import Page, Report, checks, section
+from bench.soak import Page
 from bench.soak_ledger import Coverage, Ledger
+from bench.soak_report import Report, checks, section
 
 TOPIC = "/soak/t0"
 
