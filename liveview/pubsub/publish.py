@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+from contextlib import AbstractContextManager
+from contextvars import ContextVar, Token
 from dataclasses import dataclass, field
 
 from asgiref.sync import async_to_sync
@@ -53,14 +52,29 @@ _sending: set[asyncio.Task[None]] = set()
 _turn: ContextVar[Turn | None] = ContextVar("liveview_turn", default=None)
 
 
-@contextmanager
-def turn(origin: str) -> Iterator[Turn]:
-    current = Turn(origin)
-    reset = _turn.set(current)
-    try:
-        yield current
-    finally:
-        _turn.reset(reset)
+def turn(origin: str) -> AbstractContextManager[Turn]:
+    """The changes one live event makes while the `with` block runs: its `Turn`."""
+    return _Turning(Turn(origin))
+
+
+class _Turning:
+    """`turn`'s context manager: a small class (every event enters one; the generator-based
+    one cost a few µs more), the same semantics: the turn is current inside the block only."""
+
+    __slots__ = ("_reset", "current")
+
+    def __init__(self, current: Turn) -> None:
+        self.current = current
+        self._reset: Token[Turn | None] | None = None
+
+    def __enter__(self) -> Turn:
+        self._reset = _turn.set(self.current)
+        return self.current
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._reset is not None:
+            _turn.reset(self._reset)
+            self._reset = None
 
 
 def current_origin() -> str | None:
