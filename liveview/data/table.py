@@ -63,6 +63,12 @@ class TableRow:
     cells: list[Cell]
     uri: str | None = None
 
+    def fingerprint(self) -> int:
+        """A hash of what the row shows: equal when it would render the same HTML (each
+        cell's column, its value's type and text), so a row whose cells did not change is not
+        rendered or sent again."""
+        return hash(tuple((c.column, type(c.value), str(c.value)) for c in self.cells))
+
 
 @dataclass
 class TableView:
