@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import Q, QuerySet
 from django.template import Context
 from django.template.base import render_value_in_context
-from django.utils.html import conditional_escape
+from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
 from typing_extensions import TypedDict  # pydantic validates it (a reconnect's kept state)
 
@@ -97,8 +97,11 @@ class TableView:
         for row in self.rows:
             parts.append("<tr>")
             for cell in row:
-                value = "" if cell.value is None else cell.value
-                shown = render_value_in_context(value, context)
+                value, shown = cell.value, ""
+                if type(value) is str:  # nothing to localize: escaped as the engine does
+                    shown = escape(value)
+                else:
+                    shown = render_value_in_context("" if value is None else value, context)
                 parts.append(f'<td data-column="{column[cell.column]}">{shown}</td>')
             parts.append("</tr>")
         return mark_safe("".join(parts))  # noqa: S308  (every part escaped above)
