@@ -48,7 +48,8 @@ from bench.server import (  # noqa: E402
     tail,
     uvicorn_server,
 )
-from bench.soak import LEFTOVER_KEYS, ask, flatten  # noqa: E402
+from bench.soak import ask  # noqa: E402
+from bench.soak_report import LEFTOVER_KEYS, flatten  # noqa: E402
 
 COUNTER: tuple[str, dict[str, Any]] = ("counter", {"label": "First counter"})
 #: The target: over the second half of the cycles, the RSS grows by at most this much per

@@ -170,12 +170,10 @@ class Side:
 
 
 def sides(page: LivePage, variants: bool) -> list[Side]:
-    from bench.raw import RAW_PATH
+    from bench.raw import INLINE_PATH, RAW_HOP_PATH, RAW_PATH
 
     chosen = [Side(FRAMEWORK, page.socket_path, True), Side(BASELINE, RAW_PATH, False)]
     if variants:
-        from bench.variants import INLINE_PATH, RAW_HOP_PATH
-
         query = page.socket_path.partition("?")[2]
         chosen += [
             Side("raw+hop", RAW_HOP_PATH, False),

@@ -4,29 +4,38 @@
   topic's sequence number, read from ``SEQ`` (a process-level dict) in ``mount``, so every
   reload (``refresh``) shows what the "database" holds now.
 * ``SoakControlConsumer`` answers one JSON object per text frame:
-  ``start <rate> <topics>`` starts the publisher task (round-robin over the topics: bump the
-  topic's number in ``SEQ``, then ``apublish(changed("PUT", ...))``, as a real save would);
+  ``start <rate> <topics> [drop]`` starts the publisher task (round-robin over the topics: bump
+  the topic's number in ``SEQ``, then ``apublish(changed("PUT", ...))``, as a real save would)
+  and the ledger of what each page is handed; ``drop`` > 0 is a deliberate fault: the hub
+  drops the ``drop``-th change it receives (the loss check must then fail);
   ``stop`` stops it and answers the last number per topic; ``state`` answers what the process
   holds (open sockets, the hub's members, topics and tasks, the in-memory layer's groups and
   queued buffers, the connection counts, asyncio tasks, live objects after a collection);
-  ``types`` the object types that grew most since the previous ``types``; ``collect`` runs
+  ``types`` the object types that grew most since the previous ``types`` (the publisher
+  paused and the hub's backlog drained meanwhile: the census stalls the loop ~0.2 s, which
+  must not be what the soak measures); ``lost`` what ``bench/soak_ledger.py`` found: changes
+  some open page was neither handed nor reloaded past; ``collect`` runs
   ``gc.collect()`` and answers the process's RSS (KiB); ``trace <frames> <lines>`` answers the
   allocations grown most since the previous ``trace``, grouped by traceback (the first starts
   tracemalloc; see ``bench/memory.py --trace``).
 
 The pages' sockets are liveview's own consumer at liveview's own path. Nothing here is part of
-liveview.
+liveview: the ledger watches ``Page.showing`` (which every delivery path asks for the
+components a batch of changes concerns) through a wrapper installed by ``start``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import gc
 import json
 import os
 import time
 import tracemalloc
 from collections import Counter
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -34,10 +43,11 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
 from django_components import register
 
+from bench.soak_ledger import Ledger
 from liveview import LiveComponent
-from liveview.pubsub.hub import existing_hub
+from liveview.pubsub.hub import HEARTBEAT_TYPE, Hub, existing_hub
 from liveview.pubsub.publish import apublish, changed
-from liveview.pubsub.resources import Subscription
+from liveview.pubsub.resources import ResourceChanged, Subscription
 from liveview.runtime.page import Page
 from liveview.socket import limits
 from liveview.socket.consumer import LiveConsumer, _open, open_count
@@ -47,6 +57,10 @@ SOAK_NAME = "bench_soak_topic"
 SOAK_COLLECTION = "/soak/"
 #: The last sequence number of each topic URI: what SoakTopic shows ("the database").
 SEQ: dict[str, int] = {}
+#: What each SoakTopic was handed (see bench/soak_ledger.py).
+LEDGER: Ledger[SoakTopic] = Ledger()
+#: Seconds the hub's backlog may take to drain before a census (it goes ahead after that).
+DRAIN_TIMEOUT = 5.0
 
 
 def topic_uri(index: int) -> str:
@@ -61,6 +75,7 @@ class SoakTopic(LiveComponent):
     def mount(self, uri: str = "") -> None:
         self.uri = uri
         self.seq = SEQ.get(uri, 0)
+        LEDGER.mounted(self, uri, self.seq)  # the first mount (a refresh() mounts again)
 
     def subscriptions(self) -> list[Subscription]:
         return [self.uri]
@@ -80,6 +95,10 @@ class Publisher:
         self.max_hub_queue = 0
         self.max_layer_queue = 0
         self.task: asyncio.Task[None] | None = None
+        # Held for each change; `paused` holds it while a census runs.
+        self._gate = asyncio.Lock()
+        self._resumed = False  # the schedule restarts after a pause (no burst, no late ticks)
+        self.paused_s = 0.0
 
     def start(self) -> None:
         for uri in self.uris:
@@ -96,17 +115,34 @@ class Publisher:
         period = 1.0 / self.rate
         due = time.monotonic()
         while True:
-            lag = time.monotonic() - due
-            self.max_lag_ms = max(self.max_lag_ms, lag * 1000)
-            if lag > period:
-                self.late += 1
-            self._backlogs()
-            uri = self.uris[self.published % len(self.uris)]
-            SEQ[uri] += 1  # the save, then its publish
-            await apublish(changed("PUT", uri, SOAK_COLLECTION, str(SEQ[uri])))
-            self.published += 1
+            async with self._gate:
+                if self._resumed:
+                    self._resumed = False
+                    due = time.monotonic()
+                lag = time.monotonic() - due
+                self.max_lag_ms = max(self.max_lag_ms, lag * 1000)
+                if lag > period:
+                    self.late += 1
+                self._backlogs()
+                uri = self.uris[self.published % len(self.uris)]
+                SEQ[uri] += 1  # the save, then its publish
+                await apublish(changed("PUT", uri, SOAK_COLLECTION, str(SEQ[uri])))
+                self.published += 1
             due += period
             await asyncio.sleep(max(0.0, due - time.monotonic()))
+
+    @asynccontextmanager
+    async def paused(self) -> AsyncIterator[None]:
+        """No change is published inside, and the hub's backlog was delivered on entry: a
+        stall of the loop inside holds no page behind (nothing changes meanwhile)."""
+        async with self._gate:
+            started = time.monotonic()
+            await drained()
+            try:
+                yield
+            finally:
+                self._resumed = True
+                self.paused_s += time.monotonic() - started
 
     def _backlogs(self) -> None:
         hub = existing_hub()
@@ -125,6 +161,7 @@ class Publisher:
             "max_lag_ms": round(self.max_lag_ms, 1),
             "max_hub_queue": self.max_hub_queue,
             "max_layer_queue": self.max_layer_queue,
+            "paused_s": round(self.paused_s, 2),
             "gc_objects": len(gc.get_objects()),
             "pending": pending_changes(),
             "seq": {uri: SEQ.get(uri, 0) for uri in self.uris},
@@ -132,6 +169,67 @@ class Publisher:
 
 
 _publisher: list[Publisher] = []
+
+
+async def drained() -> None:
+    """Return once the hub's queue and its layer channel are empty (at most DRAIN_TIMEOUT)."""
+    deadline = time.monotonic() + DRAIN_TIMEOUT
+    while time.monotonic() < deadline:
+        hub = existing_hub()
+        channels: dict[str, asyncio.Queue[Any]] = getattr(get_channel_layer(), "channels", {})
+        queue = channels.get(hub.channel or "") if hub is not None else None
+        if hub is None or (hub._queue.empty() and (queue is None or queue.empty())):
+            return
+        await asyncio.sleep(0.01)  # the hub's tasks deliver meanwhile
+
+
+def watch_pages(drop: int) -> None:
+    """Record in LEDGER each change a SoakTopic is handed (once per process); with `drop`
+    > 0, the hub drops the `drop`-th change it receives (a deliberate fault)."""
+    if not getattr(Page.showing, "soak_watched", False):
+        Page.showing = _recording(Page.showing)  # type: ignore[method-assign,assignment]
+    if drop > 0:
+        Hub._received = _dropping(Hub._received, drop)  # type: ignore[method-assign,assignment]
+
+
+Showing = Callable[[Page, list[ResourceChanged]], list[tuple[LiveComponent, list[ResourceChanged]]]]
+
+
+def _recording(showing: Showing) -> Showing:
+    @functools.wraps(showing)
+    def recorded(
+        page: Page, changes: list[ResourceChanged]
+    ) -> list[tuple[LiveComponent, list[ResourceChanged]]]:
+        found = showing(page, changes)
+        for comp, relevant in found:
+            if isinstance(comp, SoakTopic):
+                for change in relevant:
+                    if change.uri != comp.uri:
+                        continue
+                    if change.etag is None:  # a reload: it reads at least what SEQ holds now
+                        LEDGER.reloaded(comp, SEQ.get(comp.uri, 0))
+                    else:
+                        LEDGER.handed(comp, int(change.etag))
+        return found
+
+    recorded.soak_watched = True  # type: ignore[attr-defined]
+    return recorded
+
+
+def _dropping(
+    received: Callable[[Hub, dict[str, Any]], None], drop: int
+) -> Callable[[Hub, dict[str, Any]], None]:
+    count = [0]
+
+    @functools.wraps(received)
+    def dropping(hub: Hub, message: dict[str, Any]) -> None:
+        if message.get("type") != HEARTBEAT_TYPE:
+            count[0] += 1
+            if count[0] == drop:
+                return  # the fault: this change never reaches a page
+        received(hub, message)
+
+    return dropping
 
 
 def pending_changes() -> tuple[int, int]:
@@ -268,7 +366,8 @@ class SoakControlConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         command, *args = (text_data or "").split()
         answer: dict[str, Any]
-        if command == "start" and len(args) == 2 and not _publisher:
+        if command == "start" and len(args) in (2, 3) and not _publisher:
+            watch_pages(int(args[2]) if len(args) == 3 else 0)
             publisher = Publisher(float(args[0]), int(args[1]))
             publisher.start()
             _publisher.append(publisher)
@@ -279,8 +378,19 @@ class SoakControlConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             answer = publisher.stats()
         elif command == "stats" and _publisher:
             answer = _publisher[0].stats()
+        elif command == "types" and _publisher:
+            async with _publisher[0].paused():
+                answer = type_growth()
         elif command == "types":
             answer = type_growth()
+        elif command == "lost" and args:
+            numbers, pages = LEDGER.lost(json.loads(args[0]))
+            answer = {
+                "numbers": numbers,
+                "pages": pages,
+                "watched": len(LEDGER),
+                "handed": LEDGER.handed_count,
+            }
         elif command == "state":
             answer = process_state()
         elif command == "collect":

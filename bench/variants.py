@@ -17,12 +17,11 @@ from typing import Any
 
 from asgiref.sync import sync_to_async
 
-from bench.raw import RawCounterConsumer
+from bench.raw import INLINE_PATH, RAW_HOP_PATH, RawCounterConsumer
 from liveview.socket.consumer import LiveConsumer
 from liveview.socket.protocol import ProtocolError, parse_event
 
-RAW_HOP_PATH = "/ws/raw-hop/"
-INLINE_PATH = "/ws/liveview-inline/"
+__all__ = ["INLINE_PATH", "RAW_HOP_PATH", "InlineLiveConsumer", "RawHopConsumer"]
 
 
 class RawHopConsumer(RawCounterConsumer):

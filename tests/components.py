@@ -254,6 +254,7 @@ class StreamBoard(LiveComponent):
 {% live_stream "items" as row tag="ul" aria_label="Items" item_tag="li" %}
 <span class="text">{{ row.text }}</span> <input aria-label="Note {{ row.id }}">
 <input name="draft" aria-label="Draft {{ row.id }}">
+<input type="file" aria-label="File {{ row.id }}">
 <button {% live "edit" item=row.id %}>Edit {{ row.id }}</button>
 <button {% live "remove" item=row.id %}>Remove {{ row.id }}</button>{% endlive_stream %}
 <table><caption>Rows</caption>{% live_stream "rows" as row tag="tbody" item_tag="tr" %}

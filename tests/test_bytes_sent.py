@@ -93,14 +93,21 @@ def test_one_broadcast_frame_sent_to_many_pages_is_split_once(
     assert component_row("ByteSizes").total == 50 * len(frame) + len(other)
 
 
+@pytest.fixture
+def board() -> Iterator[None]:
+    """The stream board's two items, cleared after the test (passed or not)."""
+    BOARD[:] = [{"id": 1, "text": "item 1"}, {"id": 2, "text": "item 2"}]
+    yield
+    BOARD.clear()
+
+
 @pytest.mark.parametrize("version", [2, 4])
 def test_stream_parts_are_counted_for_the_component_that_owns_the_stream(
-    version: int, settings: Settings
+    version: int, settings: Settings, board: None
 ) -> None:
     """A stream's parts aim at its container or an item (`#lv-1-items`, `#lv-1-items-7`), not
     at the component: they are its component's bytes, one send with what else it sent."""
     settings.LIVEVIEW_HTMX_VERSION = version
-    BOARD[:] = [{"id": 1, "text": "item 1"}, {"id": 2, "text": "item 2"}]
     page = Page(connected=True)
     page.mount("test_stream_board", "lv-1", {})
     page.render_all()
@@ -116,7 +123,6 @@ def test_stream_parts_are_counted_for_the_component_that_owns_the_stream(
     row = component_row("StreamBoard")
     assert list(row.samples) == [utf8(added), utf8(both)]
     assert set(metrics.metrics.bytes_by_component) == {"StreamBoard"}
-    BOARD.clear()
 
 
 # -- the bounds ----------------------------------------------------------------------------------

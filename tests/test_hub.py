@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 
@@ -199,3 +200,32 @@ async def test_the_publish_ids_a_hub_remembers_stay_bounded() -> None:
     assert len(recent) == _RECENT and "earlier-0" not in recent
     assert len(hub.received._log) <= _RECENT
     await comm.disconnect()
+
+
+async def test_a_change_made_while_another_page_joins_the_topic_reaches_a_page_mounted_before(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Page A joins a topic new to this process; page B mounts while A's layer membership is
+    being added, and a change is published after B's mount read the value but before the
+    membership took effect: the hub never receives it. B subscribes after the join without
+    joining anything itself, and must still catch up (a reload of the topic)."""
+    layer = get_channel_layer()
+    add, adding, gate = layer.group_add, asyncio.Event(), asyncio.Event()
+
+    async def slow_add(group: str, channel: str) -> None:
+        adding.set()
+        await gate.wait()
+        await add(group, channel)
+
+    monkeypatch.setattr(layer, "group_add", slow_add)
+    uri = "/things/joined-meanwhile"
+    STORE[uri] = 1
+    a, first_a = await connect(("test_watcher", "lv-1", {"uri": uri}))
+    await adding.wait()  # A's join is under way
+    b, first_b = await connect(("test_racy_watcher", "lv-1", {"uri": uri}))
+    assert f"{uri}=1<" in first_a and f"{uri}=1<" in first_b  # B published 2 after reading 1
+    gate.set()
+    assert f"{uri}=2<" in await a.receive_from()  # A joined the topic: it reloads
+    assert f"{uri}=2<" in await b.receive_from()
+    await a.disconnect()
+    await b.disconnect()

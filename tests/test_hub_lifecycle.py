@@ -5,6 +5,7 @@ startup and closes it at shutdown, and a registry of a test's own leaves nothing
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import Any
 
 import pytest
@@ -102,6 +103,52 @@ async def test_a_close_hook_that_fails_fails_the_shutdown_after_the_others_ran()
         await registry.close()
     assert ran == ["broken", "fine"] and registry.current() is None
     assert hub is not None and not hub.running
+
+
+async def test_every_close_hook_that_fails_is_logged(caplog: pytest.LogCaptureFixture) -> None:
+    """The first failure fails the shutdown (the lifespan logs it); a later one is not lost."""
+
+    async def deliver(targets: dict[Any, list[ResourceChanged]]) -> None:
+        pass
+
+    registry = hubs.Hubs(deliver, layer=lambda: InMemoryChannelLayer())
+    registry.open()
+
+    async def first() -> None:
+        raise OSError("first gone")
+
+    async def second() -> None:
+        raise RuntimeError("second gone")
+
+    registry.on_close(first)
+    registry.on_close(second)
+    with caplog.at_level(logging.ERROR, logger="liveview"), pytest.raises(OSError, match="first"):
+        await registry.close()
+    logged = [str(r.exc_info[1]) for r in caplog.records if r.exc_info]
+    assert logged == ["second gone"]  # the first is raised (the lifespan logs it), not twice
+
+
+async def test_a_close_hook_that_fails_after_the_hub_failed_is_logged(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def deliver(targets: dict[Any, list[ResourceChanged]]) -> None:
+        pass
+
+    registry = hubs.Hubs(deliver, layer=lambda: InMemoryChannelLayer())
+    hub = registry.open()
+    assert hub is not None
+
+    async def hub_fails() -> None:
+        raise OSError("hub gone")
+
+    async def hook() -> None:
+        raise RuntimeError("hook gone")
+
+    monkeypatch.setattr(hub, "close", hub_fails)
+    registry.on_close(hook)
+    with caplog.at_level(logging.ERROR, logger="liveview"), pytest.raises(OSError, match="hub"):
+        await registry.close()
+    assert [str(r.exc_info[1]) for r in caplog.records if r.exc_info] == ["hook gone"]
 
 
 async def test_a_registry_of_a_tests_own_opens_and_closes_a_hub_leaving_nothing() -> None:

@@ -98,16 +98,18 @@ def test_the_window_renders_in_full_on_connect_with_an_id_per_item(htmx: int) ->
     assert box["data-lv-limit"] == "-3"  # at the bottom: the page keeps the last 3
 
 
+def aimed(htmx: int, swap: str, target: str, html: str) -> str:
+    """A part aimed at `target`, as each htmx build's frame carries it (docs/streams.md)."""
+    if htmx == 2:
+        return f'<template hx-swap-oob="{swap}:{target}">{html}</template>'
+    return f'<hx-partial hx-target="{target}" hx-swap="{swap}">{html}</hx-partial>'
+
+
 def test_an_insert_sends_only_the_item_as_a_targeted_part(htmx: int) -> None:
     page, doc = connected()
     frame = send(page, doc, "add", key="6", text="row 6")
     item = '<li id="lv-1-items-6" class="row" data-lv-ins=""><span>row 6</span></li>'
-    if htmx == 2:
-        assert frame == f'<template hx-swap-oob="beforeend:#lv-1-items">{item}</template>'
-    else:
-        assert (
-            frame == f'<hx-partial hx-target="#lv-1-items" hx-swap="beforeend">{item}</hx-partial>'
-        )
+    assert frame == aimed(htmx, "beforeend", "#lv-1-items", item)
     assert texts(doc) == ["row 4", "row 5", "row 6"]  # the limit trims the top
 
 
@@ -157,12 +159,7 @@ def test_a_reset_replaces_every_item(htmx: int) -> None:
     assert texts(doc) == ["only"]
     # One part with the items, into the container the page keeps: not the whole component.
     item = '<li id="lv-1-items-z" class="row"><span>only</span></li>'
-    if htmx == 2:
-        assert frame == f'<template hx-swap-oob="innerHTML:#lv-1-items">{item}</template>'
-    else:
-        assert (
-            frame == f'<hx-partial hx-target="#lv-1-items" hx-swap="innerHTML">{item}</hx-partial>'
-        )
+    assert frame == aimed(htmx, "innerHTML", "#lv-1-items", item)
     frame = send(page, doc, "retitle", title="After")  # then kept again
     assert "only" not in frame
     assert texts(doc) == ["only"]
@@ -263,3 +260,38 @@ def test_an_insert_into_a_long_stream_sends_bytes_independent_of_its_length(htmx
 def test_a_bad_streams_declaration_fails_when_the_class_is_made(streams: object) -> None:
     with pytest.raises(TypeError, match="streams"):
         type("Bad", (LiveComponent,), {"streams": streams, "template": ""})
+
+
+@register("test_stream_two_named")
+class TwoNamed(LiveComponent):
+    """Two streams named by variables in one template: an item goes with its own stream's body."""
+
+    template = (
+        "{% load liveview %}"
+        '{% live_stream first as row tag="ul" %}<b>{{ row.text }}</b>{% endlive_stream %}'
+        '{% live_stream second as row tag="ol" %}<i>{{ row.text }}</i>{% endlive_stream %}'
+    )
+    streams = {"news": Stream(key="id"), "notes": Stream(key="id")}
+
+    def mount(self) -> None:
+        self.first, self.second = "news", "notes"
+        self.stream("news", [])
+        self.stream("notes", [])
+
+    @event
+    def add(self, name: str) -> None:
+        self.stream_insert(name, {"id": "1", "text": name})
+
+
+def test_an_item_of_a_stream_named_by_a_variable_is_rendered_by_that_streams_body(
+    htmx: int,
+) -> None:
+    page = Page(connected=True)
+    page.mount("test_stream_two_named", "lv-1", {})
+    doc = Document(f"<html><body>{page.render_all()}</body></html>")
+    for name in ("news", "notes"):
+        frame = page.dispatch("lv-1", "add", {"name": name})
+        assert frame is not None
+        doc.apply(frame)
+    assert str(doc.one("#lv-1-news-1")) == '<div id="lv-1-news-1"><b>news</b></div>'
+    assert str(doc.one("#lv-1-notes-1")) == '<div id="lv-1-notes-1"><i>notes</i></div>'

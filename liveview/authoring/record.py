@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from liveview.authoring.streams import StreamState
     from liveview.pubsub.resources import ResourceChanged
     from liveview.runtime.page import Page
+    from liveview.runtime.text_slot import Kept
 
 
 @dataclass(slots=True, eq=False)
@@ -30,6 +31,10 @@ class ComponentRecord:
     error: str | None = None
     #: Its inner HTML as last rendered (or adopted from a twin).
     html: str | None = None
+    #: The diff's fast path (liveview.runtime.text_slot): the text its last update changed.
+    text_slot: Kept | None = None
+    #: Its updates in a row that went whole although partial updates are on (see partial.py).
+    whole_streak: int = 0
     #: How many children its last render mounted.
     children: int = 0
     #: What it shows (URIs and collections), as its `subscriptions()` last said.

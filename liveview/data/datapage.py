@@ -108,10 +108,11 @@ class DataPage(LiveComponent):
 
     def _show_window(self, table: Table, view: TableView, changed: set[str]) -> None:
         """Bring the page's rows of a stream table to `view`'s window: in full when the page
-        has none yet, the sort, filter or page changed, or the whole collection did (`changed`
-        URIs); else the rows that left and came (at the top or the bottom) and, in place, the
-        rows whose cells changed since they were sent (an event's edit, a broadcast's), each
-        once. Only the window's keys and a hash of each row's cells are kept, not its rows."""
+        has none yet, the sort, filter or page changed, the whole collection did (`changed`
+        URIs) or an error is shown; else the rows that left and came (at the top or the
+        bottom) and, in place, the rows whose cells changed since they were sent (an event's
+        edit, a broadcast's), each once. Only the window's keys and a hash of each row's cells
+        are kept, not its rows."""
         name = table.stream_name
         windows: dict[str, tuple[tuple[str, str, int], dict[str, int]]]
         windows = self.__dict__.setdefault("_lv_windows", {})
@@ -127,6 +128,11 @@ class DataPage(LiveComponent):
             and table.collection() not in changed
         ):
             moves = window_moves(list(last[1]), list(shown))
+        if self._lv.error is not None:
+            # An error shown (a render that failed: its row changes were dropped): the whole
+            # component goes, with the window in full, so the page shows the rows as they are.
+            self.stream(name, view.items)
+            return
         if last is None or moves is None:
             self.stream_reset(name, view.items)
             return

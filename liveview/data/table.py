@@ -236,6 +236,7 @@ class Table(Block):
                 TableRow(_key(row), row_cells, _uri(row))
                 for row, row_cells in zip(page.object_list, cells, strict=True)
             ]
+            _check_unique(items)
         return TableView(self, state, headers, cells, page, page.paginator.count, items)
 
     @property
@@ -296,6 +297,15 @@ def _key(row: Any) -> str:
         if value is not None:
             return str(value)
     raise TypeError(f"a stream table's row needs a pk or an id: {row!r:.80}")
+
+
+def _check_unique(items: list[TableRow]) -> None:
+    """A stream's rows are elements by their keys: two rows with one key would be one."""
+    seen: set[str] = set()
+    for item in items:
+        if item.key in seen:
+            raise ValueError(f"a stream table's two rows share the key {item.key[:64]!r}")
+        seen.add(item.key)
 
 
 def _uri(row: Any) -> str | None:

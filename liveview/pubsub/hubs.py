@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import weakref
 from collections.abc import Awaitable, Callable
 
@@ -14,6 +15,8 @@ from channels.layers import BaseChannelLayer, get_channel_layer
 
 from liveview.core.installed import Installed
 from liveview.pubsub.subscriptions import BeforeDelivery, Deliver, Hub, HubHooks, TopicJoined
+
+logger = logging.getLogger("liveview")
 
 #: What else an event loop holds, ended with its hub: `hook()` is awaited on that loop.
 LoopClosing = Callable[[], Awaitable[None]]
@@ -76,17 +79,22 @@ class Hubs:
 
     async def close(self) -> None:
         """Close this loop's hub (its groups left, its tasks ended) and forget it, then await
-        each `on_close` hook; every hook runs, the first failure is raised after them."""
+        each `on_close` hook; every hook runs, the first failure (the hub's or a hook's) is
+        raised after them, each later one logged."""
         current = self._hubs.pop(asyncio.get_running_loop(), None)
         failures: list[Exception] = []
         try:
             if current is not None:
                 await current.close()
+        except Exception as exc:
+            failures.append(exc)
         finally:
             for hook in self.closing:
                 try:
                     await hook()
                 except Exception as exc:
+                    if failures:
+                        logger.exception("liveview: a hook ending this loop (%s) failed too", hook)
                     failures.append(exc)
         if failures:
             raise failures[0]

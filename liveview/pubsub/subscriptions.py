@@ -37,6 +37,14 @@ TopicJoined = Callable[[str], None]
 BeforeDelivery = Callable[[list[ResourceChanged]], Awaitable[None]]
 
 
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """A point in a hub's history: the changes received (`seq`) and topics joined so far."""
+
+    seq: int = 0
+    joins: int = 0
+
+
 @dataclass(slots=True)
 class HubHooks:
     """What a hub calls besides its delivery, registered through `liveview.pubsub.hubs.Hubs`."""
@@ -67,6 +75,10 @@ class Hub(LayerChannel, Heartbeat):
         self._queue: asyncio.Queue[ResourceChanged] = asyncio.Queue()
         #: Every change received lately, once, numbered (`seq` is the latest's number).
         self.received = Received()
+        #: Topic joins completed so far, and the count at which each followed topic's layer
+        #: membership took effect: a change published before then never came here.
+        self.joins = 0
+        self._joined_at: dict[str, int] = {}
         #: False from a lost heartbeat (or a failed join) until the layer answers again.
         self.healthy = True
         #: How many times this hub has reloaded every page after the layer came back.
@@ -79,6 +91,10 @@ class Hub(LayerChannel, Heartbeat):
     def seq(self) -> int:
         """How many changes this hub has received: a page mounting notes it to catch up."""
         return self.received.seq
+
+    def mark(self) -> Mark:
+        """Where this hub is: a page notes it before its mount reads the data, to catch up."""
+        return Mark(self.received.seq, self.joins)
 
     @property
     def running(self) -> bool:
@@ -105,11 +121,14 @@ class Hub(LayerChannel, Heartbeat):
                 if len(members) == 1:
                     await self._join(topic)
                     joined.add(topic)
+                    self.joins += 1
+                    self._joined_at[topic] = self.joins
             for topic in old - topics:
                 members = self.members.get(topic, set())
                 members.discard(subscriber)
                 if not members:
                     self.members.pop(topic, None)
+                    self._joined_at.pop(topic, None)
                     await self._leave(topic)
             if not self.members:
                 await self._stop()
@@ -121,6 +140,11 @@ class Hub(LayerChannel, Heartbeat):
     def changes_since(self, seq: int, topics: frozenset[str]) -> list[ResourceChanged] | None:
         """The changes to `topics` received after number `seq`; None if they are not all kept."""
         return self.received.since(seq, topics)
+
+    def joined_since(self, mark: Mark, topics: frozenset[str]) -> set[str]:
+        """Those of `topics` whose layer membership took effect after `mark` (by any page):
+        a change to them published between the mark and the join never reached this hub."""
+        return {t for t in topics if self._joined_at.get(t, 0) > mark.joins}
 
     async def leave(self, subscriber: Subscriber) -> None:
         await self.set_topics(subscriber, frozenset())
@@ -140,6 +164,7 @@ class Hub(LayerChannel, Heartbeat):
                 logger.warning("liveview: leaving the topics at shutdown timed out")
             self.members.clear()
             self.topics_of.clear()
+            self._joined_at.clear()
             await self._stop()
 
     async def _join(self, topic: str) -> None:

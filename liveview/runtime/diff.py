@@ -23,7 +23,7 @@ _ID = re.compile(r"""(?:^|[\s/])id\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))"
 _PLAIN_ID = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 
 
-def _id_of(attrs: str) -> str | None:
+def id_of(attrs: str) -> str | None:
     found = _ID.search(attrs)
     ident = next((g for g in found.groups() if g is not None), None) if found else None
     return ident if ident is not None and _PLAIN_ID.fullmatch(ident) else None
@@ -36,9 +36,9 @@ def _ids_in(source: str) -> list[str]:
 
 
 #: A tag name a CSS selector may name as it is.
-_PLAIN_TAG = re.compile(r"[a-z][a-z0-9-]*")
+PLAIN_TAG = re.compile(r"[a-z][a-z0-9-]*")
 #: Elements whose content a wrapper <div> cannot carry (a table's rows, a row's cells).
-_TABLE_CONTENT = frozenset({"table", "thead", "tbody", "tfoot", "tr", "colgroup"})
+TABLE_CONTENT = frozenset({"table", "thead", "tbody", "tfoot", "tr", "colgroup"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,15 +56,19 @@ class Swap:
     names: tuple[str, ...] = ()
 
     def selector(self, root_id: str) -> str:
-        names = self.names or ("",) * len(self.path)
-        steps = [
-            f">{n}" if n else f">:nth-child({i})" for i, n in zip(self.path, names, strict=True)
-        ]
-        # An id ("#row-7", unique in the component) starts the path afresh from the root.
-        last = max((k for k, n in enumerate(names) if n.startswith("#")), default=-1)
-        if last >= 0:
-            return f"#{root_id} {names[last]}" + "".join(steps[last + 1 :])
-        return "#" + root_id + "".join(steps)
+        return _selector(root_id, self.path, self.names)
+
+
+#: A component's updates aim at the same few places again and again.
+@lru_cache(maxsize=1024)
+def _selector(root_id: str, path: tuple[int, ...], names: tuple[str, ...]) -> str:
+    names = names or ("",) * len(path)
+    steps = [f">{n}" if n else f">:nth-child({i})" for i, n in zip(path, names, strict=True)]
+    # An id ("#row-7", unique in the component) starts the path afresh from the root.
+    last = max((k for k, n in enumerate(names) if n.startswith("#")), default=-1)
+    if last >= 0:
+        return f"#{root_id} {names[last]}" + "".join(steps[last + 1 :])
+    return "#" + root_id + "".join(steps)
 
 
 class _Escalate(Exception):
@@ -82,7 +86,7 @@ def diff(
     if old == new:
         return []
     try:
-        before, after = _tree(old, root_tag), _tree(new, root_tag)
+        before, after = tree(old, root_tag), tree(new, root_tag)
     except Unsafe:
         return None
     differ = _Differ(old, new, any_context)
@@ -93,7 +97,7 @@ def diff(
 
 
 #: Trees read lately: a render's new HTML is the next render's old one (trees are never changed).
-_tree = lru_cache(maxsize=16)(parse)
+tree = lru_cache(maxsize=16)(parse)
 
 
 @lru_cache(maxsize=64)
@@ -103,8 +107,18 @@ def diff_cached(old: str, new: str, root_tag: str, any_context: bool) -> tuple[S
     return None if swaps is None else tuple(swaps)
 
 
-def _opaque(node: Node) -> bool:
+def opaque(node: Node) -> bool:
+    """Whether the diff replaces `node` whole rather than entering it."""
     return node.tag in OPAQUE or _OPAQUE_ATTR.search(node.attrs) is not None
+
+
+def unique_ids(old: str, new: str) -> set[str]:
+    """The ids an element may be aimed by: written once in `old` and once in `new`, and none
+    at all when either holds content unknown to the server (a nested component, a stream)."""
+    if _OPAQUE_ATTR.search(old) or _OPAQUE_ATTR.search(new):
+        return set()
+    before, after = Counter(_ids_in(old)), Counter(_ids_in(new))
+    return {i for i, n in before.items() if n == 1 and after[i] == 1}
 
 
 class _Differ:
@@ -116,14 +130,11 @@ class _Differ:
         """`#id` when both versions of the element carry an id that no other element of the
         component has, before or after, and nothing in it is unknown to the server (a nested
         component's or a stream's content); else ""."""
-        ident = _id_of(y.attrs)
-        if ident is None or ident != _id_of(x.attrs):
+        ident = id_of(y.attrs)
+        if ident is None or ident != id_of(x.attrs):
             return ""
         if self._ids is None:
-            self._ids = set()
-            if not (_OPAQUE_ATTR.search(self.old) or _OPAQUE_ATTR.search(self.new)):
-                before, after = Counter(_ids_in(self.old)), Counter(_ids_in(self.new))
-                self._ids = {i for i, n in before.items() if n == 1 and after[i] == 1}
+            self._ids = unique_ids(self.old, self.new)
         return f"#{ident}" if ident in self._ids else ""
 
     def _same(self, a: Node, b: Node) -> bool:
@@ -160,10 +171,10 @@ class _Differ:
                 unique = (
                     x.tag == y.tag
                     and old_tags.count(x.tag) == new_tags.count(y.tag) == 1
-                    and _PLAIN_TAG.fullmatch(y.tag) is not None
+                    and PLAIN_TAG.fullmatch(y.tag) is not None
                 )
                 named = (*names, self._unique_id(x, y) or (y.tag if unique else ""))
-                if x.tag == y.tag and x.attrs == y.attrs and not _opaque(x):
+                if x.tag == y.tag and x.attrs == y.attrs and not opaque(x):
                     swaps += self.patch(x, y, at, named)
                 else:
                     swaps.append(self._outer(y, at, named))
@@ -179,7 +190,7 @@ class _Differ:
     def _fits(self, target: Node, nodes: list[Node]) -> bool:
         if self.any_context:
             return True
-        return target.tag not in _TABLE_CONTENT and not any(
+        return target.tag not in TABLE_CONTENT and not any(
             n.kind == "element" and n.tag in TABLE_PARTS for n in nodes
         )
 

@@ -45,7 +45,7 @@ TABLE_PARTS: dict[str, frozenset[str]] = {
     "col": frozenset({"colgroup"}),
 }
 #: Elements whose children the browser puts in table modes (text there is foster-parented).
-_TABLE_MODES = frozenset({"table", "thead", "tbody", "tfoot", "tr", "colgroup"})
+TABLE_MODES = frozenset({"table", "thead", "tbody", "tfoot", "tr", "colgroup"})
 _TABLE_ANYWHERE = frozenset({"script", "template", "style"})
 #: HTML tags that break out of svg/math in the browser.
 _BREAKOUT = _tags(
@@ -148,7 +148,7 @@ def parse(source: str, root_tag: str = "div") -> Node:
 
 
 def _text(parent: Node, start: int, end: int, source: str) -> None:
-    if parent.tag in _TABLE_MODES and source[start:end].strip():
+    if parent.tag in TABLE_MODES and source[start:end].strip():
         raise Unsafe(f"text in <{parent.tag}>")
     parent.children.append(Node("text", start, end))
 
@@ -183,7 +183,7 @@ def _check_nesting(stack: list[Node], tag: str, parent: Node) -> None:
     allowed = TABLE_PARTS.get(tag)
     if allowed is not None and parent.tag not in allowed:
         raise Unsafe(f"<{tag}> in <{parent.tag}>")
-    if parent.tag in _TABLE_MODES and allowed is None and tag not in _TABLE_ANYWHERE:
+    if parent.tag in TABLE_MODES and allowed is None and tag not in _TABLE_ANYWHERE:
         raise Unsafe(f"<{tag}> in <{parent.tag}>")
     if tag in _CLOSES_P and "p" in open_tags:
         raise Unsafe(f"<{tag}> closes an open <p>")

@@ -37,8 +37,8 @@ def renewed_token(page: Page) -> str | None:
     """A signed token for a reconnect when some component's kept state changed since the
     last token (the one mounted from, or the last renewed): None when nothing changed."""
     token = page.mounted_from
-    if token is None:
-        return None
+    if token is None or not any(type(r.component).kept for r in page.records.values()):
+        return None  # nothing kept on this page (every event asks: the common case is fast)
     changed = False
     specs = []
     for cid, spec in page.mount_args.items():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import traceback
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -116,7 +117,13 @@ def wrap(comp: LiveComponent, inner: str, *, oob: bool, busy: bool = False) -> s
     swap = dialect.current().swap_oob() if oob else ""
     if busy:
         swap += ' aria-busy="true" data-lv-lazy'
-    return f'<{tag} id="{comp._lv.id}" data-lv="{escape(comp._lv.spec.name)}"{swap}>{inner}</{tag}>'
+    return _start_tag(tag, comp._lv.id, comp._lv.spec.name, swap) + f"{inner}</{tag}>"
+
+
+@lru_cache(maxsize=1024)
+def _start_tag(tag: str, cid: str, name: str, swap: str) -> str:
+    """A component's start tag: the same at every render of it (made once)."""
+    return f'<{tag} id="{cid}" data-lv="{escape(name)}"{swap}>'
 
 
 #: The element `{% liveview_scripts %}` leaves in the page for the connection's epoch.

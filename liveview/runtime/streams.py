@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import weakref
 from typing import TYPE_CHECKING, Any
 
 from django import template
@@ -71,6 +72,8 @@ class StreamNode(template.Node):
     def render(self, context: Context) -> str:
         name = self.stream_name(context)
         comp = _component(context, name)
+        if self.named is not None:  # the node that renders this stream's items from now on
+            _named.setdefault(type(comp), {})[name] = self
         state = stream_state(comp, name)
         declared = stream_of(comp, name)
         attrs = _attrs(self.attrs, context)
@@ -167,13 +170,24 @@ def compile_stream(parser: Parser, token: Token) -> StreamNode:
     return StreamNode(name, var, attrs, nodelist)
 
 
+#: The `{% live_stream %}` nodes named by a variable, by the class and the stream they rendered.
+_named: weakref.WeakKeyDictionary[type[LiveComponent], dict[str, StreamNode]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
 def _nodes(cls: type[LiveComponent]) -> dict[str, StreamNode]:
     """The class's `{% live_stream %}` nodes by name: its template's, and those of the templates
-    it names in `stream_templates` (included ones); "" is a node named by a variable."""
+    it names in `stream_templates` (included ones); "" is the node named by a variable, when
+    there is one only (several: each is known by the stream it rendered, `_named`)."""
     nodelists = [component_template(cls).nodelist]
     nodelists += [Engine.get_default().get_template(n).nodelist for n in cls.stream_templates]
     found = [n for nodes in nodelists for n in nodes.get_nodes_by_type(StreamNode)]
-    return {node.name: node for node in found if isinstance(node, StreamNode)}
+    by_name = {node.name: node for node in found if isinstance(node, StreamNode) and node.name}
+    variable = [n for n in found if isinstance(n, StreamNode) and not n.name]
+    if len(variable) == 1:
+        by_name[""] = variable[0]
+    return by_name
 
 
 def as_kept(comp: LiveComponent, html: str) -> str:
@@ -227,7 +241,8 @@ def flush(comp: LiveComponent) -> str:
             if op.kind == "delete":
                 parts.append(speaks.targeted("delete", item_id(comp, op.stream, op.key)))
                 continue
-            node = nodes.get(op.stream) or nodes.get("")
+            node = nodes.get(op.stream) or _named.get(type(comp), {}).get(op.stream)
+            node = node or nodes.get("")
             if node is None:
                 raise LookupError(
                     f'{type(comp).__name__}\'s template has no {{% live_stream "{op.stream}" %}}'

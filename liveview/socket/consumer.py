@@ -20,6 +20,7 @@ from liveview.core import conf, metrics
 from liveview.core.token import PageToken, TokenError
 from liveview.pubsub import presence
 from liveview.pubsub.resources import ResourceChanged
+from liveview.pubsub.subscriptions import Mark
 from liveview.runtime import ticks, turn
 from liveview.runtime.page import Page, in_sync_thread
 from liveview.runtime.render import epoch_element
@@ -132,7 +133,7 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             url=page_url((query.get("u") or [None])[0]),
         )
         current = self.turn.join_hub()
-        seen = current.seq if current is not None else 0  # changes the mount below will see
+        seen = current.mark() if current is not None else Mark()  # what the mount will see
         try:
             frame = await in_sync_thread(_mount_and_render)(page, token)
         except UnknownComponent as exc:
@@ -156,8 +157,8 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             async with self.turn.held(page, settle=False):
                 lazy = await in_sync_thread(page.mount_lazy)()
             self.outbox.push(lazy, metrics.CONNECT)
-        joined = await self.turn.follow_topics()
-        await self.turn.catch_up(seen, joined)
+        await self.turn.follow_topics()
+        await self.turn.catch_up(seen)
         ticks.start(self.turn)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
@@ -184,20 +185,22 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             return
         async with self.turn.held(page):  # then: its topics followed, its timers armed
             cause = metrics.event_cause(page.components.get(message.component), message.event)
-            if message.version != page.key:
+            started, cid = perf_counter(), message.component
+            stale = message.version != page.key
+            if stale:
                 # Made against an older render (queued while the socket was down and
                 # replayed by htmx on reconnect): refused, so nothing happens twice.
-                frame = await in_sync_thread(page.refuse)(message.component, STALE)
+                frame = await in_sync_thread(page.refuse)(cid, STALE)
             else:
-                started, cid = perf_counter(), message.component
                 frame = await page.dispatch_async(cid, message.event, message.values)
                 token = page.renewed_token()  # kept state (a table's sort) changed
                 if message.seq is not None or token is not None:  # seq: the glue's input
                     ack = epoch_element(page.key, ack=message.seq, token=token)  # is ours now
                     frame = (frame or "") + ack
-                metrics.event_handled(page.components.get(cid), message.event, started, frame)
             if frame:
                 self.outbox.push(frame, cause)  # in order with broadcasts; never waits
+            if not stale:  # counted once its frame is on its way (not in its latency)
+                metrics.event_handled(page.components.get(cid), message.event, started, frame)
 
     async def close(self, code: int | bool | None = None, reason: str | None = None) -> None:
         # At once: the caps and `open_count` count open sockets, not closing ones.

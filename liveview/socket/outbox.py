@@ -40,19 +40,19 @@ class Outbox:
     def push(self, frame: str, cause: Cause = SERVER) -> None:
         if self.overflowed:
             return
-        if self._meter is not None:
-            self._meter(frame, cause)
         if self.backlog is not None:
             self.backlog.append(frame)
             if len(self.backlog) > BACKLOG_LIMIT:
                 self.overflowed = True
                 self.backlog.clear()
                 self._task = asyncio.ensure_future(self._give_up())
-            return
-        waiting = _start(self._send(frame))
-        if waiting is not None:
-            self.backlog = deque()
-            self._task = asyncio.ensure_future(self._drain(waiting))
+        else:
+            waiting = _start(self._send(frame))
+            if waiting is not None:
+                self.backlog = deque()
+                self._task = asyncio.ensure_future(self._drain(waiting))
+        if self._meter is not None:  # once the frame is on its way: not in its latency
+            self._meter(frame, cause)
 
     async def _drain(self, waiting: Awaitable[None]) -> None:
         try:

@@ -115,7 +115,7 @@ class EventMessage:
 def parse_event(text: str) -> EventMessage:
     """Parse one client frame in any shape a supported htmx sends (liveview.dialect)."""
     try:
-        data = json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float)
+        data = _DECODER.decode(text)
     except (ValueError, RecursionError) as exc:
         raise ProtocolError(f"not JSON: {str(exc)[:200]}") from None
     if not isinstance(data, dict):
@@ -160,6 +160,11 @@ def _finite_float(text: str) -> float:
     if not math.isfinite(value):  # 1e999 parses to inf
         raise ValueError(f"number out of range: {text[:32]}")
     return value
+
+
+#: JSON as a frame may hold it: finite numbers only (made once: json.loads with options makes
+#: a decoder per call).
+_DECODER = json.JSONDecoder(parse_constant=_reject_constant, parse_float=_finite_float)
 
 
 def _check(value: object, depth: int) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import FilePayload, Locator, Page, expect
 from pytest_django.fixtures import Settings
 
 from liveview.socket.consumer import close_all
@@ -113,3 +113,17 @@ def test_an_update_of_the_very_item_being_typed_in_keeps_the_text_focus_and_care
     page.keyboard.type("X")  # typing goes on where the caret was
     expect(note).to_have_value("draXft")
     expect(page.get_by_label(f"{box} 1")).to_have_value("")  # the other item's box is as it was
+
+
+def test_an_update_of_an_item_whose_file_box_holds_a_chosen_file_keeps_it(
+    page: Page, htmx_version: str
+) -> None:
+    """A file input's value cannot be set by script: the item's update keeps the box the user
+    chose a file in, and the item is replaced once (not shown twice)."""
+    open_live(page, "/streams/")
+    chosen_file: FilePayload = {"name": "notes.txt", "mimeType": "text/plain", "buffer": b"hi"}
+    page.get_by_label("File 2").set_input_files(files=[chosen_file])
+    page.get_by_role("button", name="Edit 2").dispatch_event("click")
+    shows(page, "item 1", "item 2 edited")
+    chosen = page.get_by_label("File 2").evaluate("box => Array.from(box.files, f => f.name)")
+    assert chosen == ["notes.txt"]

@@ -8,8 +8,8 @@ import pytest
 from asgiref.sync import sync_to_async
 
 from liveview.testing import LiveClient
-from project.explore.data import SEEDED, measurement
 from project.explore.models import Sample
+from tests.samples import seed_samples
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -18,11 +18,7 @@ CELL = "#lv-1-rows_samples-{pk} td[data-column={column}]"
 
 @pytest.fixture(autouse=True)
 def samples(transactional_db: None) -> None:
-    if not Sample.objects.exists():
-        Sample.objects.bulk_create(
-            Sample(name=m.name, species=m.species, bill_length=m.bill_length, body_mass=m.body_mass)
-            for m in map(measurement, range(1, SEEDED + 1))
-        )
+    seed_samples()
 
 
 def rows(frame: str) -> int:

@@ -6,8 +6,7 @@ from __future__ import annotations
 import pytest
 
 from liveview.testing import LiveClient
-from project.explore.data import SEEDED, measurement
-from project.explore.models import Sample
+from tests.samples import seed_samples
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -15,11 +14,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture(autouse=True)
 def samples(transactional_db: None) -> None:
     """The demo's samples as its migration seeds them (an earlier test's flush removed them)."""
-    if not Sample.objects.exists():
-        Sample.objects.bulk_create(
-            Sample(name=m.name, species=m.species, bill_length=m.bill_length, body_mass=m.body_mass)
-            for m in map(measurement, range(1, SEEDED + 1))
-        )
+    seed_samples()
 
 
 async def test_the_address_renders_its_sort_filter_and_page(live_client: LiveClient) -> None:

@@ -86,7 +86,8 @@
   });
   // The item updated in place is a new element: each control the user changed in the old one
   // gives its value to the control at the same place in the new one (same tag, type and name),
-  // and the focused one its focus and caret. `settle` then applies the server's
+  // and the focused one its focus and caret. A file box holding a chosen file takes the new
+  // one's place itself (no script may set its value). `settle` then applies the server's
   // acknowledgements to the named ones, as for any replaced control.
   function carry(from, to) {
     var sel = "input,textarea,select", olds = from.querySelectorAll(sel), news = to.querySelectorAll(sel);
@@ -94,7 +95,9 @@
     Array.prototype.forEach.call(olds, function (o, i) {
       var n = news[i];
       if (!n || n.tagName !== o.tagName || n.type !== o.type || n.name !== o.name) return;
-      if (o.type === "checkbox" || o.type === "radio") {
+      if (o.type === "file") {
+        if (o.files && o.files.length) { n.replaceWith(o); n = o; }
+      } else if (o.type === "checkbox" || o.type === "radio") {
         if (o.checked !== o.defaultChecked) n.checked = o.checked;
       } else if (o.tagName === "SELECT") {
         var s = o.selectedOptions[0];
