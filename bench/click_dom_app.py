@@ -1,8 +1,9 @@
-"""The server side of ``bench/click_dom.py``: its five pages and the hand-written consumer.
+"""The server side of ``bench/click_dom.py``: its six pages and the hand-written consumer.
 
 * liveview's pages: the demo's ``counter`` (partial updates on, the default), the same counter
   with ``partial_updates = False`` (every update morphs the whole component), and
-  ``bench/payload_app.py``'s ``liveview.data.Table`` of 300 rows;
+  ``bench/payload_app.py``'s ``liveview.data.Table`` of 300 rows, plain and as a stream
+  (``Table(stream=True)``: the changed row is sent alone);
 * the hand-written htmx + Channels pages: the same htmx and ws extension (``{% liveview_scripts
   %}`` on a page without live components loads them, without the glue), a socket of their own
   (``HandConsumer``) that answers a click with the changed element alone, swapped out of band:
@@ -22,7 +23,7 @@ from django.template import engines
 from django.urls import URLPattern, path
 from django_components import register
 
-from bench.payload_app import ROWS_NAME, row
+from bench.payload_app import ROWS_NAME, ROWS_STREAM_NAME, row
 from liveview.core import dialect
 from project.counter.components.counter import Counter
 
@@ -75,6 +76,7 @@ LIVE_PAGES = {
     "counter": '{% component "counter" label="First counter" / %}',
     "counter-whole": '{% component "' + WHOLE_COUNTER_NAME + '" label="First counter" / %}',
     "table": '{% component "' + ROWS_NAME + '" rows=' + str(ROWS) + " / %}",
+    "table-stream": '{% component "' + ROWS_STREAM_NAME + '" rows=' + str(ROWS) + " / %}",
 }
 
 

@@ -123,13 +123,13 @@ async def measure_change(
     """Connect a page showing component `name` of `size` rows or items alone, send `event`
     once, apply the reply to the page and find `check` (a CSS selector) in it."""
 
-    from bench.payload_app import ITEMS_NAME, ROWS_NAME
+    from bench.payload_app import ITEMS_NAME, ROWS_NAME, ROWS_STREAM_NAME
     from liveview.core import conf
     from liveview.core.metrics import frame_sizes
     from liveview.testing.dom import Document
 
-    kwargs = {"rows": size} if name == "rows" else {"items": size}
-    component = ROWS_NAME if name == "rows" else ITEMS_NAME
+    kwargs = {"items": size} if name == "items" else {"rows": size}
+    component = {"rows": ROWS_NAME, "stream": ROWS_STREAM_NAME}.get(name, ITEMS_NAME)
     path, secret = page_socket_path(conf.websocket_path(), component, kwargs)
     async with page_connection(port, path, secret, max_size=2**24) as ws:
         first = await asyncio.wait_for(ws.recv(), 30)
@@ -139,7 +139,9 @@ async def measure_change(
         message = {"lv": "lv-1", "headers": {}, "lv_v": epoch.group(1), **event}
         await ws.send(json.dumps(message))
         reply = await asyncio.wait_for(ws.recv(), 30)
-        if not isinstance(reply, str) or [c for c, _ in frame_sizes(reply)[1]] != ["lv-1"]:
+        # A stream's row is a part aimed at its container (its id), not the component.
+        alone = [["lv-1"], ["lv-1-rows_rows"]] if name == "stream" else [["lv-1"]]
+        if not isinstance(reply, str) or [c for c, _ in frame_sizes(reply)[1]] not in alone:
             raise RuntimeError(f"{name}: the reply is not the component alone: {reply[:200]!r}")
         shown.apply(reply)
         changed = shown.select(check)
@@ -151,10 +153,11 @@ async def measure_change(
 
 async def measure_changes(port: int) -> list[ChangeResult]:
     results = []
-    for rows in (30, ROWS):
-        cell = {"event": "set_cell", "row": rows // 2, "value": "changed"}
-        check = f'tbody > tr:nth-child({rows // 2 + 1}):-soup-contains("changed")'
-        results.append(await measure_change(port, "rows", rows, cell, check))
+    for name in ("rows", "stream"):  # the plain Table, and Table(stream=True)
+        for rows in (30, ROWS):
+            cell = {"event": "set_cell", "row": rows // 2, "value": "changed"}
+            check = f'tbody > tr:nth-child({rows // 2 + 1}):-soup-contains("changed")'
+            results.append(await measure_change(port, name, rows, cell, check))
     for items in (100, ITEMS):
         check = f"ul.items > li:nth-of-type({items + 1})"
         results.append(await measure_change(port, "items", items, {"event": "add"}, check))
@@ -224,20 +227,25 @@ def run(quick: bool) -> Section:
     ]
     rows.append(("hand-written Channels + htmx: the count alone", "", "", f"{hand}", f"{hand}"))
     for c in changes:
+        table = "table (stream=True)" if c.name == "stream" else "table"
         what = (
-            f"one cell of a {c.size:,}-row table (the row: {c.changed_bytes:,} B)"
-            if c.name == "rows"
-            else f"an item added to a {c.size:,}-item list (the item: {c.changed_bytes:,} B)"
+            f"an item added to a {c.size:,}-item list (the item: {c.changed_bytes:,} B)"
+            if c.name == "items"
+            else f"one cell of a {c.size:,}-row {table} (the row: {c.changed_bytes:,} B)"
         )
         rows.append((what, "lv-1", "", f"{c.reply_bytes:,}", f"{c.reply_bytes:,}"))
     cells = [c for c in changes if c.name == "rows"]
+    streamed = [c for c in changes if c.name == "stream"]
     items = [c for c in changes if c.name == "items"]
     cell_ratio = cells[-1].reply_bytes / cells[-1].changed_bytes
+    stream_ratio = streamed[-1].reply_bytes / streamed[-1].changed_bytes
     # The same bytes whatever the length, but for the digits of the changed element's position
     # in its selector (`:nth-child(151)`): one more from 30 rows to 300, from 100 items to 1,000.
     flat = all(
         len({c.reply_bytes - len(str(c.size)) for c in group}) == 1 for group in (cells, items)
     )
+    # A stream sends the row whole: the same bytes besides the row's, whatever the length.
+    stream_flat = len({c.reply_bytes - c.changed_bytes for c in streamed}) == 1
     met = same and click <= 2 * hand and cell_ratio <= 2 and flat
     return Section(
         name="payload",
@@ -256,7 +264,9 @@ def run(quick: bool) -> Section:
             f" {click:,.1f} B on the empty page"
             f" ({'the same bytes, frame by frame' if same else 'NOT the same'}),"
             f" {click / hand:.1f}× the hand-written page's {hand} B (target: 2×); one cell of"
-            f" {ROWS} rows {cell_ratio:.1f}× its row (target: 2×); a cell and an item cost"
+            f" {ROWS} rows {cell_ratio:.1f}× its row (target: 2×; as a stream"
+            f" {stream_ratio:.1f}×, {'the same' if stream_flat else 'MORE'} whatever the length);"
+            " a cell and an item cost"
             f" {'the same bytes whatever the length' if flat else 'MORE with the length'}"
             " (but for the digits of their position)"
         ),
@@ -265,7 +275,9 @@ def run(quick: bool) -> Section:
             f"{events} increments per page over the real socket; each reply checked to change"
             " the counter alone (the page's DOM, every reply applied as htmx applies it, shows"
             " the expected count). A table cell (`set_cell`) and a list item (`add`) changed"
-            " once on a page of that component alone, at two lengths; the reply applied must"
+            " once on a page of that component alone, at two lengths (the table also as a"
+            " stream, `Table(stream=True)`: the row changed is sent whole, in its place); the"
+            " reply applied must"
             " show the change. Sizes are the UTF-8 text frames without compression; every"
             " frame carries the connection's epoch element (`#lv-epoch`, the acknowledgement"
             " of the user's input) besides the swaps.",

@@ -10,6 +10,8 @@ from liveview import LiveComponent, event
 from liveview.data import Button, DataPage, Table
 
 ROWS_NAME = "bench_rows"
+#: The same table as a stream (``Table(stream=True)``, docs/data.md): a changed row is sent alone.
+ROWS_STREAM_NAME = "bench_rows_stream"
 ITEMS_NAME = "bench_items"
 
 
@@ -30,10 +32,20 @@ class Rows(DataPage):
         self.rows = [row(i) for i in range(rows)]
         self.changes = 0
 
+    #: Whether the table is a stream (`StreamRows`).
+    streamed = False
+
     def layout(self) -> list[Button | Table]:
+        per_page = len(self.rows) or 1
         return [
             Button("Change a cell", "change"),
-            Table(self.rows, columns=["name", "value"], key="rows", per_page=len(self.rows) or 1),
+            Table(
+                self.rows,
+                columns=["name", "value"],
+                key="rows",
+                per_page=per_page,
+                stream=self.streamed,
+            ),
         ]
 
     @event
@@ -49,6 +61,17 @@ class Rows(DataPage):
 
     def _set_value(self, at: int, value: str) -> None:
         self.rows = [*self.rows[:at], {**self.rows[at], "value": value}, *self.rows[at + 1 :]]
+
+
+@register(ROWS_STREAM_NAME)
+class StreamRows(Rows):
+    """`Rows` with ``Table(stream=True)``: each row keyed by its `id` (its number)."""
+
+    streamed = True
+
+    def mount(self, rows: int = 300) -> None:
+        self.rows = [{"id": str(i), **row(i)} for i in range(rows)]
+        self.changes = 0
 
 
 @register(ITEMS_NAME)

@@ -108,16 +108,18 @@ class DataPage(LiveComponent):
 
     def _show_window(self, table: Table, view: TableView, changed: set[str]) -> None:
         """Bring the page's rows of a stream table to `view`'s window: in full when the page
-        has none yet, the sort, filter or page changed, or an error is shown; else the rows
-        that left and came (at the top or the bottom) and, in place, the rows written since
-        (`changed` URIs). Only the window's keys are kept, not its rows."""
+        has none yet, the sort, filter or page changed, the whole collection did (`changed`
+        URIs) or an error is shown; else the rows that left and came (at the top or the
+        bottom) and, in place, the rows whose cells changed since they were sent (an event's
+        edit, a broadcast's), each once. Only the window's keys and a hash of each row's cells
+        are kept, not its rows."""
         name = table.stream_name
-        windows: dict[str, tuple[tuple[str, str, int], list[str]]]
+        windows: dict[str, tuple[tuple[str, str, int], dict[str, int]]]
         windows = self.__dict__.setdefault("_lv_windows", {})
         seen = (view.state["sort"], view.state["q"], view.page.number)
-        keys = [row.key for row in view.items]
+        shown = {row.key: row.fingerprint() for row in view.items}
         last = windows.get(name)
-        windows[name] = (seen, keys)
+        windows[name] = (seen, shown)
         moves = None
         if (
             last is not None
@@ -125,13 +127,13 @@ class DataPage(LiveComponent):
             and not stream_state(self, name).full
             and table.collection() not in changed
         ):
-            moves = window_moves(last[1], keys)
+            moves = window_moves(list(last[1]), list(shown))
         if self._lv.error is not None:
             # An error shown (a render that failed: its row changes were dropped): the whole
             # component goes, with the window in full, so the page shows the rows as they are.
             self.stream(name, view.items)
             return
-        if moves is None:
+        if last is None or moves is None:
             self.stream_reset(name, view.items)
             return
         gone, top, bottom = moves
@@ -143,9 +145,10 @@ class DataPage(LiveComponent):
         for key in bottom:
             self.stream_insert(name, rows[key], at=-1)
         came = {*top, *bottom}
-        for row in view.items:
-            if row.uri in changed and row.key not in came:
-                self.stream_insert(name, row)  # in its place
+        sent = last[1]
+        for key, fingerprint in shown.items():
+            if key not in came and sent.get(key) != fingerprint:
+                self.stream_insert(name, rows[key])  # in its place
 
     # -- live ---------------------------------------------------------------------------------
 
@@ -158,7 +161,8 @@ class DataPage(LiveComponent):
 
     def resource_changed(self, change: ResourceChanged) -> None:
         """Nothing to reload: the layout reads the data again when the page re-renders. A
-        stream table sends the rows written (their URIs are noted for that render)."""
+        stream table sends the rows whose cells changed; a change to its whole collection (its
+        URIs are noted for that render) shows its window again."""
         noted: set[str] = self.__dict__.setdefault("_lv_changed", set())
         noted.add(change.uri)
 

@@ -12,6 +12,10 @@ from typing import Any, ClassVar
 from django.core.paginator import Page, Paginator
 from django.db import models
 from django.db.models import Q, QuerySet
+from django.template import Context
+from django.template.base import render_value_in_context
+from django.utils.html import conditional_escape, escape
+from django.utils.safestring import SafeString, mark_safe
 from typing_extensions import TypedDict  # pydantic validates it (a reconnect's kept state)
 
 from liveview.data.blocks import Block
@@ -63,6 +67,12 @@ class TableRow:
     cells: list[Cell]
     uri: str | None = None
 
+    def fingerprint(self) -> int:
+        """A hash of what the row shows: equal when it would render the same HTML (each
+        cell's column, its value's type and text), so a row whose cells did not change is not
+        rendered or sent again."""
+        return hash(tuple((c.column, type(c.value), str(c.value)) for c in self.cells))
+
 
 @dataclass
 class TableView:
@@ -76,6 +86,25 @@ class TableView:
     count: int
     #: A stream table's rows with their keys (empty for other tables).
     items: list[TableRow] = dataclasses.field(default_factory=list)
+
+    def rows_html(self) -> SafeString:
+        """The rows' ``<tr>``s, as ``{{ cell.value|default_if_none:"" }}`` in each
+        ``<td data-column>`` renders them (localized, escaped), without the template engine's
+        cost per cell (a 300-row page is 600 cells at every render)."""
+        context = Context(autoescape=True)
+        column = {c: conditional_escape(c) for c in self.table.columns}
+        parts = []
+        for row in self.rows:
+            parts.append("<tr>")
+            for cell in row:
+                value, shown = cell.value, ""
+                if type(value) is str:  # nothing to localize: escaped as the engine does
+                    shown = escape(value)
+                else:
+                    shown = render_value_in_context("" if value is None else value, context)
+                parts.append(f'<td data-column="{column[cell.column]}">{shown}</td>')
+            parts.append("</tr>")
+        return mark_safe("".join(parts))  # noqa: S308  (every part escaped above)
 
 
 class Table(Block):

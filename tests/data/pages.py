@@ -83,3 +83,47 @@ class Named:
 
     def shout(self) -> str:
         return self.name.upper()
+
+
+@register("test_data_editable_stream")
+class EditableStream(DataPage):
+    """A stream table of samples and an event of its own that edits one."""
+
+    title = "Editable stream"
+
+    def layout(self) -> Layout:
+        return Table(
+            Sample.objects.all(),
+            columns=["name", "species", "body_mass"],
+            key="samples",
+            per_page=5,
+            stream=True,
+        )
+
+    @event
+    def rename_species(self, pk: int, species: str) -> None:
+        sample = Sample.objects.get(pk=pk)
+        sample.species = species
+        sample.save()
+
+    @event
+    def set_mass_quietly(self, pk: int, body_mass: int) -> None:
+        """A write that publishes nothing (QuerySet.update): no broadcast tells the page."""
+        Sample.objects.filter(pk=pk).update(body_mass=body_mass)
+
+
+@register("test_data_list_stream")
+class ListStream(DataPage):
+    """A stream table of rows kept in the page's state; `set_city` edits one."""
+
+    people: list[dict[str, Any]] = []
+
+    def mount(self) -> None:
+        self.people = [{"id": n, **person} for n, person in enumerate(ROWS, start=1)]
+
+    def layout(self) -> Layout:
+        return Table(self.people, columns=["name", "city"], key="people", stream=True)
+
+    @event
+    def set_city(self, id: int, city: str) -> None:
+        self.people = [{**p, "city": city} if p["id"] == id else p for p in self.people]

@@ -5,6 +5,7 @@ page keeps only the window's keys."""
 from __future__ import annotations
 
 import pytest
+from asgiref.sync import sync_to_async
 from django_components import register
 from pytest_django.fixtures import Settings
 
@@ -14,8 +15,11 @@ from liveview.data.datapage import window_moves
 from liveview.data.table import TableState, TableView
 from liveview.pubsub.resources import ResourceChanged
 from liveview.runtime.page import Page
+from liveview.testing import LiveClient
 from liveview.testing.dom import Document
+from project.explore.data import SEEDED, measurement
 from project.explore.models import Sample
+from tests.data import pages  # noqa: F401  (registers the pages below)
 
 pytestmark = pytest.mark.django_db
 
@@ -219,3 +223,83 @@ def test_a_render_that_fails_after_the_rows_changed_does_not_leave_the_page_stal
     first.save()
     viewer.changed("PUT", first)  # a later turn: that row alone, the page as it is
     assert (viewer.species(third), viewer.species(first)) == ("Edited", "Later")
+
+
+def cell(viewer: Viewer, key: object, column: str, stream: str = "samples") -> str:
+    return viewer.document.one(f"#lv-1-rows_{stream}-{key} td[data-column={column}]").get_text()
+
+
+def test_regression_an_event_that_edits_a_row_in_the_pages_state_sends_that_row(
+    settings: Settings,
+) -> None:
+    # Rows kept in the page's state: no broadcast tells of the edit; the event's answer must
+    # carry the row (it sent nothing: the keys were the same, no URI had changed).
+    viewer = Viewer("test_data_list_stream")
+    frame = viewer.apply(viewer.page.dispatch("lv-1", "set_city", {"id": 2, "city": "Arlington"}))
+    assert frame.count("<tr") == 1 and ">Grace<" in frame and ">Arlington<" in frame
+    assert cell(viewer, 2, "city", "people") == "Arlington"
+    assert cell(viewer, 1, "city", "people") == "London"
+    # An event that changes no row sends none.
+    assert viewer.page.dispatch("lv-1", "set_city", {"id": 2, "city": "Arlington"}) is None
+
+
+def test_regression_a_write_no_broadcast_tells_of_goes_with_the_events_answer(
+    samples: list[Sample],
+) -> None:
+    viewer = Viewer("test_data_editable_stream")
+    second = samples[1]
+    frame = viewer.apply(
+        viewer.page.dispatch("lv-1", "set_mass_quietly", {"pk": second.pk, "body_mass": 1234})
+    )
+    assert row_names(frame) == {second.name} and frame.count("<tr") == 1
+    assert cell(viewer, second.pk, "body_mass") == "1234"
+
+
+def test_regression_a_row_whose_cells_did_not_change_is_not_sent_again(
+    samples: list[Sample],
+) -> None:
+    viewer = Viewer()
+    first = samples[0]
+    first.species = "Edited"
+    first.save()
+    frame = viewer.changed("PUT", first)
+    assert frame.count("<tr") == 1
+    # The same change heard again (the page's own write coming back, a second process's
+    # broadcast), or a write to a column the table does not show: nothing is sent.
+    change = ResourceChanged("PUT", first.uri, "/samples/", first.etag)
+    assert viewer.page.changed([change]) is None
+    first.bill_length += 1
+    first.save()
+    change = ResourceChanged("PUT", first.uri, "/samples/", first.etag)
+    assert viewer.page.changed([change]) is None
+    assert cell(viewer, first.pk, "species") == "Edited"
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.urls("tests.data.stream_urls")
+async def test_an_event_that_edits_a_row_sends_it_once_in_its_answer(
+    live_client: LiveClient,
+) -> None:
+    if not await Sample.objects.aexists():  # a transactional test before may have flushed them
+        await Sample.objects.abulk_create(
+            Sample(name=m.name, species=m.species, bill_length=m.bill_length, body_mass=m.body_mass)
+            for m in map(measurement, range(1, SEEDED + 1))
+        )
+    page = await live_client.open("/stream/")
+    other = await live_client.open("/stream/")
+    first = await Sample.objects.order_by("pk").afirst()
+    assert first is not None
+    before = len(page.frames)
+    await page.send("rename_species", pk=first.pk, species="Edited")
+    answer = page.frames[before:]
+    assert len(answer) == 1 and answer[0].count("<tr") == 1 and ">Edited<" in answer[0]
+    assert page.text(f"#lv-1-rows_samples-{first.pk} td[data-column=species]") == "Edited"
+    # The other page hears of it from the broadcast: that row alone.
+    frame = await other.next_frame()
+    assert frame.count("<tr") == 1 and ">Edited<" in frame
+    # The acting page's own broadcast is not sent to it again, and the row saved again with
+    # the same cells (a new etag) is not sent at all.
+    await page.send("rename_species", pk=first.pk, species="Edited")
+    assert len(page.frames) == before + 1
+    await sync_to_async(first.refresh_from_db)()
+    assert first.species == "Edited"
