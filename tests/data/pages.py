@@ -85,11 +85,11 @@ class Named:
         return self.name.upper()
 
 
-@register("test_data_editable_stream")
-class EditableStream(DataPage):
-    """A stream table of samples and an event of its own that edits one."""
+@register("test_data_stream")
+class StreamPage(DataPage):
+    """A stream table of samples, five a page."""
 
-    title = "Editable stream"
+    title = "Stream"
 
     def layout(self) -> Layout:
         return Table(
@@ -99,6 +99,13 @@ class EditableStream(DataPage):
             per_page=5,
             stream=True,
         )
+
+
+@register("test_data_editable_stream")
+class EditableStream(StreamPage):
+    """The stream table of samples and an event of its own that edits one."""
+
+    title = "Editable stream"
 
     @event
     def rename_species(self, pk: int, species: str) -> None:

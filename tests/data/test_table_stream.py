@@ -19,23 +19,8 @@ from liveview.testing import LiveClient
 from liveview.testing.dom import Document
 from project.explore.data import SEEDED, measurement
 from project.explore.models import Sample
-from tests.data import pages  # noqa: F401  (registers the pages below)
 
 pytestmark = pytest.mark.django_db
-
-
-@register("test_data_stream")
-class StreamPage(DataPage):
-    title = "Stream"
-
-    def layout(self) -> Layout:
-        return Table(
-            Sample.objects.all(),
-            columns=["name", "species", "body_mass"],
-            key="samples",
-            per_page=5,
-            stream=True,
-        )
 
 
 class Viewer:
