@@ -246,14 +246,20 @@ BOARD: list[dict[str, Any]] = []
 
 @register("test_stream_board")
 class StreamBoard(LiveComponent):
-    """A list and a table as streams (docs/streams.md), each item with a field to type in."""
+    """A list and a table as streams (docs/streams.md), each item with fields to type in; an
+    edited item has one more box, before the others, and no scratch box."""
 
     template = """{% load liveview %}<h2>Board {{ title }}</h2>
 <button {% live "add" %}>Add</button> <button {% live "add" top=True %}>Add on top</button>
 <button {% live "retitle" %}>Retitle</button>
 {% live_stream "items" as row tag="ul" aria_label="Items" item_tag="li" %}
-<span class="text">{{ row.text }}</span> <input aria-label="Note {{ row.id }}">
+<span class="text">{{ row.text }}</span>
+{% if "edited" in row.text %}<input aria-label="Tag {{ row.id }}">{% else %}
+<input aria-label="Scratch {{ row.id }}">{% endif %}
+<input aria-label="Note {{ row.id }}">
 <input name="draft" aria-label="Draft {{ row.id }}">
+<select multiple aria-label="Colours {{ row.id }}"><option>red</option><option>blue</option>
+<option>green</option></select>
 <input type="file" aria-label="File {{ row.id }}">
 <button {% live "edit" item=row.id %}>Edit {{ row.id }}</button>
 <button {% live "remove" item=row.id %}>Remove {{ row.id }}</button>{% endlive_stream %}

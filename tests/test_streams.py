@@ -295,3 +295,40 @@ def test_an_item_of_a_stream_named_by_a_variable_is_rendered_by_that_streams_bod
         doc.apply(frame)
     assert str(doc.one("#lv-1-news-1")) == '<div id="lv-1-news-1"><b>news</b></div>'
     assert str(doc.one("#lv-1-notes-1")) == '<div id="lv-1-notes-1"><i>notes</i></div>'
+
+
+@register("test_stream_other_engine")
+class StreamOtherEngine(LiveComponent):
+    template_name = "other_engine_board.html"
+    stream_templates = ("other_engine_list.html",)
+    streams = {"items": Stream(key="id")}
+
+    def mount(self) -> None:
+        self.stream("items", [])
+
+    @event
+    def add(self) -> None:
+        self.stream_insert("items", {"id": "1", "text": "one"})
+
+
+def test_an_included_stream_template_is_found_by_the_engine_of_the_components_template(
+    htmx: int, settings: Any, tmp_path: Any
+) -> None:
+    """With several template engines, the templates named in `stream_templates` are those the
+    component's own template includes: its engine's, not the first engine's."""
+    (tmp_path / "other_engine_board.html").write_text(
+        '<h2>Board</h2>{% include "other_engine_list.html" %}'
+    )
+    (tmp_path / "other_engine_list.html").write_text(
+        '{% load liveview %}{% live_stream "items" as row tag="ul" item_tag="li" %}'
+        "<b>{{ row.text }}</b>{% endlive_stream %}"
+    )
+    other = {"BACKEND": "django.template.backends.django.DjangoTemplates", "NAME": "other"}
+    settings.TEMPLATES = [*settings.TEMPLATES, {**other, "DIRS": [tmp_path]}]
+    page = Page(connected=True)
+    page.mount("test_stream_other_engine", "lv-1", {})
+    doc = Document(f"<html><body>{page.render_all()}</body></html>")
+    frame = page.dispatch("lv-1", "add", {})
+    assert frame is not None
+    doc.apply(frame)
+    assert str(doc.one("#lv-1-items-1")) == '<li id="lv-1-items-1"><b>one</b></li>'

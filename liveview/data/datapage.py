@@ -91,7 +91,9 @@ class DataPage(LiveComponent):
                         f"which is not an @event of {type(self).__name__}"
                     )
         changed = self.__dict__.pop("_lv_changed", set())
-        for table in _tables(blocks):
+        tables = _tables(blocks)
+        self.__dict__["_lv_table_streams"] = _stream_names(type(self), tables)
+        for table in tables:
             assert table.key is not None
             table.current = table.view(self.table_state(table.key))
             if table.stream:
@@ -101,7 +103,10 @@ class DataPage(LiveComponent):
     # -- stream tables (docs/data.md, "A table as a stream") ----------------------------------
 
     def stream_declared(self, name: str) -> Stream | None:
-        return _ROWS if name.startswith("rows_") else None
+        """The stream of a stream table the layout shows (`rows_<key>`), else the class's own."""
+        if name in self.__dict__.get("_lv_table_streams", ()):
+            return _ROWS
+        return super().stream_declared(name)
 
     def stream_item_context(self) -> dict[str, Any] | None:
         return {}  # a row needs its cells only: no layout() again
@@ -217,6 +222,18 @@ def window_moves(shown: list[str], now: list[str]) -> tuple[list[str], list[str]
 
 def _tables(blocks: Iterable[Block]) -> list[Table]:
     return [b for top in blocks for b in top.walk() if isinstance(b, Table)]
+
+
+def _stream_names(cls: type[DataPage], tables: list[Table]) -> frozenset[str]:
+    """The streams of the stream tables; one the class declares itself too is an error."""
+    names = frozenset(t.stream_name for t in tables if t.stream)
+    declared = cls.streams if isinstance(cls.streams, dict) else {}
+    for name in sorted(names & set(declared)):
+        raise ValueError(
+            f"{cls.__qualname__}.streams declares {name!r}, the stream of its stream table "
+            f"{name.removeprefix('rows_')!r}: give its own stream another name"
+        )
+    return names
 
 
 def data_page(

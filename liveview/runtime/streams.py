@@ -7,7 +7,7 @@ import weakref
 from typing import TYPE_CHECKING, Any
 
 from django import template
-from django.template import Context, Engine
+from django.template import Context
 from django.template.base import FilterExpression, NodeList, Parser, Token, token_kwargs
 from django.utils.html import escape
 
@@ -178,10 +178,12 @@ _named: weakref.WeakKeyDictionary[type[LiveComponent], dict[str, StreamNode]] = 
 
 def _nodes(cls: type[LiveComponent]) -> dict[str, StreamNode]:
     """The class's `{% live_stream %}` nodes by name: its template's, and those of the templates
-    it names in `stream_templates` (included ones); "" is the node named by a variable, when
-    there is one only (several: each is known by the stream it rendered, `_named`)."""
-    nodelists = [component_template(cls).nodelist]
-    nodelists += [Engine.get_default().get_template(n).nodelist for n in cls.stream_templates]
+    it names in `stream_templates` (included ones, found by the engine of the class's template,
+    as its `{% include %}` finds them); "" is the node named by a variable, when there is one
+    only (several: each is known by the stream it rendered, `_named`)."""
+    own = component_template(cls)
+    nodelists = [own.nodelist]
+    nodelists += [own.engine.get_template(n).nodelist for n in cls.stream_templates]
     found = [n for nodes in nodelists for n in nodes.get_nodes_by_type(StreamNode)]
     by_name = {node.name: node for node in found if isinstance(node, StreamNode) and node.name}
     variable = [n for n in found if isinstance(n, StreamNode) and not n.name]

@@ -115,6 +115,42 @@ def test_an_update_of_the_very_item_being_typed_in_keeps_the_text_focus_and_care
     expect(page.get_by_label(f"{box} 1")).to_have_value("")  # the other item's box is as it was
 
 
+def test_an_update_that_adds_a_box_before_the_others_keeps_each_value_in_its_own_control(
+    page: Page, htmx_version: str
+) -> None:
+    """The updated item has a new unnamed box before the unnamed one being typed in: the text,
+    focus and caret stay in the box they were in (matched by its label, not its position), the
+    new box is empty, and an unnamed multi-select keeps its choices."""
+    open_live(page, "/streams/")
+    page.get_by_label("Colours 2").select_option(["red", "green"])
+    note = page.get_by_label("Note 2")
+    note.click()
+    page.keyboard.type("draft")
+    page.keyboard.press("ArrowLeft")
+    page.get_by_role("button", name="Edit 2").dispatch_event("click")
+    shows(page, "item 1", "item 2 edited")
+    expect(page.get_by_label("Tag 2")).to_have_value("")
+    note = page.get_by_label("Note 2")
+    expect(note).to_be_focused()
+    expect(note).to_have_value("draft")
+    assert note.evaluate("box => [box.selectionStart, box.selectionEnd]") == [4, 4]
+    expect(page.get_by_label("Colours 2")).to_have_values(["red", "green"])
+    expect(page.get_by_label("Colours 1")).to_have_values([])
+
+
+def test_an_update_without_the_box_the_user_typed_in_leaves_the_item_as_it_was(
+    page: Page, htmx_version: str
+) -> None:
+    """The update drops the box the user changed: the item stays as it was, text and all
+    (typed text is never lost); the table's row, which had nothing typed in, is updated."""
+    open_live(page, "/streams/")
+    page.get_by_label("Scratch 2").fill("keep me")
+    page.get_by_role("button", name="Edit 2").dispatch_event("click")
+    expect(rows(page)).to_have_text(["item 1", "item 2 edited"])
+    expect(items(page)).to_have_text(["item 1", "item 2"])
+    expect(page.get_by_label("Scratch 2")).to_have_value("keep me")
+
+
 def test_an_update_of_an_item_whose_file_box_holds_a_chosen_file_keeps_it(
     page: Page, htmx_version: str
 ) -> None:

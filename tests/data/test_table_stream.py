@@ -9,6 +9,7 @@ from asgiref.sync import sync_to_async
 from django_components import register
 from pytest_django.fixtures import Settings
 
+from liveview.authoring.streams import Stream, stream_of
 from liveview.core.token import Binding, ComponentSpec, PageToken
 from liveview.data import DataPage, Layout, Table
 from liveview.data.datapage import window_moves
@@ -19,6 +20,7 @@ from liveview.testing import LiveClient
 from liveview.testing.dom import Document
 from project.explore.data import SEEDED, measurement
 from project.explore.models import Sample
+from tests.data.pages import StreamPage
 
 pytestmark = pytest.mark.django_db
 
@@ -288,3 +290,38 @@ async def test_an_event_that_edits_a_row_sends_it_once_in_its_answer(
     assert len(page.frames) == before + 1
     await sync_to_async(first.refresh_from_db)()
     assert first.species == "Edited"
+
+
+@register("test_data_stream_own")
+class OwnStreamPage(StreamPage):
+    """A stream table beside a stream of the subclass's own whose name starts with `rows_`."""
+
+    streams = {"rows_log": Stream(key="id")}
+
+
+def test_a_subclass_stream_named_rows_is_its_own_and_only_the_tables_streams_are_the_pages() -> (
+    None
+):
+    viewer = Viewer("test_data_stream_own")
+    comp = viewer.page.components["lv-1"]
+    assert stream_of(comp, "rows_log") is OwnStreamPage.streams["rows_log"]
+    comp.stream_insert("rows_log", {"id": 1})  # keyed by its own key, not a table row's
+    assert stream_of(comp, "rows_samples") is not OwnStreamPage.streams["rows_log"]
+    with pytest.raises(LookupError, match="rows_nothing"):
+        stream_of(comp, "rows_nothing")
+
+
+@register("test_data_stream_clash")
+class ClashingStreamPage(StreamPage):
+    streams = {"rows_samples": Stream(key="id")}
+
+
+def test_a_subclass_stream_with_a_stream_tables_name_is_a_clear_error(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    Viewer("test_data_stream_clash")  # the render fails: logged, and the page says so
+    logged = [str(r.exc_info[1]) for r in caplog.records if r.exc_info]
+    assert logged == [
+        "ClashingStreamPage.streams declares 'rows_samples', the stream of its stream table "
+        "'samples': give its own stream another name"
+    ]

@@ -74,8 +74,9 @@
       Array.prototype.slice.call(el.parentNode ? el.parentNode.children : []).some(function (o) {
         if (o === el || o.id !== el.id) return false;
         var f = carry(o, el);
+        if (!f) { el.remove(); return true; }  // a changed control has no counterpart: kept
         o.replaceWith(el);
-        if (f) { f[0].focus(); caret(f[0], f[1], f[2]); }
+        if (f.length) { f[0].focus(); caret(f[0], f[1], f[2]); }
         return true;
       });
     });
@@ -85,24 +86,53 @@
     });
   });
   // The item updated in place is a new element: each control the user changed in the old one
-  // gives its value to the control at the same place in the new one (same tag, type and name),
-  // and the focused one its focus and caret. A file box holding a chosen file takes the new
-  // one's place itself (no script may set its value). `settle` then applies the server's
-  // acknowledgements to the named ones, as for any replaced control.
+  // gives its value to its counterpart in the new one, and the focused one its focus and caret.
+  // The counterpart has the same tag and type and, in this order, the same name (and value, for
+  // a checkbox or radio), the same id, the same aria-label, or else the same place among the
+  // item's controls of its tag and type that have none of these. A file box holding a chosen
+  // file takes the new one's place itself (no script may set its value). If a changed control
+  // has no counterpart, the old item stays and the update is dropped: typed text is never lost
+  // (docs/streams.md). `settle` then applies the server's acknowledgements to the named ones.
+  function keyed(item) {
+    var by = {}, seen = {};
+    item.querySelectorAll("input,textarea,select").forEach(function (c) {
+      var check = c.type === "checkbox" || c.type === "radio", label = c.getAttribute("aria-label");
+      var k = c.tagName + " " + c.type + " " + (c.name ? "name " + c.name + (check ? "=" + c.value : "")
+        : c.id ? "id " + c.id : label ? "label " + label : "place");
+      seen[k] = (seen[k] || 0) + 1;
+      by[k + " " + seen[k]] = c;
+    });
+    return by;
+  }
+  function changed(c) {
+    if (c.type === "file") return !!(c.files && c.files.length);
+    if (c.type === "checkbox" || c.type === "radio") return c.checked !== c.defaultChecked;
+    if (c.tagName === "SELECT") {
+      return Array.prototype.some.call(c.options, function (o) { return o.selected !== o.defaultSelected; });
+    }
+    return c.value !== c.defaultValue;
+  }
   function carry(from, to) {
-    var sel = "input,textarea,select", olds = from.querySelectorAll(sel), news = to.querySelectorAll(sel);
-    var focus = null;
-    Array.prototype.forEach.call(olds, function (o, i) {
-      var n = news[i];
-      if (!n || n.tagName !== o.tagName || n.type !== o.type || n.name !== o.name) return;
+    var olds = keyed(from), news = keyed(to), pairs = [], focus = [];
+    for (var k in olds) {
+      var o = olds[k];
+      if (!changed(o) && o !== document.activeElement) continue;
+      if (!news[k]) { if (changed(o)) return null; continue; }
+      pairs.push([o, news[k]]);
+    }
+    pairs.forEach(function (p) {
+      var o = p[0], n = p[1];
       if (o.type === "file") {
-        if (o.files && o.files.length) { n.replaceWith(o); n = o; }
+        if (changed(o)) { n.replaceWith(o); n = o; }
       } else if (o.type === "checkbox" || o.type === "radio") {
-        if (o.checked !== o.defaultChecked) n.checked = o.checked;
+        if (changed(o)) n.checked = o.checked;
       } else if (o.tagName === "SELECT") {
-        var s = o.selectedOptions[0];
-        if (!o.multiple && s && !s.defaultSelected) n.value = o.value;
-      } else if (o.value !== o.defaultValue) n.value = o.value;
+        if (changed(o)) {
+          var picked = Array.prototype.filter.call(o.options, function (x) { return x.selected; })
+            .map(function (x) { return x.value; });
+          Array.prototype.forEach.call(n.options, function (x) { x.selected = picked.indexOf(x.value) >= 0; });
+        }
+      } else if (changed(o)) n.value = o.value;
       if (o === document.activeElement) focus = [n, o.selectionStart, o.selectionEnd];
     });
     return focus;
