@@ -215,9 +215,9 @@ def check_components_registered(app_configs: Any = None, **kwargs: Any) -> list[
         )
         for cls in _subclasses(LiveComponent)
         if cls not in registered
-        and _has_template(cls)
         and not vars(cls).get("abstract", False)  # a base that sets `abstract = True` itself
         and apps.get_containing_app_config(cls.__module__) is not None
+        and _has_template(cls)
     ]
 
 
@@ -264,8 +264,16 @@ def _subclasses(cls: type) -> list[type]:
 
 
 def _has_template(cls: type) -> bool:
-    """Abstract bases (no template of their own or inherited) are not meant to be registered."""
-    return any(getattr(cls, a, None) for a in ("template_name", "template_file", "template"))
+    """Abstract bases (no template of their own or inherited) are not meant to be registered.
+    Reading these attributes loads the template (django-components): one that names a missing
+    template has one all the same (check_component_templates reports it missing)."""
+    for attr in ("template_name", "template_file", "template"):
+        try:
+            if getattr(cls, attr, None):
+                return True
+        except TemplateDoesNotExist:
+            return True
+    return False
 
 
 def _suggested_name(cls: type) -> str:

@@ -132,6 +132,25 @@ def test_an_unregistered_component_of_an_installed_app_is_a_warning(
     assert '@register("shopping_cart")' in str(warning.hint)
 
 
+def test_an_unregistered_component_whose_template_is_missing_does_not_stop_the_checks(
+    forget_classes: list[type],
+) -> None:
+    """Reading a missing template raises in django-components: the check still answers (a
+    component of an installed app is reported, one elsewhere is not looked at)."""
+
+    class Elsewhere(LiveComponent):
+        __module__ = "somewhere_not_installed.components"
+        template_name = "no_such_template_anywhere.html"
+
+    class Lost(LiveComponent):
+        __module__ = "project.counter.components.lost"
+        template_name = "no_such_template_anywhere.html"
+
+    forget_classes.extend([Elsewhere, Lost])
+    [warning] = check_components_registered()
+    assert warning.id == "liveview.W004" and "components.lost" in warning.msg
+
+
 def test_a_registered_component_is_not_reported(
     forget_classes: list[type], temporary_registration: list[str]
 ) -> None:
