@@ -13,7 +13,8 @@ class Calculator(LiveComponent):
     result: str = ""
     invalid: bool = False
 
-    @event
+    # Bounded pure arithmetic (evaluate.py), no database: on the loop (docs/events.md).
+    @event(on_loop=True)
     def evaluate(self, expression: str = "") -> None:
         self.expression = expression
         try:
