@@ -24,23 +24,20 @@ async def _send(comm: object, event_name: str, **values: object) -> str:
     return frame
 
 
-async def test_an_on_loop_handler_and_its_render_run_on_the_loop() -> None:
+@pytest.mark.parametrize(
+    ("name", "values", "shows"),
+    [("increment", {}, "<output>1</output>"), ("add", {"by": 5}, "<output>5</output>")],
+    ids=["plain def", "async def"],
+)
+async def test_an_on_loop_handler_and_its_render_run_on_the_loop(
+    name: str, values: dict[str, int], shows: str
+) -> None:
     comm, first = await connect(("test_loop_counter", "lv-1", {}))
     THREADS.clear()
-    frame = await _send(comm, "increment")
-    assert "<output>1</output>" in shown(first, frame)
-    loop = threading.get_ident()
-    assert THREADS == [("increment", loop), ("render", loop)]
-    await comm.disconnect()
-
-
-async def test_an_async_on_loop_handler_renders_on_the_loop_too() -> None:
-    comm, first = await connect(("test_loop_counter", "lv-1", {}))
-    THREADS.clear()
-    frame = await _send(comm, "add", by=5)
-    assert "<output>5</output>" in shown(first, frame)
-    loop = threading.get_ident()
-    assert THREADS == [("add", loop), ("render", loop)]
+    frame = await _send(comm, name, **values)
+    assert shows in shown(first, frame)
+    loop, ran = threading.get_ident(), list(THREADS)
+    assert ran == [(name, loop), ("render", loop)]
     await comm.disconnect()
 
 
