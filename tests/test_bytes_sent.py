@@ -125,6 +125,40 @@ def test_stream_parts_are_counted_for_the_component_that_owns_the_stream(
     assert set(metrics.metrics.bytes_by_component) == {"StreamBoard"}
 
 
+class Child:
+    """A nested component (any class: its name is the key)."""
+
+
+@pytest.mark.parametrize(
+    ("aimed_at", "counted_as"),
+    [
+        ("lv-1", "ByteSizes"),  # the component itself
+        ("lv-1-items", "ByteSizes"),  # its stream's container
+        ("lv-1-items-7", "ByteSizes"),  # an item of its stream
+        ("lv-1-1-items-7", "Child"),  # an item of its child's stream: the child's
+        ("lv-9", "?"),  # no component of this page's
+    ],
+)
+def test_a_frame_of_one_part_is_counted_for_the_component_that_owns_it(
+    aimed_at: str, counted_as: str
+) -> None:
+    """Most frames are one component's part: they take a shorter way, to the same owner."""
+    part = f'<div id="{aimed_at}" data-lv="a" hx-swap-oob="outerMorph"><p>1</p></div>'
+    page = SimpleNamespace(components={"lv-1": ByteSizes(), "lv-1-1": Child()})
+    metrics.frame_sent(page, part, metrics.BROADCAST)  # type: ignore[arg-type]
+    assert set(metrics.metrics.bytes_by_component) == {counted_as}
+    assert list(component_row(counted_as).samples) == [len(part)]
+    assert metrics.metrics.bytes_by_event[metrics.BROADCAST].total == len(part)
+
+
+def test_a_frame_with_no_part_of_a_component_counts_only_its_cause() -> None:
+    epoch = '<div id="lv-epoch" hidden data-v="k" data-ack="3" hx-swap-oob="true"></div>'
+    page = SimpleNamespace(components={"lv-1": ByteSizes()})
+    metrics.frame_sent(page, epoch, ("Counter", "inc"))  # type: ignore[arg-type]
+    assert metrics.metrics.bytes_by_component == {}
+    assert metrics.metrics.bytes_by_event[("Counter", "inc")].total == len(epoch)
+
+
 # -- the bounds ----------------------------------------------------------------------------------
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -72,12 +72,17 @@ def targets(module: str, node: ast.Import | ast.ImportFrom) -> set[str]:
     return found
 
 
-def import_graph() -> dict[str, set[str]]:
+#: Which of a module's import statements to count: `top_level_imports` or `run_time_imports`.
+Imports = Callable[[ast.Module], Iterator[ast.Import | ast.ImportFrom]]
+
+
+def import_graph(imports: Imports) -> dict[str, set[str]]:
+    """Each module of the package, and the other `liveview` modules its `imports` load."""
     graph = {}
     for module, path in MODULES.items():
         tree = ast.parse(path.read_text(), str(path))
         found: set[str] = set()
-        for node in top_level_imports(tree):
+        for node in imports(tree):
             found |= targets(module, node)
         graph[module] = found - {module}
     return graph
@@ -149,13 +154,12 @@ def run_time_imports(tree: ast.Module) -> Iterator[ast.Import | ast.ImportFrom]:
 
 
 def upward_imports() -> set[tuple[str, str]]:
-    found = set()
-    for module, path in MODULES.items():
-        for node in run_time_imports(ast.parse(path.read_text(), str(path))):
-            for target in targets(module, node):
-                if layer_of(target) > layer_of(module):
-                    found.add((module, target))
-    return found
+    return {
+        (module, target)
+        for module, loaded in import_graph(run_time_imports).items()
+        for target in loaded
+        if layer_of(target) > layer_of(module)
+    }
 
 
 def test_every_layer_package_exists_and_says_its_job_and_what_it_may_import() -> None:
@@ -201,22 +205,11 @@ def test_the_layer_check_sees_upward_and_function_level_imports() -> None:
 
 
 def test_the_package_has_no_import_cycle_at_import_time() -> None:
-    assert cycle_in(import_graph()) is None
-
-
-def run_time_graph() -> dict[str, set[str]]:
-    graph = {}
-    for module, path in MODULES.items():
-        tree = ast.parse(path.read_text(), str(path))
-        found: set[str] = set()
-        for node in run_time_imports(tree):
-            found |= targets(module, node)
-        graph[module] = found - {module}
-    return graph
+    assert cycle_in(import_graph(top_level_imports)) is None
 
 
 def test_no_import_closes_a_cycle_not_even_inside_a_function() -> None:
-    assert cycle_in(run_time_graph()) is None
+    assert cycle_in(import_graph(run_time_imports)) is None
 
 
 def test_the_cycle_finder_finds_a_cycle() -> None:

@@ -20,9 +20,9 @@ from liveview.testing import LiveClient
 from project.polls.models import Choice, Poll
 from tests.support import serve
 
-TOPIC = "/polls/1"
+TOPIC, OTHER = "/polls/1", "/polls/2"
 TTL = 5.0
-ALICE, BOB = Viewer("u:1", "alice"), Viewer("u:2", "bob")
+ALICE, BOB, CAROL = Viewer("u:1", "alice"), Viewer("u:2", "bob"), Viewer("u:3", "carol")
 
 
 class Clock:
@@ -79,6 +79,24 @@ async def test_a_closed_socket_leaves_at_once(client: Redis) -> None:
     assert announced[-1] == TOPIC
 
 
+async def test_a_process_that_shuts_down_takes_its_viewers_with_it(client: Redis) -> None:
+    """Its lifespan shutdown closes its registry: its viewers leave Redis at once, and every
+    process showing their topics is told, as when each socket leaves (no wait for the TTL)."""
+    clock, announced = Clock(), Announced()
+    stopping, alive = process(client, clock, announced), process(client, clock, announced)
+    await stopping.join("page-a", ALICE, [TOPIC, OTHER])
+    await stopping.join("page-c", CAROL, [TOPIC])
+    await alive.join("page-b", BOB, [TOPIC])
+    announced.clear()
+    await stopping.close()
+    assert sorted(announced) == sorted([TOPIC, OTHER])
+    await alive.reload([TOPIC])
+    assert alive.viewers(TOPIC) == [BOB]
+    assert await client.zcard(presence_registry._key(TOPIC)) == 1
+    assert await client.zcard(presence_registry._key(OTHER)) == 0
+    assert stopping.viewers(TOPIC) == []
+
+
 async def test_a_killed_process_viewers_expire_within_the_ttl(client: Redis) -> None:
     clock, announced = Clock(), Announced()
     killed, alive = process(client, clock, announced), process(client, clock, announced)
@@ -132,8 +150,12 @@ async def test_an_unreachable_redis_is_logged_not_raised(
     one = process(client, clock, announced)
     redis.stop()
     await one.join("page-a", ALICE, [TOPIC])  # a socket's connect never fails on presence
+    await one.join("page-b", BOB, [TOPIC])
     await one.leave("page-a", [TOPIC])
     assert "presence on Redis failed" in caplog.text
+    announced.clear()
+    await one.close()  # nor the server's shutdown, which announces nothing: nobody can read
+    assert announced == [] and one.viewers(TOPIC) == []  # Redis, where they expire in the TTL
 
 
 @pytest.mark.django_db(transaction=True)
@@ -192,7 +214,7 @@ async def test_a_page_sees_a_viewer_of_another_process_come_and_go(
 async def test_the_lifespan_shutdown_ends_this_loops_registry(
     redis: RedisServer, client: Redis, settings: Any
 ) -> None:
-    """Its refresh task ends and its connection closes (its last command was a read)."""
+    """Its viewers leave Redis, its refresh task ends and its connection closes."""
     settings.CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
@@ -205,11 +227,12 @@ async def test_the_lifespan_shutdown_ends_this_loops_registry(
         found = presence.registry()
         assert isinstance(found, RedisRegistry)
         await found.join("page-1", ALICE, [TOPIC])
-        assert await reading(client) == 1 and len(refreshing()) == 1
+        assert await presence_connections(client) == 1 and len(refreshing()) == 1
 
     await serve(a_page_joins)
-    assert await reading(client) == 0 and refreshing() == []
+    assert await presence_connections(client) == 0 and refreshing() == []
     assert loop not in presence._redis  # the next socket makes a new one
+    assert await client.zcard(presence_registry._key(TOPIC)) == 0  # its viewer left with it
 
 
 def refreshing() -> list[asyncio.Task[object]]:
@@ -217,6 +240,7 @@ def refreshing() -> list[asyncio.Task[object]]:
     return [t for t in asyncio.all_tasks() if t.get_name() == "liveview-presence" and not t.done()]
 
 
-async def reading(client: Redis) -> int:
-    """How many connections to the server last read presence (ZRANGE)."""
-    return sum(1 for c in await client.client_list() if c.get("cmd") == "zrange")
+async def presence_connections(client: Redis) -> int:
+    """How many connections to the server last read presence (ZRANGE) or removed a viewer
+    (ZREM): the registry's, while it is open."""
+    return sum(1 for c in await client.client_list() if c.get("cmd") in ("zrange", "zrem"))

@@ -206,16 +206,9 @@ def test_the_same_text_changing_again_is_sent_without_parsing(
 
 
 @register("test_text_slot_reshaped")
-class Reshaped(LiveComponent):
+class Reshaped(Counter):
     # A <div> inside <p>: the browser reshapes it, so the diff can never aim into it.
     template = "<p>Count<div>{{ count }}</div></p>"
-
-    def mount(self) -> None:
-        self.count = 0
-
-    @event
-    def increment(self) -> None:
-        self.count += 1
 
 
 def _diffs(monkeypatch: pytest.MonkeyPatch) -> list[str]:

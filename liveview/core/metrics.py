@@ -229,6 +229,14 @@ def frame_sent(page: Page, frame: str, cause: Cause) -> None:
     total, parts = sizes
     metrics.count_event_bytes(cause, total)
     components = page.components
+    if len(parts) == 1:  # most frames: one component's part, no stream's
+        cid, size = parts[0]
+        comp = components.get(cid)
+        if comp is not None:
+            metrics.count_component_bytes(type(comp).__name__, size)
+            return
+    elif not parts:  # the epoch alone (an ack), say
+        return
     # A stream's parts aim at its container or an item (`lv-1-items`, `lv-1-items-7`): they
     # are the owning component's, counted with its other parts of the frame as one send.
     owned: dict[str, int] = {}

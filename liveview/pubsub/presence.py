@@ -130,7 +130,8 @@ def registry() -> Registry:
 
 async def close_loop() -> None:
     """End this loop's registry (the server's shutdown, through the hubs' `on_close`): on
-    Redis, its refresh task and its connections; the next socket here makes a new one."""
+    Redis, its refresh task, its viewers (removed and announced) and its connections; the
+    next socket here makes a new one."""
     global _current
     found = _redis.pop(asyncio.get_running_loop(), None)
     if found is None:

@@ -129,12 +129,12 @@ class RedisRegistry:
 
     async def leave(self, socket: str, topics: Iterable[str]) -> None:
         topics = list(topics)
-        gone: dict[str, str] = {}
+        gone: dict[str, set[str]] = {}
         async with self._lock:
             for topic in topics:
                 own = self._own.get(topic, {})
                 if socket in own:
-                    gone[topic] = own.pop(socket)
+                    gone[topic] = {own.pop(socket)}
                 if not own:
                     self._own.pop(topic, None)
                     self._seen.pop(topic, None)
@@ -165,13 +165,23 @@ class RedisRegistry:
         return changed
 
     async def close(self) -> None:
-        """Stop refreshing this process's members (the server's shutdown); the connection is
-        its owner's to close."""
+        """The server's shutdown: stop refreshing this process's members, remove them from
+        Redis and announce their topics (other processes drop them now, not after the TTL).
+        The connection is its owner's to close."""
         task, self._task = self._task, None
         if task is not None:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        async with self._lock:  # after a join or a refresh under way: none writes them back
+            gone = {t: set(own.values()) for t, own in self._own.items()}
+            self._own.clear()
+            self._seen.clear()
+            await self._call(self._remove, gone)
+        if self._failing:  # Redis is unreachable: nobody can read them; they expire
+            return
+        for topic in gone:
+            await self.announce(topic)
 
     # -- Redis ---------------------------------------------------------------------------------
 
@@ -199,10 +209,10 @@ class RedisRegistry:
                     pipe.pexpire(_key(topic), int(self.ttl * 2000))
             await pipe.execute()
 
-    async def _remove(self, members: dict[str, str]) -> None:
+    async def _remove(self, members: dict[str, set[str]]) -> None:
         async with self.redis.pipeline(transaction=False) as pipe:
-            for topic, member in members.items():
-                pipe.zrem(_key(topic), member)
+            for topic, own in members.items():
+                pipe.zrem(_key(topic), *own)
             await pipe.execute()
 
     async def _read(self, topics: list[str]) -> None:
