@@ -37,10 +37,10 @@ from bench.click_dom_app import HAND_PATH, HandConsumer  # noqa: E402
 from bench.raw import RAW_PATH, RawCounterConsumer  # noqa: E402
 from bench.soak_app import SOAK_CONTROL_PATH, SoakControlConsumer  # noqa: E402
 from bench.variants import (  # noqa: E402
-    INLINE_PATH,
     RAW_HOP_PATH,
-    InlineLiveConsumer,
+    THREAD_PATH,
     RawHopConsumer,
+    ThreadLiveConsumer,
 )
 from liveview.core import conf  # noqa: E402
 from liveview.socket.origin import OriginValidator  # noqa: E402
@@ -48,9 +48,9 @@ from liveview.socket.routing import live_asgi_application  # noqa: E402
 
 websocket_routes = [
     path(RAW_PATH.lstrip("/"), RawCounterConsumer.as_asgi()),
-    # Diagnostics for --variants only (bench/variants.py).
+    # Diagnostics (bench/variants.py): the raw socket plus one hop; the counter in the thread.
     path(RAW_HOP_PATH.lstrip("/"), RawHopConsumer.as_asgi()),
-    path(INLINE_PATH.lstrip("/"), InlineLiveConsumer.as_asgi()),
+    path(THREAD_PATH.lstrip("/"), ThreadLiveConsumer.as_asgi()),
     # bench/fanout.py: one set of sockets for liveview and both baselines, and the trigger.
     path(BOARD_PATH.lstrip("/"), BoardConsumer.as_asgi()),
     path(CONTROL_PATH.lstrip("/"), ControlConsumer.as_asgi()),

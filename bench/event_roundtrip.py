@@ -56,6 +56,9 @@ REPLY_PREFIX = '<div id="lv-1" '
 UPDATE_PREFIXES = ('<hx-partial hx-target="#lv-1>', '<div hx-swap-oob="innerHTML:#lv-1>')
 FRAMEWORK = "framework"
 BASELINE = "baseline"
+#: The same counter with its events in Django's sync thread, as a plain ``@event`` runs (the
+#: demo's says ``on_loop=True``): ``bench/variants.py``'s ``ThreadLiveConsumer``.
+THREAD = "thread"
 
 
 # -- results --------------------------------------------------------------------------------
@@ -170,15 +173,16 @@ class Side:
 
 
 def sides(page: LivePage, variants: bool) -> list[Side]:
-    from bench.raw import INLINE_PATH, RAW_HOP_PATH, RAW_PATH
+    from bench.raw import RAW_HOP_PATH, RAW_PATH, THREAD_PATH
 
-    chosen = [Side(FRAMEWORK, page.socket_path, True), Side(BASELINE, RAW_PATH, False)]
+    query = page.socket_path.partition("?")[2]
+    chosen = [
+        Side(FRAMEWORK, page.socket_path, True),
+        Side(BASELINE, RAW_PATH, False),
+        Side(THREAD, f"{THREAD_PATH}?{query}", True),
+    ]
     if variants:
-        query = page.socket_path.partition("?")[2]
-        chosen += [
-            Side("raw+hop", RAW_HOP_PATH, False),
-            Side("live-inline", f"{INLINE_PATH}?{query}", True),
-        ]
+        chosen.append(Side("raw+hop", RAW_HOP_PATH, False))
     return chosen
 
 
@@ -497,10 +501,15 @@ def run(quick: bool) -> Section:
     args = parse_args(["--iterations", "200", "--warmup", "50", "--block", "50"] if quick else [])
     measured = run_server_bench(args)
     fw, bl = measured.summaries[FRAMEWORK], measured.summaries[BASELINE]
+    thread = measured.summaries[THREAD]
     ratio = fw.median_us / bl.median_us
     rows = [
         (name, f"{s.median_us:.0f}", f"{s.p90_us:.0f}", f"{s.p99_us:.0f}", f"{s.n:,}")
-        for name, s in (("liveview", fw), ("baseline: raw Channels consumer", bl))
+        for name, s in (
+            ("liveview: the demo counter, `@event(on_loop=True)`", fw),
+            ("liveview: the same counter, events in Django's sync thread", thread),
+            ("baseline: raw Channels consumer", bl),
+        )
     ]
     blocks = measured.block_ratios
     return Section(
@@ -519,6 +528,10 @@ def run(quick: bool) -> Section:
             f" {'byte-identical' if measured.identical else 'NOT identical'} on both sides.",
             f"Per-block median ratio: min {min(blocks):.2f}, median"
             f" {statistics.median(blocks):.2f}, max {max(blocks):.2f}.",
+            "The demo counter's handlers say `@event(on_loop=True)`: they and the render run on"
+            " the event loop (docs/events.md). A plain `@event` runs in Django's sync thread:"
+            f" {thread.median_us / bl.median_us:.2f}× the baseline at the median, one thread hop"
+            " each way.",
         ),
     )
 

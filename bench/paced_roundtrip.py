@@ -8,9 +8,9 @@ after a pause than in a tight loop. Same server (``bench/server.py``'s uvicorn, 
 settings), same permessage-deflate as Chromium, the frame the glue sends (``headers`` +
 ``body`` with ``lv_v`` and ``lv_seq``); blocks alternate between the sockets:
 
-* ``liveview``: the demo's counter (``LiveConsumer``, sync handler in Django's sync thread);
-* ``liveview-inline``: ``bench/variants.py``'s ``InlineLiveConsumer`` (the same page, the
-  handler and render right on the event loop: no hop; only safe without ORM or blocking I/O);
+* ``liveview``: the demo's counter (``LiveConsumer``; ``@event(on_loop=True)``: no hop);
+* ``liveview-thread``: ``bench/variants.py``'s ``ThreadLiveConsumer`` (the same page, every
+  event in Django's sync thread, as a plain ``@event`` runs; the demo's says ``on_loop=True``);
 * ``raw-hop``: the hand-written reply plus one ``sync_to_async`` hop (the hop alone);
 * ``hand-written``: ``bench/click_dom_app.py``'s ``HandConsumer``.
 
@@ -72,7 +72,7 @@ async def measure(port: int, events: int, block: int, pause_s: float) -> dict[st
     from websockets.typing import Origin
 
     from bench.click_dom_app import HAND_PATH
-    from bench.raw import INLINE_PATH, RAW_HOP_PATH
+    from bench.raw import RAW_HOP_PATH, THREAD_PATH
 
     page = fetch_page(port)
     origin = f"http://{HOST}:{port}"
@@ -94,17 +94,18 @@ async def measure(port: int, events: int, block: int, pause_s: float) -> dict[st
         return found.group(1)
 
     query = page.socket_path.partition("?")[2]
-    live, inline = await open_socket(page.socket_path), await open_socket(f"{INLINE_PATH}?{query}")
+    live, thread = await open_socket(page.socket_path), await open_socket(f"{THREAD_PATH}?{query}")
     hop, hand = await open_socket(RAW_HOP_PATH), await open_socket(HAND_PATH)
-    live_v, inline_v = await live_epoch(live), await live_epoch(inline)
-    seq = {"live": 0}
+    live_v, thread_v = await live_epoch(live), await live_epoch(thread)
+    seq = {"live": 0, "thread": 0}
 
     def live_frame() -> str:
         seq["live"] += 1
         return glue_frame(url, live_body(live_v, seq["live"]))
 
-    def inline_frame() -> str:  # InlineLiveConsumer answers without the ack: no seq
-        return glue_frame(url, live_body(inline_v, None))
+    def thread_frame() -> str:
+        seq["thread"] += 1
+        return glue_frame(url, live_body(thread_v, seq["thread"]))
 
     def hop_frame() -> str:  # bench/raw.py's consumers read the values at the top level
         return json.dumps({"lv": "lv-1", "event": "increment"})
@@ -114,7 +115,7 @@ async def measure(port: int, events: int, block: int, pause_s: float) -> dict[st
 
     sides: dict[str, tuple[ClientConnection, Callable[[], str]]] = {
         "liveview": (live, live_frame),
-        "liveview-inline": (inline, inline_frame),
+        "liveview-thread": (thread, thread_frame),
         "raw-hop": (hop, hop_frame),
         "hand-written": (hand, hand_frame),
     }

@@ -17,7 +17,7 @@ RAW_PATH = "/ws/raw/"
 #: Where it mounts the diagnostic variants of ``bench/variants.py`` (named here: the bench's
 #: client reads them without setting Django up, which importing bench.variants needs).
 RAW_HOP_PATH = "/ws/raw-hop/"
-INLINE_PATH = "/ws/liveview-inline/"
+THREAD_PATH = "/ws/liveview-thread/"
 
 
 def counter_fragment(cid: str, label: str, count: int) -> str:

@@ -5,23 +5,25 @@ overhead into "thread hops" and "work":
 
 * ``RawHopConsumer`` -- the baseline plus one ``sync_to_async`` hop per event (formatting
   the fragment in the sync thread), i.e. the cost of liveview's extra hop with no work in it.
-* ``InlineLiveConsumer`` -- LiveConsumer with sync events run right on the event loop, with
-  no thread hop at all (the baseline pays channels' per-message hop): the framework's work
-  alone. Only safe for handlers and templates that do no blocking I/O (no ORM); a bound.
+* ``ThreadLiveConsumer`` -- LiveConsumer with every event run in Django's sync thread, as a
+  plain ``@event`` handler is; the demo counter says ``@event(on_loop=True)`` and skips that
+  hop (docs/events.md).
 """
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
 from asgiref.sync import sync_to_async
 
-from bench.raw import INLINE_PATH, RAW_HOP_PATH, RawCounterConsumer
+from bench.raw import RAW_HOP_PATH, THREAD_PATH, RawCounterConsumer
+from liveview.core.threads import in_sync_thread
+from liveview.runtime.page import Page
 from liveview.socket.consumer import LiveConsumer
-from liveview.socket.protocol import ProtocolError, parse_event
 
-__all__ = ["INLINE_PATH", "RAW_HOP_PATH", "InlineLiveConsumer", "RawHopConsumer"]
+__all__ = ["RAW_HOP_PATH", "THREAD_PATH", "RawHopConsumer", "ThreadLiveConsumer"]
 
 
 class RawHopConsumer(RawCounterConsumer):
@@ -33,20 +35,16 @@ class RawHopConsumer(RawCounterConsumer):
         await self.send(text_data=frame)
 
 
-class InlineLiveConsumer(LiveConsumer):
-    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+class ThreadLiveConsumer(LiveConsumer):
+    """LiveConsumer with every event run in Django's sync thread, as a plain ``@event`` is:
+    the demo counter without its ``on_loop=True`` (the lock, the ack and the outbox as usual)."""
+
+    async def connect(self) -> None:
+        await super().connect()
         page = self.page
-        if page is not None and text_data is not None:
-            try:
-                message = parse_event(text_data)
-            except ProtocolError:
-                pass
-            else:
-                comp = page.components.get(message.component)
-                handler = type(comp)._lv_events.get(message.event) if comp is not None else None
-                if handler is None or not handler.is_async:
-                    frame = page.dispatch(message.component, message.event, message.values)
-                    if frame:
-                        await self.send(text_data=frame)
-                    return
-        await super().receive(text_data, bytes_data)
+        if page is not None:
+            page.dispatch_async = functools.partial(_in_thread, page)  # type: ignore[method-assign]
+
+
+async def _in_thread(page: Page, cid: str, event: str, values: dict[str, Any]) -> str | None:
+    return await in_sync_thread(page.dispatch)(cid, event, values)

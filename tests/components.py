@@ -297,3 +297,47 @@ class StreamBoard(LiveComponent):
     @event
     def retitle(self) -> None:
         self.title += 1
+
+
+@register("test_loop_counter")
+class LoopCounter(LiveComponent):
+    """`@event(on_loop=True)` handlers; each render and handler notes the thread it ran in."""
+
+    template = "<output>{{ count }}</output>"
+    count: int = 0
+
+    def extra_context(self) -> dict[str, Any]:
+        THREADS.append(("render", threading.get_ident()))
+        return {}
+
+    @event(on_loop=True)
+    def increment(self) -> None:
+        THREADS.append(("increment", threading.get_ident()))
+        self.count += 1
+
+    @event(on_loop=True)
+    async def add(self, by: int) -> None:
+        THREADS.append(("add", threading.get_ident()))
+        self.count += by
+
+    @event
+    def plain(self) -> None:
+        THREADS.append(("plain", threading.get_ident()))
+        self.count += 100
+
+    @event(on_loop=True)
+    def count_users(self) -> None:
+        """Reads the database on the loop: Django refuses."""
+        from django.contrib.auth.models import User
+
+        self.count = User.objects.count()
+
+    @event(on_loop=True)
+    def publish_count(self) -> None:
+        """Publishes a change: the reply applies it in Django's sync thread."""
+        self.count += 1
+        publish(changed("PUT", "/loop/1", "/loop/", str(self.count)))
+
+
+#: (what ran, the thread it ran in), appended by `LoopCounter`.
+THREADS: list[tuple[str, int]] = []

@@ -17,6 +17,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 _MARK = "__liveview_event__"
 # What an @event(...) requires of the user: (login_required, permissions).
 _REQUIRES = "__liveview_requires__"
+# @event(on_loop=True): the handler and its reply run on the event loop.
+_ON_LOOP = "__liveview_on_loop__"
 
 #: How many argument errors a message lists; a huge wrong list must not make a huge banner.
 MAX_ERRORS = 3
@@ -32,7 +34,10 @@ class EventArgumentsError(ValueError):
 def event(func: F, /) -> F: ...
 @overload
 def event(
-    *, login_required: bool = False, permission: str | tuple[str, ...] | None = None
+    *,
+    login_required: bool = False,
+    permission: str | tuple[str, ...] | None = None,
+    on_loop: bool = False,
 ) -> Callable[[F], F]: ...
 def event(
     func: F | None = None,
@@ -40,14 +45,27 @@ def event(
     *,
     login_required: bool = False,
     permission: str | tuple[str, ...] | None = None,
+    on_loop: bool = False,
 ) -> F | Callable[[F], F]:
     """Mark a LiveComponent method as callable from the browser.
 
     Its arguments are validated and coerced from the client's JSON by their type hints.
     ``@event(login_required=True)`` and ``@event(permission="app.codename")`` (or a tuple of
     permissions, all needed) refuse the event to other users; the handler then does not run.
+
+    ``@event(on_loop=True)``: the handler, and the render of its reply, run on the event loop
+    instead of Django's sync thread, saving the thread hop of every event. For handlers and
+    templates that never touch the database (Django raises ``SynchronousOnlyOperation`` if they
+    do; an ``async def`` handler may ``await`` the async ORM). A turn that needs the sync
+    thread anyway (a permission check, changes to apply or publish, a notice, a redirect) goes
+    there as usual.
     """
     permissions = permissions_of(permission)
+    if permissions and on_loop:
+        raise TypeError(
+            "@event(on_loop=True) cannot take permission=: checking a permission may read the "
+            "database, which the event loop must not do"
+        )
 
     def mark(func: F) -> F:
         if not inspect.isfunction(func):
@@ -64,6 +82,8 @@ def event(
             )
         setattr(func, _MARK, True)
         setattr(func, _REQUIRES, (login_required or bool(permissions), permissions))
+        if on_loop:
+            setattr(func, _ON_LOOP, True)
         return func
 
     if func is not None and not callable(func):
@@ -102,6 +122,8 @@ class EventHandler:
     login_required: bool = False
     #: Permissions the user must all have ("app.codename").
     permissions: tuple[str, ...] = ()
+    #: `@event(on_loop=True)`: run on the event loop, not in Django's sync thread.
+    on_loop: bool = False
 
     @classmethod
     def build(cls, name: str, func: Callable[..., Any]) -> EventHandler:
@@ -113,6 +135,7 @@ class EventHandler:
             _validate=_validator(func),
             login_required=login_required,
             permissions=permissions,
+            on_loop=getattr(func, _ON_LOOP, False) is True,
         )
 
     def coerce(self, values: Mapping[str, Any]) -> dict[str, Any]:

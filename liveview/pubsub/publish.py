@@ -84,9 +84,18 @@ def current_origin() -> str | None:
 
 async def apublish(change: ResourceChanged) -> None:
     """Send `change` to every page showing its URI or its collection, in every process."""
+    _record(change)
+    await _send(change)
+
+
+def _record(change: ResourceChanged) -> None:
+    """An event's own change: its page applies it with the reply (the hub skips that page)."""
     current = _turn.get()
     if current is not None and change.origin == current.origin:
         current.changes.append(change)
+
+
+async def _send(change: ResourceChanged) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
@@ -115,9 +124,11 @@ def publish(change: ResourceChanged) -> None:
     except RuntimeError:
         async_to_sync(apublish)(change)
         return
-    # Sync code running on the event loop itself: send as soon as it yields. The loop holds
-    # tasks weakly; keep a reference until it is done.
-    task = loop.create_task(apublish(change))
+    # Sync code running on the event loop itself (an `@event(on_loop=True)` handler): the
+    # turn hears of it now, with the reply; it is sent as soon as the loop gets control back.
+    # The loop holds tasks weakly; keep a reference until it is done.
+    _record(change)
+    task = loop.create_task(_send(change))
     _sending.add(task)
     task.add_done_callback(_sending.discard)
 

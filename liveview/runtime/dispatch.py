@@ -8,6 +8,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import SynchronousOnlyOperation
+
 from liveview.authoring import urlstate
 from liveview.authoring.authz import may_call
 from liveview.authoring.component import LiveComponent
@@ -66,23 +68,57 @@ def _in_thread() -> Callable[[Page, str, str, dict[str, Any]], Awaitable[str | N
 
 
 async def run_event_async(page: Page, cid: str, event: str, values: dict[str, Any]) -> str | None:
-    """`dispatch` for the consumer: sync handlers and renders run in Django's sync thread."""
+    """`dispatch` for the consumer: sync handlers and renders run in Django's sync thread,
+    unless the handler is `@event(on_loop=True)` and the turn needs no database (`_on_loop`)."""
     comp = page.components.get(cid)
     handler = type(comp)._lv_events.get(event) if comp is not None else None
-    if handler is None or not handler.is_async:
+    if handler is None or comp is None:
+        return await _in_thread()(page, cid, event, values)
+    loop = handler.on_loop and _on_loop(comp)
+    if not loop and not handler.is_async:
         # One thread hop per event, closing stale DB connections around it like a view.
         return await _in_thread()(page, cid, event, values)
-    # An async handler runs on the loop; what may render (errors, the result) does not.
-    prepared = await in_sync_thread(_prepare)(page, cid, event, values)
+    # An async handler runs on the loop; what may render (errors, the result) does not,
+    # unless the whole turn may run there.
+    if loop:
+        prepared = _prepare(page, cid, event, values)
+    else:
+        prepared = await in_sync_thread(_prepare)(page, cid, event, values)
     if not isinstance(prepared, _Call):
         return prepared
     failure: Exception | None = None
     with turn(page.key) as current:
         try:
-            await prepared.handler.func(prepared.comp, **prepared.arguments)
+            if handler.is_async:
+                await prepared.handler.func(prepared.comp, **prepared.arguments)
+            else:
+                prepared.handler.func(prepared.comp, **prepared.arguments)
         except Exception as exc:
             failure = exc
+    if loop and isinstance(failure, SynchronousOnlyOperation):
+        logger.error(
+            "liveview: %s.%s is @event(on_loop=True) but touched the database; drop on_loop, "
+            "or await Django's async ORM in an async def handler",
+            type(prepared.comp).__name__,
+            handler.name,
+        )
+    if loop and not current.changes and _quiet(page):
+        return _finish(page, prepared, failure, current.changes)
     return await in_sync_thread(_finish)(page, prepared, failure, current.changes)
+
+
+def _on_loop(comp: LiveComponent) -> bool:
+    """Whether an `on_loop` event's preparation needs no database: no permission to check,
+    no change a broadcast left for it to apply or reload."""
+    cls = type(comp)
+    lv = comp._lv
+    return not (cls.permission_required or lv.pending or lv.refresh_due or lv.lazy)
+
+
+def _quiet(page: Page) -> bool:
+    """Whether an `on_loop` handler left its reply nothing that may need the database: no
+    notice for a listener, no redirect (its flash messages), no flash."""
+    return not page.mailbox.queue and page.redirect_to is None and page._flashed is None
 
 
 def _prepare(page: Page, cid: str, event: str, values: dict[str, Any]) -> _Call | str | None:

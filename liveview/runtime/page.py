@@ -206,7 +206,8 @@ class Page:
         return run_event(self, cid, event, values)
 
     async def dispatch_async(self, cid: str, event: str, values: dict[str, Any]) -> str | None:
-        """`dispatch` for the consumer: sync handlers and renders run in Django's sync thread."""
+        """`dispatch` for the consumer: in Django's sync thread, or on the loop for an
+        `@event(on_loop=True)` turn that needs no database (liveview.runtime.dispatch)."""
         return await run_event_async(self, cid, event, values)
 
     def refuse(self, cid: str, message: str) -> str | None:

@@ -14,10 +14,11 @@ class Counter(LiveComponent):
         self.count = start
         self.label = label
 
-    @event
+    # Nothing here reads the database: no hop into Django's sync thread (docs/events.md).
+    @event(on_loop=True)
     def increment(self, by: int = 1) -> None:
         self.count += by
 
-    @event
+    @event(on_loop=True)
     def decrement(self, by: int = 1) -> None:
         self.count -= by
