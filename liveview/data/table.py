@@ -75,7 +75,9 @@ class TableRow:
 
     def html(self) -> SafeString:
         """The row's ``<td>``s (its stream item's content), built as a plain table's rows."""
-        return mark_safe(cells_html(self.cells, Context(autoescape=True)))  # noqa: S308
+        columns = tuple([cell.column for cell in self.cells])
+        values = tuple([cell.value for cell in self.cells])
+        return mark_safe(cells_html(columns, values, Context(autoescape=True)))  # noqa: S308
 
 
 @dataclass
@@ -85,17 +87,25 @@ class TableView:
     table: Table
     state: TableState
     headers: list[Header]
-    rows: list[list[Cell]]
+    #: Each row's values, in the order of the table's columns.
+    values: list[tuple[Any, ...]]
     page: Page[Any]
     count: int
     #: A stream table's rows with their keys (empty for other tables).
     items: list[TableRow] = dataclasses.field(default_factory=list)
 
+    @functools.cached_property
+    def rows(self) -> list[list[Cell]]:
+        """Each row's cells (made when asked: a plain table's template needs `rows_html`)."""
+        columns = self.table.columns
+        return [[Cell(c, v) for c, v in zip(columns, row, strict=True)] for row in self.values]
+
     def rows_html(self) -> SafeString:
         """The rows' ``<tr>``s, each built by `cells_html` (the template engine's cost per
         cell was most of a render: a 300-row page is 600 cells)."""
         context = Context(autoescape=True)
-        html = "".join([f"<tr>{cells_html(row, context)}</tr>" for row in self.rows])
+        columns = tuple(self.table.columns)
+        html = "".join([f"<tr>{cells_html(columns, row, context)}</tr>" for row in self.values])
         return mark_safe(html)  # noqa: S308  (every cell escaped by cells_html)
 
 
@@ -109,17 +119,15 @@ _row_cache: dict[tuple[str, ...], dict[tuple[Any, ...], str]] = {}
 _row_cache_count = 0
 
 
-def cells_html(cells: Sequence[Cell], context: Context) -> str:
+def cells_html(columns: tuple[str, ...], values: tuple[Any, ...], context: Context) -> str:
     """One row's ``<td>``s, as ``<td data-column="{{ cell.column }}">{{ cell.value|
     default_if_none:"" }}</td>`` renders each cell in `context` (localized, escaped), without
     the template engine. A row of plain values (text, booleans, None; exactly those types) is
     built once and kept: the same row shown again (the other 299 rows when one cell changed)
     is a lookup. The HTML is safe: every part is escaped."""
     global _row_cache_count
-    values = tuple([cell.value for cell in cells])
     kept: dict[tuple[Any, ...], str] | None = None
     if _PLAIN_TYPES.issuperset(map(type, values)):  # (1 == True: only exact types are keys)
-        columns = tuple([cell.column for cell in cells])
         kept = _row_cache.get(columns)
         if kept is None:
             kept = _row_cache[columns] = {}
@@ -127,19 +135,19 @@ def cells_html(cells: Sequence[Cell], context: Context) -> str:
         if html is not None:
             return html
     parts = []
-    for cell in cells:
-        value, shown = cell.value, ""
+    for column, value in zip(columns, values, strict=True):
+        shown = ""
         if type(value) is str:  # nothing to localize: escaped as the engine does
             shown = escape(value)
         else:
             shown = render_value_in_context("" if value is None else value, context)
-        parts.append(f'<td data-column="{conditional_escape(cell.column)}">{shown}</td>')
+        parts.append(f'<td data-column="{conditional_escape(column)}">{shown}</td>')
     html = "".join(parts)
     if kept is not None:
         if _row_cache_count >= _ROW_CACHE_SIZE:
             _row_cache.clear()
             _row_cache_count = 0
-            kept = _row_cache.setdefault(tuple([cell.column for cell in cells]), {})
+            kept = _row_cache[columns] = {}
         kept[values] = html
         _row_cache_count += 1
     return html
@@ -268,20 +276,20 @@ class Table(Block):
             for c in self.columns
         ]
         columns = self.columns
-        cells = [
-            [Cell(c, row.get(c)) for c in columns]
+        values = [
+            tuple(map(row.get, columns))
             if type(row) is dict  # the common case, without _value's checks
-            else [Cell(c, _value(row, c)) for c in columns]
+            else tuple([_value(row, c) for c in columns])
             for row in page.object_list
         ]
-        items = []
+        view = TableView(self, state, headers, values, page, page.paginator.count)
         if self.stream:
-            items = [
+            view.items = [
                 TableRow(_key(row), row_cells, _uri(row))
-                for row, row_cells in zip(page.object_list, cells, strict=True)
+                for row, row_cells in zip(page.object_list, view.rows, strict=True)
             ]
-            _check_unique(items)
-        return TableView(self, state, headers, cells, page, page.paginator.count, items)
+            _check_unique(view.items)
+        return view
 
     @property
     def stream_name(self) -> str:
