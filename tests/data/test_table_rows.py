@@ -19,6 +19,7 @@ from pytest_django.fixtures import Settings
 from liveview.data import DataPage, Layout, Table
 from liveview.data import table as table_module
 from liveview.runtime.page import Page
+from liveview.testing.dom import Document
 
 #: Every kind of value a cell shows: localized, escaped, safe, None, a list.
 VALUES: list[Any] = [
@@ -150,3 +151,23 @@ def test_the_kept_rows_are_bounded_and_stay_right(monkeypatch: pytest.MonkeyPatc
         assert html == "".join(f'<tr><td data-column="name">r{n}-{i}</td></tr>' for i in range(7))
         kept = sum(len(by_values) for by_values in table_module._row_cache.values())
         assert kept <= 10
+
+
+def test_a_plain_table_with_no_row_to_show_says_so() -> None:
+    page = Page(connected=True)
+    page.mount("test_rows_plain", "lv-1", {})
+    document = Document(page.render_all())
+    assert len(document.select("#lv-1 tbody > tr")) == len(ROWS)
+    frame = page.dispatch("lv-1", "table_filter", {"table": "rows", "q": "nothing like it"})
+    assert frame is not None
+    document.apply(frame)
+    rows = document.select("#lv-1 tbody > tr")
+    assert [row.get_text() for row in rows] == ["No rows match “nothing like it”."]
+
+
+def test_a_views_cells_are_its_values_by_column() -> None:
+    view = Table(ROWS, columns=["text", "v"], per_page=3).view({"sort": "", "q": "", "page": 1})
+    assert view.values == [(f"row {n}", VALUES[n]) for n in range(3)]
+    assert [[(c.column, c.value) for c in row] for row in view.rows] == [
+        [("text", f"row {n}"), ("v", VALUES[n])] for n in range(3)
+    ]
