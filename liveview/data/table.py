@@ -71,7 +71,10 @@ class TableRow:
         """A hash of what the row shows: equal when it would render the same HTML (each
         cell's column, its value's type and text), so a row whose cells did not change is not
         rendered or sent again."""
-        return hash(tuple((c.column, type(c.value), str(c.value)) for c in self.cells))
+        cells = self.cells
+        columns = tuple([c.column for c in cells])
+        values = [c.value for c in cells]
+        return hash((columns, tuple(map(type, values)), tuple(map(str, values))))
 
     def html(self) -> SafeString:
         """The row's ``<td>``s (its stream item's content), built as a plain table's rows."""
@@ -344,6 +347,11 @@ class Table(Block):
 
 def _key(row: Any) -> str:
     """A stream row's key: its primary key (a model instance), or its "pk" or "id"."""
+    if type(row) is dict:  # the common case first, without isinstance(row, Mapping)
+        value = row.get("pk")
+        value = row.get("id") if value is None else value
+        if value is not None:
+            return str(value)
     for name in ("pk", "id"):
         value = row.get(name) if isinstance(row, Mapping) else getattr(row, name, None)
         if value is not None:
@@ -361,7 +369,7 @@ def _check_unique(items: list[TableRow]) -> None:
 
 
 def _uri(row: Any) -> str | None:
-    return row.uri if isinstance(row, LiveResource) else None
+    return None if type(row) is dict else row.uri if isinstance(row, LiveResource) else None
 
 
 def _fields(model: type[models.Model]) -> list[models.Field[Any, Any]]:
