@@ -108,7 +108,13 @@ class TableView:
         cell was most of a render: a 300-row page is 600 cells)."""
         context = Context(autoescape=True)
         columns = tuple(self.table.columns)
-        html = "".join([f"<tr>{cells_html(columns, row, context)}</tr>" for row in self.values])
+        kept = _row_cache.get(columns, {})
+        plain = _PLAIN_TYPES.issuperset
+        parts = []
+        for row in self.values:  # a kept row looked up here: no call for each of 300 rows
+            html = kept.get(row) if plain(map(type, row)) else None
+            parts.append(html if html is not None else cells_html(columns, row, context))
+        html = "<tr>" + "</tr><tr>".join(parts) + "</tr>" if parts else ""
         return mark_safe(html)  # noqa: S308  (every cell escaped by cells_html)
 
 

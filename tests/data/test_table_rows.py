@@ -109,6 +109,11 @@ def test_a_row_edited_in_place_shows_its_new_value() -> None:
     again = view_html(rows, ["name", "value"])
     assert ">changed<" in again
     assert ">v2<" not in again
+    assert again == "".join(
+        f'<tr><td data-column="name">n{i}</td><td data-column="value">'
+        f"{'changed' if i == 2 else f'v{i}'}</td></tr>"
+        for i in range(5)
+    )
 
 
 def test_a_value_equal_to_a_kept_one_but_of_another_type_is_shown_as_itself() -> None:
