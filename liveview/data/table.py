@@ -121,11 +121,11 @@ class TableView:
 #: A row whose values are all of these types renders the same in any language, time zone and
 #: setting (text is escaped, True is "True", None is ""): its HTML is kept and reused.
 _PLAIN_TYPES = frozenset({str, bool, type(None)})
-#: Kept rows' HTML, by the row's columns, then its values. Emptied when it holds this many
-#: rows (a row's HTML is about 100 bytes: about 1 MB for the process at most).
-_ROW_CACHE_SIZE = 8192
+#: Kept rows' HTML, by the row's columns, then its values. Emptied when the HTML and the
+#: values' text it keeps would pass this many characters (a few MB for the process at most).
+_ROW_CACHE_CHARS = 1_000_000
 _row_cache: dict[tuple[str, ...], dict[tuple[Any, ...], str]] = {}
-_row_cache_count = 0
+_row_cache_chars = 0
 
 
 def cells_html(columns: tuple[str, ...], values: tuple[Any, ...], context: Context) -> str:
@@ -134,7 +134,7 @@ def cells_html(columns: tuple[str, ...], values: tuple[Any, ...], context: Conte
     the template engine. A row of plain values (text, booleans, None; exactly those types) is
     built once and kept: the same row shown again (the other 299 rows when one cell changed)
     is a lookup. The HTML is safe: every part is escaped."""
-    global _row_cache_count
+    global _row_cache_chars
     kept: dict[tuple[Any, ...], str] | None = None
     if _PLAIN_TYPES.issuperset(map(type, values)):  # (1 == True: only exact types are keys)
         kept = _row_cache.get(columns)
@@ -153,12 +153,14 @@ def cells_html(columns: tuple[str, ...], values: tuple[Any, ...], context: Conte
         parts.append(f'<td data-column="{conditional_escape(column)}">{shown}</td>')
     html = "".join(parts)
     if kept is not None:
-        if _row_cache_count >= _ROW_CACHE_SIZE:
+        size = len(html) + sum([len(v) for v in values if type(v) is str])
+        if _row_cache_chars + size > _ROW_CACHE_CHARS:
             _row_cache.clear()
-            _row_cache_count = 0
+            _row_cache_chars = 0
             kept = _row_cache[columns] = {}
-        kept[values] = html
-        _row_cache_count += 1
+        if size <= _ROW_CACHE_CHARS:
+            kept[values] = html
+            _row_cache_chars += size
     return html
 
 

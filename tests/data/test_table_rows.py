@@ -146,16 +146,30 @@ def test_a_number_follows_the_language_it_is_shown_in(settings: Settings) -> Non
         assert ">1.234,5<" in view_html(rows, ["name", "mass"])
 
 
-def test_the_kept_rows_are_bounded_and_stay_right(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(table_module, "_ROW_CACHE_SIZE", 10)
+def kept_chars() -> int:
+    """What the kept rows hold: their HTML and their values' text."""
+    return sum(
+        len(html) + sum(len(v) for v in values if type(v) is str)
+        for by_values in table_module._row_cache.values()
+        for values, html in by_values.items()
+    )
+
+
+def test_the_kept_rows_are_bounded_by_their_size_and_stay_right(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(table_module, "_ROW_CACHE_CHARS", 2000)
     monkeypatch.setattr(table_module, "_row_cache", {})
-    monkeypatch.setattr(table_module, "_row_cache_count", 0)
-    for n in range(3):
-        rows = [{"name": f"r{n}-{i}"} for i in range(7)]
-        html = view_html(rows, ["name"])
-        assert html == "".join(f'<tr><td data-column="name">r{n}-{i}</td></tr>' for i in range(7))
-        kept = sum(len(by_values) for by_values in table_module._row_cache.values())
-        assert kept <= 10
+    monkeypatch.setattr(table_module, "_row_cache_chars", 0)
+    for n in range(4):
+        long = "x" * 300  # a few long texts fill it as many short rows do
+        rows = [{"name": f"r{n}-{i}", "note": long} for i in range(5)]
+        html = view_html(rows, ["name", "note"])
+        assert html == "".join(
+            f'<tr><td data-column="name">r{n}-{i}</td><td data-column="note">{long}</td></tr>'
+            for i in range(5)
+        )
+        assert 0 < kept_chars() <= 2000
 
 
 def test_a_plain_table_with_no_row_to_show_says_so() -> None:
