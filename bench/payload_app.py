@@ -48,12 +48,14 @@ class Rows(DataPage):
             ),
         ]
 
-    @event
+    # Neither event reads the database (the rows are the page's own): no hop into Django's
+    # sync thread (docs/events.md, "On the event loop").
+    @event(on_loop=True)
     def set_cell(self, row: int, value: str) -> None:
         """One cell changes: the second cell (`value`) of row `row`."""
         self._set_value(row, value)
 
-    @event
+    @event(on_loop=True)
     def change(self) -> None:
         """The middle row's `value` cell shows how many times this ran."""
         self.changes += 1

@@ -39,7 +39,7 @@ def initial_state() -> TableState:
     return {"sort": "", "q": "", "page": 1}
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
     column: str
     value: Any
@@ -71,7 +71,16 @@ class TableRow:
         """A hash of what the row shows: equal when it would render the same HTML (each
         cell's column, its value's type and text), so a row whose cells did not change is not
         rendered or sent again."""
-        return hash(tuple((c.column, type(c.value), str(c.value)) for c in self.cells))
+        cells = self.cells
+        columns = tuple([c.column for c in cells])
+        values = [c.value for c in cells]
+        return hash((columns, tuple(map(type, values)), tuple(map(str, values))))
+
+    def html(self) -> SafeString:
+        """The row's ``<td>``s (its stream item's content), built as a plain table's rows."""
+        columns = tuple([cell.column for cell in self.cells])
+        values = tuple([cell.value for cell in self.cells])
+        return mark_safe(cells_html(columns, values, Context(autoescape=True)))  # noqa: S308
 
 
 @dataclass
@@ -81,30 +90,78 @@ class TableView:
     table: Table
     state: TableState
     headers: list[Header]
-    rows: list[list[Cell]]
+    #: Each row's values, in the order of the table's columns.
+    values: list[tuple[Any, ...]]
     page: Page[Any]
     count: int
     #: A stream table's rows with their keys (empty for other tables).
     items: list[TableRow] = dataclasses.field(default_factory=list)
 
+    @functools.cached_property
+    def rows(self) -> list[list[Cell]]:
+        """Each row's cells (made when asked: a plain table's template needs `rows_html`)."""
+        columns = self.table.columns
+        return [[Cell(c, v) for c, v in zip(columns, row, strict=True)] for row in self.values]
+
     def rows_html(self) -> SafeString:
-        """The rows' ``<tr>``s, as ``{{ cell.value|default_if_none:"" }}`` in each
-        ``<td data-column>`` renders them (localized, escaped), without the template engine's
-        cost per cell (a 300-row page is 600 cells at every render)."""
+        """The rows' ``<tr>``s, each built by `cells_html` (the template engine's cost per
+        cell was most of a render: a 300-row page is 600 cells)."""
         context = Context(autoescape=True)
-        column = {c: conditional_escape(c) for c in self.table.columns}
+        columns = tuple(self.table.columns)
+        kept = _row_cache.get(columns, {})
+        plain = _PLAIN_TYPES.issuperset
         parts = []
-        for row in self.rows:
-            parts.append("<tr>")
-            for cell in row:
-                value, shown = cell.value, ""
-                if type(value) is str:  # nothing to localize: escaped as the engine does
-                    shown = escape(value)
-                else:
-                    shown = render_value_in_context("" if value is None else value, context)
-                parts.append(f'<td data-column="{column[cell.column]}">{shown}</td>')
-            parts.append("</tr>")
-        return mark_safe("".join(parts))  # noqa: S308  (every part escaped above)
+        for row in self.values:  # a kept row looked up here: no call for each of 300 rows
+            html = kept.get(row) if plain(map(type, row)) else None
+            parts.append(html if html is not None else cells_html(columns, row, context))
+        html = "<tr>" + "</tr><tr>".join(parts) + "</tr>" if parts else ""
+        return mark_safe(html)  # noqa: S308  (every cell escaped by cells_html)
+
+
+#: A row whose values are all of these types renders the same in any language, time zone and
+#: setting (text is escaped, True is "True", None is ""): its HTML is kept and reused.
+_PLAIN_TYPES = frozenset({str, bool, type(None)})
+#: Kept rows' HTML, by the row's columns, then its values. Emptied when the HTML and the
+#: values' text it keeps would pass this many characters (a few MB for the process at most).
+_ROW_CACHE_CHARS = 1_000_000
+_row_cache: dict[tuple[str, ...], dict[tuple[Any, ...], str]] = {}
+_row_cache_chars = 0
+
+
+def cells_html(columns: tuple[str, ...], values: tuple[Any, ...], context: Context) -> str:
+    """One row's ``<td>``s, as ``<td data-column="{{ cell.column }}">{{ cell.value|
+    default_if_none:"" }}</td>`` renders each cell in `context` (localized, escaped), without
+    the template engine. A row of plain values (text, booleans, None; exactly those types) is
+    built once and kept: the same row shown again (the other 299 rows when one cell changed)
+    is a lookup. The HTML is safe: every part is escaped."""
+    global _row_cache_chars
+    kept: dict[tuple[Any, ...], str] | None = None
+    if _PLAIN_TYPES.issuperset(map(type, values)):  # (1 == True: only exact types are keys)
+        kept = _row_cache.get(columns)
+        if kept is None:
+            kept = _row_cache[columns] = {}
+        html = kept.get(values)
+        if html is not None:
+            return html
+    parts = []
+    for column, value in zip(columns, values, strict=True):
+        shown = ""
+        if type(value) is str:  # nothing to localize: escaped as the engine does
+            shown = escape(value)
+        else:
+            shown = render_value_in_context("" if value is None else value, context)
+        parts.append(f'<td data-column="{conditional_escape(column)}">{shown}</td>')
+    html = "".join(parts)
+    if kept is not None:
+        size = len(html) + sum([len(v) for v in values if type(v) is str])
+        if _row_cache_chars + size > _ROW_CACHE_CHARS:
+            _row_cache.clear()
+            _row_cache_chars = 0
+            kept = _row_cache[columns] = {}
+        if size <= _ROW_CACHE_CHARS:
+            kept[values] = html
+            _row_cache_chars += size
+    return html
 
 
 class Table(Block):
@@ -229,15 +286,21 @@ class Table(Block):
             Header(c, self.label(c), c in self.sortable, direction if c == column else "")
             for c in self.columns
         ]
-        cells = [[Cell(c, _value(row, c)) for c in self.columns] for row in page.object_list]
-        items = []
+        columns = self.columns
+        values = [
+            tuple(map(row.get, columns))
+            if type(row) is dict  # the common case, without _value's checks
+            else tuple([_value(row, c) for c in columns])
+            for row in page.object_list
+        ]
+        view = TableView(self, state, headers, values, page, page.paginator.count)
         if self.stream:
-            items = [
+            view.items = [
                 TableRow(_key(row), row_cells, _uri(row))
-                for row, row_cells in zip(page.object_list, cells, strict=True)
+                for row, row_cells in zip(page.object_list, view.rows, strict=True)
             ]
-            _check_unique(items)
-        return TableView(self, state, headers, cells, page, page.paginator.count, items)
+            _check_unique(view.items)
+        return view
 
     @property
     def stream_name(self) -> str:
@@ -292,6 +355,11 @@ class Table(Block):
 
 def _key(row: Any) -> str:
     """A stream row's key: its primary key (a model instance), or its "pk" or "id"."""
+    if type(row) is dict:  # the common case first, without isinstance(row, Mapping)
+        value = row.get("pk")
+        value = row.get("id") if value is None else value
+        if value is not None:
+            return str(value)
     for name in ("pk", "id"):
         value = row.get(name) if isinstance(row, Mapping) else getattr(row, name, None)
         if value is not None:
@@ -309,7 +377,7 @@ def _check_unique(items: list[TableRow]) -> None:
 
 
 def _uri(row: Any) -> str | None:
-    return row.uri if isinstance(row, LiveResource) else None
+    return None if type(row) is dict else row.uri if isinstance(row, LiveResource) else None
 
 
 def _fields(model: type[models.Model]) -> list[models.Field[Any, Any]]:
