@@ -102,7 +102,7 @@ async def run_event_async(page: Page, cid: str, event: str, values: dict[str, An
             type(prepared.comp).__name__,
             handler.name,
         )
-    if loop and not current.changes and _quiet(page):
+    if loop and not current.changes and _quiet(page, prepared.comp):
         return _finish(page, prepared, failure, current.changes)
     return await in_sync_thread(_finish)(page, prepared, failure, current.changes)
 
@@ -115,10 +115,17 @@ def _on_loop(comp: LiveComponent) -> bool:
     return not (cls.permission_required or lv.pending or lv.refresh_due or lv.lazy)
 
 
-def _quiet(page: Page) -> bool:
+def _quiet(page: Page, comp: LiveComponent) -> bool:
     """Whether an `on_loop` handler left its reply nothing that may need the database: no
-    notice for a listener, no redirect (its flash messages), no flash."""
-    return not page.mailbox.queue and page.redirect_to is None and page._flashed is None
+    notice for a listener, no redirect (its flash messages), no flash, and no child component
+    in the component's last render (rendering it again may mount it again: its mount() and
+    its template are not the handler's)."""
+    return (
+        not page.mailbox.queue
+        and page.redirect_to is None
+        and page._flashed is None
+        and not comp._lv.children
+    )
 
 
 def _prepare(page: Page, cid: str, event: str, values: dict[str, Any]) -> _Call | str | None:
