@@ -1,5 +1,6 @@
-"""`@event(on_loop=True)` on a component that renders children (`{% component %}`): their
-mount() and templates may read the database, so the reply is rendered in the sync thread."""
+"""`@event(on_loop=True)` and what else its reply runs: children (`{% component %}`; their
+mount() and templates may read the database, so the reply is rendered in the sync thread),
+a template or a subscriptions() that reads the database on the loop."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 from django_components import register
 
 from liveview import LiveComponent, event
+from liveview.pubsub.resources import Subscription
 from tests.support import connect, shown
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -88,4 +90,32 @@ async def test_an_on_loop_reply_whose_template_reads_the_database_rolls_back(
         "rendering LoopDbTemplate failed on the event loop (an @event(on_loop=True) reply): "
         "it read the database"
     ) in caplog.text
+    await comm.disconnect()
+
+
+@register("test_loop_db_topics")
+class LoopDbTopics(LiveComponent):
+    """Its subscriptions() reads the database (asked again after every event)."""
+
+    template = "<output>{{ count }}</output>"
+    count: int = 0
+
+    def subscriptions(self) -> list[Subscription]:
+        from django.contrib.auth.models import User
+
+        return [f"/users/{pk}" for pk in User.objects.values_list("pk", flat=True)]
+
+    @event(on_loop=True)
+    def increment(self) -> None:
+        self.count += 1
+
+
+async def test_an_on_loop_event_asks_subscriptions_on_the_loop(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    comm, first = await connect(("test_loop_db_topics", "lv-1", {}))
+    with caplog.at_level(logging.ERROR, logger="liveview"):
+        frame = await _send(comm, "increment")
+    assert "<output>1</output>" in shown(first, frame)
+    assert "LoopDbTopics.subscriptions() failed" in caplog.text
     await comm.disconnect()
