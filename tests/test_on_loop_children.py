@@ -60,6 +60,31 @@ async def test_an_on_loop_reply_that_remounts_a_child_renders_in_the_sync_thread
     await comm.disconnect()
 
 
+async def test_an_on_loop_reply_that_shows_a_first_child_renders_in_the_sync_thread() -> None:
+    comm, first = await connect(("test_loop_tabs", "lv-1", {}))
+    frame = await _send(comm, "show", tab="a")
+    assert "a: 0 users" in shown(first, frame)
+    assert "Something went wrong" not in frame
+    await comm.disconnect()
+
+
+@register("test_loop_nested_tabs")
+class LoopNestedTabs(LoopTabs):
+    """The child's tag inside a block tag: `{% if %}` in a `{% for %}`."""
+
+    template = (
+        "{% load liveview %}<h2>{{ tab }}</h2>{% for n in '1' %}"
+        "{% if tab %}{% component 'test_db_child' tab=tab / %}{% endif %}{% endfor %}"
+    )
+
+
+async def test_a_child_tag_nested_in_block_tags_counts_too() -> None:
+    comm, first = await connect(("test_loop_nested_tabs", "lv-1", {}))
+    frame = await _send(comm, "show", tab="a")
+    assert "a: 0 users" in shown(first, frame)
+    await comm.disconnect()
+
+
 @register("test_loop_db_template")
 class LoopDbTemplate(LiveComponent):
     """Its template reads the database once `count` is past 1 (a lazy relation, say)."""

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import SynchronousOnlyOperation
+from django.template.base import Template
+from django_components.component import ComponentNode
 
 from liveview.authoring import urlstate
 from liveview.authoring.authz import may_call
@@ -22,7 +24,7 @@ from liveview.pubsub.resources import ResourceChanged
 from liveview.runtime import flash, notify
 from liveview.runtime.address import address, navigated
 from liveview.runtime.changes import apply_changes, catch_up
-from liveview.runtime.render import redirect_element
+from liveview.runtime.render import component_template, redirect_element
 
 if TYPE_CHECKING:
     from liveview.runtime.page import Page
@@ -118,14 +120,32 @@ def _on_loop(comp: LiveComponent) -> bool:
 def _quiet(page: Page, comp: LiveComponent) -> bool:
     """Whether an `on_loop` handler left its reply nothing that may need the database: no
     notice for a listener, no redirect (its flash messages), no flash, and no child component
-    in the component's last render (rendering it again may mount it again: its mount() and
-    its template are not the handler's)."""
+    that rendering it may mount (its mount() and its template are not the handler's)."""
     return (
         not page.mailbox.queue
         and page.redirect_to is None
         and page._flashed is None
-        and not comp._lv.children
+        and not comp._lv.children  # in its last render (an `{% include %}`d template's too)
+        and not _has_child_tags(type(comp))
     )
+
+
+#: Whether a component template holds a `{% component %}` tag, by template (a new one under
+#: DEBUG's autoreload is looked at again).
+_child_tags: dict[Template, bool] = {}
+
+
+def _has_child_tags(cls: type[LiveComponent]) -> bool:
+    """Whether the class's template holds a `{% component %}` tag, nested in block tags too
+    (a child it may mount on its first render, or again with new arguments)."""
+    try:
+        template = component_template(cls)
+    except Exception:  # the render says why, in the sync thread
+        return True
+    found = _child_tags.get(template)
+    if found is None:
+        found = _child_tags[template] = bool(template.nodelist.get_nodes_by_type(ComponentNode))
+    return found
 
 
 def _prepare(page: Page, cid: str, event: str, values: dict[str, Any]) -> _Call | str | None:
