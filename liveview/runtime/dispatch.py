@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import weakref
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -131,8 +132,9 @@ def _quiet(page: Page, comp: LiveComponent) -> bool:
 
 
 #: Whether a component template holds a `{% component %}` tag, by template (a new one under
-#: DEBUG's autoreload is looked at again).
-_child_tags: dict[Template, bool] = {}
+#: DEBUG's autoreload is looked at again; weak: a template parsed again at each render, under
+#: loaders without a cache, is not kept).
+_child_tags: weakref.WeakKeyDictionary[Template, bool] = weakref.WeakKeyDictionary()
 
 
 def _has_child_tags(cls: type[LiveComponent]) -> bool:
