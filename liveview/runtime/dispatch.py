@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import functools
 import logging
+import weakref
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import SynchronousOnlyOperation
+from django.template.base import Template
+from django_components.component import ComponentNode
 
 from liveview.authoring import urlstate
 from liveview.authoring.authz import may_call
@@ -22,7 +25,7 @@ from liveview.pubsub.resources import ResourceChanged
 from liveview.runtime import flash, notify
 from liveview.runtime.address import address, navigated
 from liveview.runtime.changes import apply_changes, catch_up
-from liveview.runtime.render import redirect_element
+from liveview.runtime.render import component_template, redirect_element
 
 if TYPE_CHECKING:
     from liveview.runtime.page import Page
@@ -102,7 +105,7 @@ async def run_event_async(page: Page, cid: str, event: str, values: dict[str, An
             type(prepared.comp).__name__,
             handler.name,
         )
-    if loop and not current.changes and _quiet(page):
+    if loop and not current.changes and _quiet(page, prepared.comp):
         return _finish(page, prepared, failure, current.changes)
     return await in_sync_thread(_finish)(page, prepared, failure, current.changes)
 
@@ -115,10 +118,36 @@ def _on_loop(comp: LiveComponent) -> bool:
     return not (cls.permission_required or lv.pending or lv.refresh_due or lv.lazy)
 
 
-def _quiet(page: Page) -> bool:
+def _quiet(page: Page, comp: LiveComponent) -> bool:
     """Whether an `on_loop` handler left its reply nothing that may need the database: no
-    notice for a listener, no redirect (its flash messages), no flash."""
-    return not page.mailbox.queue and page.redirect_to is None and page._flashed is None
+    notice for a listener, no redirect (its flash messages), no flash, and no child component
+    that rendering it may mount (its mount() and its template are not the handler's)."""
+    return (
+        not page.mailbox.queue
+        and page.redirect_to is None
+        and page._flashed is None
+        and not comp._lv.children  # in its last render (an `{% include %}`d template's too)
+        and not _has_child_tags(type(comp))
+    )
+
+
+#: Whether a component template holds a `{% component %}` tag, by template (a new one under
+#: DEBUG's autoreload is looked at again; weak: a template parsed again at each render, under
+#: loaders without a cache, is not kept).
+_child_tags: weakref.WeakKeyDictionary[Template, bool] = weakref.WeakKeyDictionary()
+
+
+def _has_child_tags(cls: type[LiveComponent]) -> bool:
+    """Whether the class's template holds a `{% component %}` tag, nested in block tags too
+    (a child it may mount on its first render, or again with new arguments)."""
+    try:
+        template = component_template(cls)
+    except Exception:  # the render says why, in the sync thread
+        return True
+    found = _child_tags.get(template)
+    if found is None:
+        found = _child_tags[template] = bool(template.nodelist.get_nodes_by_type(ComponentNode))
+    return found
 
 
 def _prepare(page: Page, cid: str, event: str, values: dict[str, Any]) -> _Call | str | None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 from time import perf_counter
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import SynchronousOnlyOperation
+
 from liveview.core.metrics import failed, rendered
 from liveview.runtime import partial, streams
 from liveview.runtime.changes import defer
@@ -66,7 +68,10 @@ def rerender(page: Page, comp: LiveComponent, before: dict[str, Any] | None = No
     try:
         html = render(page, comp, oob=True)
     except Exception as exc:
-        failed("liveview: rendering %s failed", comp, exc, type(comp).__name__)
+        message = "liveview: rendering %s failed"
+        if isinstance(exc, SynchronousOnlyOperation):  # only the loop raises it
+            message += " on the event loop (an @event(on_loop=True) reply): it read the database"
+        failed(message, comp, exc, type(comp).__name__)
         if before is not None:
             comp.restore_state(before)
         return fail(page, comp, "Something went wrong while rendering.", exc)
