@@ -75,7 +75,11 @@ def render_batch(
             notify.settle(page, parts)
         if quiet is not None:
             quiet.append(not ran)
-        frames.append("".join(p for p in parts.values() if p) or None)
+        if len(parts) == 1:  # most pages: one component shows the change
+            (only,) = parts.values()
+            frames.append(only or None)
+        else:
+            frames.append("".join(p for p in parts.values() if p) or None)
     return frames
 
 
@@ -137,5 +141,7 @@ def frames_for(
     flags: list[bool] | None = [] if quiet is not None else None
     frames = render_batch([(page, targets[t]) for t, page in pages], flags)
     if quiet is not None and flags is not None:
-        quiet.update(t for (t, _), q in zip(pages, flags, strict=True) if q)
+        for (t, _), q in zip(pages, flags, strict=True):
+            if q:
+                quiet.add(t)
     return {t: f for (t, _), f in zip(pages, frames, strict=True)}
