@@ -159,6 +159,8 @@ def split_control(
 ) -> tuple[dict[Any, list[ResourceChanged]], dict[Any, list[ResourceChanged]]]:
     """A hub delivery split into (control changes per subscriber, the rest)."""
     control: dict[Any, list[ResourceChanged]] = {}
+    if not _any_control(targets):
+        return control, targets  # the usual delivery: no subscriber's list needs reading
     rest: dict[Any, list[ResourceChanged]] = {}
     for subscriber, changes in targets.items():
         mine = [c for c in changes if c.collection == USERS]
@@ -168,6 +170,14 @@ def split_control(
         if others:
             rest[subscriber] = others
     return control, rest
+
+
+def _any_control(targets: dict[Any, list[ResourceChanged]]) -> bool:
+    for changes in targets.values():  # a plain loop: no list made per subscriber
+        for change in changes:
+            if change.collection == USERS:
+                return True
+    return False
 
 
 # -- the signals that publish a user's access change ----------------------------------------

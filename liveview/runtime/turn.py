@@ -165,8 +165,11 @@ async def deliver(targets: dict[Turn, list[ResourceChanged]]) -> None:
             continue
         await turn.lock.acquire()  # free: returns at once, without yielding
         ready[turn] = changes
+    quiet: set[Turn] = set()
     try:
-        frames: dict[Any, str | None] = await in_sync_thread(frames_for)(ready) if ready else {}
+        frames: dict[Any, str | None] = (
+            await in_sync_thread(frames_for)(ready, quiet) if ready else {}
+        )
         for turn, frame in frames.items():
             if frame and turn.page is not None:
                 turn.push(frame, BROADCAST)  # never waits on a slow reader
@@ -174,4 +177,10 @@ async def deliver(targets: dict[Turn, list[ResourceChanged]]) -> None:
         for turn in ready:
             turn.lock.release()
     for turn in ready:
-        await turn.settle()
+        page = turn.page
+        if page is None:
+            continue
+        # A page that only took twins' HTML ran none of its code: its topics, timers and
+        # ticking components are as its last turn settled them (most pages of a broadcast).
+        if turn not in quiet or page.topics_changed or page._timers:
+            await turn.settle()

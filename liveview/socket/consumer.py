@@ -223,8 +223,9 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         await self.send(text_data=frame)
 
     def _sent(self, frame: str, cause: metrics.Cause) -> None:
-        if self.page is not None:
-            metrics.frame_sent(self.page, frame, cause)
+        page = self.turn.page  # `self.page`, without the property's call (once per frame)
+        if page is not None:
+            metrics.frame_sent(page, frame, cause)
 
     async def _too_slow(self) -> None:
         await self.close(code=CloseCode.TRY_AGAIN_LATER)
