@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
+from decimal import Decimal
 from typing import Any
 
+from django.utils.safestring import mark_safe
 from django_components import register
 
 from liveview import event
@@ -134,3 +137,20 @@ class ListStream(DataPage):
     @event
     def set_city(self, id: int, city: str) -> None:
         self.people = [{**p, "city": city} if p["id"] == id else p for p in self.people]
+
+
+#: Every kind of value a cell shows: localized, escaped, safe, None, a list.
+CELL_VALUES: list[Any] = [
+    None,
+    0,
+    1234567,
+    1234.5,
+    Decimal("12345.60"),
+    "<b>&amp;'\"",
+    mark_safe("<i>ok</i>"),
+    datetime.date(2026, 12, 5),
+    datetime.datetime(2026, 12, 5, 1, 2, 3, tzinfo=datetime.UTC),
+    True,
+    ["a", "<"],
+    "plain",
+]

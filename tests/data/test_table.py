@@ -1,18 +1,14 @@
 from __future__ import annotations
 
-import datetime
-from decimal import Decimal
-
 import pytest
 from django.template import Context, Template
 from django.utils import translation
-from django.utils.safestring import mark_safe
 from pytest_django.fixtures import Settings
 
 from liveview.data import Table
 from liveview.data.table import TableState
 from project.explore.models import Sample
-from tests.data.pages import ROWS, Named
+from tests.data.pages import CELL_VALUES, ROWS, Named
 
 
 def state(sort: str = "", q: str = "", page: int = 1) -> TableState:
@@ -155,19 +151,7 @@ def test_a_plain_tables_rows_render_as_the_template_rendered_each_cell(
     # The rows of a table that is not a stream are built in Python (600 cells of a 300-row
     # page through the template engine cost most of a render): the same HTML, byte for byte.
     settings.USE_THOUSAND_SEPARATOR = thousands
-    values = [
-        None,
-        0,
-        1234567,
-        1234.5,
-        Decimal("12345.60"),
-        "<b>&amp;'\"",
-        mark_safe("<i>ok</i>"),
-        datetime.date(2026, 12, 5),
-        datetime.datetime(2026, 12, 5, 1, 2, 3, tzinfo=datetime.UTC),
-        True,
-        ["a", "<"],
-    ]
+    values = CELL_VALUES
     rows = [{"id": n, "v": v, "<c>": v} for n, v in enumerate(values)]
     view = Table(rows, columns=["v", "<c>"], per_page=len(rows)).view(
         {"sort": "", "q": "", "page": 1}

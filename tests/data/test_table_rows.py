@@ -4,7 +4,6 @@ and reused, and never shows a stale or another row's cells."""
 
 from __future__ import annotations
 
-import datetime
 import re
 from decimal import Decimal
 from typing import Any
@@ -20,22 +19,9 @@ from liveview.data import DataPage, Layout, Table
 from liveview.data import table as table_module
 from liveview.runtime.page import Page
 from liveview.testing.dom import Document
+from tests.data.pages import CELL_VALUES
 
-#: Every kind of value a cell shows: localized, escaped, safe, None, a list.
-VALUES: list[Any] = [
-    None,
-    0,
-    1234567,
-    1234.5,
-    Decimal("12345.60"),
-    "<b>&amp;'\"",
-    mark_safe("<i>ok</i>"),
-    datetime.date(2026, 12, 5),
-    datetime.datetime(2026, 12, 5, 1, 2, 3, tzinfo=datetime.UTC),
-    True,
-    ["a", "<"],
-    "plain",
-]
+VALUES = CELL_VALUES
 ROWS = [{"id": n, "v": v, "<c>": v, "text": f"row {n}"} for n, v in enumerate(VALUES)]
 
 
