@@ -70,7 +70,7 @@ async def measure_page(
 ) -> PageResult:
 
     from liveview.core import conf
-    from liveview.core.metrics import frame_sizes
+    from liveview.core.frame_bytes import frame_sizes
     from liveview.testing.dom import Document
 
     result = PageResult(name)
@@ -125,7 +125,7 @@ async def measure_change(
 
     from bench.payload_app import ITEMS_NAME, ROWS_NAME, ROWS_STREAM_NAME
     from liveview.core import conf
-    from liveview.core.metrics import frame_sizes
+    from liveview.core.frame_bytes import frame_sizes
     from liveview.testing.dom import Document
 
     kwargs = {"items": size} if name == "items" else {"rows": size}

@@ -1,7 +1,8 @@
 # Moved: this path stays so that existing imports keep working
-# (the module is liveview.core.metrics).
+# (the module is liveview.core.metrics; frame_sent and frame_sizes: liveview.core.frame_bytes).
 from __future__ import annotations
 
+from liveview.core.frame_bytes import frame_sent, frame_sizes
 from liveview.core.metrics import (
     BROADCAST,
     BYTES_KEYS,
@@ -24,8 +25,6 @@ from liveview.core.metrics import (
     event_cause,
     event_handled,
     failed,
-    frame_sent,
-    frame_sizes,
     metrics,
     rendered,
     reset,

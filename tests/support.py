@@ -8,7 +8,7 @@ from typing import Any
 
 from channels.testing import WebsocketCommunicator
 
-from liveview.core.metrics import frame_sizes
+from liveview.core.frame_bytes import frame_sizes
 from liveview.core.token import Binding, ComponentSpec, PageToken
 from liveview.socket.routing import live_asgi_application
 from liveview.testing.dom import Document

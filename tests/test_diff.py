@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from liveview import LiveComponent
 from liveview.core.dialect import HTMX2, HTMX4
-from liveview.core.metrics import frame_sizes
+from liveview.core.frame_bytes import frame_sizes
 from liveview.pubsub.resources import ResourceChanged, Subscription
 from liveview.runtime.diff import Swap, diff
 from liveview.runtime.fanout import render_batch

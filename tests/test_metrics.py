@@ -12,7 +12,13 @@ import pytest
 
 from liveview.batteries.inspector import inspect_process
 from liveview.core import metrics
-from liveview.core.metrics import RENDER_SAMPLES, Metrics, RenderTimes
+from liveview.core.metrics import (
+    BYTES_SAMPLES,
+    RENDER_SAMPLES,
+    ByteSizes,
+    Metrics,
+    RenderTimes,
+)
 from tests.support import LiveCommunicator, Spec, connect
 
 GREETER: Spec = ("test_greeter", "lv-1", {})
@@ -205,6 +211,30 @@ def test_render_samples_are_bounded() -> None:
         times.samples.append(float(n))
     assert len(times.samples) == RENDER_SAMPLES
     assert min(times.samples) == RENDER_SAMPLES * 2
+
+
+def test_byte_samples_are_a_window_and_the_max_is_since_start() -> None:
+    sizes = ByteSizes()
+    sizes.add(10**6)
+    for n in range(BYTES_SAMPLES * 2):
+        sizes.add(n)
+    assert len(sizes.samples) == BYTES_SAMPLES
+    assert sizes.count == BYTES_SAMPLES * 2 + 1
+    assert sizes.max == 10**6
+    assert sizes.total == 10**6 + sum(range(BYTES_SAMPLES * 2))
+    assert sizes.p50() == BYTES_SAMPLES + BYTES_SAMPLES // 2 - 1  # nearest rank of the window
+
+
+def test_many_distinct_events_keep_a_bounded_number_of_keys(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(metrics, "BYTES_KEYS", 5)
+    counts = Metrics()
+    for n in range(50):
+        counts.count_event_bytes(("Counter", f"e{n}"), 10)
+    assert len(counts.bytes_by_event) == 5 + 1  # the first five, and the rest together
+    rest = counts.bytes_by_event[metrics.OTHER_KEY]
+    assert (rest.count, rest.total) == (45, 450)
 
 
 def test_every_log_field_is_documented_and_only_those() -> None:

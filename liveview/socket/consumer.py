@@ -17,6 +17,7 @@ from liveview.authoring.authz import AccessDenied, access_changed_for, control_t
 from liveview.authoring.component import UnknownComponent
 from liveview.authoring.urlstate import page_url
 from liveview.core import conf, metrics
+from liveview.core.frame_bytes import frame_sent
 from liveview.core.token import PageToken, TokenError
 from liveview.pubsub import presence
 from liveview.pubsub.resources import ResourceChanged
@@ -151,7 +152,7 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         _open.add(self)
         # The epoch: events made before this render arrived are stale (see `receive`).
         frame += epoch_element(page.key)
-        metrics.frame_sent(page, frame, metrics.CONNECT)
+        frame_sent(page, frame, metrics.CONNECT)
         await self.send(text_data=frame)
         if any(c._lv.lazy for c in page.components.values()):  # after the page is live
             async with self.turn.held(page, settle=False):
@@ -225,7 +226,7 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
     def _sent(self, frame: str, cause: metrics.Cause) -> None:
         page = self.turn.page  # `self.page`, without the property's call (once per frame)
         if page is not None:
-            metrics.frame_sent(page, frame, cause)
+            frame_sent(page, frame, cause)
 
     async def _too_slow(self) -> None:
         await self.close(code=CloseCode.TRY_AGAIN_LATER)
