@@ -7,6 +7,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from liveview.authoring.component import UnknownComponent
 from liveview.core.token import Binding, ComponentSpec, PageToken
+from liveview.runtime import notify
 from liveview.runtime.page import Page
 from tests.support import sent_to
 
@@ -185,3 +186,20 @@ def test_the_page_keeps_one_record_per_component_and_views_of_them() -> None:
         page.components["lv-3"] = comp  # type: ignore[index]
     page.records.pop("lv-1")
     assert "lv-1" not in page.components and "lv-1" not in page.mount_args
+
+
+def test_a_notice_a_redirect_or_a_flash_leaves_the_reply_work_that_may_need_the_database() -> None:
+    """What an `on_loop` turn asks of its page before it replies on the loop (dispatch)."""
+    assert not Page(connected=True).reply_may_need_database()
+    noticed = Page(connected=True)
+    notify.begin(noticed)
+    noticed.notify("saved")
+    assert noticed.reply_may_need_database()
+    redirected = Page(connected=True)
+    redirected.redirect("/done/")
+    assert redirected.reply_may_need_database()
+    flashed = Page(connected=True)
+    notify.begin(flashed)
+    flashed.flash("Saved")
+    notify.discard(flashed)  # its notice to the messages component gone: the message is left
+    assert flashed.reply_may_need_database()

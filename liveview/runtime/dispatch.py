@@ -119,13 +119,11 @@ def _on_loop(comp: LiveComponent) -> bool:
 
 
 def _quiet(page: Page, comp: LiveComponent) -> bool:
-    """Whether an `on_loop` handler left its reply nothing that may need the database: no
-    notice for a listener, no redirect (its flash messages), no flash, and no child component
-    that rendering it may mount (its mount() and its template are not the handler's)."""
+    """Whether an `on_loop` handler left its reply nothing that may need the database: nothing
+    of the page's (no notice, redirect or flash), and no child component that rendering it may
+    mount (its mount() and its template are not the handler's)."""
     return (
-        not page.mailbox.queue
-        and page.redirect_to is None
-        and page._flashed is None
+        not page.reply_may_need_database()
         and not comp._lv.children  # in its last render (an `{% include %}`d template's too)
         and not _has_child_tags(type(comp))
     )

@@ -361,3 +361,11 @@ class Page:
         """A signed token for a reconnect when some component's kept state changed since the
         last token (the one mounted from, or the last renewed): None when nothing changed."""
         return kept.renewed_token(self)
+
+    # -- the turn's reply -------------------------------------------------------------------
+
+    def reply_may_need_database(self) -> bool:
+        """Whether the turn under way left its reply something that may read the database: a
+        notice (its listeners run), a redirect (it carries the flash messages through the
+        session) or a flash message."""
+        return bool(self.mailbox.queue) or self.redirect_to is not None or self._flashed is not None
