@@ -6,6 +6,7 @@ The clock is injected and advanced: nothing here waits for time to pass.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -95,6 +96,26 @@ async def test_a_process_that_shuts_down_takes_its_viewers_with_it(client: Redis
     assert await client.zcard(presence_registry._key(TOPIC)) == 1
     assert await client.zcard(presence_registry._key(OTHER)) == 0
     assert stopping.viewers(TOPIC) == []
+
+
+async def test_a_closed_registry_starts_no_refresh_task_for_a_late_join(
+    client: Redis, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A socket that joins after the lifespan shutdown closed its registry (the shutdown under
+    way) gets no refresh task on it: nothing would end that one."""
+    clock, announced = Clock(), Announced()
+    closing = RedisRegistry(client, ttl=TTL, interval=60, clock=clock, announce=announced)
+    await closing.join("page-a", ALICE, [TOPIC])
+    assert len(refreshing()) == 1
+    await closing.close()
+    assert refreshing() == []
+    caplog.set_level(logging.DEBUG, logger="liveview")
+    try:
+        await closing.join("page-b", BOB, [TOPIC])
+        assert refreshing() == []
+        assert "presence registry is closed" in caplog.text
+    finally:
+        await closing.close()  # what the old code started, ended
 
 
 async def test_a_killed_process_viewers_expire_within_the_ttl(client: Redis) -> None:

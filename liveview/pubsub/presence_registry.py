@@ -111,6 +111,8 @@ class RedisRegistry:
         self._lock = asyncio.Lock()
         self._task: asyncio.Task[None] | None = None
         self._failing = False
+        #: The server's shutdown closed it: a socket joining late starts no refresh task.
+        self._closed = False
 
     def viewers(self, topic: str) -> list[Viewer]:
         return list(self._seen.get(topic, ()))
@@ -168,6 +170,7 @@ class RedisRegistry:
         """The server's shutdown: stop refreshing this process's members, remove them from
         Redis and announce their topics (other processes drop them now, not after the TTL).
         The connection is its owner's to close."""
+        self._closed = True
         task, self._task = self._task, None
         if task is not None:
             task.cancel()
@@ -229,8 +232,12 @@ class RedisRegistry:
     # -- the refresh task ----------------------------------------------------------------------
 
     def _start(self) -> None:
-        if self.interval is not None and self._task is None and self._own:
-            self._task = asyncio.create_task(self._run(self.interval), name="liveview-presence")
+        if self.interval is None or self._task is not None or not self._own:
+            return
+        if self._closed:  # nothing would end the task: its members expire within the TTL
+            logger.debug("liveview: presence registry is closed; its refresh task stays ended")
+            return
+        self._task = asyncio.create_task(self._run(self.interval), name="liveview-presence")
 
     def _stop(self) -> None:
         task, self._task = self._task, None
