@@ -2,11 +2,14 @@
 # Its view state (sort, filter, page) lives in the DataPage; this module turns it into rows.
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import chain
+from operator import itemgetter
 from typing import Any, ClassVar
 
 from django.core.paginator import Page, Paginator
@@ -108,13 +111,19 @@ class TableView:
         cell was most of a render: a 300-row page is 600 cells)."""
         context = Context(autoescape=True)
         columns = tuple(self.table.columns)
+        values = self.values
         kept = _row_cache.get(columns, {})
-        plain = _PLAIN_TYPES.issuperset
-        parts = []
-        for row in self.values:  # a kept row looked up here: no call for each of 300 rows
-            html = kept.get(row) if plain(map(type, row)) else None
-            parts.append(html if html is not None else cells_html(columns, row, context))
-        html = "<tr>" + "</tr><tr>".join(parts) + "</tr>" if parts else ""
+        if _PLAIN_TYPES.issuperset(map(type, chain.from_iterable(values))):
+            parts = list(map(kept.get, values))  # every row plain: each one looked up, in C
+        else:  # only a plain row is a key (1 == True): a row with a number is built
+            plain = _PLAIN_TYPES.issuperset
+            parts = [kept.get(row) if plain(map(type, row)) else None for row in values]
+        at = -1
+        with contextlib.suppress(ValueError):  # the rows not kept (the one that changed)
+            while True:
+                at = parts.index(None, at + 1)  # found in C, from the last one on
+                parts[at] = cells_html(columns, values[at], context)
+        html = "<tr>" + "</tr><tr>".join(parts) + "</tr>" if parts else ""  # type: ignore[arg-type]
         return mark_safe(html)  # noqa: S308  (every cell escaped by cells_html)
 
 
@@ -286,13 +295,7 @@ class Table(Block):
             Header(c, self.label(c), c in self.sortable, direction if c == column else "")
             for c in self.columns
         ]
-        columns = self.columns
-        values = [
-            tuple(map(row.get, columns))
-            if type(row) is dict  # the common case, without _value's checks
-            else tuple([_value(row, c) for c in columns])
-            for row in page.object_list
-        ]
+        values = _values(page.object_list, self.columns)
         view = TableView(self, state, headers, values, page, page.paginator.count)
         if self.stream:
             view.items = [
@@ -351,6 +354,25 @@ class Table(Block):
         except TypeError:  # mixed types: compare as text
             ordered = sorted(present, key=lambda r: _text(_value(r, column)), reverse=descending)
         return ordered + missing
+
+
+#: The rows of `_values`' fast path: exactly dicts (a subclass's `[]` may differ from `.get`).
+_DICTS = frozenset({dict})
+
+
+def _values(rows: Iterable[Any], columns: list[str]) -> list[tuple[Any, ...]]:
+    """Each row's values in the order of `columns`: a list of dicts holding every column is
+    read by `itemgetter`, in C; anything else (a missing key is None, an object's attribute,
+    a method called) by `_value`."""
+    rows = list(rows)
+    if _DICTS.issuperset(map(type, rows)):
+        try:
+            if len(columns) == 1:
+                return list(zip(map(itemgetter(columns[0]), rows)))
+            return list(map(itemgetter(*columns), rows))
+        except KeyError:
+            return [tuple(map(row.get, columns)) for row in rows]
+    return [tuple([_value(row, c) for c in columns]) for row in rows]
 
 
 def _key(row: Any) -> str:
