@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import os
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -19,6 +20,7 @@ from liveview.core.redirects import safe_href
 from liveview.data.blocks import Block, Button, Column, Heading, Link, Row, Text
 from liveview.data.chart import Chart
 from liveview.data.table import Table
+from liveview.runtime.streams import StreamNode
 
 #: `{% live event key=value %}` in the context being rendered: what the tag returns.
 Bind = Callable[..., SafeString]
@@ -112,10 +114,10 @@ def _column(block: Column, context: Context, bind: Bind) -> str:
 
 
 def _table(block: Table, context: Context, bind: Bind) -> str | None:
-    """liveview/data/table.html for a plain table (a stream table: the engine's)."""
+    """liveview/data/table.html (a stream table's rows: by its `{% live_stream %}` node)."""
     view = block.current
     handle = context.get("lv")
-    if view is None or block.stream or handle is None:
+    if view is None or handle is None:
         return None
     key = _show(block.key, context)
     q = view.state["q"]
@@ -140,13 +142,18 @@ def _table(block: Table, context: Context, bind: Bind) -> str | None:
             out.append(f'<button type="button" {live}>{label}{arrow}</button></th>')
         else:
             out.append(f"{label}</th>")
-    out.append("</tr></thead>\n<tbody>")
-    if view.values:
-        out.append(view.rows_html())
-    else:
+    out.append("</tr></thead>\n")
+    empty = ""
+    if not view.values:
         columns = _show(len(view.headers), context)
         match = f" match “{_show(q, context)}”" if q else ""
-        out.append(f'<tr><td colspan="{columns}">No rows{match}.</td></tr>')
+        empty = f'<tr><td colspan="{columns}">No rows{match}.</td></tr>'
+    if block.stream:  # the template's own {% live_stream %} node renders the rows
+        with context.push(block=block, view=view):
+            out.append(_stream_node(_resolve(context, block.template_name)[0]).render(context))
+        out.append(f"<tfoot>{empty}</tfoot>\n</table>\n" if empty else "\n</table>\n")
+    else:
+        out.append(f"<tbody>{view.rows_html() if view.values else empty}</tbody>\n</table>\n")
     page = view.page
     previous = "disabled"
     if page.has_previous():
@@ -156,7 +163,7 @@ def _table(block: Table, context: Context, bind: Bind) -> str | None:
         following = bind("table_page", table=block.key, page=page.next_page_number())
     count = view.count
     out.append(
-        f'</tbody>\n</table>\n<nav class="lv-data-pages" aria-label="Pages"><button '
+        f'<nav class="lv-data-pages" aria-label="Pages"><button '
         f'type="button" {previous}>Previous</button>\n<span class="lv-data-page-info">Page '
         f"{_show(page.number, context)} of {_show(page.paginator.num_pages, context)} · "
         f"{_show(count, context)} row{_show(pluralize(count), context)}</span>\n<button "
@@ -164,6 +171,19 @@ def _table(block: Table, context: Context, bind: Bind) -> str | None:
     )
     return "".join(out)
 
+
+def _stream_node(template: Template) -> StreamNode:
+    """The stock table template's `{% live_stream %}` (one node: the same object each time,
+    as the stream machinery knows the node that rendered a stream's items)."""
+    node = _stream_nodes.get(template)
+    if node is None:
+        (found,) = template.nodelist.get_nodes_by_type(StreamNode)
+        assert isinstance(found, StreamNode)
+        node = _stream_nodes[template] = found
+    return node
+
+
+_stream_nodes: weakref.WeakKeyDictionary[Template, StreamNode] = weakref.WeakKeyDictionary()
 
 _Builder = Callable[[Any, Context, Bind], "str | None"]
 #: By stock template name: the block class it is built for, and its builder.
