@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.template import Context
+from django.template import Context, Engine
 from django.template.base import Template, render_value_in_context
 from django.template.defaultfilters import pluralize
 from django.utils.safestring import SafeString
@@ -37,7 +37,7 @@ _resolved: dict[tuple[Any, str], tuple[Template, bool]] = {}
 def _resolve(context: Context, name: str) -> tuple[Template, bool]:
     """The template `{% include name %}` renders in `context` (found by the engine of the
     template being rendered) and whether it is liveview's own file."""
-    engine = context.template.engine  # type: ignore[union-attr]
+    engine = context.template.engine if context.template is not None else Engine.get_default()
     found = _resolved.get((engine, name))
     if found is None or settings.DEBUG:
         template = engine.get_template(name)
