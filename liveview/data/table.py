@@ -2,26 +2,22 @@
 # Its view state (sort, filter, page) lives in the DataPage; this module turns it into rows.
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import chain
-from operator import itemgetter
 from typing import Any, ClassVar
 
 from django.core.paginator import Page, Paginator
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.template import Context
-from django.template.base import render_value_in_context
-from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
 from typing_extensions import TypedDict  # pydantic validates it (a reconnect's kept state)
 
 from liveview.data.blocks import Block
+from liveview.data.rows import cell_value, cells_html, row_values, rows_html
 from liveview.pubsub.resources import LiveResource, Subscription, uri_of
 
 #: The longest filter text a table accepts; longer input is cut.
@@ -109,68 +105,8 @@ class TableView:
     def rows_html(self) -> SafeString:
         """The rows' ``<tr>``s, each built by `cells_html` (the template engine's cost per
         cell was most of a render: a 300-row page is 600 cells)."""
-        context = Context(autoescape=True)
-        columns = tuple(self.table.columns)
-        values = self.values
-        kept = _row_cache.get(columns, {})
-        if _PLAIN_TYPES.issuperset(map(type, chain.from_iterable(values))):
-            parts = list(map(kept.get, values))  # every row plain: each one looked up, in C
-        else:  # only a plain row is a key (1 == True): a row with a number is built
-            plain = _PLAIN_TYPES.issuperset
-            parts = [kept.get(row) if plain(map(type, row)) else None for row in values]
-        at = -1
-        with contextlib.suppress(ValueError):  # the rows not kept (the one that changed)
-            while True:
-                at = parts.index(None, at + 1)  # found in C, from the last one on
-                parts[at] = cells_html(columns, values[at], context)
-        html = "<tr>" + "</tr><tr>".join(parts) + "</tr>" if parts else ""  # type: ignore[arg-type]
+        html = rows_html(tuple(self.table.columns), self.values)
         return mark_safe(html)  # noqa: S308  (every cell escaped by cells_html)
-
-
-#: A row whose values are all of these types renders the same in any language, time zone and
-#: setting (text is escaped, True is "True", None is ""): its HTML is kept and reused.
-_PLAIN_TYPES = frozenset({str, bool, type(None)})
-#: Kept rows' HTML, by the row's columns, then its values. Emptied when the HTML and the
-#: values' text it keeps would pass this many characters (a few MB for the process at most).
-_ROW_CACHE_CHARS = 1_000_000
-_row_cache: dict[tuple[str, ...], dict[tuple[Any, ...], str]] = {}
-_row_cache_chars = 0
-
-
-def cells_html(columns: tuple[str, ...], values: tuple[Any, ...], context: Context) -> str:
-    """One row's ``<td>``s, as ``<td data-column="{{ cell.column }}">{{ cell.value|
-    default_if_none:"" }}</td>`` renders each cell in `context` (localized, escaped), without
-    the template engine. A row of plain values (text, booleans, None; exactly those types) is
-    built once and kept: the same row shown again (the other 299 rows when one cell changed)
-    is a lookup. The HTML is safe: every part is escaped."""
-    global _row_cache_chars
-    kept: dict[tuple[Any, ...], str] | None = None
-    if _PLAIN_TYPES.issuperset(map(type, values)):  # (1 == True: only exact types are keys)
-        kept = _row_cache.get(columns)
-        if kept is None:
-            kept = _row_cache[columns] = {}
-        html = kept.get(values)
-        if html is not None:
-            return html
-    parts = []
-    for column, value in zip(columns, values, strict=True):
-        shown = ""
-        if type(value) is str:  # nothing to localize: escaped as the engine does
-            shown = escape(value)
-        else:
-            shown = render_value_in_context("" if value is None else value, context)
-        parts.append(f'<td data-column="{conditional_escape(column)}">{shown}</td>')
-    html = "".join(parts)
-    if kept is not None:
-        size = len(html) + sum([len(v) for v in values if type(v) is str])
-        if _row_cache_chars + size > _ROW_CACHE_CHARS:
-            _row_cache.clear()
-            _row_cache_chars = 0
-            kept = _row_cache[columns] = {}
-        if size <= _ROW_CACHE_CHARS:
-            kept[values] = html
-            _row_cache_chars += size
-    return html
 
 
 class Table(Block):
@@ -295,7 +231,7 @@ class Table(Block):
             Header(c, self.label(c), c in self.sortable, direction if c == column else "")
             for c in self.columns
         ]
-        values = _values(page.object_list, self.columns)
+        values = row_values(page.object_list, self.columns)
         view = TableView(self, state, headers, values, page, page.paginator.count)
         if self.stream:
             view.items = [
@@ -337,7 +273,7 @@ class Table(Block):
         return [
             row
             for row in self.source
-            if any(needle in _text(_value(row, c)).casefold() for c in self.columns)
+            if any(needle in _text(cell_value(row, c)).casefold() for c in self.columns)
         ]
 
     def _sorted(
@@ -347,32 +283,15 @@ class Table(Block):
             order = models.F(column)
             expr = order.desc(nulls_last=True) if descending else order.asc(nulls_last=True)
             return rows.order_by(expr, "pk")
-        present = [r for r in rows if _value(r, column) is not None]
-        missing = [r for r in rows if _value(r, column) is None]
+        present = [r for r in rows if cell_value(r, column) is not None]
+        missing = [r for r in rows if cell_value(r, column) is None]
         try:
-            ordered = sorted(present, key=lambda r: _value(r, column), reverse=descending)
+            ordered = sorted(present, key=lambda r: cell_value(r, column), reverse=descending)
         except TypeError:  # mixed types: compare as text
-            ordered = sorted(present, key=lambda r: _text(_value(r, column)), reverse=descending)
+            ordered = sorted(
+                present, key=lambda r: _text(cell_value(r, column)), reverse=descending
+            )
         return ordered + missing
-
-
-#: The rows of `_values`' fast path: exactly dicts (a subclass's `[]` may differ from `.get`).
-_DICTS = frozenset({dict})
-
-
-def _values(rows: Iterable[Any], columns: list[str]) -> list[tuple[Any, ...]]:
-    """Each row's values in the order of `columns`: a list of dicts holding every column is
-    read by `itemgetter`, in C; anything else (a missing key is None, an object's attribute,
-    a method called) by `_value`."""
-    rows = list(rows)
-    if _DICTS.issuperset(map(type, rows)):
-        try:
-            if len(columns) == 1:
-                return list(zip(map(itemgetter(columns[0]), rows)))
-            return list(map(itemgetter(*columns), rows))
-        except KeyError:
-            return [tuple(map(row.get, columns)) for row in rows]
-    return [tuple([_value(row, c) for c in columns]) for row in rows]
 
 
 def _key(row: Any) -> str:
@@ -408,14 +327,6 @@ def _fields(model: type[models.Model]) -> list[models.Field[Any, Any]]:
 
 def _field(model: type[models.Model], name: str) -> models.Field[Any, Any] | None:
     return next((f for f in _fields(model) if f.name == name), None)
-
-
-def _value(row: Any, column: str) -> Any:
-    if isinstance(row, Mapping):
-        return row.get(column)
-    value = getattr(row, column, None)
-    # A method column (`get_status_display`) is called, as a template would.
-    return value() if callable(value) else value
 
 
 def _text(value: Any) -> str:

@@ -1,4 +1,4 @@
-"""One Python function builds a table's row (`liveview.data.table.cells_html`): a plain table's
+"""One Python function builds a table's row (`liveview.data.rows.cells_html`): a plain table's
 rows and a stream table's items, byte for byte alike; the HTML of a row of plain values is kept
 and reused, and never shows a stale or another row's cells."""
 
@@ -16,7 +16,7 @@ from django_components import register
 from pytest_django.fixtures import Settings
 
 from liveview.data import DataPage, Layout, Table
-from liveview.data import table as table_module
+from liveview.data import rows as rows_module
 from liveview.runtime.page import Page
 from liveview.testing.dom import Document
 from tests.data.pages import CELL_VALUES
@@ -136,7 +136,7 @@ def kept_chars() -> int:
     """What the kept rows hold: their HTML and their values' text."""
     return sum(
         len(html) + sum(len(v) for v in values if type(v) is str)
-        for by_values in table_module._row_cache.values()
+        for by_values in rows_module._row_cache.values()
         for values, html in by_values.items()
     )
 
@@ -144,9 +144,9 @@ def kept_chars() -> int:
 def test_the_kept_rows_are_bounded_by_their_size_and_stay_right(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(table_module, "_ROW_CACHE_CHARS", 2000)
-    monkeypatch.setattr(table_module, "_row_cache", {})
-    monkeypatch.setattr(table_module, "_row_cache_chars", 0)
+    monkeypatch.setattr(rows_module, "_ROW_CACHE_CHARS", 2000)
+    monkeypatch.setattr(rows_module, "_row_cache", {})
+    monkeypatch.setattr(rows_module, "_row_cache_chars", 0)
     for n in range(4):
         long = "x" * 300  # a few long texts fill it as many short rows do
         rows = [{"name": f"r{n}-{i}", "note": long} for i in range(5)]
