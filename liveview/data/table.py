@@ -7,6 +7,7 @@ import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import repeat
 from typing import Any, ClassVar
 
 from django.core.paginator import Page, Paginator
@@ -57,29 +58,33 @@ class Header:
         return {"asc": "ascending", "desc": "descending"}.get(self.direction, "none")
 
 
-@dataclass
+@dataclass(slots=True)
 class TableRow:
-    """One row of a stream table (`Table(stream=True)`): its key, its cells, its URI when it is
-    a LiveResource (a change to that URI sends the row again)."""
+    """One row of a stream table (`Table(stream=True)`): its key, its values in the order of
+    its `columns`, its URI when it is a LiveResource (a change to that URI sends the row
+    again)."""
 
     key: str
-    cells: list[Cell]
+    columns: tuple[str, ...]
+    values: tuple[Any, ...]
     uri: str | None = None
+
+    @property
+    def cells(self) -> list[Cell]:
+        """The row's cells (`cell.column`, `cell.value`), made when asked."""
+        return [Cell(c, v) for c, v in zip(self.columns, self.values, strict=True)]
 
     def fingerprint(self) -> int:
         """A hash of what the row shows: equal when it would render the same HTML (each
         cell's column, its value's type and text), so a row whose cells did not change is not
         rendered or sent again."""
-        cells = self.cells
-        columns = tuple([c.column for c in cells])
-        values = [c.value for c in cells]
-        return hash((columns, tuple(map(type, values)), tuple(map(str, values))))
+        values = self.values
+        return hash((self.columns, tuple(map(type, values)), tuple(map(str, values))))
 
     def html(self) -> SafeString:
         """The row's ``<td>``s (its stream item's content), built as a plain table's rows."""
-        columns = tuple([cell.column for cell in self.cells])
-        values = tuple([cell.value for cell in self.cells])
-        return mark_safe(cells_html(columns, values, Context(autoescape=True)))  # noqa: S308
+        html = cells_html(self.columns, self.values, Context(autoescape=True))
+        return mark_safe(html)  # noqa: S308  (every cell escaped by cells_html)
 
 
 @dataclass
@@ -234,10 +239,9 @@ class Table(Block):
         values = row_values(page.object_list, self.columns)
         view = TableView(self, state, headers, values, page, page.paginator.count)
         if self.stream:
-            view.items = [
-                TableRow(_key(row), row_cells, _uri(row))
-                for row, row_cells in zip(page.object_list, view.rows, strict=True)
-            ]
+            shown, columns = page.object_list, tuple(self.columns)
+            keys, uris = map(_key, shown), map(_uri, shown)
+            view.items = list(map(TableRow, keys, repeat(columns), values, uris))
             _check_unique(view.items)
         return view
 
@@ -310,11 +314,14 @@ def _key(row: Any) -> str:
 
 def _check_unique(items: list[TableRow]) -> None:
     """A stream's rows are elements by their keys: two rows with one key would be one."""
+    keys = [item.key for item in items]
+    if len(set(keys)) == len(keys):
+        return
     seen: set[str] = set()
-    for item in items:
-        if item.key in seen:
-            raise ValueError(f"a stream table's two rows share the key {item.key[:64]!r}")
-        seen.add(item.key)
+    for key in keys:
+        if key in seen:
+            raise ValueError(f"a stream table's two rows share the key {key[:64]!r}")
+        seen.add(key)
 
 
 def _uri(row: Any) -> str | None:
