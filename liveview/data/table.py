@@ -7,18 +7,18 @@ import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import repeat
 from typing import Any, ClassVar
 
 from django.core.paginator import Page, Paginator
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.template import Context
-from django.template.base import render_value_in_context
-from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
 from typing_extensions import TypedDict  # pydantic validates it (a reconnect's kept state)
 
 from liveview.data.blocks import Block
+from liveview.data.rows import cell_value, cells_html, row_values, rows_html
 from liveview.pubsub.resources import LiveResource, Subscription, uri_of
 
 #: The longest filter text a table accepts; longer input is cut.
@@ -58,29 +58,33 @@ class Header:
         return {"asc": "ascending", "desc": "descending"}.get(self.direction, "none")
 
 
-@dataclass
+@dataclass(slots=True)
 class TableRow:
-    """One row of a stream table (`Table(stream=True)`): its key, its cells, its URI when it is
-    a LiveResource (a change to that URI sends the row again)."""
+    """One row of a stream table (`Table(stream=True)`): its key, its values in the order of
+    its `columns`, its URI when it is a LiveResource (a change to that URI sends the row
+    again)."""
 
     key: str
-    cells: list[Cell]
+    columns: tuple[str, ...]
+    values: tuple[Any, ...]
     uri: str | None = None
+
+    @property
+    def cells(self) -> list[Cell]:
+        """The row's cells (`cell.column`, `cell.value`), made when asked."""
+        return [Cell(c, v) for c, v in zip(self.columns, self.values, strict=True)]
 
     def fingerprint(self) -> int:
         """A hash of what the row shows: equal when it would render the same HTML (each
         cell's column, its value's type and text), so a row whose cells did not change is not
         rendered or sent again."""
-        cells = self.cells
-        columns = tuple([c.column for c in cells])
-        values = [c.value for c in cells]
-        return hash((columns, tuple(map(type, values)), tuple(map(str, values))))
+        values = self.values
+        return hash((self.columns, tuple(map(type, values)), tuple(map(str, values))))
 
     def html(self) -> SafeString:
         """The row's ``<td>``s (its stream item's content), built as a plain table's rows."""
-        columns = tuple([cell.column for cell in self.cells])
-        values = tuple([cell.value for cell in self.cells])
-        return mark_safe(cells_html(columns, values, Context(autoescape=True)))  # noqa: S308
+        html = cells_html(self.columns, self.values, Context(autoescape=True))
+        return mark_safe(html)  # noqa: S308  (every cell escaped by cells_html)
 
 
 @dataclass
@@ -106,62 +110,8 @@ class TableView:
     def rows_html(self) -> SafeString:
         """The rows' ``<tr>``s, each built by `cells_html` (the template engine's cost per
         cell was most of a render: a 300-row page is 600 cells)."""
-        context = Context(autoescape=True)
-        columns = tuple(self.table.columns)
-        kept = _row_cache.get(columns, {})
-        plain = _PLAIN_TYPES.issuperset
-        parts = []
-        for row in self.values:  # a kept row looked up here: no call for each of 300 rows
-            html = kept.get(row) if plain(map(type, row)) else None
-            parts.append(html if html is not None else cells_html(columns, row, context))
-        html = "<tr>" + "</tr><tr>".join(parts) + "</tr>" if parts else ""
+        html = rows_html(tuple(self.table.columns), self.values)
         return mark_safe(html)  # noqa: S308  (every cell escaped by cells_html)
-
-
-#: A row whose values are all of these types renders the same in any language, time zone and
-#: setting (text is escaped, True is "True", None is ""): its HTML is kept and reused.
-_PLAIN_TYPES = frozenset({str, bool, type(None)})
-#: Kept rows' HTML, by the row's columns, then its values. Emptied when the HTML and the
-#: values' text it keeps would pass this many characters (a few MB for the process at most).
-_ROW_CACHE_CHARS = 1_000_000
-_row_cache: dict[tuple[str, ...], dict[tuple[Any, ...], str]] = {}
-_row_cache_chars = 0
-
-
-def cells_html(columns: tuple[str, ...], values: tuple[Any, ...], context: Context) -> str:
-    """One row's ``<td>``s, as ``<td data-column="{{ cell.column }}">{{ cell.value|
-    default_if_none:"" }}</td>`` renders each cell in `context` (localized, escaped), without
-    the template engine. A row of plain values (text, booleans, None; exactly those types) is
-    built once and kept: the same row shown again (the other 299 rows when one cell changed)
-    is a lookup. The HTML is safe: every part is escaped."""
-    global _row_cache_chars
-    kept: dict[tuple[Any, ...], str] | None = None
-    if _PLAIN_TYPES.issuperset(map(type, values)):  # (1 == True: only exact types are keys)
-        kept = _row_cache.get(columns)
-        if kept is None:
-            kept = _row_cache[columns] = {}
-        html = kept.get(values)
-        if html is not None:
-            return html
-    parts = []
-    for column, value in zip(columns, values, strict=True):
-        shown = ""
-        if type(value) is str:  # nothing to localize: escaped as the engine does
-            shown = escape(value)
-        else:
-            shown = render_value_in_context("" if value is None else value, context)
-        parts.append(f'<td data-column="{conditional_escape(column)}">{shown}</td>')
-    html = "".join(parts)
-    if kept is not None:
-        size = len(html) + sum([len(v) for v in values if type(v) is str])
-        if _row_cache_chars + size > _ROW_CACHE_CHARS:
-            _row_cache.clear()
-            _row_cache_chars = 0
-            kept = _row_cache[columns] = {}
-        if size <= _ROW_CACHE_CHARS:
-            kept[values] = html
-            _row_cache_chars += size
-    return html
 
 
 class Table(Block):
@@ -286,19 +236,12 @@ class Table(Block):
             Header(c, self.label(c), c in self.sortable, direction if c == column else "")
             for c in self.columns
         ]
-        columns = self.columns
-        values = [
-            tuple(map(row.get, columns))
-            if type(row) is dict  # the common case, without _value's checks
-            else tuple([_value(row, c) for c in columns])
-            for row in page.object_list
-        ]
+        values = row_values(page.object_list, self.columns)
         view = TableView(self, state, headers, values, page, page.paginator.count)
         if self.stream:
-            view.items = [
-                TableRow(_key(row), row_cells, _uri(row))
-                for row, row_cells in zip(page.object_list, view.rows, strict=True)
-            ]
+            shown, columns = page.object_list, tuple(self.columns)
+            keys, uris = map(_key, shown), map(_uri, shown)
+            view.items = list(map(TableRow, keys, repeat(columns), values, uris))
             _check_unique(view.items)
         return view
 
@@ -334,7 +277,7 @@ class Table(Block):
         return [
             row
             for row in self.source
-            if any(needle in _text(_value(row, c)).casefold() for c in self.columns)
+            if any(needle in _text(cell_value(row, c)).casefold() for c in self.columns)
         ]
 
     def _sorted(
@@ -344,12 +287,14 @@ class Table(Block):
             order = models.F(column)
             expr = order.desc(nulls_last=True) if descending else order.asc(nulls_last=True)
             return rows.order_by(expr, "pk")
-        present = [r for r in rows if _value(r, column) is not None]
-        missing = [r for r in rows if _value(r, column) is None]
+        present = [r for r in rows if cell_value(r, column) is not None]
+        missing = [r for r in rows if cell_value(r, column) is None]
         try:
-            ordered = sorted(present, key=lambda r: _value(r, column), reverse=descending)
+            ordered = sorted(present, key=lambda r: cell_value(r, column), reverse=descending)
         except TypeError:  # mixed types: compare as text
-            ordered = sorted(present, key=lambda r: _text(_value(r, column)), reverse=descending)
+            ordered = sorted(
+                present, key=lambda r: _text(cell_value(r, column)), reverse=descending
+            )
         return ordered + missing
 
 
@@ -369,11 +314,14 @@ def _key(row: Any) -> str:
 
 def _check_unique(items: list[TableRow]) -> None:
     """A stream's rows are elements by their keys: two rows with one key would be one."""
+    keys = [item.key for item in items]
+    if len(set(keys)) == len(keys):
+        return
     seen: set[str] = set()
-    for item in items:
-        if item.key in seen:
-            raise ValueError(f"a stream table's two rows share the key {item.key[:64]!r}")
-        seen.add(item.key)
+    for key in keys:
+        if key in seen:
+            raise ValueError(f"a stream table's two rows share the key {key[:64]!r}")
+        seen.add(key)
 
 
 def _uri(row: Any) -> str | None:
@@ -386,14 +334,6 @@ def _fields(model: type[models.Model]) -> list[models.Field[Any, Any]]:
 
 def _field(model: type[models.Model], name: str) -> models.Field[Any, Any] | None:
     return next((f for f in _fields(model) if f.name == name), None)
-
-
-def _value(row: Any, column: str) -> Any:
-    if isinstance(row, Mapping):
-        return row.get(column)
-    value = getattr(row, column, None)
-    # A method column (`get_status_display`) is called, as a template would.
-    return value() if callable(value) else value
 
 
 def _text(value: Any) -> str:

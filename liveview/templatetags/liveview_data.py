@@ -1,11 +1,15 @@
-# {% live_button %}: the binding of a data Button, whose arguments are a dict built in Python.
+# {% live_button %}: the binding of a data Button, whose arguments are a dict built in Python;
+# {% data_block %}: a block's template, liveview's own ones built in Python (data/chrome.py).
 from __future__ import annotations
+
+import functools
 
 from django import template
 from django.template import Context
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
-from liveview.data.blocks import Button
+from liveview.data import chrome
+from liveview.data.blocks import Block, Button
 from liveview.templatetags.liveview import live
 
 register = template.Library()
@@ -15,3 +19,13 @@ register = template.Library()
 def live_button(context: Context, button: Button) -> SafeString:
     """``<button {% live_button block %}>``: ``{% live %}`` for the button's event and args."""
     return live(context, button.event_name, **button.args)
+
+
+@register.simple_tag(takes_context=True)
+def data_block(context: Context, block: Block) -> SafeString:
+    """``{% data_block block %}``: what ``{% include block.template_name with block=block %}``
+    renders. A stock template of liveview's is built in Python, its ``{% live %}`` bindings
+    by the tag's own function; a project's own template for the name is rendered by the
+    engine."""
+    html = chrome.block_html(block, context, functools.partial(live, context))
+    return mark_safe(html)  # noqa: S308  (escaped as the templates escape)

@@ -1,4 +1,4 @@
-"""One Python function builds a table's row (`liveview.data.table.cells_html`): a plain table's
+"""One Python function builds a table's row (`liveview.data.rows.cells_html`): a plain table's
 rows and a stream table's items, byte for byte alike; the HTML of a row of plain values is kept
 and reused, and never shows a stale or another row's cells."""
 
@@ -16,7 +16,7 @@ from django_components import register
 from pytest_django.fixtures import Settings
 
 from liveview.data import DataPage, Layout, Table
-from liveview.data import table as table_module
+from liveview.data import rows as rows_module
 from liveview.runtime.page import Page
 from liveview.testing.dom import Document
 from tests.data.pages import CELL_VALUES
@@ -136,7 +136,7 @@ def kept_chars() -> int:
     """What the kept rows hold: their HTML and their values' text."""
     return sum(
         len(html) + sum(len(v) for v in values if type(v) is str)
-        for by_values in table_module._row_cache.values()
+        for by_values in rows_module._row_cache.values()
         for values, html in by_values.items()
     )
 
@@ -144,9 +144,9 @@ def kept_chars() -> int:
 def test_the_kept_rows_are_bounded_by_their_size_and_stay_right(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(table_module, "_ROW_CACHE_CHARS", 2000)
-    monkeypatch.setattr(table_module, "_row_cache", {})
-    monkeypatch.setattr(table_module, "_row_cache_chars", 0)
+    monkeypatch.setattr(rows_module, "_ROW_CACHE_CHARS", 2000)
+    monkeypatch.setattr(rows_module, "_row_cache", {})
+    monkeypatch.setattr(rows_module, "_row_cache_chars", 0)
     for n in range(4):
         long = "x" * 300  # a few long texts fill it as many short rows do
         rows = [{"name": f"r{n}-{i}", "note": long} for i in range(5)]
@@ -176,3 +176,31 @@ def test_a_views_cells_are_its_values_by_column() -> None:
     assert [[(c.column, c.value) for c in row] for row in view.rows] == [
         [("text", f"row {n}"), ("v", VALUES[n])] for n in range(3)
     ]
+
+
+def test_each_rows_values_are_read_alike_whatever_holds_them() -> None:
+    """Dicts holding every column are read in one step (`itemgetter`); a missing key is None,
+    a dict subclass is read with `.get` (a defaultdict gains no key), one column is a 1-tuple."""
+    from collections import OrderedDict, defaultdict
+    from types import SimpleNamespace
+
+    def values(rows: list[Any], columns: list[str]) -> list[tuple[Any, ...]]:
+        table = Table(rows, columns=columns, per_page=50)
+        return table.view({"sort": "", "q": "", "page": 1}).values
+
+    assert values([{"a": 1, "b": "x"}, {"a": 2, "b": None}], ["b", "a"]) == [("x", 1), (None, 2)]
+    assert values([{"a": 1}, {"b": 2}], ["a", "b"]) == [(1, None), (None, 2)]
+    assert values([{"a": 1}, {"a": True}], ["a"]) == [(1,), (True,)]
+    missing: defaultdict[str, int] = defaultdict(int, a=1)
+    assert values([missing], ["a", "b"]) == [(1, None)]
+    assert dict(missing) == {"a": 1}
+    assert values([OrderedDict(a=1), {"a": 2}], ["a"]) == [(1,), (2,)]
+    assert values([SimpleNamespace(a=1, b=lambda: "called")], ["a", "b"]) == [(1, "called")]
+
+
+def test_a_plain_tables_rows_with_numbers_and_booleans_are_never_each_others() -> None:
+    """1 == True and 0 == False: a row with a number is built, never a kept plain row."""
+    plain = view_html([{"a": True, "b": "x"}, {"a": False, "b": "x"}], ["a", "b"])
+    numbers = view_html([{"a": 1, "b": "x"}, {"a": 0, "b": "x"}], ["a", "b"])
+    assert plain.count(">True<") == 1 and plain.count(">False<") == 1
+    assert numbers.count(">1<") == 1 and numbers.count(">0<") == 1
