@@ -20,6 +20,12 @@ _ATOMS = frozenset({int, float, str, bool, bytes, type(None)})
 _DICT_ONLY = frozenset({dict})
 _LIST_ONLY = frozenset({list})
 _BOTH = frozenset({dict, list})
+_TUPLES_ONLY = frozenset({tuple})
+
+
+def _shared(item: Any) -> Any:
+    """A tuple of atoms "copied": deepcopy returns the very tuple too."""
+    return item
 
 
 def _flat(value: Any) -> bool:
@@ -30,10 +36,12 @@ def _flat(value: Any) -> bool:
 
 
 def _flat_items(items: Collection[Any]) -> Callable[[Any], Any] | None:
-    """How to copy each of `items` when they are distinct flat dicts (`dict.copy`) or distinct
-    flat lists (`list.copy`); None when they are not (one item in two places: deepcopy keeps
-    it one object). Each check is one C-level pass over the items."""
+    """How to copy each of `items` when they are distinct flat dicts (`dict.copy`), distinct
+    flat lists (`list.copy`) or tuples of atoms (`_shared`); None when they are not (one item
+    in two places: deepcopy keeps it one object). Each check is one C-level pass."""
     kinds = set(map(type, items))
+    if kinds == _TUPLES_ONLY:
+        return _shared if _ATOMS.issuperset(map(type, chain.from_iterable(items))) else None
     if kinds == _DICT_ONLY:
         held: Iterable[Any] = chain.from_iterable(map(dict.values, items))
         copier: Callable[[Any], Any] = dict.copy
@@ -51,21 +59,28 @@ def _flat_items(items: Collection[Any]) -> Callable[[Any], Any] | None:
 def _copy(value: Any) -> Any:
     """`copy.deepcopy(value)`, many times faster for the usual shapes of a component's state:
     a flat list or dict of plain values, a list of distinct ones (rows) or a dict of distinct
-    flat dicts (a table's state by key); anything else, an inner dict in two places too, goes
-    through deepcopy, which keeps it one object."""
+    flat dicts (a table's state by key), tuples of plain values (shared, as deepcopy shares
+    them); anything else, an inner dict in two places too, goes through deepcopy, which keeps
+    it one object."""
     kind = type(value)
     if kind is list:
         if _ATOMS.issuperset(map(type, value)):
             return value.copy()
         copier = _flat_items(value)
+        if copier is _shared:
+            return value.copy()
         return list(map(copier, value)) if copier is not None else copy.deepcopy(value)
     if kind is dict:
         inner = value.values()
         if _ATOMS.issuperset(map(type, inner)):
             return value.copy()
         copier = _flat_items(inner)
+        if copier is _shared:
+            return value.copy()
         if copier is not None:
             return dict(zip(value, map(copier, inner), strict=True))
+    if kind is tuple and _ATOMS.issuperset(map(type, value)):
+        return value
     return copy.deepcopy(value)
 
 
