@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import copy
 import typing
-from collections.abc import Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
+from itertools import chain
 from typing import Any
 
 import pydantic
@@ -16,6 +17,15 @@ _IMMUTABLE = (int, float, str, bool, bytes, type(None), frozenset)
 
 #: What a flat list or dict may hold to be copied without `copy.deepcopy` (exact types).
 _ATOMS = frozenset({int, float, str, bool, bytes, type(None)})
+_DICT_ONLY = frozenset({dict})
+_LIST_ONLY = frozenset({list})
+_BOTH = frozenset({dict, list})
+_TUPLES_ONLY = frozenset({tuple})
+
+
+def _shared(item: Any) -> Any:
+    """A tuple of atoms "copied": deepcopy returns the very tuple too."""
+    return item
 
 
 def _flat(value: Any) -> bool:
@@ -25,18 +35,52 @@ def _flat(value: Any) -> bool:
     return kind is list and _ATOMS.issuperset(map(type, value))
 
 
+def _flat_items(items: Collection[Any]) -> Callable[[Any], Any] | None:
+    """How to copy each of `items` when they are distinct flat dicts (`dict.copy`), distinct
+    flat lists (`list.copy`) or tuples of atoms (`_shared`); None when they are not (one item
+    in two places: deepcopy keeps it one object). Each check is one C-level pass."""
+    kinds = set(map(type, items))
+    if kinds == _TUPLES_ONLY:
+        return _shared if _ATOMS.issuperset(map(type, chain.from_iterable(items))) else None
+    if kinds == _DICT_ONLY:
+        held: Iterable[Any] = chain.from_iterable(map(dict.values, items))
+        copier: Callable[[Any], Any] = dict.copy
+    elif kinds == _LIST_ONLY:
+        held, copier = chain.from_iterable(items), list.copy
+    elif kinds == _BOTH and all(map(_flat, items)):  # rare: one item at a time
+        held, copier = (), copy.copy
+    else:
+        return None
+    if _ATOMS.issuperset(map(type, held)) and len(set(map(id, items))) == len(items):
+        return copier
+    return None
+
+
 def _copy(value: Any) -> Any:
-    """`copy.deepcopy(value)`, about 5x faster for the usual shapes of a component's state: a
-    flat list or dict of plain values, or a list of distinct ones (rows; one inner dict in two
-    places goes through deepcopy, which keeps it one object)."""
-    if _flat(value):
-        return value.copy()
-    if (
-        type(value) is list
-        and all(map(_flat, value))
-        and len({id(item) for item in value}) == len(value)
-    ):
-        return [item.copy() for item in value]
+    """`copy.deepcopy(value)`, many times faster for the usual shapes of a component's state:
+    a flat list or dict of plain values, a list of distinct ones (rows) or a dict of distinct
+    flat dicts (a table's state by key), tuples of plain values (shared, as deepcopy shares
+    them); anything else, an inner dict in two places too, goes through deepcopy, which keeps
+    it one object."""
+    kind = type(value)
+    if kind is list:
+        if _ATOMS.issuperset(map(type, value)):
+            return value.copy()
+        copier = _flat_items(value)
+        if copier is _shared:
+            return value.copy()
+        return list(map(copier, value)) if copier is not None else copy.deepcopy(value)
+    if kind is dict:
+        inner = value.values()
+        if _ATOMS.issuperset(map(type, inner)):
+            return value.copy()
+        copier = _flat_items(inner)
+        if copier is _shared:
+            return value.copy()
+        if copier is not None:
+            return dict(zip(value, map(copier, inner), strict=True))
+    if kind is tuple and _ATOMS.issuperset(map(type, value)):
+        return value
     return copy.deepcopy(value)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from liveview.authoring.component import LiveComponent
 from liveview.authoring.keep import KeptStateError, apply_kept, kept_values
@@ -35,36 +35,50 @@ def restore(page: Page, comp: LiveComponent, spec: ComponentSpec) -> None:
 
 def renewed_token(page: Page) -> str | None:
     """A signed token for a reconnect when some component's kept state changed since the
-    last token (the one mounted from, or the last renewed): None when nothing changed."""
+    last token (the one mounted from, or the last renewed): None when nothing changed.
+
+    Every event asks: unchanged (the common case), it costs one JSON text per component with
+    `kept` state, compared with the one sent; the token is only made and signed on a change."""
     token = page.mounted_from
-    if token is None or not any(type(r.component).kept for r in page.records.values()):
-        return None  # nothing kept on this page (every event asks: the common case is fast)
+    if token is None:
+        return None
+    texts: dict[str, tuple[dict[str, Any], str]] = {}
     changed = False
-    specs = []
-    for cid, spec in page.mount_args.items():
-        comp = page.components.get(cid)
-        if comp is None or not type(comp).kept:
-            specs.append(spec)
+    sent = page._kept_sent
+    for cid, record in page.records.items():
+        comp = record.component
+        if not type(comp).kept:
             continue
         kept = kept_values(comp)
         text = _json(kept)
-        changed = changed or text != page._kept_sent.get(cid, _json(spec.kept or {}))
-        specs.append(replace(spec, kept=kept or None))
+        texts[cid] = (kept, text)
+        if not changed:
+            last = sent.get(cid)
+            if last is None:  # not restored from the token: what the token carries
+                last = _json(record.spec.kept or {})
+            changed = text != last
     if not changed:
-        return None
+        return None  # nothing kept on this page, or nothing kept changed
+    specs = tuple(
+        replace(record.spec, kept=texts[cid][0] or None) if cid in texts else record.spec
+        for cid, record in page.records.items()
+    )
     try:
-        signed = token.renewed(tuple(specs)).sign()
+        signed = token.renewed(specs).sign()
     except TokenSigningError as exc:
         logger.warning("liveview: kept state not renewed: %s", exc)
         return None
-    for spec in specs:
-        if spec.kept is not None:
-            page._kept_sent[spec.id] = _json(spec.kept)
+    for cid, (_, text) in texts.items():
+        sent[cid] = text
     return signed
+
+
+#: Kept state as JSON text, keys sorted (made once: json.dumps with options makes one per call).
+_ENCODER = json.JSONEncoder(sort_keys=True)
 
 
 def _json(value: object) -> str:
     try:
-        return json.dumps(value, sort_keys=True)
+        return _ENCODER.encode(value)
     except (TypeError, ValueError):
         return repr(value)  # not JSON: signing the token says so

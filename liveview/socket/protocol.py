@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import warnings
 from dataclasses import dataclass, field
 from enum import IntEnum
@@ -89,15 +90,13 @@ class EventMessage:
         version: str | None = None,
         seq: int | None = None,
     ) -> None:
-        for name, value in (
-            ("component", component),
-            ("event", event),
-            ("values", values),
-            ("version", version),
-            ("seq", seq),
-            ("_headers", headers or {}),
-        ):
-            object.__setattr__(self, name, value)
+        put = object.__setattr__  # frozen: one message per event, each field set once
+        put(self, "component", component)
+        put(self, "event", event)
+        put(self, "values", values)
+        put(self, "version", version)
+        put(self, "seq", seq)
+        put(self, "_headers", headers or {})
 
     @property
     def headers(self) -> dict[str, Any]:
@@ -120,7 +119,8 @@ def parse_event(text: str) -> EventMessage:
         raise ProtocolError(f"not JSON: {str(exc)[:200]}") from None
     if not isinstance(data, dict):
         raise ProtocolError("an event is a JSON object")
-    _check(data, 1)
+    if _may_not_fit(text):  # the usual frame cannot: not walked
+        _check(data, 1)
     values, headers = unwrap(data)
     component = values.get("lv")
     event = values.get("event")
@@ -165,6 +165,28 @@ def _finite_float(text: str) -> float:
 #: JSON as a frame may hold it: finite numbers only (made once: json.loads with options makes
 #: a decoder per call).
 _DECODER = json.JSONDecoder(parse_constant=_reject_constant, parse_float=_finite_float)
+
+
+#: A JSON escape of a UTF-16 surrogate (`\ud83d`): half of a pair, or a lone one.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _may_not_fit(text: str) -> bool:
+    """Whether the JSON `text` may nest deeper than MAX_DEPTH or decode to a string that is
+    not Unicode text, by one C-level look at the text: more brackets than levels allowed (a
+    bracket in a string counts too), a surrogate escape, or a lone surrogate as itself. False:
+    the decoded frame fits, and `_check` has nothing to refuse."""
+    if text.count("{") + text.count("[") > MAX_DEPTH:
+        return True
+    if "\\u" in text and _SURROGATE_ESCAPE.search(text):
+        return True
+    if text.isascii():
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def _check(value: object, depth: int) -> None:
