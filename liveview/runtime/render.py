@@ -147,6 +147,36 @@ def epoch_element(epoch: str, *, ack: int | None = None, token: str | None = Non
     return f'<div id="{EPOCH_ID}" hidden data-v="{escape(epoch)}"{acked}{swap}></div>'
 
 
+#: How a frame acknowledges an event without a DOM swap: `<!--lv-ack EPOCH SEQ-->` at its end.
+#: htmx swaps no comment (2's ws extension swaps the fragment's elements, 4's main swap is
+#: 'none' or skips an empty fragment): the glue reads it from the frame's text.
+ACK_MARK = "<!--lv-ack "
+
+
+def ack_comment(epoch: str, seq: int) -> str:
+    """The acknowledgement of the event numbered `seq` (its `lv_seq`) made against `epoch`
+    (a page key: hex digits, nothing to escape in a comment)."""
+    return f"{ACK_MARK}{epoch} {seq}-->"
+
+
+def acknowledgement(epoch: str, seq: int | None, token: str | None) -> str:
+    """What ends an event's reply: the epoch element when the page token was renewed (it must
+    stay in the page for a reconnect), else the comment for `seq`, else nothing."""
+    if token is not None:
+        return epoch_element(epoch, ack=seq, token=token)
+    return "" if seq is None else ack_comment(epoch, seq)
+
+
+def read_ack(frame: str) -> tuple[str, int] | None:
+    """(epoch, seq) of the last acknowledgement comment in `frame`, or None (the glue's way)."""
+    at = frame.rfind(ACK_MARK)
+    end = frame.find("-->", at)
+    if at < 0 or end < 0:
+        return None
+    epoch, _, seq = frame[at + len(ACK_MARK) : end].partition(" ")
+    return (epoch, int(seq)) if epoch and seq.isdigit() else None
+
+
 #: The element the glue keeps in the page; a frame that replaces it with a `data-url` makes the
 #: browser go there once the frame is swapped in.
 REDIRECT_ID = "lv-redirect"

@@ -45,6 +45,26 @@ def test_the_epoch_is_read_from_its_element() -> None:
     assert doc.epoch == "abc"
 
 
+def test_the_acknowledgement_is_the_larger_of_the_element_and_the_comment() -> None:
+    """As the glue reads it: a plain event's reply acknowledges in a comment (no swap), a reply
+    renewing the token on the epoch element; a comment for another epoch counts for nothing."""
+    doc = Document(PAGE)
+    doc.apply('<div id="lv-epoch" hidden data-v="abc" hx-swap-oob="outerMorph"></div>')
+    assert doc.ack == 0
+    doc.apply('<div id="lv-1" data-lv="a" hx-swap-oob="true">1</div><!--lv-ack abc 3-->')
+    assert doc.ack == 3 and doc.one("#lv-1").get_text() == "1"
+    doc.apply('<div id="lv-epoch" hidden data-v="abc" data-ack="5" hx-swap-oob="outerMorph"></div>')
+    assert doc.ack == 5
+    doc.apply("<!--lv-ack abc 4-->")
+    assert doc.ack == 5
+    doc.apply("<!--lv-ack abc 6-->")
+    assert doc.ack == 6
+    doc.apply("<!--lv-ack old 9-->")
+    assert doc.ack == 6
+    doc.apply('<div id="lv-epoch" hidden data-v="new" hx-swap-oob="outerMorph"></div>')
+    assert doc.ack == 0  # a reconnect: nothing acknowledged in its epoch yet
+
+
 def test_a_redirect_element_is_followed_once() -> None:
     doc = Document(PAGE)
     assert doc.redirect is None
