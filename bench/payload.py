@@ -278,9 +278,11 @@ def run(quick: bool) -> Section:
             " once on a page of that component alone, at two lengths (the table also as a"
             " stream, `Table(stream=True)`: the row changed is sent whole, in its place); the"
             " reply applied must"
-            " show the change. Sizes are the UTF-8 text frames without compression; every"
-            " frame carries the connection's epoch element (`#lv-epoch`, the acknowledgement"
-            " of the user's input) besides the swaps.",
+            " show the change. Sizes are the UTF-8 text frames without compression. The"
+            " events carry no number (`lv_seq`), so the replies carry no acknowledgement (the"
+            " glue numbers each event: its reply ends with `<!--lv-ack EPOCH SEQ-->` besides"
+            " the swaps); the connect's frame ends with the connection's epoch element"
+            " (`#lv-epoch`).",
         ),
     )
 

@@ -60,7 +60,7 @@
     if (url) { r.removeAttribute("data-url"); location.assign(url); }
   }
   function on(name, f) { if (name) b.addEventListener(name, f); }
-  // ---- The server's acknowledgement (docs/events.md, "Acknowledgements") ----
+  // ---- The server's acknowledgement (docs/events.md, "What travels on the socket") ----
   // An event's reply ends with `<!--lv-ack EPOCH SEQ-->` (no swap: htmx leaves a comment out
   // of the DOM); a reply renewing the page token acknowledges on #lv-epoch (data-ack) instead.
   // Heard before every other handler of the frame, kept for the epoch the page has.
@@ -226,11 +226,12 @@
   on(B.open, function () { b.setAttribute("data-lv-socket", "open"); });
   on(B.beforeConnect, function (e) { if (fatal) e.detail.connection.cancelled = true; });
   // ---- What the user typed is theirs (docs/forms.md, "Templates and the user's input") ----
-  // Each event carries `lv_seq`; the server acknowledges the last one it applied (`acked`). Per control, `own` holds the user's value, the seq of the last event that
-  // carried it and whether a newer value waits (a debounce running). After every frame a
-  // control whose value the server has not acknowledged gets it back (with caret and focus),
-  // and its form keeps the `etag` the input was based on; acknowledged, the server's rendering
-  // wins. After a reconnect's first frame, unsaved input is put back and sent again.
+  // Each event carries `lv_seq`; the server acknowledges the last one it applied (`acked`).
+  // Per control, `own` holds the user's value, the seq of the last event that carried it and
+  // whether a newer value waits (a debounce running). After every frame a control whose value
+  // the server has not acknowledged gets it back (with caret and focus), and its form keeps the
+  // `etag` the input was based on; acknowledged, the server's rendering wins. After a
+  // reconnect's first frame, unsaved input is put back and sent again.
   var seq = 0, own = {}, submits = {}, seen = null, snap = null, refusedSends = 0, token = null;
   // The page token may be renewed by a frame (`data-t`: the components' kept state changed);
   // every build's reconnect opens `new WebSocket(url)` with the URL it started with, so the
