@@ -1,6 +1,6 @@
 """The server acknowledges a plain event in a comment at the end of its reply, not by swapping
-#lv-epoch (docs/events.md, "What travels on the socket"): under every htmx build the element stays as it
-is, and the glue still knows what is acknowledged (the page's signal, the user's input)."""
+#lv-epoch (docs/events.md, "What travels on the socket"): under every htmx build the element
+stays as it is, and the glue still knows what is acknowledged (the page's signal, the input)."""
 
 from __future__ import annotations
 
