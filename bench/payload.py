@@ -280,7 +280,7 @@ def run(quick: bool) -> Section:
             " reply applied must"
             " show the change. Sizes are the UTF-8 text frames without compression. Each event"
             " is numbered (`lv_seq`) as the glue numbers it, so each reply ends with its"
-            " acknowledgement besides the swaps: a comment `<!--lv-ack EPOCH SEQ-->`, no"
+            " acknowledgement besides the swaps: a comment `<!--lv:SEQ-->`, no"
             " element (the connect's frame ends with the connection's epoch element,"
             " `#lv-epoch`).",
         ),

@@ -60,7 +60,7 @@ async def test_an_applied_event_is_acknowledged_by_a_comment_at_the_end_of_its_f
     await comm.send_to(text_data=numbered(comm, 3, event="rename", name="Ada"), stamp=False)
     frame = await raw_frame(comm)
     assert "Hello Ada" in frame
-    assert frame.endswith(f"<!--lv-ack {comm.epoch} 3-->")
+    assert frame.endswith("<!--lv:3-->")
     assert "lv-epoch" not in frame
     await comm.disconnect()
 
@@ -68,7 +68,7 @@ async def test_an_applied_event_is_acknowledged_by_a_comment_at_the_end_of_its_f
 async def test_an_event_that_changes_nothing_is_acknowledged_by_the_comment_alone() -> None:
     comm, _ = await connect(GREETER)
     await comm.send_to(text_data=numbered(comm, 4, event="same"), stamp=False)
-    assert await raw_frame(comm) == f"<!--lv-ack {comm.epoch} 4-->"
+    assert await raw_frame(comm) == "<!--lv:4-->"
     await comm.disconnect()
 
 
@@ -81,9 +81,9 @@ async def test_a_reply_that_renews_the_token_carries_the_epoch_element() -> None
         r'<div id="lv-epoch" hidden data-v="([^"]*)" data-ack="5" data-t="[^"]+"', frame
     )
     assert element and element.group(1) == comm.epoch
-    assert frame.endswith("></div>") and "lv-ack" not in frame
+    assert frame.endswith("></div>") and "<!--lv:" not in frame
     await comm.send_to(text_data=numbered(comm, 6, event="sort_by", column="age"), stamp=False)
-    assert await raw_frame(comm) == f"<!--lv-ack {comm.epoch} 6-->"  # nothing renewed
+    assert await raw_frame(comm) == "<!--lv:6-->"  # nothing renewed
     await comm.disconnect()
 
 
@@ -91,7 +91,7 @@ async def test_an_event_without_a_number_is_not_acknowledged() -> None:
     comm, _ = await connect(GREETER)
     await comm.send_to(text_data=numbered(comm, None, event="rename", name="Ada"), stamp=False)
     frame = await raw_frame(comm)
-    assert "Hello Ada" in frame and "lv-ack" not in frame and "lv-epoch" not in frame
+    assert "Hello Ada" in frame and "<!--lv:" not in frame and "lv-epoch" not in frame
     await comm.disconnect()
 
 
@@ -102,19 +102,21 @@ async def test_the_connect_frame_carries_the_epoch_element() -> None:
     assert re.search(
         r'<div id="lv-epoch" hidden data-v="[0-9a-f]+" hx-swap-oob="[^"]+"></div>$', first
     )
-    assert "lv-ack" not in first
+    assert "<!--lv:" not in first
     await comm.disconnect()
 
 
 def test_the_comment_is_read_back_from_the_end_of_a_frame() -> None:
-    assert read_ack("<p>x</p><!--lv-ack 0a1b 12-->") == ("0a1b", 12)
-    assert read_ack(ack_comment("0a1b", 3) + ack_comment("0a1b", 4)) == ("0a1b", 4)
+    assert read_ack("<p>x</p><!--lv:12-->") == 12
+    assert read_ack(ack_comment(3) + ack_comment(4)) == 4
     for none in (
         "",
-        "<p>lv-ack</p>",
-        "<!--lv-ack 0a1b-->",
-        "<!--lv-ack 0a1b x-->",
-        "<!--lv-ack 0a",
+        "<p>lv</p>",
+        "<!--lv:-->",
+        "<!--lv:x-->",
+        "<!--lv:１２-->",  # digits, but not ASCII
+        "<!--lv:12--><p>x</p>",  # not at the end: a template's own comment
+        "<!--lv:12",
     ):
         assert read_ack(none) is None
 
@@ -124,7 +126,7 @@ async def test_a_refused_stale_event_is_not_acknowledged() -> None:
     stale = json.dumps({"lv": "lv-1", "lv_v": "old", "lv_seq": 5, "event": "rename", "name": "X"})
     await comm.send_to(text_data=stale, stamp=False)
     frame = await raw_frame(comm)
-    assert "was reconnecting" in frame and "data-ack" not in frame and "lv-ack" not in frame
+    assert "was reconnecting" in frame and "data-ack" not in frame and "<!--lv:" not in frame
     await comm.disconnect()
 
 
@@ -137,7 +139,7 @@ async def test_an_event_without_an_epoch_is_refused_not_applied() -> None:
     await comm.send_to(text_data=bare, stamp=False)
     frame = await raw_frame(comm)
     assert "was reconnecting" in frame and "Hello X" not in frame
-    assert "data-ack" not in frame and "lv-ack" not in frame
+    assert "data-ack" not in frame and "<!--lv:" not in frame
     await comm.send_to(text_data=numbered(comm, 6, event="rename", name="Ada"), stamp=False)
     assert "Hello Ada" in await raw_frame(comm)
     await comm.disconnect()
@@ -149,7 +151,7 @@ async def test_the_test_socket_takes_the_comment_off_a_frame_as_it_does_the_elem
     assert comm.ack == 0
     await comm.send_to(text_data=numbered(comm, 3, event="rename", name="Ada"), stamp=False)
     frame = await comm.receive_from()
-    assert "Hello Ada" in frame and "lv-ack" not in frame and comm.ack == 3
+    assert "Hello Ada" in frame and "<!--lv:" not in frame and comm.ack == 3
     await comm.send_to(text_data=numbered(comm, 4, event="same"), stamp=False)
     assert await comm.receive_from() == "" and comm.ack == 4
     await comm.disconnect()

@@ -48,7 +48,7 @@ class Document:
         self.redirect: str | None = None
         #: The field the user is typing in: (its id, or its component's id and its name).
         self._focus: tuple[str, str] | None = None
-        #: The last acknowledgement comment a frame ended with: (epoch, seq).
+        #: The last acknowledgement comment a frame ended with: (the page's epoch then, seq).
         self._acked = ("", 0)
 
     def focus(self, element: Tag) -> None:
@@ -124,10 +124,11 @@ class Document:
 
     def _take_ack(self, frame: str) -> None:
         """As the glue does: the comment counts in the epoch the page has once it is applied."""
-        found = read_ack(frame)
-        if found is not None and found[0] == self.epoch:
-            epoch, seq = self._acked
-            self._acked = (epoch, seq) if epoch == found[0] and seq > found[1] else found
+        seq = read_ack(frame)
+        if seq is not None:
+            epoch, known = self._acked
+            if epoch != self.epoch or seq > known:
+                self._acked = (self.epoch, seq)
 
     def _swap_partial(self, element: Tag, style: str, selector: str) -> bool:
         """One partial swap (docs/updates.md): `element`'s content put at `selector`."""

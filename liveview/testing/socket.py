@@ -43,9 +43,8 @@ class LiveCommunicator(WebsocketCommunicator):  # type: ignore[misc]
             self.ack = max(self.ack, int(found.group(2) or 0))
             frame = frame[: found.start()] + frame[found.end() :]
         acked = read_ack(frame)
-        if acked is not None and frame.endswith("-->"):
-            if acked[0] == self.epoch:
-                self.ack = max(self.ack, acked[1])
+        if acked is not None:  # on this socket: in the epoch its connect frame gave
+            self.ack = max(self.ack, acked)
             frame = frame[: frame.rfind(ACK_MARK)]
         return frame
 

@@ -421,11 +421,14 @@ COUNT_FRAMES = """(() => {
       this.__counted = true;
       this.addEventListener("message", (m) => {
         w.received += 1;
-        // A plain event's reply acknowledges it in a comment at its end (docs/events.md).
-        const t = String(m.data), at = t.lastIndexOf("<!--lv-ack ");
-        if (at < 0) return;
-        const [epoch, seq] = t.slice(at + 11, t.indexOf("-->", at)).split(" ");
-        w.acks[epoch] = Math.max(w.acks[epoch] || 0, Number(seq));
+        // A plain event's reply acknowledges it in a comment at its end (docs/events.md),
+        // in the epoch this socket's connect frame gave.
+        const t = String(m.data), v = /id="lv-epoch" hidden data-v="([^"]*)"/.exec(t);
+        if (v) this.__epoch = v[1];
+        const at = t.lastIndexOf("<!--lv:");
+        if (at < 0 || !t.endsWith("-->")) return;
+        const seq = Number(t.slice(at + 7, -3)), epoch = this.__epoch;
+        if (seq > 0) w.acks[epoch] = Math.max(w.acks[epoch] || 0, seq);
       });
     }
     return send.call(this, data);

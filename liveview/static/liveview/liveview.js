@@ -61,16 +61,18 @@
   }
   function on(name, f) { if (name) b.addEventListener(name, f); }
   // ---- The server's acknowledgement (docs/events.md, "What travels on the socket") ----
-  // An event's reply ends with `<!--lv-ack EPOCH SEQ-->` (no swap: htmx leaves a comment out
-  // of the DOM); a reply renewing the page token acknowledges on #lv-epoch (data-ack) instead.
-  // Heard before every other handler of the frame, kept for the epoch the page has.
-  var heard = { epoch: "", seq: 0 }, MARK = "<!--lv-ack ";
+  // An event's reply ends with `<!--lv:SEQ-->` (no swap: htmx leaves a comment out of the
+  // DOM); a reply renewing the page token acknowledges on #lv-epoch (data-ack) instead. The
+  // comment comes on the socket whose connect frame put the page's epoch in place: it counts
+  // in the epoch the page has when it arrives (heard before every other handler of the frame).
+  var heard = { epoch: "", seq: 0 }, MARK = "<!--lv:";
   on(B.afterMessage, function (e) {
-    var text = get(e.detail, B.text), at = typeof text === "string" ? text.lastIndexOf(MARK) : -1;
-    if (at < 0) return;
-    var p = text.slice(at + MARK.length, text.indexOf("-->", at)).split(" "), n = Number(p[1]);
-    if (p[0] !== epoch() || !(n > 0)) return;  // another epoch's: counts for nothing
-    if (heard.epoch !== p[0] || n > heard.seq) heard = { epoch: p[0], seq: n };
+    var text = get(e.detail, B.text);
+    if (typeof text !== "string" || text.slice(-3) !== "-->") return;
+    var at = text.lastIndexOf(MARK), n = at < 0 ? 0 : Number(text.slice(at + MARK.length, -3));
+    if (!(n > 0)) return;
+    var ep = epoch();
+    if (heard.epoch !== ep || n > heard.seq) heard = { epoch: ep, seq: n };
   });
   // The seq of the last event the server acknowledged in epoch `e` (#lv-epoch's data-v).
   function acked(e) {
