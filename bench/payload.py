@@ -83,9 +83,9 @@ async def measure_page(
         result.first_ids = TOP_LEVEL_ID.findall(first)
         shown = Document(first)  # the page as the browser has it, each reply applied
         event: dict[str, Any] = {"lv": "lv-1", "event": "increment", "headers": {}}
-        frame = json.dumps(event | {"lv_v": epoch.group(1)})
         for expected in range(1, events + 1):
-            await ws.send(frame)
+            # Numbered as the glue numbers each event: the reply acknowledges the number.
+            await ws.send(json.dumps(event | {"lv_v": epoch.group(1), "lv_seq": expected}))
             reply = await asyncio.wait_for(ws.recv(), 30)
             if not isinstance(reply, str):
                 raise RuntimeError(f"{name}: a binary frame")
@@ -136,7 +136,7 @@ async def measure_change(
         if not isinstance(first, str) or (epoch := EPOCH.search(first)) is None:
             raise RuntimeError(f"{name}: unexpected first frame {str(first)[:200]!r}")
         shown = Document(first)
-        message = {"lv": "lv-1", "headers": {}, "lv_v": epoch.group(1), **event}
+        message = {"lv": "lv-1", "headers": {}, "lv_v": epoch.group(1), "lv_seq": 1, **event}
         await ws.send(json.dumps(message))
         reply = await asyncio.wait_for(ws.recv(), 30)
         # A stream's row is a part aimed at its container (its id), not the component.
@@ -278,9 +278,11 @@ def run(quick: bool) -> Section:
             " once on a page of that component alone, at two lengths (the table also as a"
             " stream, `Table(stream=True)`: the row changed is sent whole, in its place); the"
             " reply applied must"
-            " show the change. Sizes are the UTF-8 text frames without compression; every"
-            " frame carries the connection's epoch element (`#lv-epoch`, the acknowledgement"
-            " of the user's input) besides the swaps.",
+            " show the change. Sizes are the UTF-8 text frames without compression. Each event"
+            " is numbered (`lv_seq`) as the glue numbers it, so each reply ends with its"
+            " acknowledgement besides the swaps: a comment `<!--lv:SEQ-->`, no"
+            " element (the connect's frame ends with the connection's epoch element,"
+            " `#lv-epoch`).",
         ),
     )
 

@@ -4,12 +4,31 @@ user's input the server holds (and may render) and which it must keep (see livev
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
+from django_components import register
+
+from liveview import LiveComponent, event
+from liveview.runtime.render import ack_comment, read_ack
 from liveview.socket.protocol import parse_event
-from tests.support import LiveCommunicator, Spec, connect
+from tests.support import LiveCommunicator, Spec, communicator, connect, token
 
 GREETER: Spec = ("test_greeter", "lv-1", {})
+SORTER: Spec = ("test_ack_sorter", "lv-1", {})
+
+
+@register("test_ack_sorter")
+class Sorter(LiveComponent):
+    """Its sort is kept across reconnects: changing it renews the page token."""
+
+    template = "<p>{{ sort }}</p>"
+    kept = ("sort",)
+    sort: str = ""
+
+    @event
+    def sort_by(self, column: str) -> None:
+        self.sort = column
 
 
 async def raw_frame(comm: LiveCommunicator) -> str:
@@ -19,7 +38,7 @@ async def raw_frame(comm: LiveCommunicator) -> str:
     return text
 
 
-def event(comm: LiveCommunicator, seq: Any, **values: Any) -> str:
+def numbered(comm: LiveCommunicator, seq: Any, **values: Any) -> str:
     return json.dumps({"lv": "lv-1", "lv_v": comm.epoch, "lv_seq": seq, **values})
 
 
@@ -35,25 +54,71 @@ def test_an_lv_seq_that_is_not_a_count_is_ignored() -> None:
         assert message.seq is None and message.values == {}
 
 
-async def test_an_applied_event_is_acknowledged_at_the_end_of_its_frame() -> None:
+async def test_an_applied_event_is_acknowledged_by_a_comment_at_the_end_of_its_frame() -> None:
+    """No DOM swap for the acknowledgement: the glue reads it from the frame's text."""
     comm, _ = await connect(GREETER)
-    await comm.send_to(text_data=event(comm, 3, event="rename", name="Ada"), stamp=False)
+    await comm.send_to(text_data=numbered(comm, 3, event="rename", name="Ada"), stamp=False)
     frame = await raw_frame(comm)
     assert "Hello Ada" in frame
-    assert frame.endswith(
-        f'<div id="lv-epoch" hidden data-v="{comm.epoch}" data-ack="3" '
-        'hx-swap-oob="outerMorph"></div>'
-    )
+    assert frame.endswith("<!--lv:3-->")
+    assert "lv-epoch" not in frame
     await comm.disconnect()
 
 
-async def test_an_event_that_changes_nothing_is_acknowledged_alone() -> None:
+async def test_an_event_that_changes_nothing_is_acknowledged_by_the_comment_alone() -> None:
     comm, _ = await connect(GREETER)
-    await comm.send_to(text_data=event(comm, 4, event="same"), stamp=False)
-    frame = await raw_frame(comm)
-    assert frame.startswith('<div id="lv-epoch"') and 'data-ack="4"' in frame
-    assert frame.count("<div") == 1
+    await comm.send_to(text_data=numbered(comm, 4, event="same"), stamp=False)
+    assert await raw_frame(comm) == "<!--lv:4-->"
     await comm.disconnect()
+
+
+async def test_a_reply_that_renews_the_token_carries_the_epoch_element() -> None:
+    """The renewed token must stay in the page for a reconnect: the element, acknowledging too."""
+    comm, _ = await connect(SORTER)
+    await comm.send_to(text_data=numbered(comm, 5, event="sort_by", column="age"), stamp=False)
+    frame = await raw_frame(comm)
+    element = re.search(
+        r'<div id="lv-epoch" hidden data-v="([^"]*)" data-ack="5" data-t="[^"]+"', frame
+    )
+    assert element and element.group(1) == comm.epoch
+    assert frame.endswith("></div>") and "<!--lv:" not in frame
+    await comm.send_to(text_data=numbered(comm, 6, event="sort_by", column="age"), stamp=False)
+    assert await raw_frame(comm) == "<!--lv:6-->"  # nothing renewed
+    await comm.disconnect()
+
+
+async def test_an_event_without_a_number_is_not_acknowledged() -> None:
+    comm, _ = await connect(GREETER)
+    await comm.send_to(text_data=numbered(comm, None, event="rename", name="Ada"), stamp=False)
+    frame = await raw_frame(comm)
+    assert "Hello Ada" in frame and "<!--lv:" not in frame and "lv-epoch" not in frame
+    await comm.disconnect()
+
+
+async def test_the_connect_frame_carries_the_epoch_element() -> None:
+    comm = communicator(token(GREETER))
+    assert (await comm.connect())[0]
+    first = await raw_frame(comm)
+    assert re.search(
+        r'<div id="lv-epoch" hidden data-v="[0-9a-f]+" hx-swap-oob="[^"]+"></div>$', first
+    )
+    assert "<!--lv:" not in first
+    await comm.disconnect()
+
+
+def test_the_comment_is_read_back_from_the_end_of_a_frame() -> None:
+    assert read_ack("<p>x</p><!--lv:12-->") == 12
+    assert read_ack(ack_comment(3) + ack_comment(4)) == 4
+    for none in (
+        "",
+        "<p>lv</p>",
+        "<!--lv:-->",
+        "<!--lv:x-->",
+        "<!--lv:１２-->",  # digits, but not ASCII
+        "<!--lv:12--><p>x</p>",  # not at the end: a template's own comment
+        "<!--lv:12",
+    ):
+        assert read_ack(none) is None
 
 
 async def test_a_refused_stale_event_is_not_acknowledged() -> None:
@@ -61,7 +126,7 @@ async def test_a_refused_stale_event_is_not_acknowledged() -> None:
     stale = json.dumps({"lv": "lv-1", "lv_v": "old", "lv_seq": 5, "event": "rename", "name": "X"})
     await comm.send_to(text_data=stale, stamp=False)
     frame = await raw_frame(comm)
-    assert "was reconnecting" in frame and "data-ack" not in frame
+    assert "was reconnecting" in frame and "data-ack" not in frame and "<!--lv:" not in frame
     await comm.disconnect()
 
 
@@ -73,7 +138,20 @@ async def test_an_event_without_an_epoch_is_refused_not_applied() -> None:
     bare = json.dumps({"lv": "lv-1", "event": "rename", "name": "X"})
     await comm.send_to(text_data=bare, stamp=False)
     frame = await raw_frame(comm)
-    assert "was reconnecting" in frame and "Hello X" not in frame and "data-ack" not in frame
-    await comm.send_to(text_data=event(comm, 6, event="rename", name="Ada"), stamp=False)
+    assert "was reconnecting" in frame and "Hello X" not in frame
+    assert "data-ack" not in frame and "<!--lv:" not in frame
+    await comm.send_to(text_data=numbered(comm, 6, event="rename", name="Ada"), stamp=False)
     assert "Hello Ada" in await raw_frame(comm)
+    await comm.disconnect()
+
+
+async def test_the_test_socket_takes_the_comment_off_a_frame_as_it_does_the_element() -> None:
+    """liveview.testing's socket hands tests the swaps alone and keeps the acknowledgement."""
+    comm, _ = await connect(GREETER)
+    assert comm.ack == 0
+    await comm.send_to(text_data=numbered(comm, 3, event="rename", name="Ada"), stamp=False)
+    frame = await comm.receive_from()
+    assert "Hello Ada" in frame and "<!--lv:" not in frame and comm.ack == 3
+    await comm.send_to(text_data=numbered(comm, 4, event="same"), stamp=False)
+    assert await comm.receive_from() == "" and comm.ack == 4
     await comm.disconnect()

@@ -87,8 +87,9 @@ def test_every_event_the_glue_listens_to_is_fired_by_its_build(build: dict[str, 
     names = [build[key] for key in EVENTS if build[key]]
     missing = [name for name in names if f"'{name}'" not in source]
     assert missing == []
-    # Where the glue finds what it reads in those events' details, as the build fills them.
-    for path in (build["values"], build["code"]):
+    # Where the glue finds what it reads in those events' details, as the build fills them
+    # (`text`: a frame's text, in the after-message event; the browser suite reads acks by it).
+    for path in (build["values"], build["code"], build["text"]):
         assert re.search(rf"\b{path.split('.')[-1]}\b", source)
 
 

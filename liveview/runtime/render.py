@@ -147,6 +147,38 @@ def epoch_element(epoch: str, *, ack: int | None = None, token: str | None = Non
     return f'<div id="{EPOCH_ID}" hidden data-v="{escape(epoch)}"{acked}{swap}></div>'
 
 
+#: How a frame acknowledges an event without a DOM swap: `<!--lv:SEQ-->` at its very end.
+#: htmx swaps no comment (2's ws extension swaps the fragment's elements, 4's main swap is
+#: 'none' or skips an empty fragment): the glue reads it from the frame's text. It names no
+#: epoch: it comes on the socket whose connect frame put the page's epoch in place, so the
+#: reader counts it in the epoch the page has when the frame arrives.
+ACK_MARK = "<!--lv:"
+_ACK_END = "-->"
+
+
+def ack_comment(seq: int) -> str:
+    """The acknowledgement of the event numbered `seq` (its `lv_seq`)."""
+    return f"{ACK_MARK}{seq}{_ACK_END}"
+
+
+def acknowledgement(epoch: str, seq: int | None, token: str | None) -> str:
+    """What ends an event's reply: the epoch element when the page token was renewed (it must
+    stay in the page for a reconnect), else the comment for `seq`, else nothing."""
+    if token is not None:
+        return epoch_element(epoch, ack=seq, token=token)
+    return "" if seq is None else ack_comment(seq)
+
+
+def read_ack(frame: str) -> int | None:
+    """The seq a frame's acknowledgement comment carries, or None: the comment must end the
+    frame (the server puts it last; a template's own comment earlier in a frame is not one)."""
+    if not frame.endswith(_ACK_END):
+        return None
+    at = frame.rfind(ACK_MARK)
+    seq = frame[at + len(ACK_MARK) : -len(_ACK_END)] if at >= 0 else ""
+    return int(seq) if seq.isascii() and seq.isdigit() else None
+
+
 #: The element the glue keeps in the page; a frame that replaces it with a `data-url` makes the
 #: browser go there once the frame is swapped in.
 REDIRECT_ID = "lv-redirect"

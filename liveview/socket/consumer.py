@@ -24,7 +24,7 @@ from liveview.pubsub.resources import ResourceChanged
 from liveview.pubsub.subscriptions import Mark
 from liveview.runtime import ticks, turn
 from liveview.runtime.page import Page, in_sync_thread
-from liveview.runtime.render import epoch_element
+from liveview.runtime.render import acknowledgement, epoch_element
 from liveview.socket import handshake, limits
 from liveview.socket.limits import EventRate
 from liveview.socket.outbox import Outbox
@@ -196,7 +196,7 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
                 frame = await page.dispatch_async(cid, message.event, message.values)
                 token = page.renewed_token()  # kept state (a table's sort) changed
                 if message.seq is not None or token is not None:  # seq: the glue's input
-                    ack = epoch_element(page.key, ack=message.seq, token=token)  # is ours now
+                    ack = acknowledgement(page.key, message.seq, token)  # is ours now
                     frame = (frame or "") + ack
             if frame:
                 self.outbox.push(frame, cause)  # in order with broadcasts; never waits

@@ -11,7 +11,7 @@ from bs4.element import Comment, NavigableString
 
 from liveview.authoring.urlstate import URL_ID
 from liveview.core.dialect import DIALECTS
-from liveview.runtime.render import EPOCH_ID, REDIRECT_ID
+from liveview.runtime.render import EPOCH_ID, REDIRECT_ID, read_ack
 from liveview.testing import stream_dom
 
 
@@ -48,6 +48,8 @@ class Document:
         self.redirect: str | None = None
         #: The field the user is typing in: (its id, or its component's id and its name).
         self._focus: tuple[str, str] | None = None
+        #: The last acknowledgement comment a frame ended with: (the page's epoch then, seq).
+        self._acked = ("", 0)
 
     def focus(self, element: Tag) -> None:
         """The user is in `element`: a swap keeps what they typed there, as the browser does
@@ -117,7 +119,16 @@ class Document:
                 _retype(now, kept)
         self._follow_redirect()
         self._take_address()
+        self._take_ack(frame)
         return swapped
+
+    def _take_ack(self, frame: str) -> None:
+        """As the glue does: the comment counts in the epoch the page has once it is applied."""
+        seq = read_ack(frame)
+        if seq is not None:
+            epoch, known = self._acked
+            if epoch != self.epoch or seq > known:
+                self._acked = (self.epoch, seq)
 
     def _swap_partial(self, element: Tag, style: str, selector: str) -> bool:
         """One partial swap (docs/updates.md): `element`'s content put at `selector`."""
@@ -169,6 +180,16 @@ class Document:
         element = self.soup.find(id=EPOCH_ID)
         value = element.get("data-v") if isinstance(element, Tag) else None
         return value if isinstance(value, str) else ""
+
+    @property
+    def ack(self) -> int:
+        """The `lv_seq` of the last event the server acknowledged in this epoch: the larger of
+        the epoch element's `data-ack` and the last acknowledgement comment's (docs/events.md)."""
+        element = self.soup.find(id=EPOCH_ID)
+        shown = element.get("data-ack") if isinstance(element, Tag) else None
+        ack = int(shown) if isinstance(shown, str) and shown.isdigit() else 0
+        epoch, seq = self._acked
+        return max(ack, seq) if epoch == self.epoch else ack
 
     # -- reading ---------------------------------------------------------------------------
 

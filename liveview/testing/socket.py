@@ -11,9 +11,10 @@ from channels.testing import WebsocketCommunicator
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
 
+from liveview.runtime.render import ACK_MARK, read_ack
 from liveview.socket.protocol import VERSION_KEY
 
-_EPOCH = re.compile(r'<div id="lv-epoch" hidden data-v="([^"]*)"[^>]*></div>')
+_EPOCH = re.compile(r'<div id="lv-epoch" hidden data-v="([^"]*)"(?: data-ack="(\d+)")?[^>]*></div>')
 
 Scope = dict[str, Any]
 
@@ -23,17 +24,28 @@ class LiveCommunicator(WebsocketCommunicator):  # type: ignore[misc]
     learnt from the frames it received (`stamp=False` sends a frame as given)."""
 
     epoch = ""
+    #: The `lv_seq` of the last event the server acknowledged in this epoch.
+    ack = 0
 
     async def receive_from(self, timeout: float = 10) -> Any:
-        """The next frame, without the epoch element a connect's frame ends with.
+        """The next frame, without the epoch element a connect's frame ends with, nor the
+        acknowledgement (that element, or the comment ending an event's reply).
 
         The wait ends as soon as a frame comes; the generous limit only matters on a loaded
         machine (a 1 s limit timed out on 2 cores shared with other test runs)."""
         frame = await super().receive_from(timeout)
-        found = _EPOCH.search(frame) if isinstance(frame, str) else None
+        if not isinstance(frame, str):
+            return frame
+        found = _EPOCH.search(frame)
         if found:
-            self.epoch = found.group(1)
+            if found.group(1) != self.epoch:
+                self.epoch, self.ack = found.group(1), 0
+            self.ack = max(self.ack, int(found.group(2) or 0))
             frame = frame[: found.start()] + frame[found.end() :]
+        acked = read_ack(frame)
+        if acked is not None:  # on this socket: in the epoch its connect frame gave
+            self.ack = max(self.ack, acked)
+            frame = frame[: frame.rfind(ACK_MARK)]
         return frame
 
     async def send_to(

@@ -15,6 +15,7 @@ from playwright.sync_api import Browser, FilePayload, Page, WebSocketRoute, expe
 from pytest_django.fixtures import Settings
 
 from liveview.batteries.uploads import TEMP_DIR
+from liveview.testing.playwright import expect_idle
 from project.files.models import SharedFile
 from tests.browser.support import LIVE, LiveServer, open_live, orm
 
@@ -54,7 +55,7 @@ def test_choose_two_files_see_progress_and_previews_cancel_one_and_submit(
     open_live(page, "/files/")
     share = page.get_by_role("button", name="Share")
     page.get_by_label("Title").fill(title)
-    page.wait_for_selector("#lv-epoch[data-ack]", state="attached")  # validated: no file yet
+    expect_idle(page)  # validated (the title's event acknowledged): no file yet
     expect(share).to_be_disabled()
     page.locator('input[type="file"]').set_input_files(
         [

@@ -192,7 +192,8 @@ class Editor:
             """([base, sent]) => {
               const w = window.__traffic, ep = document.getElementById("lv-epoch");
               if (w.sent <= sent) return false;
-              const answered = ep.dataset.v !== w.epoch || Number(ep.dataset.ack || 0) >= w.seq;
+              const ack = Math.max(Number(ep.dataset.ack || 0), w.acks[w.epoch] || 0);
+              const answered = ep.dataset.v !== w.epoch || ack >= w.seq;
               const f = document.querySelector("form.editor");
               if (!answered || !f) return answered;
               const etag = f.querySelector("input[name=etag]").value;
@@ -405,7 +406,7 @@ def unsaved_text_survives(editor: Editor, fault: str) -> None:
 
 #: Counts each page's socket traffic (printed with a failure).
 COUNT_FRAMES = """(() => {
-  const w = window.__traffic = { sent: 0, received: 0, events: {} };
+  const w = window.__traffic = { sent: 0, received: 0, events: {}, acks: {} };
   const send = WebSocket.prototype.send;
   WebSocket.prototype.send = function (data) {
     w.sent += 1;
@@ -418,7 +419,17 @@ COUNT_FRAMES = """(() => {
     } catch (x) { /* not an event */ }
     if (!this.__counted) {
       this.__counted = true;
-      this.addEventListener("message", () => { w.received += 1; });
+      this.addEventListener("message", (m) => {
+        w.received += 1;
+        // A plain event's reply acknowledges it in a comment at its end (docs/events.md),
+        // in the epoch this socket's connect frame gave.
+        const t = String(m.data), v = /id="lv-epoch" hidden data-v="([^"]*)"/.exec(t);
+        if (v) this.__epoch = v[1];
+        const at = t.lastIndexOf("<!--lv:");
+        if (at < 0 || !t.endsWith("-->")) return;
+        const seq = Number(t.slice(at + 7, -3)), epoch = this.__epoch;
+        if (seq > 0) w.acks[epoch] = Math.max(w.acks[epoch] || 0, seq);
+      });
     }
     return send.call(this, data);
   };

@@ -45,6 +45,29 @@ def test_the_epoch_is_read_from_its_element() -> None:
     assert doc.epoch == "abc"
 
 
+def test_the_acknowledgement_is_the_larger_of_the_element_and_the_comment() -> None:
+    """As the glue reads it: a plain event's reply acknowledges in a comment at its end (no
+    swap), a reply renewing the token on the epoch element; a comment counts in the epoch the
+    page has when it arrives, and a reconnect's epoch starts from nothing acknowledged."""
+    doc = Document(PAGE)
+    doc.apply('<div id="lv-epoch" hidden data-v="abc" hx-swap-oob="outerMorph"></div>')
+    assert doc.ack == 0
+    doc.apply('<div id="lv-1" data-lv="a" hx-swap-oob="true">1</div><!--lv:3-->')
+    assert doc.ack == 3 and doc.one("#lv-1").get_text() == "1"
+    doc.apply('<div id="lv-epoch" hidden data-v="abc" data-ack="5" hx-swap-oob="outerMorph"></div>')
+    assert doc.ack == 5
+    doc.apply("<!--lv:4-->")
+    assert doc.ack == 5
+    doc.apply("<!--lv:6-->")
+    assert doc.ack == 6
+    doc.apply('<div id="lv-1" data-lv="a" hx-swap-oob="true"><!--lv:9--></div>')
+    assert doc.ack == 6  # a template's own comment inside the frame is not one
+    doc.apply('<div id="lv-epoch" hidden data-v="new" hx-swap-oob="outerMorph"></div>')
+    assert doc.ack == 0  # a reconnect: nothing acknowledged in its epoch yet
+    doc.apply("<!--lv:7-->")
+    assert doc.ack == 7
+
+
 def test_a_redirect_element_is_followed_once() -> None:
     doc = Document(PAGE)
     assert doc.redirect is None

@@ -14,21 +14,21 @@
   var BUILDS = [
     {"versions": ["2."], "major": "2", "connect": "ws-connect", "send": "ws-send", "ext": "ws",
      "beforeSend": "htmx:wsConfigSend", "values": "parameters", "afterSend": "htmx:wsAfterSend",
-     "beforeMessage": "htmx:wsBeforeMessage", "afterMessage": "htmx:wsAfterMessage",
+     "beforeMessage": "htmx:wsBeforeMessage", "afterMessage": "htmx:wsAfterMessage", "text": "message",
      "cleanup": "htmx:beforeCleanupElement", "close": "htmx:wsClose", "code": "event.code",
      "open": "htmx:wsOpen", "beforeConnect": null, "error": null, "oobSwap": "htmx:oobBeforeSwap"},
     {"versions": ["4.0.0-alpha", "4.0.0-beta"], "major": "4", "connect": "hx-ws:connect",
      "send": "hx-ws:send", "ext": null,
      "beforeSend": "htmx:before:ws:request", "values": "body", "afterSend": "htmx:after:ws:request",
      "beforeMessage": "htmx:before:ws:message", "afterMessage": "htmx:after:ws:message",
-     "cleanup": null, "close": "htmx:ws:close", "code": "code",
+     "text": "message.text", "cleanup": null, "close": "htmx:ws:close", "code": "code",
      "open": "htmx:after:ws:connection", "beforeConnect": "htmx:before:ws:connection",
      "error": "htmx:ws:error", "oobSwap": null},
     {"versions": ["4."], "major": "4", "connect": "hx-ws:connect", "send": "hx-ws:send", "ext": null,
      "beforeSend": "htmx:ws:before:message:outgoing", "values": "message.values",
      "afterSend": "htmx:ws:after:message:outgoing",
      "beforeMessage": "htmx:ws:before:message:incoming",
-     "afterMessage": "htmx:ws:after:message:incoming",
+     "afterMessage": "htmx:ws:after:message:incoming", "text": "message.data",
      "cleanup": null, "close": "htmx:ws:close", "code": "code",
      "open": "htmx:ws:after:connection", "beforeConnect": "htmx:ws:before:connection",
      "error": "htmx:ws:error", "oobSwap": null}
@@ -60,6 +60,25 @@
     if (url) { r.removeAttribute("data-url"); location.assign(url); }
   }
   function on(name, f) { if (name) b.addEventListener(name, f); }
+  // ---- The server's acknowledgement (docs/events.md, "What travels on the socket") ----
+  // An event's reply ends with `<!--lv:SEQ-->` (no swap: htmx leaves a comment out of the
+  // DOM); a reply renewing the page token acknowledges on #lv-epoch (data-ack) instead. The
+  // comment comes on the socket whose connect frame put the page's epoch in place: it counts
+  // in the epoch the page has when it arrives (heard before every other handler of the frame).
+  var heard = { epoch: "", seq: 0 }, MARK = "<!--lv:";
+  on(B.afterMessage, function (e) {
+    var text = get(e.detail, B.text);
+    if (typeof text !== "string" || text.slice(-3) !== "-->") return;
+    var at = text.lastIndexOf(MARK), n = at < 0 ? 0 : Number(text.slice(at + MARK.length, -3));
+    if (!(n > 0)) return;
+    var ep = epoch();
+    if (heard.epoch !== ep || n > heard.seq) heard = { epoch: ep, seq: n };
+  });
+  // The seq of the last event the server acknowledged in epoch `e` (#lv-epoch's data-v).
+  function acked(e) {
+    var ep = document.getElementById("lv-epoch"), n = Number((ep && ep.getAttribute("data-ack")) || 0);
+    return heard.epoch === e && heard.seq > n ? heard.seq : n;
+  }
   // ---- Streams (docs/streams.md) ----
   // htmx 2 swaps a targeted <template>'s children (oobSwap): the glue gives it its content (a table row
   // parses only there). After each frame an item inserted again takes its old place, and a
@@ -209,12 +228,12 @@
   on(B.open, function () { b.setAttribute("data-lv-socket", "open"); });
   on(B.beforeConnect, function (e) { if (fatal) e.detail.connection.cancelled = true; });
   // ---- What the user typed is theirs (docs/forms.md, "Templates and the user's input") ----
-  // Each event carries `lv_seq`; the server acknowledges the last one it applied (#lv-epoch's
-  // data-ack). Per control, `own` holds the user's value, the seq of the last event that
-  // carried it and whether a newer value waits (a debounce running). After every frame a
-  // control whose value the server has not acknowledged gets it back (with caret and focus),
-  // and its form keeps the `etag` the input was based on; acknowledged, the server's rendering
-  // wins. After a reconnect's first frame, unsaved input is put back and sent again.
+  // Each event carries `lv_seq`; the server acknowledges the last one it applied (`acked`).
+  // Per control, `own` holds the user's value, the seq of the last event that carried it and
+  // whether a newer value waits (a debounce running). After every frame a control whose value
+  // the server has not acknowledged gets it back (with caret and focus), and its form keeps the
+  // `etag` the input was based on; acknowledged, the server's rendering wins. After a
+  // reconnect's first frame, unsaved input is put back and sent again.
   var seq = 0, own = {}, submits = {}, seen = null, snap = null, refusedSends = 0, token = null;
   // The page token may be renewed by a frame (`data-t`: the components' kept state changed);
   // every build's reconnect opens `new WebSocket(url)` with the URL it started with, so the
@@ -360,7 +379,7 @@
   }
   function settle() {
     var ep = document.getElementById("lv-epoch"), e = (ep && ep.getAttribute("data-v")) || "";
-    var ack = Number((ep && ep.getAttribute("data-ack")) || 0), fresh = e !== seen;
+    var ack = acked(e), fresh = e !== seen;
     var again = [], k0 = snap, focusEl = k0 && find(k0.key);
     var rebased = [], renewed = ep && ep.getAttribute("data-t");
     if (renewed) token = renewed;  // a later frame's epoch element may morph it away
@@ -547,8 +566,7 @@
     }).length;
   }
   function signal() {
-    var ep = document.getElementById("lv-epoch"), e = (ep && ep.getAttribute("data-v")) || "";
-    var ack = Number((ep && ep.getAttribute("data-ack")) || 0);
+    var e = epoch(), ack = acked(e);
     inFlight = inFlight.filter(function (x) { return x.epoch === e && x.seq > ack; });
     var n = inFlight.length + debouncing() + document.querySelectorAll("[data-lv-lazy]").length;
     var state = lvState(), now = state === "live" && n === 0;
