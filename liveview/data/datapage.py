@@ -129,7 +129,8 @@ class DataPage(LiveComponent):
         windows: dict[str, tuple[tuple[str, str, int], dict[str, int]]]
         windows = self.__dict__.setdefault("_lv_windows", {})
         seen = (view.state["sort"], view.state["q"], view.page.number)
-        shown = {row.key: row.fingerprint() for row in view.items}
+        keys = view.keys
+        shown = dict(zip(keys, view.fingerprints(), strict=True))
         last = windows.get(name)
         windows[name] = (seen, shown)
         moves = None
@@ -139,7 +140,7 @@ class DataPage(LiveComponent):
             and not stream_state(self, name).full
             and table.collection() not in changed
         ):
-            moves = window_moves(list(last[1]), list(shown))
+            moves = window_moves(list(last[1]), keys)
         if self._lv.error is not None:
             # An error shown (a render that failed: its row changes were dropped): the whole
             # component goes, with the window in full, so the page shows the rows as they are.
@@ -149,18 +150,19 @@ class DataPage(LiveComponent):
             self.stream_reset(name, view.items)
             return
         gone, top, bottom = moves
-        rows = {row.key: row for row in view.items}
+        at = dict(zip(keys, range(len(keys)), strict=True))  # view.item makes a sent row
         for key in gone:
             self.stream_delete(name, key)
         for key in reversed(top):
-            self.stream_insert(name, rows[key], at=0)
+            self.stream_insert(name, view.item(at[key]), at=0)
         for key in bottom:
-            self.stream_insert(name, rows[key], at=-1)
+            self.stream_insert(name, view.item(at[key]), at=-1)
         came = {*top, *bottom}
-        sent = last[1]
-        for key, fingerprint in shown.items():
-            if key not in came and sent.get(key) != fingerprint:
-                self.stream_insert(name, rows[key])  # in its place
+        # The rows not sent as shown now (new ones, and those whose cells changed), found in
+        # C, in the window's order.
+        edited = sorted([at[key] for key, _ in shown.items() - last[1].items() if key not in came])
+        for index in edited:
+            self.stream_insert(name, view.item(index))  # in its place
 
     # -- live ---------------------------------------------------------------------------------
 
@@ -234,6 +236,8 @@ def window_moves(shown: list[str], now: list[str]) -> tuple[list[str], list[str]
     or a new one lands between them (then the window is shown again in full)."""
     if not now or not shown:
         return None
+    if shown == now:  # the same rows (an edit in place, a broadcast): nothing moves
+        return [], [], []
     present = set(now)
     kept = [key for key in shown if key in present]
     if not kept:
