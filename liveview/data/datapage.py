@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from itertools import compress
+from operator import ne
 from typing import Any, ClassVar
 
 from liveview.authoring.component import LiveComponent
@@ -126,13 +128,12 @@ class DataPage(LiveComponent):
         edit, a broadcast's), each once. Only the window's keys and a hash of each row's cells
         are kept, not its rows."""
         name = table.stream_name
-        windows: dict[str, tuple[tuple[str, str, int], dict[str, int]]]
+        windows: dict[str, tuple[tuple[str, str, int], list[str], list[int]]]
         windows = self.__dict__.setdefault("_lv_windows", {})
         seen = (view.state["sort"], view.state["q"], view.page.number)
-        keys = view.keys
-        shown = dict(zip(keys, view.fingerprints(), strict=True))
+        keys, prints = view.keys, view.fingerprints()
         last = windows.get(name)
-        windows[name] = (seen, shown)
+        windows[name] = (seen, keys, prints)
         moves = None
         if (
             last is not None
@@ -140,7 +141,7 @@ class DataPage(LiveComponent):
             and not stream_state(self, name).full
             and table.collection() not in changed
         ):
-            moves = window_moves(list(last[1]), keys)
+            moves = window_moves(last[1], keys)
         if self._lv.error is not None:
             # An error shown (a render that failed: its row changes were dropped): the whole
             # component goes, with the window in full, so the page shows the rows as they are.
@@ -150,18 +151,22 @@ class DataPage(LiveComponent):
             self.stream_reset(name, view.items)
             return
         gone, top, bottom = moves
-        at = dict(zip(keys, range(len(keys)), strict=True))  # view.item makes a sent row
-        for key in gone:
-            self.stream_delete(name, key)
-        for key in reversed(top):
-            self.stream_insert(name, view.item(at[key]), at=0)
-        for key in bottom:
-            self.stream_insert(name, view.item(at[key]), at=-1)
-        came = {*top, *bottom}
-        # The rows not sent as shown now (new ones, and those whose cells changed), found in
-        # C, in the window's order.
-        edited = sorted([at[key] for key, _ in shown.items() - last[1].items() if key not in came])
-        for index in edited:
+        if not gone and not top and not bottom:  # the same rows: those whose cells changed
+            edited = list(compress(range(len(keys)), map(ne, last[2], prints)))  # in C
+        else:
+            at = dict(zip(keys, range(len(keys)), strict=True))
+            for key in gone:
+                self.stream_delete(name, key)
+            for key in reversed(top):
+                self.stream_insert(name, view.item(at[key]), at=0)
+            for key in bottom:
+                self.stream_insert(name, view.item(at[key]), at=-1)
+            came = {*top, *bottom}
+            sent = dict(zip(last[1], last[2], strict=True))
+            edited = [
+                n for n, key in enumerate(keys) if key not in came and sent.get(key) != prints[n]
+            ]
+        for index in edited:  # in the window's order; a TableRow made for a row sent only
             self.stream_insert(name, view.item(index))  # in its place
 
     # -- live ---------------------------------------------------------------------------------

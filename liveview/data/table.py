@@ -266,7 +266,9 @@ class Table(Block):
         view = TableView(self, state, headers, values, page, page.paginator.count)
         if self.stream:
             shown = list(page.object_list)  # read already (row_values): its cached rows
-            view.keys, view.uris = _keys(shown), _uris(shown)
+            dicts = _DICTS.issuperset(map(type, shown))
+            view.keys = _keys(shown) if dicts else list(map(_key, shown))
+            view.uris = None if dicts else list(map(_uri, shown))  # a dict has none
             _check_unique(view.keys)
         return view
 
@@ -337,22 +339,17 @@ def _key(row: Any) -> str:
     raise TypeError(f"a stream table's row needs a pk or an id: {row!r:.80}")
 
 
-def _keys(rows: list[Any]) -> list[str]:
-    """Each stream row's key (`_key`): dicts all keyed by "id" (or all by "pk") read in C."""
-    if _DICTS.issuperset(map(type, rows)):
-        pks = list(map(dict.get, rows, repeat("pk")))
+def _keys(rows: list[dict[str, Any]]) -> list[str]:
+    """Each stream row's key (`_key`) of rows that are dicts: all keyed by "id" (or all by
+    "pk") read in C."""
+    pks = list(map(dict.get, rows, repeat("pk")))
+    found = set(map(type, pks))
+    if found == _NONE_ONLY:
+        pks = list(map(dict.get, rows, repeat("id")))
         found = set(map(type, pks))
-        if found == _NONE_ONLY:
-            pks = list(map(dict.get, rows, repeat("id")))
-            found = set(map(type, pks))
-        if NoneType not in found:
-            return list(map(str, pks))
+    if NoneType not in found:
+        return list(map(str, pks))
     return list(map(_key, rows))
-
-
-def _uris(rows: list[Any]) -> list[str | None] | None:
-    """Each stream row's URI (`_uri`); None when the rows are dicts (none has one)."""
-    return None if _DICTS.issuperset(map(type, rows)) else list(map(_uri, rows))
 
 
 def _fingerprint(columns: tuple[str, ...], values: tuple[Any, ...]) -> int:
