@@ -20,6 +20,7 @@ from liveview.core.redirects import safe_href
 from liveview.data.blocks import Block, Button, Column, Heading, Link, Row, Text
 from liveview.data.chart import Chart
 from liveview.data.table import Table
+from liveview.runtime.render import without_marks
 from liveview.runtime.streams import StreamNode
 
 #: `{% live event key=value %}` in the context being rendered: what the tag returns.
@@ -59,7 +60,7 @@ def block_html(block: Block, context: Context, bind: Bind, scope: Scope = None) 
             if built is not None:
                 return built
     with context.push(scope() if scope is not None else {}), context.push(block=block):
-        return template.render(context)
+        return without_marks(template.render(context))
 
 
 #: A DataPage's template (liveview/templates/liveview/data/page.html).

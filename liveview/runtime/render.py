@@ -80,7 +80,8 @@ def _load_template(cls: type[LiveComponent]) -> Template:
 
 
 #: Builds a component's template in Python, as the engine would render it in `context`; None:
-#: the engine renders it (the template found is not the one the builder is for).
+#: the engine renders it (the template found is not the one the builder is for). What it has
+#: the engine render for it, it passes through `without_marks`.
 InnerBuilder = Callable[[Template, Context], "str | None"]
 #: By the class registered (`build_inner`): the builder for it and its subclasses.
 _inner_builders: dict[type, InnerBuilder] = {}
@@ -118,9 +119,16 @@ def render_inner(comp: LiveComponent, handle: object) -> str:
         build = _find_builder(cls)
     html = build(template, context) if build is not None else None
     if html is None:
-        html = str(template._render(context))  # type: ignore[attr-defined]
+        html = without_marks(str(template._render(context)))  # type: ignore[attr-defined]
+    return html
+
+
+def without_marks(html: str) -> str:
+    """`html` rendered by the engine, without the marks django-components leaves in a nested
+    component's output (a builder's HTML is its own: it cleans what it has the engine render,
+    and the scan of a whole page, tens of µs for a 300-row table, is not paid for it)."""
     if "data-djc-id-" in html or "<!-- _RENDERED" in html:
-        html = _DJC_MARKS.sub("", html)
+        return _DJC_MARKS.sub("", html)
     return html
 
 

@@ -18,7 +18,7 @@ from django.test import override_settings
 from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
-from django_components import register
+from django_components import Component, register
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -372,4 +372,27 @@ def test_a_projects_own_block_template_sees_the_pages_loop(tmp_path: Path) -> No
     fast = rendered(layout, {}, directory=fast_dir)
     slow = rendered(layout, {}, directory=slow_dir)
     assert "1/4F:a" in fast and "3/2:c" in fast
+    assert fast == slow
+
+
+@register("test_chrome_plain")
+class Plain(Component):
+    template = "<em>plain {{ word }}</em>"
+
+    def get_template_data(self, args: Any, kwargs: Any, slots: Any, context: Any) -> Any:
+        return {"word": kwargs.get("word", "")}
+
+
+def test_a_component_in_a_projects_own_block_template_leaves_no_marks(tmp_path: Path) -> None:
+    """What django-components leaves in a nested component's output is taken out of a block
+    the engine renders, as it is of a page the engine renders."""
+    own = '{% component "test_chrome_plain" word=block.text / %}'
+    fast_dir, slow_dir = tmp_path / "fast", engine_dir(tmp_path / "slow")
+    (fast_dir / "liveview" / "data").mkdir(parents=True)
+    for directory in (fast_dir, slow_dir):
+        (directory / "liveview" / "data" / "text.html").write_text(own)
+    fast = rendered(lambda: [Text("a"), Row(Text("b"))], {}, directory=fast_dir)
+    slow = rendered(lambda: [Text("a"), Row(Text("b"))], {}, directory=slow_dir)
+    assert "<em>plain a</em>" in fast and "<em>plain b</em>" in fast
+    assert "djc" not in fast and "_RENDERED" not in fast
     assert fast == slow
