@@ -266,18 +266,21 @@ def flush(comp: LiveComponent) -> str:
     data = context_data(comp, Handle(comp)) if own is None else {**own, "lv": Handle(comp)}
     context = Context(data, autoescape=tmpl.engine.autoescape)
     parts = []
-    with context.render_context.push_state(tmpl), context.bind_template(tmpl):
-        for op in ops:
-            if op.kind == "delete":
-                parts.append(speaks.targeted("delete", item_id(comp, op.stream, op.key)))
-                continue
-            node = nodes.get(op.stream) or _named.get(type(comp), {}).get(op.stream)
-            node = node or nodes.get("")
-            if node is None:
-                raise LookupError(
-                    f'{type(comp).__name__}\'s template has no {{% live_stream "{op.stream}" %}}'
-                )
-            style: StreamSwap = "afterbegin" if op.at == 0 else "beforeend"
-            html = node.item(context, comp, op.stream, op.item, inserted=True)
-            parts.append(speaks.targeted(style, container_id(comp, op.stream), html))
+    # What `render_context.push_state` and `bind_template` set, set directly (as render_inner
+    # does): the context is this flush's own and dropped after it.
+    context.template = context.render_context.template = tmpl
+    context.render_context.push()
+    for op in ops:
+        if op.kind == "delete":
+            parts.append(speaks.targeted("delete", item_id(comp, op.stream, op.key)))
+            continue
+        node = nodes.get(op.stream) or _named.get(type(comp), {}).get(op.stream)
+        node = node or nodes.get("")
+        if node is None:
+            raise LookupError(
+                f'{type(comp).__name__}\'s template has no {{% live_stream "{op.stream}" %}}'
+            )
+        style: StreamSwap = "afterbegin" if op.at == 0 else "beforeend"
+        html = node.item(context, comp, op.stream, op.item, inserted=True)
+        parts.append(speaks.targeted(style, container_id(comp, op.stream), html))
     return "".join(refills + parts)
