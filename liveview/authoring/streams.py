@@ -168,15 +168,15 @@ def stream_of(comp: object, name: str) -> Stream:
 
 
 def stream_state(comp: object, name: str) -> StreamState:
-    """The stream's state, made when first needed, in the page's record of `comp` (not on the
-    component: not its state)."""
-    stream_of(comp, name)
+    """The stream's state, made when first needed (for a stream the component declares), in
+    the page's record of `comp` (not on the component: not its state)."""
     record = comp._lv  # type: ignore[attr-defined]  # a LiveComponent's (a Streams mixin's)
     states: dict[str, StreamState] | None = record.streams
-    if states is None:
-        states = record.streams = {}
-    state = states.get(name)
+    state = states.get(name) if states is not None else None
     if state is None:
+        stream_of(comp, name)
+        if states is None:
+            states = record.streams = {}
         state = states[name] = StreamState()
     return state
 

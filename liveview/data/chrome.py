@@ -20,6 +20,7 @@ from liveview.core.redirects import safe_href
 from liveview.data.blocks import Block, Button, Column, Heading, Link, Row, Text
 from liveview.data.chart import Chart
 from liveview.data.table import Table
+from liveview.runtime.render import without_marks
 from liveview.runtime.streams import StreamNode
 
 #: `{% live event key=value %}` in the context being rendered: what the tag returns.
@@ -41,28 +42,77 @@ def _resolve(context: Context, name: str) -> tuple[Template, bool]:
     found = _resolved.get((engine, name))
     if found is None or settings.DEBUG:
         template = engine.get_template(name)
-        origin = getattr(template.origin, "name", None)
-        stock = isinstance(origin, str) and os.path.realpath(origin) == os.path.join(
-            _STOCK_DIR, *name.split("/")
-        )
-        found = _resolved[(engine, name)] = (template, stock)
+        found = _resolved[(engine, name)] = (template, _is_stock(template, name))
     return found
 
 
-def block_html(block: Block, context: Context, bind: Bind) -> str:
+def block_html(block: Block, context: Context, bind: Bind, scope: Scope = None) -> str:
     """The block as ``{% include block.template_name with block=block %}`` renders it in
     `context`: built here when the engine would render liveview's own template (and escapes,
-    as it does by default), else by the engine."""
+    as it does by default), else by the engine, with `scope()` (the variables of the loop
+    rendering it, when that loop is built here) in the context too."""
     name = block.template_name
     template, stock = _resolve(context, name)
     if stock and context.autoescape:
         build = _BUILDERS.get(name)
         if build is not None and isinstance(block, build[0]):
-            built = build[1](block, context, bind)
+            built = build[1](block, context, bind, scope)
             if built is not None:
                 return built
-    with context.push(block=block):
-        return template.render(context)
+    with context.push(scope() if scope is not None else {}), context.push(block=block):
+        return without_marks(template.render(context))
+
+
+#: A DataPage's template (liveview/templates/liveview/data/page.html).
+PAGE = "liveview/data/page.html"
+#: By template: whether it is liveview's own page.html (a project's override is not).
+_stock_pages: weakref.WeakKeyDictionary[Template, bool] = weakref.WeakKeyDictionary()
+
+
+def page_html(template: Template, context: Context, bind: Bind) -> str | None:
+    """liveview/data/page.html as the engine renders `template` in `context` (a DataPage's:
+    its `blocks` and `title`), or None when `template` is not liveview's own file (a
+    project's, a subclass's own): the engine renders it."""
+    stock = _stock_pages.get(template)
+    if stock is None:
+        stock = _stock_pages[template] = _is_stock(template, PAGE)
+    blocks, title = context.get("blocks"), context.get("title")
+    if not stock or not context.autoescape or type(blocks) is not list or type(title) is not str:
+        return None
+    out = ['<div class="lv-data">', f"<h1>{html.escape(title)}</h1>\n" if title else "\n"]
+    # `{% for block in blocks %}{% data_block block %}\n{% endfor %}`
+    for number, block in enumerate(blocks):
+        out.append(block_html(block, context, bind, _loop(context, None, number, blocks, "block")))
+        out.append("\n")
+    out.append("</div>\n")
+    return "".join(out)
+
+
+#: The variables of the loops a block is rendered in (a `{% for %}` of the templates built
+#: here), made only when a block's template is rendered by the engine (a project's own).
+Scope = Callable[[], dict[str, Any]] | None
+
+
+def _loop(context: Context, outer: Scope, number: int, items: list[Any], name: str) -> Scope:
+    """What ``{% for name in items %}`` sets for item `number`, in `outer`'s loop (if any)."""
+
+    def scope() -> dict[str, Any]:
+        parent = outer()["forloop"] if outer is not None else context.get("forloop", {})
+        count = len(items)
+        loop = {"parentloop": parent, "counter0": number, "counter": number + 1}
+        loop.update(revcounter=count - number, revcounter0=count - number - 1)
+        loop.update(first=number == 0, last=number == count - 1)
+        return {"forloop": loop, name: items[number]}
+
+    return scope
+
+
+def _is_stock(template: Template, name: str) -> bool:
+    """Whether `template` is liveview's own file `name`."""
+    origin = getattr(template.origin, "name", None)
+    return isinstance(origin, str) and os.path.realpath(origin) == os.path.join(
+        _STOCK_DIR, *name.split("/")
+    )
 
 
 def _show(value: Any, context: Context) -> str:
@@ -79,41 +129,53 @@ def _show(value: Any, context: Context) -> str:
 # Each builder below is the template of the same name, line for line; None: let the engine.
 
 
-def _button(block: Button, context: Context, bind: Bind) -> str:
+def _button(block: Button, context: Context, bind: Bind, scope: Scope) -> str:
     # liveview/data/button.html; `{% live_button block %}` is `{% live %}` with these.
     attrs = bind(block.event_name, **block.args)
     return f'<button type="button" {attrs}>{_show(block.label, context)}</button>\n'
 
 
-def _text(block: Text, context: Context, bind: Bind) -> str:
+def _text(block: Text, context: Context, bind: Bind, scope: Scope) -> str:
     return f"<p>{_show(block.text, context)}</p>\n"
 
 
-def _link(block: Link, context: Context, bind: Bind) -> str:
+def _link(block: Link, context: Context, bind: Bind, scope: Scope) -> str:
     href = _show(safe_href(block.href), context)
     return f'<p><a href="{href}">{_show(block.text, context)}</a></p>\n'
 
 
-def _heading(block: Heading, context: Context, bind: Bind) -> str:
+def _heading(block: Heading, context: Context, bind: Bind, scope: Scope) -> str:
     level = next((n for n in (1, 2, 3, 4, 5) if block.level == n), 6)
     return f"<h{level}>{_show(block.text, context)}</h{level}>\n"
 
 
-def _chart(block: Chart, context: Context, bind: Bind) -> str:
+def _chart(block: Chart, context: Context, bind: Bind, scope: Scope) -> str:
     return f'<figure class="lv-data-chart">{_show(block.svg(), context)}</figure>\n'
 
 
-def _row(block: Row, context: Context, bind: Bind) -> str:
-    inner = "".join([f"<div>{block_html(c, context, bind)}</div>" for c in block.items])
+def _row(block: Row, context: Context, bind: Bind, scope: Scope) -> str:
+    items = block.items
+    inner = "".join(
+        [
+            f"<div>{block_html(c, context, bind, _loop(context, scope, n, items, 'child'))}</div>"
+            for n, c in enumerate(items)
+        ]
+    )
     return f'<div class="lv-data-row">{inner}</div>\n'
 
 
-def _column(block: Column, context: Context, bind: Bind) -> str:
-    inner = "".join([block_html(c, context, bind) for c in block.items])
+def _column(block: Column, context: Context, bind: Bind, scope: Scope) -> str:
+    items = block.items
+    inner = "".join(
+        [
+            block_html(c, context, bind, _loop(context, scope, n, items, "child"))
+            for n, c in enumerate(items)
+        ]
+    )
     return f'<div class="lv-data-column">{inner}</div>\n'
 
 
-def _table(block: Table, context: Context, bind: Bind) -> str | None:
+def _table(block: Table, context: Context, bind: Bind, scope: Scope) -> str | None:
     """liveview/data/table.html (a stream table's rows: by its `{% live_stream %}` node)."""
     view = block.current
     handle = context.get("lv")
@@ -185,7 +247,7 @@ def _stream_node(template: Template) -> StreamNode:
 
 _stream_nodes: weakref.WeakKeyDictionary[Template, StreamNode] = weakref.WeakKeyDictionary()
 
-_Builder = Callable[[Any, Context, Bind], "str | None"]
+_Builder = Callable[[Any, Context, Bind, Scope], "str | None"]
 #: By stock template name: the block class it is built for, and its builder.
 _BUILDERS: dict[str, tuple[type[Block], _Builder]] = {
     Table.template_name: (Table, _table),

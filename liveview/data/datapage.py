@@ -3,7 +3,10 @@
 # table state (sort, filter, page) and re-reads the data at every render.
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from itertools import compress
+from operator import ne
 from typing import Any, ClassVar
 
 from liveview.authoring.component import LiveComponent
@@ -83,13 +86,16 @@ class DataPage(LiveComponent):
 
     def extra_context(self) -> Mapping[str, Any]:
         blocks = self.blocks()
+        follows: list[Subscription] = list(self.watch)
+        events = type(self)._lv_events
         for top in blocks:
             for block in top.walk():
-                if isinstance(block, Button) and block.event_name not in type(self)._lv_events:
+                if isinstance(block, Button) and block.event_name not in events:
                     raise ValueError(
                         f"Button {block.label!r} calls {block.event_name!r}, "
                         f"which is not an @event of {type(self).__name__}"
                     )
+                follows.extend(block.subscriptions())
         changed = self.__dict__.pop("_lv_changed", set())
         tables = _tables(blocks)
         self.__dict__["_lv_table_streams"] = _stream_names(type(self), tables)
@@ -98,6 +104,9 @@ class DataPage(LiveComponent):
             table.current = table.view(self.table_state(table.key))
             if table.stream:
                 self._show_window(table, table.current, changed)
+        # What these blocks show, for the `subscriptions()` the page asks right after this
+        # render (the same state): the layout is not built a second time for it.
+        self.__dict__["_lv_follows"] = follows
         return {"blocks": blocks, "title": self.title}
 
     # -- stream tables (docs/data.md, "A table as a stream") ----------------------------------
@@ -119,12 +128,12 @@ class DataPage(LiveComponent):
         edit, a broadcast's), each once. Only the window's keys and a hash of each row's cells
         are kept, not its rows."""
         name = table.stream_name
-        windows: dict[str, tuple[tuple[str, str, int], dict[str, int]]]
+        windows: dict[str, tuple[tuple[str, str, int], list[str], list[int]]]
         windows = self.__dict__.setdefault("_lv_windows", {})
         seen = (view.state["sort"], view.state["q"], view.page.number)
-        shown = {row.key: row.fingerprint() for row in view.items}
+        keys, prints = view.keys, view.fingerprints()
         last = windows.get(name)
-        windows[name] = (seen, shown)
+        windows[name] = (seen, keys, prints)
         moves = None
         if (
             last is not None
@@ -132,7 +141,7 @@ class DataPage(LiveComponent):
             and not stream_state(self, name).full
             and table.collection() not in changed
         ):
-            moves = window_moves(list(last[1]), list(shown))
+            moves = window_moves(last[1], keys)
         if self._lv.error is not None:
             # An error shown (a render that failed: its row changes were dropped): the whole
             # component goes, with the window in full, so the page shows the rows as they are.
@@ -142,22 +151,39 @@ class DataPage(LiveComponent):
             self.stream_reset(name, view.items)
             return
         gone, top, bottom = moves
-        rows = {row.key: row for row in view.items}
-        for key in gone:
-            self.stream_delete(name, key)
-        for key in reversed(top):
-            self.stream_insert(name, rows[key], at=0)
-        for key in bottom:
-            self.stream_insert(name, rows[key], at=-1)
-        came = {*top, *bottom}
-        sent = last[1]
-        for key, fingerprint in shown.items():
-            if key not in came and sent.get(key) != fingerprint:
-                self.stream_insert(name, rows[key])  # in its place
+        if not gone and not top and not bottom:  # the same rows: those whose cells changed
+            edited = list(compress(range(len(keys)), map(ne, last[2], prints)))  # in C
+        else:
+            at = dict(zip(keys, range(len(keys)), strict=True))
+            for key in gone:
+                self.stream_delete(name, key)
+            for key in reversed(top):
+                self.stream_insert(name, view.item(at[key]), at=0)
+            for key in bottom:
+                self.stream_insert(name, view.item(at[key]), at=-1)
+            came = {*top, *bottom}
+            sent = dict(zip(last[1], last[2], strict=True))
+            edited = [
+                n for n, key in enumerate(keys) if key not in came and sent.get(key) != prints[n]
+            ]
+        for index in edited:  # in the window's order; a TableRow made for a row sent only
+            self.stream_insert(name, view.item(index))  # in its place
 
     # -- live ---------------------------------------------------------------------------------
 
+    def live_state(self) -> dict[str, Any]:
+        # The state is read before anything may change it (an event's, a notice's or a
+        # timer's rollback copy): what the last render followed is no longer known to hold.
+        self.__dict__.pop("_lv_follows", None)
+        return super().live_state()
+
     def subscriptions(self) -> Iterable[Subscription]:
+        """What the layout shows: the tables' and charts' models and `watch`. Right after a
+        render (an event's, before anything else reads or changes the state), the blocks
+        that render laid out; else the layout built again."""
+        follows: list[Subscription] | None = self.__dict__.pop("_lv_follows", None)
+        if follows is not None:
+            return follows
         found: list[Subscription] = list(self.watch)
         for top in self.blocks():
             for block in top.walk():
@@ -168,8 +194,15 @@ class DataPage(LiveComponent):
         """Nothing to reload: the layout reads the data again when the page re-renders. A
         stream table sends the rows whose cells changed; a change to its whole collection (its
         URIs are noted for that render) shows its window again."""
+        self.__dict__.pop("_lv_follows", None)  # the data the layout reads changed
         noted: set[str] = self.__dict__.setdefault("_lv_changed", set())
         noted.add(change.uri)
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        own = cls.__dict__.get("resource_changed")
+        if own is not None and not getattr(own, "_lv_forgets", False):
+            cls.resource_changed = _forgetting(own)  # type: ignore[method-assign,assignment]
 
     # -- the tables' events -------------------------------------------------------------------
 
@@ -208,6 +241,8 @@ def window_moves(shown: list[str], now: list[str]) -> tuple[list[str], list[str]
     or a new one lands between them (then the window is shown again in full)."""
     if not now or not shown:
         return None
+    if shown == now:  # the same rows (an edit in place, a broadcast): nothing moves
+        return [], [], []
     present = set(now)
     kept = [key for key in shown if key in present]
     if not kept:
@@ -218,6 +253,21 @@ def window_moves(shown: list[str], now: list[str]) -> tuple[list[str], list[str]
     gone = [key for key in shown if key not in present]
     top, bottom = now[:first], now[first + len(kept) :]
     return gone, top, bottom
+
+
+def _forgetting(
+    method: Callable[[DataPage, ResourceChanged], None],
+) -> Callable[[DataPage, ResourceChanged], None]:
+    """A subclass's `resource_changed`, after which the page follows the layout built again:
+    it may change the state (or the data the layout reads) without reading it first."""
+
+    @functools.wraps(method)
+    def resource_changed(self: DataPage, change: ResourceChanged) -> None:
+        self.__dict__.pop("_lv_follows", None)
+        method(self, change)
+
+    resource_changed._lv_forgets = True  # type: ignore[attr-defined]
+    return resource_changed
 
 
 def _tables(blocks: Iterable[Block]) -> list[Table]:

@@ -7,7 +7,7 @@ import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import repeat
+from itertools import chain, repeat
 from typing import Any, ClassVar
 
 from django.core.paginator import Page, Paginator
@@ -18,7 +18,14 @@ from django.utils.safestring import SafeString, mark_safe
 from typing_extensions import TypedDict  # pydantic validates it (a reconnect's kept state)
 
 from liveview.data.blocks import Block
-from liveview.data.rows import cell_value, cells_html, row_values, rows_html
+from liveview.data.rows import (
+    _DICTS,
+    _PLAIN_TYPES,
+    cell_value,
+    cells_html,
+    row_values,
+    rows_html,
+)
 from liveview.pubsub.resources import LiveResource, Subscription, uri_of
 
 #: The longest filter text a table accepts; longer input is cut.
@@ -78,8 +85,7 @@ class TableRow:
         """A hash of what the row shows: equal when it would render the same HTML (each
         cell's column, its value's type and text), so a row whose cells did not change is not
         rendered or sent again."""
-        values = self.values
-        return hash((self.columns, tuple(map(type, values)), tuple(map(str, values))))
+        return _fingerprint(self.columns, self.values)
 
     def html(self) -> SafeString:
         """The row's ``<td>``s (its stream item's content), built as a plain table's rows."""
@@ -98,8 +104,28 @@ class TableView:
     values: list[tuple[Any, ...]]
     page: Page[Any]
     count: int
-    #: A stream table's rows with their keys (empty for other tables).
-    items: list[TableRow] = dataclasses.field(default_factory=list)
+    #: A stream table's rows' keys (empty for other tables).
+    keys: list[str] = dataclasses.field(default_factory=list)
+    #: Their URIs (a LiveResource's), or None when none has one.
+    uris: list[str | None] | None = None
+
+    @functools.cached_property
+    def items(self) -> list[TableRow]:
+        """A stream table's rows with their keys (empty for other tables), made when asked (a
+        window shown in full); `item` makes one."""
+        return list(map(self.item, range(len(self.keys))))
+
+    def item(self, at: int) -> TableRow:
+        """The stream table's row number `at` of this window."""
+        uri = self.uris[at] if self.uris is not None else None
+        return TableRow(self.keys[at], tuple(self.table.columns), self.values[at], uri)
+
+    def fingerprints(self) -> list[int]:
+        """Each stream row's `TableRow.fingerprint()`: rows of plain values all hashed in C."""
+        columns = tuple(self.table.columns)
+        if _PLAIN_TYPES.issuperset(map(type, chain.from_iterable(self.values))):
+            return list(map(hash, zip(repeat(columns), self.values)))
+        return list(map(_fingerprint, repeat(columns), self.values))
 
     @functools.cached_property
     def rows(self) -> list[list[Cell]]:
@@ -239,10 +265,11 @@ class Table(Block):
         values = row_values(page.object_list, self.columns)
         view = TableView(self, state, headers, values, page, page.paginator.count)
         if self.stream:
-            shown, columns = page.object_list, tuple(self.columns)
-            keys, uris = map(_key, shown), map(_uri, shown)
-            view.items = list(map(TableRow, keys, repeat(columns), values, uris))
-            _check_unique(view.items)
+            shown = list(page.object_list)  # read already (row_values): its cached rows
+            dicts = _DICTS.issuperset(map(type, shown))
+            view.keys = _keys(shown) if dicts else list(map(_key, shown))
+            view.uris = None if dicts else list(map(_uri, shown))  # a dict has none
+            _check_unique(view.keys)
         return view
 
     @property
@@ -312,9 +339,33 @@ def _key(row: Any) -> str:
     raise TypeError(f"a stream table's row needs a pk or an id: {row!r:.80}")
 
 
-def _check_unique(items: list[TableRow]) -> None:
+def _keys(rows: list[dict[str, Any]]) -> list[str]:
+    """Each stream row's key (`_key`) of rows that are dicts: all keyed by "id" (or all by
+    "pk") read in C."""
+    pks = list(map(dict.get, rows, repeat("pk")))
+    found = set(map(type, pks))
+    if found == _NONE_ONLY:
+        pks = list(map(dict.get, rows, repeat("id")))
+        found = set(map(type, pks))
+    if NoneType not in found:
+        return list(map(str, pks))
+    return list(map(_key, rows))
+
+
+def _fingerprint(columns: tuple[str, ...], values: tuple[Any, ...]) -> int:
+    """`TableRow.fingerprint`: a row of plain values (exactly text, booleans, None) renders the
+    same HTML when its values are equal, so those are hashed as they are."""
+    if _PLAIN_TYPES.issuperset(map(type, values)):
+        return hash((columns, values))
+    return hash((columns, tuple(map(type, values)), tuple(map(str, values))))
+
+
+NoneType = type(None)
+_NONE_ONLY = {NoneType}
+
+
+def _check_unique(keys: list[str]) -> None:
     """A stream's rows are elements by their keys: two rows with one key would be one."""
-    keys = [item.key for item in items]
     if len(set(keys)) == len(keys):
         return
     seen: set[str] = set()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -78,9 +79,33 @@ def _load_template(cls: type[LiveComponent]) -> Template:
     raise TypeError(f"{cls.__qualname__} has no template_name, template_file or template")
 
 
+#: Builds a component's template in Python, as the engine would render it in `context`; None:
+#: the engine renders it (the template found is not the one the builder is for). What it has
+#: the engine render for it, it passes through `without_marks`.
+InnerBuilder = Callable[[Template, Context], "str | None"]
+#: By the class registered (`build_inner`): the builder for it and its subclasses.
+_inner_builders: dict[type, InnerBuilder] = {}
+#: By the component class: its builder, or None (most classes); filled when first rendered.
+_builder_of: dict[type, InnerBuilder | None] = {}
+
+
+def build_inner(cls: type[LiveComponent], builder: InnerBuilder) -> None:
+    """Let `builder` build the template of `cls` and its subclasses instead of the engine (a
+    DataPage's stock page.html: liveview/templatetags/liveview_data.py registers it)."""
+    _inner_builders[cls] = builder
+    _builder_of.clear()
+
+
+def _find_builder(cls: type) -> InnerBuilder | None:
+    found = next((_inner_builders[k] for k in cls.__mro__ if k in _inner_builders), None)
+    _builder_of[cls] = found
+    return found
+
+
 def render_inner(comp: LiveComponent, handle: object) -> str:
     """The component's template rendered with its state, `lv` and the page's globals."""
-    template = component_template(type(comp))
+    cls = type(comp)
+    template = component_template(cls)
     context = Context(context_data(comp, handle), autoescape=template.engine.autoescape)
     # Template.render without django-components' whole-page post-processing: this is a fragment.
     # What its `render_context.push_state` and `bind_template` set, set directly: the context
@@ -88,9 +113,22 @@ def render_inner(comp: LiveComponent, handle: object) -> str:
     # generator-based context managers cost a few µs an event).
     context.template = context.render_context.template = template
     context.render_context.push()
-    html = str(template._render(context))  # type: ignore[attr-defined]
+    try:
+        build = _builder_of[cls]
+    except KeyError:
+        build = _find_builder(cls)
+    html = build(template, context) if build is not None else None
+    if html is None:
+        html = without_marks(str(template._render(context)))  # type: ignore[attr-defined]
+    return html
+
+
+def without_marks(html: str) -> str:
+    """`html` rendered by the engine, without the marks django-components leaves in a nested
+    component's output (a builder's HTML is its own: it cleans what it has the engine render,
+    and the scan of a whole page, tens of µs for a 300-row table, is not paid for it)."""
     if "data-djc-id-" in html or "<!-- _RENDERED" in html:
-        html = _DJC_MARKS.sub("", html)
+        return _DJC_MARKS.sub("", html)
     return html
 
 

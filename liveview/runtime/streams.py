@@ -4,11 +4,19 @@ from __future__ import annotations
 
 import re
 import weakref
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from django import template
 from django.template import Context
-from django.template.base import FilterExpression, NodeList, Parser, Token, token_kwargs
+from django.template.base import (
+    FilterExpression,
+    NodeList,
+    Parser,
+    Template,
+    Token,
+    token_kwargs,
+)
 from django.utils.html import escape
 
 from liveview.authoring.streams import StreamState, key_id, stream_of, stream_state
@@ -176,14 +184,34 @@ _named: weakref.WeakKeyDictionary[type[LiveComponent], dict[str, StreamNode]] = 
 )
 
 
-def _nodes(cls: type[LiveComponent]) -> dict[str, StreamNode]:
+#: `_nodes`' answer by the class's template and the templates it names in `stream_templates`
+#: (weak: a template parsed again, after DEBUG's autoreload or by a loader without a cache, is
+#: looked at again, and an old one not kept).
+_found: weakref.WeakKeyDictionary[Template, dict[tuple[str, ...], Mapping[str, StreamNode]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _nodes(cls: type[LiveComponent]) -> Mapping[str, StreamNode]:
     """The class's `{% live_stream %}` nodes by name: its template's, and those of the templates
     it names in `stream_templates` (included ones, found by the engine of the class's template,
     as its `{% include %}` finds them); "" is the node named by a variable, when there is one
-    only (several: each is known by the stream it rendered, `_named`)."""
+    only (several: each is known by the stream it rendered, `_named`). Looked for once per
+    template (a walk of every node: tens of µs an event)."""
     own = component_template(cls)
+    known = _found.get(own)
+    if known is None:
+        known = _found[own] = {}
+    names = cls.stream_templates
+    found = known.get(names)
+    if found is None:
+        found = known[names] = _walk(own, names)
+    return found
+
+
+def _walk(own: Template, included: tuple[str, ...]) -> dict[str, StreamNode]:
     nodelists = [own.nodelist]
-    nodelists += [own.engine.get_template(n).nodelist for n in cls.stream_templates]
+    nodelists += [own.engine.get_template(n).nodelist for n in included]
     found = [n for nodes in nodelists for n in nodes.get_nodes_by_type(StreamNode)]
     by_name = {node.name: node for node in found if isinstance(node, StreamNode) and node.name}
     variable = [n for n in found if isinstance(n, StreamNode) and not n.name]
@@ -238,18 +266,21 @@ def flush(comp: LiveComponent) -> str:
     data = context_data(comp, Handle(comp)) if own is None else {**own, "lv": Handle(comp)}
     context = Context(data, autoescape=tmpl.engine.autoescape)
     parts = []
-    with context.render_context.push_state(tmpl), context.bind_template(tmpl):
-        for op in ops:
-            if op.kind == "delete":
-                parts.append(speaks.targeted("delete", item_id(comp, op.stream, op.key)))
-                continue
-            node = nodes.get(op.stream) or _named.get(type(comp), {}).get(op.stream)
-            node = node or nodes.get("")
-            if node is None:
-                raise LookupError(
-                    f'{type(comp).__name__}\'s template has no {{% live_stream "{op.stream}" %}}'
-                )
-            style: StreamSwap = "afterbegin" if op.at == 0 else "beforeend"
-            html = node.item(context, comp, op.stream, op.item, inserted=True)
-            parts.append(speaks.targeted(style, container_id(comp, op.stream), html))
+    # What `render_context.push_state` and `bind_template` set, set directly (as render_inner
+    # does): the context is this flush's own and dropped after it.
+    context.template = context.render_context.template = tmpl
+    context.render_context.push()
+    for op in ops:
+        if op.kind == "delete":
+            parts.append(speaks.targeted("delete", item_id(comp, op.stream, op.key)))
+            continue
+        node = nodes.get(op.stream) or _named.get(type(comp), {}).get(op.stream)
+        node = node or nodes.get("")
+        if node is None:
+            raise LookupError(
+                f'{type(comp).__name__}\'s template has no {{% live_stream "{op.stream}" %}}'
+            )
+        style: StreamSwap = "afterbegin" if op.at == 0 else "beforeend"
+        html = node.item(context, comp, op.stream, op.item, inserted=True)
+        parts.append(speaks.targeted(style, container_id(comp, op.stream), html))
     return "".join(refills + parts)

@@ -16,7 +16,9 @@ from typing import Any
 import pytest
 from django.test import override_settings
 from django.utils import translation
-from django_components import register
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
+from django_components import Component, register
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -221,9 +223,9 @@ def test_the_reference_is_the_engine_and_the_fast_path_is_not(
     built: list[str] = []
     real = chrome._BUILDERS[Table.template_name]
 
-    def counting(block: Any, context: Any, bind: Any) -> str | None:
+    def counting(block: Any, context: Any, bind: Any, scope: Any) -> str | None:
         built.append(block.key)
-        return real[1](block, context, bind)
+        return real[1](block, context, bind, scope)
 
     monkeypatch.setitem(chrome._BUILDERS, Table.template_name, (Table, counting))
     layout, states = CASES["two tables"]
@@ -312,3 +314,85 @@ def test_a_projects_own_table_template_is_the_one_rendered(tmp_path: Path) -> No
     assert "lv-data-table" not in html
     # and liveview's own again once the project's directory is gone
     assert "lv-data-table" in rendered(lambda: Table(PEOPLE[:2], key="t"), {})
+
+
+def test_the_stock_page_is_built_in_python_and_a_projects_page_by_the_engine(
+    reference: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """page.html too: built when the engine finds liveview's own, not the reference's copy."""
+    built: list[bool] = []
+    real = chrome.page_html
+
+    def counting(template: Any, context: Any, bind: Any) -> str | None:
+        html = real(template, context, bind)
+        built.append(html is not None)
+        return html
+
+    monkeypatch.setattr(chrome, "page_html", counting)
+    layout, states = CASES["nested"]
+    rendered(layout, states, directory=reference)
+    assert built == [False]
+    rendered(layout, states)
+    assert built == [False, True]
+
+
+def test_a_projects_own_page_template_is_the_one_rendered(tmp_path: Path) -> None:
+    own = tmp_path / "liveview" / "data"
+    own.mkdir(parents=True)
+    (own / "page.html").write_text(
+        '{% load liveview_data %}<main class="mine">{{ title }}|{% for block in blocks %}'
+        "{% data_block block %}{% endfor %}</main>"
+    )
+    html = rendered(lambda: Text("hi"), {}, directory=tmp_path, title="T")
+    assert '<main class="mine">T|<p>hi</p>\n</main>' in html
+    assert "lv-data" not in html
+
+
+@pytest.mark.parametrize("title", [gettext_lazy("Lazy <title>"), mark_safe("<i>safe</i>"), ""])
+def test_a_title_that_is_not_plain_text_renders_as_the_engine_renders_it(
+    reference: Path, title: Any
+) -> None:
+    fast, slow = both(reference, lambda: Text("t"), {}, title=title)
+    assert fast == slow
+
+
+def test_a_projects_own_block_template_sees_the_pages_loop(tmp_path: Path) -> None:
+    """A block's own template rendered by the engine sees `forloop` and `block`, as it did
+    included from page.html's loop."""
+    own = "{{ forloop.counter }}/{{ forloop.revcounter }}{% if forloop.first %}F{% endif %}"
+    own += "{% if forloop.last %}L{% endif %}:{{ block.text }}"
+    fast_dir, slow_dir = tmp_path / "fast", engine_dir(tmp_path / "slow")
+    (fast_dir / "liveview" / "data").mkdir(parents=True)
+    for directory in (fast_dir, slow_dir):
+        (directory / "liveview" / "data" / "text.html").write_text(own)
+
+    def layout() -> Layout:
+        return [Text("a"), Heading("b"), Text("c"), Row(Text("inner"))]
+
+    fast = rendered(layout, {}, directory=fast_dir)
+    slow = rendered(layout, {}, directory=slow_dir)
+    assert "1/4F:a" in fast and "3/2:c" in fast
+    assert fast == slow
+
+
+@register("test_chrome_plain")
+class Plain(Component):
+    template = "<em>plain {{ word }}</em>"
+
+    def get_template_data(self, args: Any, kwargs: Any, slots: Any, context: Any) -> Any:
+        return {"word": kwargs.get("word", "")}
+
+
+def test_a_component_in_a_projects_own_block_template_leaves_no_marks(tmp_path: Path) -> None:
+    """What django-components leaves in a nested component's output is taken out of a block
+    the engine renders, as it is of a page the engine renders."""
+    own = '{% component "test_chrome_plain" word=block.text / %}'
+    fast_dir, slow_dir = tmp_path / "fast", engine_dir(tmp_path / "slow")
+    (fast_dir / "liveview" / "data").mkdir(parents=True)
+    for directory in (fast_dir, slow_dir):
+        (directory / "liveview" / "data" / "text.html").write_text(own)
+    fast = rendered(lambda: [Text("a"), Row(Text("b"))], {}, directory=fast_dir)
+    slow = rendered(lambda: [Text("a"), Row(Text("b"))], {}, directory=slow_dir)
+    assert "<em>plain a</em>" in fast and "<em>plain b</em>" in fast
+    assert "djc" not in fast and "_RENDERED" not in fast
+    assert fast == slow
