@@ -422,13 +422,13 @@ COUNT_FRAMES = """(() => {
       this.addEventListener("message", (m) => {
         w.received += 1;
         // A plain event's reply acknowledges it in a comment at its end (docs/events.md),
-        // in the epoch this socket's connect frame gave.
-        const t = String(m.data), v = /id="lv-epoch" hidden data-v="([^"]*)"/.exec(t);
-        if (v) this.__epoch = v[1];
-        const at = t.lastIndexOf("<!--lv:");
+        // counted, as the glue does, in the epoch the page has when it arrives (this listener
+        // comes after the socket's connect frame: the page has this socket's epoch).
+        const t = String(m.data), at = t.lastIndexOf("<!--lv:");
         if (at < 0 || !t.endsWith("-->")) return;
-        const seq = Number(t.slice(at + 7, -3)), epoch = this.__epoch;
-        if (seq > 0) w.acks[epoch] = Math.max(w.acks[epoch] || 0, seq);
+        const ep = document.getElementById("lv-epoch"), epoch = ep && ep.dataset.v;
+        const seq = Number(t.slice(at + 7, -3));
+        if (epoch && seq > 0) w.acks[epoch] = Math.max(w.acks[epoch] || 0, seq);
       });
     }
     return send.call(this, data);
