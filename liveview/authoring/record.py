@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from liveview.authoring.component import LiveComponent
     from liveview.authoring.keep import Mounted
     from liveview.authoring.streams import StreamState
-    from liveview.pubsub.resources import ResourceChanged
+    from liveview.pubsub.resources import ResourceChanged, Subscription
     from liveview.runtime.page import Page
     from liveview.runtime.text_slot import Kept
 
@@ -39,6 +39,9 @@ class ComponentRecord:
     children: int = 0
     #: What it shows (URIs and collections), as its `subscriptions()` last said.
     topics: frozenset[str] = NO_TOPICS
+    #: What its last render found it shows, when the render knows (a DataPage's layout): for
+    #: the follow right after that render (Page._follow), dropped by any other follow.
+    laid_out: list[Subscription] | None = None
     #: Still exactly what `mount` (or `refresh`) made of its arguments: no event has run since.
     pristine: bool = True
     #: Changes a broadcast has rendered for it but not applied to its state yet.

@@ -3,7 +3,6 @@
 # table state (sort, filter, page) and re-reads the data at every render.
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from itertools import compress
 from operator import ne
@@ -105,8 +104,8 @@ class DataPage(LiveComponent):
             if table.stream:
                 self._show_window(table, table.current, changed)
         # What these blocks show, for the `subscriptions()` the page asks right after this
-        # render (the same state): the layout is not built a second time for it.
-        self.__dict__["_lv_follows"] = follows
+        # render (Page._follow): the layout is not built a second time for it.
+        self._lv.laid_out = follows
         return {"blocks": blocks, "title": self.title}
 
     # -- stream tables (docs/data.md, "A table as a stream") ----------------------------------
@@ -171,19 +170,13 @@ class DataPage(LiveComponent):
 
     # -- live ---------------------------------------------------------------------------------
 
-    def live_state(self) -> dict[str, Any]:
-        # The state is read before anything may change it (an event's, a notice's or a
-        # timer's rollback copy): what the last render followed is no longer known to hold.
-        self.__dict__.pop("_lv_follows", None)
-        return super().live_state()
-
     def subscriptions(self) -> Iterable[Subscription]:
         """What the layout shows: the tables' and charts' models and `watch`. Right after a
-        render (an event's, before anything else reads or changes the state), the blocks
-        that render laid out; else the layout built again."""
-        follows: list[Subscription] | None = self.__dict__.pop("_lv_follows", None)
-        if follows is not None:
-            return follows
+        render, the blocks that render laid out (`ComponentRecord.laid_out`, which the page
+        drops once code may have changed the state); else the layout built again."""
+        laid_out = self._lv.laid_out
+        if laid_out is not None:
+            return laid_out
         found: list[Subscription] = list(self.watch)
         for top in self.blocks():
             for block in top.walk():
@@ -194,15 +187,8 @@ class DataPage(LiveComponent):
         """Nothing to reload: the layout reads the data again when the page re-renders. A
         stream table sends the rows whose cells changed; a change to its whole collection (its
         URIs are noted for that render) shows its window again."""
-        self.__dict__.pop("_lv_follows", None)  # the data the layout reads changed
         noted: set[str] = self.__dict__.setdefault("_lv_changed", set())
         noted.add(change.uri)
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        own = cls.__dict__.get("resource_changed")
-        if own is not None and not getattr(own, "_lv_forgets", False):
-            cls.resource_changed = _forgetting(own)  # type: ignore[method-assign,assignment]
 
     # -- the tables' events -------------------------------------------------------------------
 
@@ -253,21 +239,6 @@ def window_moves(shown: list[str], now: list[str]) -> tuple[list[str], list[str]
     gone = [key for key in shown if key not in present]
     top, bottom = now[:first], now[first + len(kept) :]
     return gone, top, bottom
-
-
-def _forgetting(
-    method: Callable[[DataPage, ResourceChanged], None],
-) -> Callable[[DataPage, ResourceChanged], None]:
-    """A subclass's `resource_changed`, after which the page follows the layout built again:
-    it may change the state (or the data the layout reads) without reading it first."""
-
-    @functools.wraps(method)
-    def resource_changed(self: DataPage, change: ResourceChanged) -> None:
-        self.__dict__.pop("_lv_follows", None)
-        method(self, change)
-
-    resource_changed._lv_forgets = True  # type: ignore[attr-defined]
-    return resource_changed
 
 
 def _tables(blocks: Iterable[Block]) -> list[Table]:

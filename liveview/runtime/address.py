@@ -61,5 +61,5 @@ def navigated(page: Page, cid: str, url: object) -> str | None:
         read_url(comp, page.url)
         comp._lv.pristine = False
         parts.append(page.rerender(comp, before))
-        page._follow(comp)
+        page._follow(comp, rendered=True)
     return "".join(p for p in parts if p) or None

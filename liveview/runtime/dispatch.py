@@ -205,7 +205,7 @@ def _finish(
     else:
         parts = [page.rerender(call.comp, None if acted else call.before)]
     parts += page.render_touched(touched, heard)
-    page._follow(call.comp)
+    page._follow(call.comp, rendered=True)
     target = flash.carried(page, page.redirect_to, failed=failure is not None)
     page.redirect_to = None
     if target is not None and failure is None:

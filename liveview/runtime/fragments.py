@@ -23,6 +23,7 @@ def render(page: Page, comp: LiveComponent, *, oob: bool) -> str:
     """The component's whole fragment (out of band for the socket); what it holds is kept as
     what the browser will have."""
     record = comp._lv
+    record.laid_out = None  # this render says it again, if it knows
     if record.lazy:
         return wrap(comp, (record.error or "") + comp.placeholder(), oob=oob, busy=True)
     handle = Handle(comp)

@@ -337,9 +337,15 @@ class Page:
         notify.settle(self, parts)
         return "".join(p for p in parts.values() if p) or None
 
-    def _follow(self, comp: LiveComponent) -> None:
-        """Ask the component what it shows now (after mount, an event or a change)."""
+    def _follow(self, comp: LiveComponent, *, rendered: bool = False) -> None:
+        """Ask the component what it shows now (after mount, an event or a change).
+
+        `rendered`: right after its render, its code not run since: what that render laid out
+        (`record.laid_out`) may answer, once. Any other follow comes after code that may have
+        changed the state or the data the render read: that answer no longer holds."""
         record = comp._lv
+        if not rendered:
+            record.laid_out = None
         if record.id not in self.records:
             return
         try:
@@ -347,6 +353,8 @@ class Page:
         except Exception as exc:
             failed("liveview: %s.subscriptions() failed", comp, exc, type(comp).__name__)
             return
+        finally:
+            record.laid_out = None  # good for this follow only
         if topics != record.topics:
             record.topics = topics
             self.topics_changed = True

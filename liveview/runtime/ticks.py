@@ -119,6 +119,6 @@ def tick(page: Page, now: float, due: dict[str, Any]) -> str | None:
             parts.append(page._fail(comp, "Something went wrong while updating.", failure))
             continue
         parts.append(page.rerender(comp))
-        page._follow(comp)
+        page._follow(comp, rendered=True)
     parts += page.render_touched({}, heard)
     return "".join(p for p in parts if p) or None

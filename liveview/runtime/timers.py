@@ -148,7 +148,7 @@ def fire(page: Page, timer: Timer) -> str | None:
     else:
         parts = [page.rerender(comp, before)]
     parts += page.render_touched({}, heard)
-    page._follow(comp)
+    page._follow(comp, rendered=True)
     target = flash.carried(page, page.redirect_to, failed=failure is not None)
     page.redirect_to = None
     if target is not None and failure is None:

@@ -10,8 +10,9 @@ import pytest
 from django_components import register
 
 from liveview import event
-from liveview.data import DataPage, Layout, Table, Text
+from liveview.data import Button, DataPage, Layout, Table, Text
 from liveview.pubsub.resources import ResourceChanged, uri_of
+from liveview.runtime import ticks
 from liveview.runtime.notify import listens
 from liveview.runtime.page import Page
 from project.alerts.models import Alert
@@ -166,3 +167,27 @@ def test_a_resource_change_of_a_subclass_that_does_not_call_super_is_followed() 
     sample = Sample.objects.create(name="Zed", species="Adelie", bill_length=40, body_mass=1)
     page.changed([ResourceChanged("POST", sample.uri, SAMPLES, sample.etag)])
     assert page.topics() == {SAMPLES, ALERTS}
+
+
+@register("test_follow_ticking")
+class Ticking(SwitchPage):
+    """Each tick shows the alerts, with a button bound to no event: its render fails before
+    it has laid the page out, and a tick's failed render keeps the state the tick made."""
+
+    tick_every = 60.0
+
+    def tick(self) -> None:
+        self.shows = "alerts"
+
+    def layout(self) -> Layout:
+        blocks = super().layout()
+        assert isinstance(blocks, list)
+        return [*blocks, Button("Go", "nowhere")] if self.shows == "alerts" else blocks
+
+
+@pytest.mark.django_db
+def test_a_later_turn_never_follows_what_an_earlier_render_laid_out() -> None:
+    page = mounted("test_follow_ticking")  # its first render laid out the samples' table
+    frame = ticks.tick(page, 0.0, {})
+    assert frame is not None and "lv-error" in frame  # the tick's render failed
+    assert page.topics() == {ALERTS}
