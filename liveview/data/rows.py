@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Iterable, Mapping
 from itertools import chain
 from operator import itemgetter
@@ -40,6 +41,10 @@ _PLAIN_TYPES = frozenset({str, bool, type(None)})
 _ROW_CACHE_CHARS = 1_000_000
 _row_cache: dict[tuple[str, ...], dict[tuple[Any, ...], str]] = {}
 _row_cache_chars = 0
+#: Held to keep a row and count it (a miss: the row was just built): rows render in Django's
+#: sync thread and, for `@event(on_loop=True)` turns, on the event loop's, at the same time.
+#: A lookup takes no lock: a dict read is atomic, and a row found is right whoever kept it.
+_row_cache_lock = threading.Lock()
 
 
 def cells_html(columns: tuple[str, ...], values: tuple[Any, ...], context: Context) -> str:
@@ -49,12 +54,10 @@ def cells_html(columns: tuple[str, ...], values: tuple[Any, ...], context: Conte
     built once and kept: the same row shown again (the other 299 rows when one cell changed)
     is a lookup. The HTML is safe: every part is escaped."""
     global _row_cache_chars
-    kept: dict[tuple[Any, ...], str] | None = None
-    if _PLAIN_TYPES.issuperset(map(type, values)):  # (1 == True: only exact types are keys)
+    plain = _PLAIN_TYPES.issuperset(map(type, values))  # (1 == True: only exact types are keys)
+    if plain:
         kept = _row_cache.get(columns)
-        if kept is None:
-            kept = _row_cache[columns] = {}
-        html = kept.get(values)
+        html = kept.get(values) if kept is not None else None
         if html is not None:
             return html
     parts = []
@@ -66,15 +69,15 @@ def cells_html(columns: tuple[str, ...], values: tuple[Any, ...], context: Conte
             shown = render_value_in_context("" if value is None else value, context)
         parts.append(f'<td data-column="{conditional_escape(column)}">{shown}</td>')
     html = "".join(parts)
-    if kept is not None:
+    if plain:
         size = len(html) + sum([len(v) for v in values if type(v) is str])
-        if _row_cache_chars + size > _ROW_CACHE_CHARS:
-            _row_cache.clear()
-            _row_cache_chars = 0
-            kept = _row_cache[columns] = {}
-        if size <= _ROW_CACHE_CHARS:
-            kept[values] = html
-            _row_cache_chars += size
+        with _row_cache_lock:  # the size counted is the size kept, whatever the threads
+            if _row_cache_chars + size > _ROW_CACHE_CHARS:
+                _row_cache.clear()
+                _row_cache_chars = 0
+            if size <= _ROW_CACHE_CHARS:
+                _row_cache.setdefault(columns, {})[values] = html
+                _row_cache_chars += size
     return html
 
 

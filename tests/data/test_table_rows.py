@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 from django.template import Context, Template
 from django.utils import translation
-from django.utils.safestring import mark_safe
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django_components import register
 from pytest_django.fixtures import Settings
 
@@ -156,6 +157,7 @@ def test_the_kept_rows_are_bounded_by_their_size_and_stay_right(
             for i in range(5)
         )
         assert 0 < kept_chars() <= 2000
+        assert kept_chars() == rows_module._row_cache_chars  # what is counted is what is kept
 
 
 def test_a_plain_table_with_no_row_to_show_says_so() -> None:
@@ -204,3 +206,24 @@ def test_a_plain_tables_rows_with_numbers_and_booleans_are_never_each_others() -
     numbers = view_html([{"a": 1, "b": "x"}, {"a": 0, "b": "x"}], ["a", "b"])
     assert plain.count(">True<") == 1 and plain.count(">False<") == 1
     assert numbers.count(">1<") == 1 and numbers.count(">0<") == 1
+
+
+def test_a_row_built_while_another_thread_empties_the_kept_rows_is_counted_as_kept(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(rows_module, "_ROW_CACHE_CHARS", 200)
+    monkeypatch.setattr(rows_module, "_row_cache", {})
+    monkeypatch.setattr(rows_module, "_row_cache_chars", 0)
+    columns, context = ("name",), Context(autoescape=True)
+    rows_module.cells_html(columns, ("a" * 60,), context)  # 148 of the 200 characters
+
+    def escape_while_another_thread_keeps_a_row(text: str) -> SafeString:
+        # The interleaving threads may make (rows render in Django's thread and on the loop),
+        # played in one: another row kept meanwhile passes the bound and empties the rows.
+        monkeypatch.setattr(rows_module, "escape", escape)
+        rows_module.cells_html(columns, ("b" * 50,), context)
+        return escape(text)
+
+    monkeypatch.setattr(rows_module, "escape", escape_while_another_thread_keeps_a_row)
+    assert rows_module.cells_html(columns, ("c",), context) == '<td data-column="name">c</td>'
+    assert kept_chars() == rows_module._row_cache_chars == 128 + 30
