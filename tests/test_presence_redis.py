@@ -118,6 +118,24 @@ async def test_a_closed_registry_starts_no_refresh_task_for_a_late_join(
         await closing.close()  # what the old code started, ended
 
 
+async def test_a_socket_that_joins_a_closed_registry_expires_within_the_ttl(
+    client: Redis,
+) -> None:
+    """Listed as usual, never refreshed (its process shuts down): docs/presence.md."""
+    clock, announced = Clock(), Announced()
+    closing, alive = process(client, clock, announced), process(client, clock, announced)
+    await alive.join("page-a", ALICE, [TOPIC])
+    await closing.close()
+    await closing.join("page-b", BOB, [TOPIC])
+    for _ in range(int(TTL) - 1):
+        clock.now += 1
+        await alive.refresh()
+    assert set(alive.viewers(TOPIC)) == {ALICE, BOB}
+    clock.now += 1.5
+    assert await alive.refresh() == [TOPIC]
+    assert alive.viewers(TOPIC) == [ALICE]
+
+
 async def test_a_killed_process_viewers_expire_within_the_ttl(client: Redis) -> None:
     clock, announced = Clock(), Announced()
     killed, alive = process(client, clock, announced), process(client, clock, announced)
