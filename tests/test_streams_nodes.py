@@ -4,6 +4,7 @@ parsed again (another engine, DEBUG's autoreload) is looked at again."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -50,12 +51,23 @@ def engines(directory: Path) -> list[dict[str, Any]]:
 
 
 @pytest.fixture
-def listed() -> Any:
+def listed(settings: Any, tmp_path: Path) -> Iterator[Path]:
+    """Listed, registered while the test runs, its template (items in <b>) in the directory
+    it gives: the only one of the template engines."""
+    write(tmp_path, "b")
+    settings.TEMPLATES = engines(tmp_path)
     registry.register("test_streams_nodes", Listed)
     render._templates.pop(Listed, None)
-    yield
+    yield tmp_path
     registry.unregister("test_streams_nodes")
     render._templates.pop(Listed, None)
+
+
+def opened() -> tuple[Page, Document]:
+    """A page showing a Listed, and the document its first render made."""
+    page = Page(connected=True)
+    page.mount("test_streams_nodes", "lv-1", {})
+    return page, Document(f"<html><body>{page.render_all()}</body></html>")
 
 
 def added(page: Page, doc: Document, key: str) -> str:
@@ -66,13 +78,9 @@ def added(page: Page, doc: Document, key: str) -> str:
 
 
 def test_the_nodes_are_looked_for_once_per_template(
-    listed: None, settings: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    listed: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    write(tmp_path, "b")
-    settings.TEMPLATES = engines(tmp_path)
-    page = Page(connected=True)
-    page.mount("test_streams_nodes", "lv-1", {})
-    doc = Document(f"<html><body>{page.render_all()}</body></html>")
+    page, doc = opened()
     assert added(page, doc, "1") == '<li id="lv-1-items-1"><b>item 1</b></li>'
     walks: list[object] = []
     real = NodeList.get_nodes_by_type
@@ -87,16 +95,10 @@ def test_the_nodes_are_looked_for_once_per_template(
     assert [w for w in walks if w is streams.StreamNode] == []
 
 
-def test_a_template_parsed_again_is_looked_at_again(
-    listed: None, settings: Any, tmp_path: Path
-) -> None:
-    write(tmp_path, "b")
-    settings.TEMPLATES = engines(tmp_path)
-    page = Page(connected=True)
-    page.mount("test_streams_nodes", "lv-1", {})
-    doc = Document(f"<html><body>{page.render_all()}</body></html>")
+def test_a_template_parsed_again_is_looked_at_again(listed: Path, settings: Any) -> None:
+    page, doc = opened()
     assert added(page, doc, "1") == '<li id="lv-1-items-1"><b>item 1</b></li>'
-    write(tmp_path, "i")
-    settings.TEMPLATES = engines(tmp_path)  # new engines: the file parsed again
+    write(listed, "i")
+    settings.TEMPLATES = engines(listed)  # new engines: the file parsed again
     render._templates.pop(Listed, None)
     assert added(page, doc, "2") == '<li id="lv-1-items-2"><i>item 2</i></li>'
