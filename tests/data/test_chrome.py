@@ -71,11 +71,18 @@ class ChromePage(DataPage):
 
 def engine_dir(tmp: Path) -> Path:
     """A project template directory holding every stock data template (as the engine's)."""
-    target = tmp / "liveview" / "data"
+    stock = {path.stem: INCLUDING.get(path.name, path.read_text()) for path in STOCK.glob("*.html")}
+    return own_templates(tmp, **stock)
+
+
+def own_templates(directory: Path, **texts: str) -> Path:
+    """`directory`, a project template directory, given its own data templates: `table="…"`
+    is its liveview/data/table.html."""
+    target = directory / "liveview" / "data"
     target.mkdir(parents=True, exist_ok=True)
-    for path in STOCK.glob("*.html"):
-        (target / path.name).write_text(INCLUDING.get(path.name, path.read_text()))
-    return tmp
+    for name, text in texts.items():
+        (target / f"{name}.html").write_text(text)
+    return directory
 
 
 def templates_with(directory: Path | None) -> list[dict[str, Any]]:
@@ -292,14 +299,11 @@ def test_any_table_renders_as_the_engine_renders_it(
 
 def test_a_projects_own_table_template_is_the_one_rendered(tmp_path: Path) -> None:
     """docs/data.md: an override of liveview/data/table.html with its own row loop."""
-    own = tmp_path / "liveview" / "data"
-    own.mkdir(parents=True)
-    (own / "table.html").write_text(
-        '<table class="mine">{% for row in block.current.rows %}<tr>{% for cell in row %}'
-        "<td>{{ cell.value }}</td>{% endfor %}</tr>{% endfor %}</table>"
-    )
-    (own / "button.html").write_text(
-        "<a {% load liveview_data %}{% live_button block %}>{{ block.label }}!</a>"
+    own_templates(
+        tmp_path,
+        table='<table class="mine">{% for row in block.current.rows %}<tr>{% for cell in row %}'
+        "<td>{{ cell.value }}</td>{% endfor %}</tr>{% endfor %}</table>",
+        button="<a {% load liveview_data %}{% live_button block %}>{{ block.label }}!</a>",
     )
     html = rendered(
         lambda: Row(Button("Add", "add"), Table(PEOPLE[:2], key="t")),
@@ -337,11 +341,10 @@ def test_the_stock_page_is_built_in_python_and_a_projects_page_by_the_engine(
 
 
 def test_a_projects_own_page_template_is_the_one_rendered(tmp_path: Path) -> None:
-    own = tmp_path / "liveview" / "data"
-    own.mkdir(parents=True)
-    (own / "page.html").write_text(
-        '{% load liveview_data %}<main class="mine">{{ title }}|{% for block in blocks %}'
-        "{% data_block block %}{% endfor %}</main>"
+    own_templates(
+        tmp_path,
+        page='{% load liveview_data %}<main class="mine">{{ title }}|{% for block in blocks %}'
+        "{% data_block block %}{% endfor %}</main>",
     )
     html = rendered(lambda: Text("hi"), {}, directory=tmp_path, title="T")
     assert '<main class="mine">T|<p>hi</p>\n</main>' in html
@@ -361,10 +364,8 @@ def test_a_projects_own_block_template_sees_the_pages_loop(tmp_path: Path) -> No
     included from page.html's loop."""
     own = "{{ forloop.counter }}/{{ forloop.revcounter }}{% if forloop.first %}F{% endif %}"
     own += "{% if forloop.last %}L{% endif %}:{{ block.text }}"
-    fast_dir, slow_dir = tmp_path / "fast", engine_dir(tmp_path / "slow")
-    (fast_dir / "liveview" / "data").mkdir(parents=True)
-    for directory in (fast_dir, slow_dir):
-        (directory / "liveview" / "data" / "text.html").write_text(own)
+    fast_dir = own_templates(tmp_path / "fast", text=own)
+    slow_dir = own_templates(engine_dir(tmp_path / "slow"), text=own)
 
     def layout() -> Layout:
         return [Text("a"), Heading("b"), Text("c"), Row(Text("inner"))]
@@ -387,10 +388,8 @@ def test_a_component_in_a_projects_own_block_template_leaves_no_marks(tmp_path: 
     """What django-components leaves in a nested component's output is taken out of a block
     the engine renders, as it is of a page the engine renders."""
     own = '{% component "test_chrome_plain" word=block.text / %}'
-    fast_dir, slow_dir = tmp_path / "fast", engine_dir(tmp_path / "slow")
-    (fast_dir / "liveview" / "data").mkdir(parents=True)
-    for directory in (fast_dir, slow_dir):
-        (directory / "liveview" / "data" / "text.html").write_text(own)
+    fast_dir = own_templates(tmp_path / "fast", text=own)
+    slow_dir = own_templates(engine_dir(tmp_path / "slow"), text=own)
     fast = rendered(lambda: [Text("a"), Row(Text("b"))], {}, directory=fast_dir)
     slow = rendered(lambda: [Text("a"), Row(Text("b"))], {}, directory=slow_dir)
     assert "<em>plain a</em>" in fast and "<em>plain b</em>" in fast
