@@ -142,12 +142,17 @@ def kept_chars() -> int:
     )
 
 
+def no_kept_rows(monkeypatch: pytest.MonkeyPatch, bound: int) -> None:
+    """The kept rows, empty for this test, bounded at `bound` characters."""
+    monkeypatch.setattr(rows_module, "_ROW_CACHE_CHARS", bound)
+    monkeypatch.setattr(rows_module, "_row_cache", {})
+    monkeypatch.setattr(rows_module, "_row_cache_chars", 0)
+
+
 def test_the_kept_rows_are_bounded_by_their_size_and_stay_right(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(rows_module, "_ROW_CACHE_CHARS", 2000)
-    monkeypatch.setattr(rows_module, "_row_cache", {})
-    monkeypatch.setattr(rows_module, "_row_cache_chars", 0)
+    no_kept_rows(monkeypatch, bound=2000)
     for n in range(4):
         long = "x" * 300  # a few long texts fill it as many short rows do
         rows = [{"name": f"r{n}-{i}", "note": long} for i in range(5)]
@@ -211,9 +216,7 @@ def test_a_plain_tables_rows_with_numbers_and_booleans_are_never_each_others() -
 def test_a_row_built_while_another_thread_empties_the_kept_rows_is_counted_as_kept(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(rows_module, "_ROW_CACHE_CHARS", 200)
-    monkeypatch.setattr(rows_module, "_row_cache", {})
-    monkeypatch.setattr(rows_module, "_row_cache_chars", 0)
+    no_kept_rows(monkeypatch, bound=200)
     columns, context = ("name",), Context(autoescape=True)
     rows_module.cells_html(columns, ("a" * 60,), context)  # 148 of the 200 characters
 
