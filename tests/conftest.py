@@ -10,6 +10,7 @@ from pytest_django.fixtures import Settings
 from pytest_django.plugin import DjangoDbBlocker
 
 import tests.components  # noqa: F401  (registers the test components)
+from liveview.core import metrics
 from liveview.core.dialect import HTMX2_FRAME, HTMX4_BETA_FRAME, HTMX4_FRAME, FrameShape
 from liveview.pubsub.publish import from_message, group_name
 from liveview.pubsub.resources import ResourceChanged
@@ -39,6 +40,15 @@ def django_db_setup(
     yield
     with django_db_blocker.unblock():
         teardown_databases(config, verbosity=0)
+
+
+@pytest.fixture
+def fresh_metrics() -> Iterator[None]:
+    """The process's metrics emptied before the test and after it: a module that counts asks
+    for it (`pytestmark = pytest.mark.usefixtures("fresh_metrics")`)."""
+    metrics.reset()
+    yield
+    metrics.reset()
 
 
 @pytest.fixture(autouse=True)

@@ -4,7 +4,6 @@ real sockets (how one frame is split and counted: test_frame_bytes.py)."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 
 import pytest
 from asgiref.sync import sync_to_async
@@ -15,25 +14,11 @@ from liveview.batteries.inspector import inspect_process
 from liveview.core import metrics
 from liveview.testing import LiveClient
 from project.polls.models import Choice, Poll
+from tests.bytes_counted import component_row, utf8
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("fresh_metrics")]
 
 FIRST = "[aria-label='First counter']"
-
-
-@pytest.fixture(autouse=True)
-def fresh_metrics() -> Iterator[None]:
-    metrics.reset()
-    yield
-    metrics.reset()
-
-
-def utf8(text: str) -> int:
-    return len(text.encode())
-
-
-def component_row(name: str) -> metrics.ByteSizes:
-    return metrics.metrics.bytes_by_component[name]
 
 
 # -- through real sockets -----------------------------------------------------------------------

@@ -12,22 +12,10 @@ from liveview.core import frame_bytes, metrics
 from liveview.core.frame_bytes import frame_sizes
 from liveview.core.metrics import ByteSizes
 from liveview.runtime.page import Page
+from tests.bytes_counted import component_row, utf8
 from tests.components import BOARD
 
-
-@pytest.fixture(autouse=True)
-def fresh_metrics() -> Iterator[None]:
-    metrics.reset()
-    yield
-    metrics.reset()
-
-
-def utf8(text: str) -> int:
-    return len(text.encode())
-
-
-def component_row(name: str) -> ByteSizes:
-    return metrics.metrics.bytes_by_component[name]
+pytestmark = pytest.mark.usefixtures("fresh_metrics")
 
 
 # -- splitting a frame --------------------------------------------------------------------------

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
@@ -20,16 +19,9 @@ from liveview.socket.protocol import CloseCode
 from liveview.testing.dom import Document
 from tests.support import LiveCommunicator, Spec, closed_with, communicator, saved_session, token
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("fresh_metrics")]
 
 INSPECTOR: Spec = (NAME, "lv-1", {})
-
-
-@pytest.fixture(autouse=True)
-def fresh_metrics() -> Iterator[None]:
-    metrics.reset()
-    yield
-    metrics.reset()
 
 
 def make_user(name: str, *, staff: bool, active: bool = True) -> User:

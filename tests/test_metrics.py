@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,14 +20,9 @@ from liveview.core.metrics import (
 )
 from tests.support import LiveCommunicator, Spec, connect
 
+pytestmark = pytest.mark.usefixtures("fresh_metrics")
+
 GREETER: Spec = ("test_greeter", "lv-1", {})
-
-
-@pytest.fixture(autouse=True)
-def fresh_metrics() -> Iterator[None]:
-    metrics.reset()
-    yield
-    metrics.reset()
 
 
 def records(caplog: pytest.LogCaptureFixture, action: str) -> list[logging.LogRecord]:
