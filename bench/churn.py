@@ -5,9 +5,13 @@ in-memory channel layer), asks its control socket (``bench/soak_app.py``) what t
 holds before any page (the baseline), then runs ``--cycles`` cycles, ``--concurrency`` at a
 time: open liveview's socket for a page showing the demo's counter (its own signed page token,
 ``csrf`` parameter, cookie and ``Origin``), wait for the connect's full render, close. After
-``--warmup`` cycles and after every tenth of the rest the server runs ``gc.collect()`` and
-its ``VmRSS`` is read: the growth per cycle over the second half is the figure (the
-allocator still grows its arenas in steps early on; a leak would keep growing). Once the last
+``--warmup`` cycles and after every tenth of the rest, once the server has closed every
+socket, it runs ``gc.collect()`` and its ``VmRSS`` is read: the growth per cycle over the
+second half is the figure (the allocator still grows its arenas in steps early on; a leak
+would keep growing). Beside it, what Python itself holds at the same points: the blocks its
+allocator handed out and has not had back (``sys.getallocatedblocks()``) and the objects the
+collector tracks. An object kept per connection grows those by at least one per cycle; a step
+of the RSS alone is the allocator's arenas or glibc's heap, not an object kept. Once the last
 socket closed, what the process holds is compared with the baseline (the soak's leftover
 checks: open sockets, the hub's members and topics, the layer's groups and channels,
 connection counts, asyncio tasks, live consumers, pages and components).
@@ -57,6 +61,23 @@ COUNTER: tuple[str, dict[str, Any]] = ("counter", {"label": "First counter"})
 TARGET_LATE_BYTES_PER_CYCLE = 32
 
 
+#: The other target: over the second half, Python's allocated blocks and gc-tracked objects grow
+#: by at most this many per cycle (one object kept per connection is at least 1; at f4c1ace a
+#: settled server's second half grew by +20 blocks and -3 objects over 9,500 cycles).
+TARGET_LATE_BLOCKS_PER_CYCLE = 0.05
+
+
+@dataclass(slots=True, frozen=True)
+class Sample:
+    """The server after `done` cycles, every socket closed and `gc.collect()`: its RSS (KiB),
+    the blocks Python's allocator holds, the objects the collector tracks."""
+
+    done: int
+    kib: int
+    blocks: int
+    objects: int
+
+
 @dataclass(slots=True)
 class ChurnResult:
     cycles: int
@@ -64,14 +85,24 @@ class ChurnResult:
     seconds: float = 0.0
     warm_kib: int = 0
     end_kib: int = 0
-    samples: list[tuple[int, int]] = field(default_factory=list)  # (cycles done, KiB)
+    samples: list[Sample] = field(default_factory=list)
     before: dict[str, Any] = field(default_factory=dict)
     after: dict[str, Any] = field(default_factory=dict)
 
-    def second_half_start(self) -> tuple[int, int]:
-        """(cycles done, KiB) of the first sample at or past the middle of the measured cycles."""
+    def second_half_start(self) -> Sample:
+        """The first sample at or past the middle of the measured cycles."""
         middle = (self.warmup + self.cycles) / 2
-        return next((d, k) for d, k in self.samples if d >= middle)
+        return next(s for s in self.samples if s.done >= middle)
+
+    def late_per_cycle(self) -> tuple[float, float, float]:
+        """Over the second half: (RSS bytes, allocated blocks, gc-tracked objects) per cycle."""
+        start, end = self.second_half_start(), self.samples[-1]
+        cycles = max(1, end.done - start.done)
+        return (
+            (end.kib - start.kib) * 1024 / cycles,
+            (end.blocks - start.blocks) / cycles,
+            (end.objects - start.objects) / cycles,
+        )
 
     def leftovers(self) -> dict[str, int]:
         return {
@@ -118,18 +149,26 @@ async def measure(port: int, args: argparse.Namespace) -> ChurnResult:
     result.before = await ask(control, "state")
     started = time.monotonic()
     await cycles(port, args.warmup, args.concurrency)
-    result.warm_kib = (await ask(control, "collect"))["rss_kib"]
-    result.samples.append((args.warmup, result.warm_kib))
+    sampling = time.monotonic()
+    result.samples.append(await settled(control, args.warmup))
+    paused = time.monotonic() - sampling  # the samples' wait: not the cycles' time
+    result.warm_kib = result.samples[0].kib
     step = max(1, (args.cycles - args.warmup) // 10)
     done = args.warmup
     while done < args.cycles:
         n = min(step, args.cycles - done)
         await cycles(port, n, args.concurrency)
         done += n
-        kib = (await ask(control, "collect"))["rss_kib"]
-        result.samples.append((done, kib))
-        print(f"  {done:>7,} cycles  RSS {kib / 1024:7.1f} MiB", flush=True)
-    result.seconds = time.monotonic() - started
+        sampling = time.monotonic()
+        sample = await settled(control, done)
+        paused += time.monotonic() - sampling
+        result.samples.append(sample)
+        print(
+            f"  {done:>7,} cycles  RSS {sample.kib / 1024:7.1f} MiB  blocks {sample.blocks:,}"
+            f"  objects {sample.objects:,}",
+            flush=True,
+        )
+    result.seconds = time.monotonic() - started - paused
     deadline = time.monotonic() + 60
     while (await ask(control, "state"))["open_count"] and time.monotonic() < deadline:
         await asyncio.sleep(0.2)
@@ -137,6 +176,21 @@ async def measure(port: int, args: argparse.Namespace) -> ChurnResult:
     result.end_kib = (await ask(control, "collect"))["rss_kib"]
     await control.close()
     return result
+
+
+async def settled(control: Any, done: int) -> Sample:
+    """The server's sample once it has closed every socket of the cycles and let go of what
+    they held: no page open, and the same count of objects twice in a row 0.1 s apart (the
+    server's own side of a socket goes a moment after the page's). At most 60 s."""
+    deadline = time.monotonic() + 60
+    previous: dict[str, Any] = {}
+    while True:
+        answer = await ask(control, "collect")
+        steady = answer["gc_objects"] == previous.get("gc_objects")
+        if (not answer["open_count"] and steady) or time.monotonic() > deadline:
+            return Sample(done, answer["rss_kib"], answer["blocks"], answer["gc_objects"])
+        previous = answer
+        await asyncio.sleep(0.1)
 
 
 def measure_all(args: argparse.Namespace) -> ChurnResult:
@@ -168,19 +222,33 @@ def measure_all(args: argparse.Namespace) -> ChurnResult:
 def run(quick: bool) -> Section:
     """20,000 cycles after 1,000 warm-up (quick: 2,000 after 200), as a Section."""
     args = parse_args(["--cycles", "2000", "--warmup", "200"] if quick else [])
-    r = measure_all(args)
-    growth = r.samples[-1][1] - r.warm_kib  # the last cycle's against the warm-up's
-    half_done, half_kib = r.second_half_start()
-    late_per_cycle = (r.samples[-1][1] - half_kib) * 1024 / max(1, r.cycles - half_done)
+    return section(measure_all(args), args.concurrency, quick)
+
+
+def section(r: ChurnResult, concurrency: int, quick: bool) -> Section:
+    """The result as the runner's section."""
+    warm = r.samples[0]
+    growth = r.samples[-1].kib - r.warm_kib  # the last cycle's against the warm-up's
+    half_done = r.second_half_start().done
+    late_per_cycle, late_blocks, late_objects = r.late_per_cycle()
     left = r.leftovers()
     rows = [
-        (f"{done:,}", f"{kib / 1024:.1f}", f"{(kib - r.warm_kib):+,}") for done, kib in r.samples
+        (
+            f"{s.done:,}",
+            f"{s.kib / 1024:.1f}",
+            f"{(s.kib - r.warm_kib):+,}",
+            f"{s.blocks - warm.blocks:+,}",
+            f"{s.objects - warm.objects:+,}",
+        )
+        for s in r.samples
     ]
     rows.append(
         (
             "all closed, after the leftover check",
             f"{r.end_kib / 1024:.1f}",
             f"{r.end_kib - r.warm_kib:+,}",
+            "",
+            "",
         )
     )
     per_cycle = growth * 1024 / max(1, r.cycles - r.warmup)
@@ -189,21 +257,35 @@ def run(quick: bool) -> Section:
         title="Connect/disconnect churn",
         command=".venv/bin/python bench/churn.py"
         + (" --cycles 2000 --warmup 200" if quick else ""),
-        columns=("cycles done", "server RSS (MiB)", "since the warm-up (KiB)"),
+        columns=(
+            "cycles done",
+            "server RSS (MiB)",
+            "since the warm-up (KiB)",
+            "allocated blocks since",
+            "gc objects since",
+        ),
         rows=rows,
         verdict=(
             f"RSS {late_per_cycle:+.1f} B per cycle over the second half (cycles {half_done:,}"
-            f" to {r.cycles:,}; target ≤ {TARGET_LATE_BYTES_PER_CYCLE} B), {growth:+,} KiB"
+            f" to {r.cycles:,}; target ≤ {TARGET_LATE_BYTES_PER_CYCLE} B), Python's allocated"
+            f" blocks {late_blocks:+.3f} and gc objects {late_objects:+.3f} per cycle over it"
+            f" (target ≤ {TARGET_LATE_BLOCKS_PER_CYCLE}), {growth:+,} KiB"
             f" ({per_cycle:+.0f} B per cycle) since cycle {r.warmup:,};"
             f" leftovers: {', '.join(f'{k} {v:+d}' for k, v in left.items()) or 'none'}"
         ),
-        met=late_per_cycle <= TARGET_LATE_BYTES_PER_CYCLE and not left,
+        met=late_per_cycle <= TARGET_LATE_BYTES_PER_CYCLE
+        and max(late_blocks, late_objects) <= TARGET_LATE_BLOCKS_PER_CYCLE
+        and not left,
         notes=(
-            f"{r.cycles:,} cycles, {args.concurrency} at a time, in {r.seconds:.0f} s"
+            f"{r.cycles:,} cycles, {concurrency} at a time, in {r.seconds:.0f} s"
             f" ({r.cycles / max(r.seconds, 1e-9):,.0f} connects a second). RSS after"
-            " `gc.collect()` in the server. The baseline is the server itself: its RSS after the"
-            " warm-up, and what it held before the first socket (every figure of the soak's"
-            " leftover check back to it: " + ", ".join(f"`{k}`" for k in LEFTOVER_KEYS) + ").",
+            " `gc.collect()` in the server, once it has closed every socket; beside it the"
+            " blocks Python's allocator holds (`sys.getallocatedblocks()`) and the objects the"
+            " collector tracks, at the same points. The baseline is the server itself: its RSS"
+            " after the warm-up, and what it held before the first socket (every figure of"
+            " the soak's leftover check back to it: "
+            + ", ".join(f"`{k}`" for k in LEFTOVER_KEYS)
+            + ").",
         ),
     )
 

@@ -15,7 +15,8 @@
   paused and the hub's backlog drained meanwhile: the census stalls the loop ~0.2 s, which
   must not be what the soak measures); ``lost`` what ``bench/soak_ledger.py`` found: changes
   some open page was neither handed nor reloaded past; ``collect`` runs
-  ``gc.collect()`` and answers the process's RSS (KiB); ``trace <frames> <lines>`` answers the
+  ``gc.collect()`` and answers the process's RSS (KiB), its allocated blocks and gc-tracked
+  objects, and the open pages; ``trace <frames> <lines>`` answers the
   allocations grown most since the previous ``trace``, grouped by traceback (the first starts
   tracemalloc; see ``bench/memory.py --trace``).
 
@@ -31,6 +32,7 @@ import functools
 import gc
 import json
 import os
+import sys
 import time
 import tracemalloc
 from collections import Counter
@@ -265,6 +267,20 @@ def rss_kib(pid: int) -> int:
     raise RuntimeError(f"no VmRSS for pid {pid}")
 
 
+def collected() -> dict[str, int]:
+    """After `gc.collect()`: the process's RSS (KiB), the blocks Python's allocator holds
+    (`sys.getallocatedblocks()`: every live object and buffer it handed out, whatever the
+    arenas and glibc keep around them), the objects the collector tracks, and the open pages."""
+    gc.collect()
+    return {
+        "pid": os.getpid(),
+        "rss_kib": rss_kib(os.getpid()),
+        "blocks": sys.getallocatedblocks(),
+        "gc_objects": len(gc.get_objects()),
+        "open_count": open_count(),
+    }
+
+
 _snapshots: list[tracemalloc.Snapshot] = []
 
 
@@ -394,8 +410,7 @@ class SoakControlConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         elif command == "state":
             answer = process_state()
         elif command == "collect":
-            gc.collect()
-            answer = {"pid": os.getpid(), "rss_kib": rss_kib(os.getpid())}
+            answer = collected()
         elif command == "trace":
             frames, limit = (int(a) for a in (args + ["12", "15"])[:2])
             answer = {"top": trace_growth(frames, limit)}
