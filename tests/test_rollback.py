@@ -8,11 +8,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 from django_components import register
 
 from liveview import LiveComponent, event
+from liveview.authoring.keep import snapshot
 from liveview.pubsub.publish import apublish
 from liveview.pubsub.resources import ResourceChanged, Subscription
+from liveview.runtime import rollback
 from liveview.runtime.notify import listens
 from liveview.socket import consumer as consumer_module
 from liveview.socket.outbox import Outbox
@@ -20,6 +23,8 @@ from tests.support import LiveCommunicator, connect, shown
 
 LEDGER = "/rollback-ledger/"
 FAILED = "Something went wrong in add_then_fail."
+#: What ran, in order: "handler" for each `add`, "copy" for each copy of the state taken.
+ORDER: list[str] = []
 
 
 @register("test_rollback_ledger")
@@ -39,6 +44,7 @@ class Ledger(LiveComponent):
 
     @event(on_loop=True)
     def add(self, item: str) -> None:
+        ORDER.append("handler")
         self.items.append(item)
 
     @event(on_loop=True)
@@ -174,3 +180,23 @@ async def test_a_failure_after_a_change_delivered_during_the_last_reply_keeps_th
     frames.append(await send(comm, "add", item="b"))
     assert "<p>m,changed None,late,changed mid,b</p>" in shown(*frames)
     await comm.disconnect()
+
+
+async def test_an_event_right_after_the_same_component_s_event_copies_nothing_before_its_handler(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The copy is taken after each reply instead: the first event, with none kept, copies
+    before its handler as well."""
+    comm, frames = await ledger()
+
+    def counted(state: dict[str, Any]) -> dict[str, Any]:
+        ORDER.append("copy")
+        return snapshot(state)
+
+    monkeypatch.setattr(rollback, "snapshot", counted)
+    ORDER.clear()
+    frames.append(await send(comm, "add", item="a"))
+    frames.append(await send(comm, "add", item="b"))
+    await comm.disconnect()  # after the second turn's end
+    assert ORDER == ["copy", "handler", "copy", "handler", "copy"]
+    assert "<p>m,changed None,a,b</p>" in shown(*frames)
