@@ -26,6 +26,7 @@ class FakePage:
         self.topics_changed = False
         self.components: dict[str, Any] = {}
         self._timers: list[Any] = []
+        self.turns = 0
 
     def changed(self, changes: list[ResourceChanged]) -> str:
         self.applied.append(changes)

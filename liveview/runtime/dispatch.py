@@ -17,12 +17,11 @@ from liveview.authoring import urlstate
 from liveview.authoring.authz import may_call
 from liveview.authoring.component import LiveComponent
 from liveview.authoring.events import EventArgumentsError, EventHandler
-from liveview.authoring.keep import snapshot
 from liveview.core.metrics import failed
 from liveview.core.threads import in_sync_thread
 from liveview.pubsub.publish import turn
 from liveview.pubsub.resources import ResourceChanged
-from liveview.runtime import flash, notify
+from liveview.runtime import flash, notify, rollback
 from liveview.runtime.address import address, navigated
 from liveview.runtime.changes import apply_changes, catch_up
 from liveview.runtime.render import component_template, redirect_element
@@ -170,7 +169,7 @@ def _prepare(page: Page, cid: str, event: str, values: dict[str, Any]) -> _Call 
     comp._lv.url_note = None
     page.redirect_to = None
     page._url_asked = None
-    return _Call(comp, handler, arguments, snapshot(comp.live_state()))
+    return _Call(comp, handler, arguments, rollback.state_before(page, comp))
 
 
 def _finish(

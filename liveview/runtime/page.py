@@ -35,6 +35,8 @@ from liveview.runtime.timers import Timer, schedule
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
 
+    from liveview.runtime.rollback import Ready
+
 logger = logging.getLogger("liveview")
 
 #: `in_sync_thread` is public here (docs/api.md), where it has always been imported from.
@@ -72,6 +74,10 @@ class Page:
     url: str | None = None
     #: The token this connection was mounted from, renewed when kept state changes.
     mounted_from: PageToken | None = None
+    #: How many turns of its socket have started (liveview.runtime.turn counts them).
+    turns: int = 0
+    #: The copy of a component's state its next event rolls back to (liveview.runtime.rollback).
+    rollback: Ready | None = None
     _top: int = 0
     #: The notices of the turn under way (liveview.notify), made when first needed.
     _mailbox: Mailbox | None = None

@@ -138,12 +138,14 @@ class Held:
 
     async def __aenter__(self) -> None:
         await self.turn.lock.acquire()
+        started(self.page)
 
     async def __aexit__(self, exc_type: type[BaseException] | None, *_: object) -> None:
         turn = self.turn
         try:
             if exc_type is None and turn.deferred:  # broadcasts that arrived during the turn
                 deferred, turn.deferred = turn.deferred, []
+                started(self.page)  # a delivery's turn, in this one's lock
                 frame = await in_sync_thread(self.page.changed)(deferred)
                 if frame:
                     turn.push(frame, BROADCAST)
@@ -151,6 +153,12 @@ class Held:
             turn.lock.release()
         if exc_type is None and self.settle:
             await turn.settle()
+
+
+def started(page: Page) -> None:
+    """A turn starts on `page` (the only place one does): what it runs may change any state, so
+    a rollback copy kept before it is no longer good (liveview.runtime.rollback)."""
+    page.turns += 1
 
 
 async def deliver(targets: dict[Turn, list[ResourceChanged]]) -> None:
@@ -164,6 +172,7 @@ async def deliver(targets: dict[Turn, list[ResourceChanged]]) -> None:
             turn.deferred.extend(changes)  # applied when its turn ends
             continue
         await turn.lock.acquire()  # free: returns at once, without yielding
+        started(turn.page)
         ready[turn] = changes
     quiet: set[Turn] = set()
     try:

@@ -22,7 +22,7 @@ from liveview.core.token import PageToken, TokenError
 from liveview.pubsub import presence
 from liveview.pubsub.resources import ResourceChanged
 from liveview.pubsub.subscriptions import Mark
-from liveview.runtime import ticks, turn
+from liveview.runtime import rollback, ticks, turn
 from liveview.runtime.page import Page, in_sync_thread
 from liveview.runtime.render import acknowledgement, epoch_element
 from liveview.socket import handshake, limits
@@ -202,6 +202,7 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
                 self.outbox.push(frame, cause)  # in order with broadcasts; never waits
             if not stale:  # counted once its frame is on its way (not in its latency)
                 metrics.event_handled(page.components.get(cid), message.event, started, frame)
+                rollback.after_event(page, cid, message.event)  # for the next event
 
     async def close(self, code: int | bool | None = None, reason: str | None = None) -> None:
         # At once: the caps and `open_count` count open sockets, not closing ones.
